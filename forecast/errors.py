@@ -1,0 +1,70 @@
+"""Errors that speak the planner's language.
+
+Every problem with an input file is raised as :class:`InputError`: it names the file, the
+row (1-based, as a spreadsheet shows it, counting the header as row 1) and/or the column or
+code, says what is wrong and what to change. It subclasses :class:`ValueError` so generic
+callers can still catch it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["InputError", "DataMissingError"]
+
+
+class InputError(ValueError):
+    """A problem with an input table, with where it is and how to fix it.
+
+    Parameters
+    ----------
+    problem : str
+        What is wrong, in one sentence.
+    file : str or Path, optional
+        The file (or table name) the problem is in.
+    row : int, optional
+        The row in the file as a spreadsheet numbers it (header = row 1).
+    column : str, optional
+        The column concerned.
+    fix : str, optional
+        What the user should change.
+    """
+
+    def __init__(self, problem: str, *, file=None, row=None, column=None, fix=None):
+        self.problem = problem
+        self.file = str(file) if file is not None else None
+        self.row = row
+        self.column = column
+        self.fix = fix
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        where = []
+        if self.file:
+            where.append(f"file {self.file}")
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column '{self.column}'")
+        text = (", ".join(where) + ": " if where else "") + self.problem
+        if self.fix:
+            text += f"\n  Fix: {self.fix}"
+        return text
+
+
+class DataMissingError(InputError, FileNotFoundError):
+    """An input table is not in any data directory."""
+
+
+def spreadsheet_row(index_position: int) -> int:
+    """Row number as a spreadsheet shows it for the 0-based data row ``index_position``."""
+    return int(index_position) + 2
+
+
+def display_path(path) -> str:
+    """Short path for messages: relative to the working directory where possible."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(p)

@@ -1,0 +1,233 @@
+"""Typed loaders: input tables -> tidy pandas frames with documented columns.
+
+:func:`read_table` finds a table of the manifest, parses it by its format (cached as
+Parquet) and checks its columns and completeness. The ``load_*`` functions turn the raw
+tables into tidy frames whose columns are documented in :mod:`forecast.schema`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError, display_path, spreadsheet_row
+from .cache import cached
+from .cbs import read_cbs_csv, require_columns
+from .manifest import check_complete, locate
+
+__all__ = ["read_table", "load_gebieden", "load_population_gemeente", "AGE_BANDS"]
+
+# 5-year bands of CBS 83502NED: "0-4" ... "90-94", "95+".
+AGE_BANDS = [f"{a}-{a + 4}" for a in range(0, 95, 5)] + ["95+"]
+OPEN_AGE = 95  # lower bound of the open-ended band
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    try:
+        frame = pd.read_csv(path, encoding="utf-8-sig")
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        raise InputError(
+            f"cannot be read as a ','-separated CSV ({type(exc).__name__}: {exc})",
+            file=display_path(path), fix="save the file as UTF-8 CSV with ',' as separator.",
+        ) from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame
+
+
+def _read_hmd(path: Path) -> pd.DataFrame:
+    frame = pd.read_csv(path, sep=r"\s+", skiprows=2, na_values=".", dtype={"Age": str})
+    require_columns(frame, ["Year", "Age", "Female", "Male", "Total"], file=path,
+                    what="HMD Mx_1x1 file")
+    return frame
+
+
+def _read_geojson(path: Path) -> pd.DataFrame:
+    import geopandas as gpd
+
+    return gpd.read_file(path)
+
+
+_PARSERS = {"cbs_odata": read_cbs_csv, "csv": _read_csv, "hmd": _read_hmd,
+            "geojson": _read_geojson}
+_PARSER_VERSION = 1
+
+
+def read_table(key: str, data=None, use_cache: bool = True) -> pd.DataFrame:
+    """Parse input table ``key`` (see ``data_raw/manifest.csv``) from the data directories.
+
+    Parameters
+    ----------
+    key : str
+        Manifest key, e.g. ``"households_age_sex"`` (CBS 37620).
+    data : str or Path, optional
+        Data directory searched first (``--data``).
+    use_cache : bool, default True
+        Read/write the Parquet cache.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table as published (strings stripped, numbers typed); ``attrs`` carry
+        ``source``, ``sha256``, ``cache`` (hit/miss) and ``truncated``.
+
+    Raises
+    ------
+    DataMissingError
+        No data directory holds the table.
+    InputError
+        The file lacks expected columns, or is truncated where the analysis needs it complete.
+    """
+    located = locate(key, data)
+    parse = _PARSERS[located.table.format]
+    frame = cached(located.path, key, parse, version=_PARSER_VERSION, use_cache=use_cache)
+    require_columns(frame, located.table.expected_columns, file=located.path,
+                    what=f"table '{key}'")
+    frame.attrs["truncated"] = check_complete(located, len(frame))
+    frame.attrs["table"] = key
+    return frame
+
+
+# --- Gebieden in Nederland --------------------------------------------------------------
+
+_CLASSIFICATIONS = {"zk": r"ZK\d{2}", "pv": r"PV\d{2}", "corop": r"CR\d{2}"}
+
+
+def _column_by_prefix(frame: pd.DataFrame, pattern: str, file) -> str:
+    """The ``Code_k`` column whose values are all codes matching ``pattern``."""
+    regex = re.compile(rf"^{pattern}$")
+    for col in frame.columns:
+        if not col.startswith("Code_"):
+            continue
+        values = frame[col].dropna()
+        if len(values) and values.map(lambda v: bool(regex.match(str(v)))).all():
+            return col
+    raise InputError(
+        f"no column holds codes of the form {pattern} in this 'Gebieden in Nederland' table",
+        file=display_path(file),
+        fix="use the full CBS table 'Gebieden in Nederland' of that year (all classifications).",
+    )
+
+
+def load_gebieden(year: int, data=None) -> pd.DataFrame:
+    """Gemeente -> zorgkantoorregio, provincie and COROP for the indeling of 1 January ``year``.
+
+    Parameters
+    ----------
+    year : int
+        Indeling year, 2019-2025 [year].
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``year, gm_code, gm_name, zk_code, zk_name, pv_code, pv_name, corop_code,
+        corop_name, cbs_table``; one row per gemeente.
+
+    References
+    ----------
+    CBS, "Gebieden in Nederland <year>" (84378NED ... 86059NED).
+    """
+    key = f"gebieden_{year}"
+    from .manifest import manifest
+
+    if key not in manifest():
+        years = sorted(int(k[-4:]) for k in manifest() if k.startswith("gebieden_"))
+        raise ValueError(f"`year` was {year} but is expected to be in {years}")
+    raw = read_table(key, data)
+    src = raw.attrs["source"]
+    gm_col = _column_by_prefix(raw, r"GM\d{4}", src)
+    out = pd.DataFrame({"year": year, "gm_code": raw[gm_col],
+                        "gm_name": raw[_name_column(raw, gm_col)]})
+    for short, pattern in _CLASSIFICATIONS.items():
+        col = _column_by_prefix(raw, pattern, src)
+        out[f"{short}_code"] = raw[col]
+        out[f"{short}_name"] = raw[_name_column(raw, col)]
+    out["cbs_table"] = manifest()[key].cbs_id
+    out = out.astype({c: "string" for c in out.columns if c != "year"})
+    return out.sort_values("gm_code").reset_index(drop=True)
+
+
+def _name_column(frame: pd.DataFrame, code_col: str) -> str:
+    # Each Code_k is followed by Naam_{k+1} (or Omschrijving_{k+1}).
+    k = int(code_col.split("_")[1])
+    for prefix in ("Naam_", "Omschrijving_"):
+        if f"{prefix}{k + 1}" in frame.columns:
+            return f"{prefix}{k + 1}"
+    raise KeyError(code_col)
+
+
+# --- Population ------------------------------------------------------------------------
+
+def load_population_gemeente(data=None) -> pd.DataFrame:
+    """Population on 1-1-2021 by gemeente x 5-year age band x sex, as in the source file.
+
+    Gemeente codes are those of the file (2021 indeling, except PC4 areas still labelled with
+    the former gemeente Haaren, GM0788, a 2020 code): use
+    :func:`regions.to_indeling` to bring them to one indeling.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``year`` (2021, reference date 1 January), ``gm_code``, ``age_band``
+        (``"0-4"`` ... ``"95+"``), ``age_lo`` [years], ``sex`` (``male``/``female``),
+        ``persons`` [persons].
+
+    References
+    ----------
+    CBS 83502NED "Bevolking en leeftijd per postcode", 1 January 2021, summed from PC4 to
+    gemeente (see ../shared/data/population/PROVENANCE.md).
+    """
+    raw = read_table("population_gemeente_2021", data)
+    return tidy_population(raw, file=raw.attrs["source"], year=2021)
+
+
+def tidy_population(raw: pd.DataFrame, file, year: int) -> pd.DataFrame:
+    """Validate a ``gm_code, leeftijd, inwoners_man, inwoners_vrouw`` table and make it tidy.
+
+    Raises :class:`InputError` naming the row for unknown age bands, non-numeric or negative
+    counts, and duplicated gemeente x age rows.
+    """
+    require_columns(raw, ["gm_code", "leeftijd", "inwoners_man", "inwoners_vrouw"], file=file,
+                    what="population table")
+    frame = raw.reset_index(drop=True)
+    bands = frame["leeftijd"].astype(str).str.strip()
+    bad = ~bands.isin(AGE_BANDS)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise InputError(
+            f"unknown age band {bands[i]!r}", file=display_path(file), row=spreadsheet_row(i),
+            column="leeftijd", fix=f"use one of {', '.join(AGE_BANDS)}.",
+        )
+    for col in ("inwoners_man", "inwoners_vrouw"):
+        values = pd.to_numeric(frame[col], errors="coerce")
+        for mask, problem in ((values.isna(), "is empty or not a number"),
+                              (values < 0, "is negative")):
+            if mask.any():
+                i = int(np.flatnonzero(mask)[0])
+                raise InputError(
+                    f"count {frame[col][i]!r} {problem} (gemeente {frame['gm_code'][i]}, "
+                    f"age {bands[i]})", file=display_path(file), row=spreadsheet_row(i),
+                    column=col, fix="enter a count of persons >= 0 (0 for an empty cell).",
+                )
+        frame[col] = values
+    dup = frame.assign(leeftijd=bands).duplicated(["gm_code", "leeftijd"])
+    if dup.any():
+        i = int(np.flatnonzero(dup)[0])
+        raise InputError(
+            f"gemeente {frame['gm_code'][i]} age {bands[i]} appears twice",
+            file=display_path(file), row=spreadsheet_row(i),
+            fix="keep one row per gemeente and age band.",
+        )
+    long = (
+        frame.assign(age_band=bands, gm_code=frame["gm_code"].astype(str).str.strip())
+        .melt(id_vars=["gm_code", "age_band"], value_vars=["inwoners_man", "inwoners_vrouw"],
+              var_name="sex", value_name="persons")
+    )
+    long["sex"] = long["sex"].map({"inwoners_man": "male", "inwoners_vrouw": "female"})
+    long["age_lo"] = long["age_band"].map(lambda b: int(b.split("-")[0].rstrip("+")))
+    long.insert(0, "year", year)
+    long["persons"] = long["persons"].astype("float64")
+    cols = ["year", "gm_code", "age_band", "age_lo", "sex", "persons"]
+    return long[cols].sort_values(["gm_code", "sex", "age_lo"]).reset_index(drop=True)

@@ -1,0 +1,100 @@
+"""The 31 zorgkantoorregio's: codes and names.
+
+A zorgkantoorregio (care-office region) is the area in which one zorgkantoor purchases Wlz care
+on behalf of all insurers. Codes ZK01...ZK33 (ZK05 and ZK15 do not exist); names as in
+CBS "Gebieden in Nederland" 2019-2025, identical in every year (checked by the tests
+against each year's table).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from forecast.errors import InputError, spreadsheet_row
+
+__all__ = ["ZORGKANTOORREGIOS", "YEARS", "check_region_codes", "check_year"]
+
+#: Indeling years covered by the CBS mapping tables in the data [year].
+YEARS = range(2019, 2026)
+
+#: Code -> name of the 31 zorgkantoorregio's (CBS "Gebieden in Nederland" 2019-2025).
+ZORGKANTOORREGIOS: dict[str, str] = {
+    "ZK01": "Amstelland en De Meerlanden",
+    "ZK02": "Amsterdam",
+    "ZK03": "Apeldoorn/Zutphen",
+    "ZK04": "Arnhem",
+    "ZK06": "Drenthe",
+    "ZK07": "Flevoland",
+    "ZK08": "Friesland",
+    "ZK09": "Groningen",
+    "ZK10": "Haaglanden",
+    "ZK11": "Kennemerland",
+    "ZK12": "Midden-Brabant",
+    "ZK13": "Midden-Holland",
+    "ZK14": "Midden-IJssel",
+    "ZK16": "Nijmegen",
+    "ZK17": "Noord- en Midden-Limburg",
+    "ZK18": "Noord-Holland Noord",
+    "ZK19": "Noordoost-Brabant",
+    "ZK20": "Rotterdam",
+    "ZK21": "'t Gooi",
+    "ZK22": "Twente",
+    "ZK23": "Utrecht",
+    "ZK24": "Waardenland",
+    "ZK25": "West-Brabant",
+    "ZK26": "Zaanstreek/Waterland",
+    "ZK27": "Zeeland",
+    "ZK28": "Zuid-Holland Noord",
+    "ZK29": "Zuid-Hollandse Eilanden",
+    "ZK30": "Zuidoost-Brabant",
+    "ZK31": "Zuid-Limburg",
+    "ZK32": "Zwolle",
+    "ZK33": "Westland Schieland Delfland",
+}
+
+
+def check_year(year, *, what: str = "year", years: Iterable[int] = YEARS) -> int:
+    """Return ``year`` as int or raise ``ValueError`` naming the valid range."""
+    years = list(years)
+    try:
+        value = int(year)
+    except (TypeError, ValueError):
+        value = None
+    if value is None or value not in years or value != year:
+        raise ValueError(
+            f"`{what}` was {year!r} but is expected to be a year in {years[0]}-{years[-1]} "
+            "(the indelingen of CBS 'Gebieden in Nederland' in the data)"
+        )
+    return value
+
+
+def check_region_codes(codes, *, file=None, column: str = "zk_code") -> None:
+    """Raise :class:`InputError` for the first code that is not a zorgkantoorregio.
+
+    Parameters
+    ----------
+    codes : sequence of str
+        Region codes as read (row order as in the file).
+    file : str, optional
+        File the codes come from, for the message.
+    """
+    codes = pd.Series(list(codes), dtype="object")
+    bad = ~codes.isin(list(ZORGKANTOORREGIOS))
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        code = codes.iloc[i]
+        hint = ""
+        by_name = {v.lower(): k for k, v in ZORGKANTOORREGIOS.items()}
+        if isinstance(code, str) and code.strip().lower() in by_name:
+            hint = f" ('{code}' is a name: its code is {by_name[code.strip().lower()]})"
+        elif isinstance(code, str) and code.strip().upper() in ZORGKANTOORREGIOS:
+            hint = f" (did you mean {code.strip().upper()}?)"
+        raise InputError(
+            f"unknown zorgkantoorregio code {code!r}{hint}",
+            file=file, row=spreadsheet_row(i) if file else None, column=column,
+            fix="use one of the 31 codes ZK01...ZK33 (not ZK05, ZK15); "
+            "see regions.ZORGKANTOORREGIOS.",
+        )
