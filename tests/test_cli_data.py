@@ -1,0 +1,80 @@
+"""``zorgcap data status`` / ``data fetch`` / ``regions`` on the command line."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import needs_data
+
+from forecast.cli import main
+from forecast.io.fetch import fetch_tables
+from forecast.io.manifest import manifest
+from forecast.io.status import data_status
+from forecast.io.tables import read_table
+
+
+@needs_data
+def test_status_lists_every_input_table_with_its_state(capsys):
+    assert main(["data", "status"]) == 0
+    out = capsys.readouterr().out
+    for key in manifest():
+        assert key in out
+    assert f"{len(manifest())} input tables" in out
+    frame = data_status()
+    state = frame.set_index("key")["state"]
+    assert state["households_age_sex"] == "found"
+    assert state["wlz_indications"] == "truncated"  # the mirror stopped at 10,000 rows
+    assert state["regional_projection_intervals_2023"] == "truncated"
+
+
+@needs_data
+def test_status_shows_cache_after_a_load():
+    read_table("households_national")
+    assert data_status().set_index("key").loc["households_national", "cached"]
+
+
+def test_status_reports_a_bad_data_dir_file_as_found_there(tmp_path):
+    (tmp_path / "usage").mkdir()
+    (tmp_path / "usage" / "cbs82905NED_mine.csv").write_text("ID;Perioden\n0;2021\n",
+                                                            encoding="utf-8-sig")
+    row = data_status(tmp_path).set_index("key").loc["households_national"]
+    assert row["origin"] == "--data" and row["state"] == "found" and row["rows"] == 1
+
+
+class FakeCbsodata:
+    """Stands in for the cbsodata client: returns records as cbsodata.get_data does."""
+
+    def __init__(self):
+        self.asked = []
+
+    def get_data(self, table_id):
+        self.asked.append(table_id)
+        return [{"ID": 0, "Perioden": "2021", "PersonenInInstitutioneleHuishoudens_12": 258760},
+                {"ID": 1, "Perioden": "2022", "PersonenInInstitutioneleHuishoudens_12": 262539}]
+
+
+def test_fetch_writes_the_cbs_layout_that_the_reader_reads(tmp_path):
+    client = FakeCbsodata()
+    [path] = fetch_tables(["households_national"], dest=tmp_path, client=client)
+    assert client.asked == ["82905NED"]
+    assert path == tmp_path / "usage" / "cbs82905NED_cbsodata.csv"
+    assert path.read_bytes().startswith(b"\xef\xbb\xbfID;Perioden;")
+    frame = read_table("households_national", data=tmp_path)
+    assert frame.attrs["source"] == str(path)
+    assert frame["PersonenInInstitutioneleHuishoudens_12"].tolist() == [258760, 262539]
+
+
+def test_fetch_refuses_a_non_cbs_table(tmp_path):
+    with pytest.raises(ValueError, match="cannot be downloaded"):
+        fetch_tables(["mortality_hmd"], dest=tmp_path, client=FakeCbsodata())
+
+
+@needs_data
+def test_regions_command(capsys):
+    assert main(["regions", "--year", "2023"]) == 0
+    out = capsys.readouterr().out
+    assert "31 zorgkantoorregio's, 342 gemeenten" in out and "Westland Schieland Delfland" in out
+
+
+def test_cli_input_error_exits_2_with_message(tmp_path, capsys):
+    assert main(["regions", "--year", "2017"]) == 2
+    assert "2019-2025" in capsys.readouterr().err

@@ -1,0 +1,130 @@
+"""The CBS OData CSV reader, the Parquet cache and the data-directory search order."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from conftest import needs_data, write_cbs
+
+from forecast.errors import DataMissingError, InputError
+from forecast.io import cache as cache_mod
+from forecast.io.cbs import is_truncated, read_cbs_csv
+from forecast.io.datadir import data_roots
+from forecast.io.tables import read_table
+
+HEADER_82905 = ["ID", "Perioden", "MannenEnVrouwen_1", "PersonenInInstitutioneleHuishoudens_12"]
+
+
+def test_reader_strips_padding_bom_and_types_topics(tmp_path):
+    path = write_cbs(tmp_path / "t.csv", ["ID", "Geslacht", "Perioden", "Aantal_1", "Code_2"],
+                     [[0, "Mannen", "2021", 12.5, "GM0363"], [1, "Vrouwen", "2022", ".", "ZK02"]],
+                     pad=12)
+    frame = read_cbs_csv(path)
+    assert list(frame.columns) == ["ID", "Geslacht", "Perioden", "Aantal_1", "Code_2"]
+    assert frame["Geslacht"].tolist() == ["Mannen", "Vrouwen"]  # padding stripped
+    assert frame["Perioden"].tolist() == ["2021", "2022"]  # a dimension stays text
+    assert frame["Aantal_1"].dtype == "float64"
+    assert frame["Aantal_1"][0] == 12.5 and pd.isna(frame["Aantal_1"][1])  # '.' = no value
+    assert frame["Code_2"].tolist() == ["GM0363", "ZK02"]  # text topic stays text
+
+
+def test_reader_rejects_comma_separated_file(tmp_path):
+    path = tmp_path / "comma.csv"
+    path.write_text("ID,Perioden,Value_1\n0,2021,3\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"comma\.csv.*not ';'-separated") as err:
+        read_cbs_csv(path)
+    assert "Fix:" in str(err.value)
+
+
+def test_truncation_by_name_or_row_count(tmp_path):
+    assert is_truncated(tmp_path / "cbs85745NED_x_FIRST10000ROWS.csv", 10)
+    assert is_truncated(tmp_path / "cbs85745NED_x.csv", 10_000)
+    assert not is_truncated(tmp_path / "cbs85745NED_x.csv", 9_999)
+
+
+def _write_82905(root, rows=None, name="cbs82905NED_test.csv", header=HEADER_82905):
+    rows = rows or [[0, "2021", 17475415, 258760], [1, "2022", 17590672, 262539]]
+    return write_cbs(root / "usage" / name, header, rows)
+
+
+def test_second_read_comes_from_cache_and_a_changed_file_is_reparsed(tmp_path):
+    _write_82905(tmp_path)
+    first = read_table("households_national", data=tmp_path)
+    assert first.attrs["cache"] == "miss"
+    second = read_table("households_national", data=tmp_path)
+    assert second.attrs["cache"] == "hit"
+    pd.testing.assert_frame_equal(first, second)
+    assert second["PersonenInInstitutioneleHuishoudens_12"].tolist() == [258760, 262539]
+    _write_82905(tmp_path, rows=[[0, "2021", 1, 2]])
+    third = read_table("households_national", data=tmp_path)
+    assert third.attrs["cache"] == "miss" and len(third) == 1
+
+
+def test_missing_column_names_file_and_column(tmp_path):
+    _write_82905(tmp_path, header=["ID", "Perioden", "MannenEnVrouwen_1", "Other_12"])
+    with pytest.raises(InputError) as err:
+        read_table("households_national", data=tmp_path)
+    msg = str(err.value)
+    assert "cbs82905NED_test.csv" in msg and "PersonenInInstitutioneleHuishoudens_12" in msg
+    assert "Fix:" in msg
+
+
+def test_truncated_copy_refused_where_completeness_is_required(tmp_path):
+    # 37620 is needed in full (all ages x sexes x years); a mirror copy cut at 10,000 rows is not.
+    write_cbs(tmp_path / "usage" / "cbs37620_x_FIRST10000ROWS.csv",
+              ["ID", "Geslacht", "Leeftijd", "Perioden", "TotaalPersonenInHuishoudens_1",
+               "PersonenInInstitutioneleHuishoudens_12"],
+              [[0, "Mannen", "Totaal", "2021", 1, 1]])
+    with pytest.raises(InputError, match="truncated") as err:
+        read_table("households_age_sex", data=tmp_path)
+    assert "zorgcap data fetch households_age_sex" in str(err.value)
+
+
+def test_truncated_copy_allowed_where_manifest_says_so(tmp_path):
+    write_cbs(tmp_path / "usage" / "cbs84529NED_x_FIRST10000ROWS.csv",
+              ["ID", "IndicatieGrondslag", "LeveringsvormZorg", "Zorgzwaartepakket", "Perioden",
+               "PersonenMetIndicatieOpPeildatum_1"],
+              [[0, "Totaal personen", "Zin verblijf", "VV5", "2021", 40000]])
+    frame = read_table("wlz_indications", data=tmp_path)
+    assert frame.attrs["truncated"] is True
+
+
+def test_missing_table_lists_where_it_looked(tmp_path, monkeypatch):
+    from forecast.io import manifest as manifest_mod
+
+    monkeypatch.setattr(manifest_mod, "data_roots",
+                        lambda data=None: data_roots(data, fallback=False))
+    with pytest.raises(DataMissingError, match="households_national") as err:
+        read_table("households_national", data=tmp_path)
+    assert str(tmp_path) in str(err.value) and "zorgcap data fetch" in str(err.value)
+
+
+def test_search_order_data_then_env_then_cache_then_shared(tmp_path, monkeypatch):
+    monkeypatch.setenv("ZORGCAP_DATA", str(tmp_path / "env"))
+    origins = [r.origin for r in data_roots()]
+    assert origins[:2] == ["ZORGCAP_DATA", "cache"]
+    explicit = data_roots(tmp_path / "mine")
+    assert explicit[0].path == tmp_path / "mine" and explicit[0].origin == "--data"
+    assert "ZORGCAP_DATA" not in [r.origin for r in explicit]  # --data overrides the variable
+
+
+def test_failed_cache_write_leaves_no_partial_file(tmp_path):
+    target = tmp_path / "x.parquet"
+
+    def explode(tmp):
+        tmp.write_bytes(b"half")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError):
+        cache_mod.atomic_write(target, explode)
+    assert list(tmp_path.iterdir()) == []
+
+
+@needs_data
+def test_real_37620_national_total_2021():
+    # CBS 37620: persons in households (private + institutional) on 1-1-2021 = the official
+    # population of 17,475,415 (CBS StatLine).
+    frame = read_table("households_age_sex")
+    row = frame.query("Geslacht == 'Totaal mannen en vrouwen' and Leeftijd == 'Totaal' "
+                      "and Perioden == '2021'")
+    assert row["TotaalPersonenInHuishoudens_1"].item() == 17_475_415
