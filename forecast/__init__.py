@@ -2,10 +2,10 @@
 
 __version__ = "0.1.0"
 
-from .errors import DataMissingError, InputError  # noqa: E402
+from .errors import DataMissingError, InputError
 
-__all__ = ["InputError", "DataMissingError", "__version__"]
+__all__ = ["DataMissingError", "InputError", "__version__"]
 
-from .population import build_projection, project_population  # noqa: E402
+from .population import build_projection, project_population
 
-__all__ += ["project_population", "build_projection"]
+__all__ += ["build_projection", "project_population"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["InputError", "DataMissingError"]
+__all__ = ["DataMissingError", "InputError"]
 
 
 class InputError(ValueError):

@@ -33,8 +33,18 @@ import pandas as pd
 
 from .io.tables import read_table
 
-__all__ = ["SEXES", "MAX_AGE", "hmd_rates", "fit_lee_carter", "LeeCarter", "life_table",
-           "life_expectancy", "e_targets", "calibrated_rates", "survival_ratios"]
+__all__ = [
+    "MAX_AGE",
+    "SEXES",
+    "LeeCarter",
+    "calibrated_rates",
+    "e_targets",
+    "fit_lee_carter",
+    "hmd_rates",
+    "life_expectancy",
+    "life_table",
+    "survival_ratios",
+]
 
 SEXES = ("male", "female")  # axis order of every (…, sex, age) array
 MAX_AGE = 99  # last single age of the rate schedules; 100+ is the open group

@@ -46,8 +46,16 @@ import regions
 from . import mortality as mort
 from .io.tables import load_population_gemeente, read_table
 
-__all__ = ["project_population", "build_projection", "PopulationProjection", "AGES",
-           "OPEN_AGE", "BASE_YEAR", "MIGRATION_SD", "VARIANTS"]
+__all__ = [
+    "AGES",
+    "BASE_YEAR",
+    "MIGRATION_SD",
+    "OPEN_AGE",
+    "VARIANTS",
+    "PopulationProjection",
+    "build_projection",
+    "project_population",
+]
 
 BASE_YEAR = 2021
 OPEN_AGE = 95
@@ -56,6 +64,7 @@ SEX_RATIO_AT_BIRTH = 1.05  # boys per girl (CBS long-run average, about 105:100)
 MIGRATION_SD = 0.35  # sd of the yearly national net-migration shock, share of KVS net migration
 MIGRATION_RHO = 0.8
 OBSERVED_YEARS = (2022, 2023, 2024)  # national age x sex from CBS 37620
+MAX_OUTPUT_BYTES = 3e9  # draws kept in memory by build_projection [bytes]
 VARIANTS = {"point": "Prognose", "low67": "Ondergrens 67%-prognose-interval",
             "high67": "Bovengrens 67%-prognose-interval",
             "low95": "Ondergrens 95%-prognose-interval",
@@ -380,6 +389,12 @@ def build_projection(to: int = 2050, draws: int = 0, seed: int = 20240101,
         raise ValueError(f"`draws` was {draws} but must be >= 0")
     years = list(range(BASE_YEAR, to + 1))
     codes, pop = base_population(data)
+    n_out = len(codes) if level == "gemeente" else 31
+    need = max(draws, 1) * len(years) * n_out * pop[0].size * 4
+    if need > MAX_OUTPUT_BYTES:
+        raise ValueError(
+            f"{draws} draws at level {level!r} to {to} would keep {need / 1e9:.1f} GB of "
+            f"draws; use level='zk' (the engine still runs per gemeente) or fewer draws")
     m = mort.calibrated_rates(years[:-1], data=data)  # rates of each step year
     surv, bsurv = mort.survival_ratios(m, OPEN_AGE)
     births = _births(years[:-1], data)
@@ -425,8 +440,8 @@ def build_projection(to: int = 2050, draws: int = 0, seed: int = 20240101,
         mat, out_codes, names = _aggregation(codes, level, indeling, data)
     persons = point if mat is None else np.einsum("dygsa,gr->dyrsa", point, mat)
     if draws:
-        persons = _draws(path[0], years, surv, bsurv, births, rates, m, netmig, profile,
-                         draws, seed, mat, data)
+        persons = _draws(path[0], years, births, rates, m, netmig, profile, draws, seed, mat,
+                         data)
     return PopulationProjection(
         years=years, codes=list(out_codes), persons=persons, level=level, variant=variant,
         national=national, seed=seed if draws else None, draws=draws, names=names,
@@ -439,8 +454,7 @@ def build_projection(to: int = 2050, draws: int = 0, seed: int = 20240101,
     )
 
 
-def _draws(base, years, surv, bsurv, births, rates, m, netmig, profile, draws, seed, mat,
-           data=None):
+def _draws(base, years, births, rates, m, netmig, profile, draws, seed, mat, data=None):
     """Stochastic draws around the point run (vectorised over draw x gemeente x sex x age)."""
     rng = np.random.default_rng(seed)
     lc = mort.fit_lee_carter(mort.hmd_rates(data=data))
@@ -455,20 +469,40 @@ def _draws(base, years, surv, bsurv, births, rates, m, netmig, profile, draws, s
     shock[:, 0] = rng.standard_normal(draws) * MIGRATION_SD
     for t in range(1, steps):
         shock[:, t] = MIGRATION_RHO * shock[:, t - 1] + eps[:, t]
-    pop = np.broadcast_to(base, (draws,) + base.shape).astype(np.float32)
-    out_shape = (draws, len(years), mat.shape[1] if mat is not None else base.shape[0])
-    out = np.empty(out_shape + base.shape[1:], dtype=np.float32)
-    out[:, 0] = pop if mat is None else np.einsum("dgsa,gr->drsa", pop, mat)
+    # Gemeenten sorted by output region so that aggregation is a contiguous sum (reduceat);
+    # a split gemeente (weights other than 0/1) falls back to a matrix product.
+    one_hot = mat is not None and np.isin(mat, (0.0, 1.0)).all() and (mat.sum(1) == 1).all()
+    order = np.argsort(mat.argmax(axis=1), kind="stable") if one_hot else np.arange(len(base))
+    starts = np.flatnonzero(np.r_[True, np.diff(mat.argmax(axis=1)[order]) != 0]) \
+        if one_hot else None
+    pop = np.ascontiguousarray(np.broadcast_to(base[order], (draws,) + base.shape),
+                               dtype=np.float32)
+    growth = (1 + np.stack(rates)[:, order]).astype(np.float32)  # (step, gemeente, sex, age)
+    n_out = mat.shape[1] if mat is not None else base.shape[0]
+    out = np.empty((draws, len(years), n_out) + base.shape[1:], dtype=np.float32)
+    mat32 = None if mat is None else mat[order].astype(np.float32)
+
+    def store(t, arr):
+        if mat is None:
+            out[:, t] = arr
+        elif one_hot:
+            out[:, t] = np.add.reduceat(arr, starts, axis=1)
+        else:
+            out[:, t] = np.moveaxis(np.moveaxis(arr, 1, -1) @ mat32, -1, 1)
+
+    store(0, pop)
     for t in range(steps):
         s_d, b_d = mort.survival_ratios(np.exp(log_m[:, t]), OPEN_AGE)  # (draw, sex, age)
         b_t = births[t] * _birth_shares(pop)
         survived = _step(pop, s_d[:, None].astype(np.float32), b_d[:, None].astype(np.float32),
                          b_t.astype(np.float32))
-        nat = survived.sum(axis=1, keepdims=True)
-        extra = (shock[:, t] * netmig[t])[:, None, None, None] * profile[None, None]
-        share = survived / np.where(nat > 0, nat, 1)
-        pop = np.maximum(survived * (1 + rates[t][None]) + extra * share, 0).astype(np.float32)
-        out[:, t + 1] = pop if mat is None else np.einsum("dgsa,gr->drsa", pop, mat)
+        # National migration shock as a rate per (draw, sex, age), the same in every gemeente.
+        nat = survived.sum(axis=1)
+        extra = (shock[:, t] * netmig[t])[:, None, None] * profile[None]
+        survived *= growth[t][None] + (extra / np.where(nat > 0, nat, 1)).astype(
+            np.float32)[:, None]
+        pop = np.maximum(survived, 0, out=survived)
+        store(t + 1, pop)
     return out
 
 

@@ -23,8 +23,19 @@ from .mapping import (
 )
 
 __all__ = [
-    "ZORGKANTOORREGIOS", "YEARS", "LEVELS", "RD_NEW", "WGS84",
-    "check_region_codes", "check_gemeente_codes", "code_years", "gemeente_changes",
-    "gemeenten", "zorgkantoorregios", "to_indeling", "to_regions",
-    "gemeente_geometry", "region_geometry",
+    "LEVELS",
+    "RD_NEW",
+    "WGS84",
+    "YEARS",
+    "ZORGKANTOORREGIOS",
+    "check_gemeente_codes",
+    "check_region_codes",
+    "code_years",
+    "gemeente_changes",
+    "gemeente_geometry",
+    "gemeenten",
+    "region_geometry",
+    "to_indeling",
+    "to_regions",
+    "zorgkantoorregios",
 ]

@@ -6,7 +6,7 @@ import pandas as pd
 
 from .mapping import check_gemeente_codes, gemeenten
 
-__all__ = ["to_regions", "LEVELS"]
+__all__ = ["LEVELS", "to_regions"]
 
 #: Region levels a gemeente table can be summed to (prefix of the code/name columns).
 LEVELS = ("zk", "pv", "corop")

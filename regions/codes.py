@@ -15,7 +15,7 @@ import pandas as pd
 
 from forecast.errors import InputError, spreadsheet_row
 
-__all__ = ["ZORGKANTOORREGIOS", "YEARS", "check_region_codes", "check_year"]
+__all__ = ["YEARS", "ZORGKANTOORREGIOS", "check_region_codes", "check_year"]
 
 #: Indeling years covered by the CBS mapping tables in the data [year].
 YEARS = range(2019, 2026)

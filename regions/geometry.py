@@ -26,7 +26,7 @@ from forecast.io.tables import read_table
 from .codes import check_year
 from .mapping import gemeente_changes, gemeenten
 
-__all__ = ["gemeente_geometry", "region_geometry", "RD_NEW", "WGS84", "GEOMETRY_YEARS"]
+__all__ = ["GEOMETRY_YEARS", "RD_NEW", "WGS84", "gemeente_geometry", "region_geometry"]
 
 RD_NEW = "EPSG:28992"
 WGS84 = "EPSG:4326"

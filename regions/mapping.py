@@ -21,12 +21,12 @@ from forecast.io.tables import load_gebieden
 from .codes import YEARS, ZORGKANTOORREGIOS, check_year
 
 __all__ = [
-    "gemeenten",
-    "zorgkantoorregios",
-    "gemeente_changes",
     "check_gemeente_codes",
-    "to_indeling",
     "code_years",
+    "gemeente_changes",
+    "gemeenten",
+    "to_indeling",
+    "zorgkantoorregios",
 ]
 
 

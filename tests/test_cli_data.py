@@ -78,3 +78,16 @@ def test_regions_command(capsys):
 def test_cli_input_error_exits_2_with_message(tmp_path, capsys):
     assert main(["regions", "--year", "2017"]) == 2
     assert "2019-2025" in capsys.readouterr().err
+
+
+@needs_data
+def test_population_command_writes_csv_and_parquet_and_prints_85_plus_growth(tmp_path, capsys):
+    import pandas as pd
+
+    assert main(["population", "--to", "2030", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "Netherlands 85+: 389,445 ->" in out and "Flevoland" in out
+    csv = pd.read_csv(tmp_path / "population_zk.csv")
+    pq = pd.read_parquet(tmp_path / "population_zk.parquet")
+    assert len(csv) == len(pq) == 10 * 31 * 2 * 96  # years x regions x sexes x ages
+    assert list(tmp_path.glob("*.tmp")) == []

@@ -83,7 +83,7 @@ def test_no_negative_counts_and_85_plus_growth_reported(point):
 
 
 def test_base_year_equals_the_base_population(point):
-    codes, base = P.base_population()
+    _codes, base = P.base_population()
     assert point.persons[0, 0].sum() == pytest.approx(base.sum())
     assert base.sum() == pytest.approx(17_467_145, abs=1)  # PC4 sums, shared PROVENANCE
 
@@ -122,3 +122,30 @@ def test_bad_arguments():
         P.build_projection(to=2060)
     with pytest.raises(ValueError, match="variant"):
         P.build_projection(to=2030, variant="optimistic")
+
+
+def test_interval_variants_bracket_the_point_forecast():
+    # Kernprognose 2023 95% interval for 2040: the band-wise bounds, summed (85745NED).
+    lo = P.build_projection(to=2040, variant="low95", calibrate_regions=False)
+    hi = P.build_projection(to=2040, variant="high95", calibrate_regions=False)
+    pt = P.build_projection(to=2040, calibrate_regions=False)
+    tot = [p.persons[0, -1].sum() for p in (lo, pt, hi)]
+    assert tot[0] < tot[1] < tot[2]
+    old = [p.persons[0, -1][..., 85:].sum() for p in (lo, pt, hi)]
+    assert old[0] < old[1] < old[2]
+
+
+def test_bad_base_population_file_gives_the_documented_error(tmp_path, shared_data):
+    from forecast.errors import InputError
+
+    src = shared_data / "population" / "gemeente_leeftijd_geslacht_2021_from_pc4.csv"
+    lines = src.read_text(encoding="utf-8").splitlines()
+    cells = lines[5].split(",")
+    cells[7] = "-5"  # inwoners_man of data row 5 (spreadsheet row 6)
+    lines[5] = ",".join(cells)
+    (tmp_path / "population").mkdir()
+    (tmp_path / "population" / src.name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        P.build_projection(to=2025, data=tmp_path)
+    msg = str(err.value)
+    assert src.name in msg and "row 6" in msg and "inwoners_man" in msg and "negative" in msg

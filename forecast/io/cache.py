@@ -11,14 +11,14 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
 from .datadir import cache_dir
 
-__all__ = ["file_hash", "cached", "cache_path", "atomic_write"]
+__all__ = ["atomic_write", "cache_path", "cached", "file_hash"]
 
 
 def file_hash(path) -> str:
@@ -66,7 +66,7 @@ def cached(source, name: str, parse: Callable[[Path], pd.DataFrame], version: in
         try:
             frame = _read(target)
             status = "hit"
-        except Exception:  # a corrupt cache file is rebuilt, never trusted
+        except Exception:  # noqa: BLE001 - a corrupt cache file is rebuilt, never trusted
             frame = None
     if frame is None:
         frame = parse(source)

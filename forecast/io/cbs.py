@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..errors import InputError, display_path
 
-__all__ = ["read_cbs_csv", "is_truncated", "require_columns", "MIRROR_ROW_LIMIT"]
+__all__ = ["MIRROR_ROW_LIMIT", "is_truncated", "read_cbs_csv", "require_columns"]
 
 MIRROR_ROW_LIMIT = 10_000
 _TOPIC = re.compile(r"_\d+$")

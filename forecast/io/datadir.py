@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["project_root", "cache_dir", "data_roots", "DataRoot", "data_raw_dir"]
+__all__ = ["DataRoot", "cache_dir", "data_raw_dir", "data_roots", "project_root"]
 
 ENV_DATA = "ZORGCAP_DATA"
 ENV_CACHE = "ZORGCAP_CACHE"

@@ -39,7 +39,7 @@ def fetch_tables(keys=None, dest=None, client=None) -> list[Path]:
     """
     if client is None:
         try:
-            import cbsodata as client  # noqa: PLC0415
+            import cbsodata as client
         except ImportError:
             raise RuntimeError(
                 "downloading needs the 'cbsodata' package: pip install 'zorgcap[fetch]'"

@@ -31,7 +31,7 @@ from pathlib import Path
 from ..errors import DataMissingError, InputError
 from .datadir import DataRoot, data_raw_dir, data_roots
 
-__all__ = ["Table", "manifest", "table", "locate", "Located"]
+__all__ = ["Located", "Table", "locate", "manifest", "table"]
 
 
 @dataclass(frozen=True)

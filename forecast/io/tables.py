@@ -18,7 +18,7 @@ from .cache import cached
 from .cbs import read_cbs_csv, require_columns
 from .manifest import check_complete, locate
 
-__all__ = ["read_table", "load_gebieden", "load_population_gemeente", "AGE_BANDS"]
+__all__ = ["AGE_BANDS", "load_gebieden", "load_population_gemeente", "read_table"]
 
 # 5-year bands of CBS 83502NED: "0-4" ... "90-94", "95+".
 AGE_BANDS = [f"{a}-{a + 4}" for a in range(0, 95, 5)] + ["95+"]

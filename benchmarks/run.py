@@ -1,0 +1,96 @@
+"""Time and memory of the main steps on this machine; writes benchmarks/RESULTS.md.
+
+Each case runs in a fresh Python process so that its peak memory (max RSS) is its own.
+Usage: ``python benchmarks/run.py [--quick]`` (``--quick``: 100 draws instead of 1,000).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+CASE = r"""
+import json, resource, sys, time
+setup, stmt = sys.argv[1], sys.argv[2]
+exec(setup)
+t = time.perf_counter()
+exec(stmt)
+elapsed = time.perf_counter() - t
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB -> MiB (Linux)
+print(json.dumps({"seconds": elapsed, "peak_mib": peak}))
+"""
+
+WARM = "from forecast import population as P\nP.build_projection(to=2022)\n"
+
+
+def cases(draws: int):
+    return [
+        ("data load, cold cache (all 2019-2025 mappings, population, 37620)",
+         "from forecast.io import read_table, load_gebieden, load_population_gemeente",
+         "[load_gebieden(y) for y in range(2019, 2026)]; load_population_gemeente();"
+         " read_table('households_age_sex')", True),
+        ("data load, warm cache (same tables)",
+         "from forecast.io import read_table, load_gebieden, load_population_gemeente",
+         "[load_gebieden(y) for y in range(2019, 2026)]; load_population_gemeente();"
+         " read_table('households_age_sex')", False),
+        ("population projection 2021-2050, 31 regions, point", WARM,
+         "P.build_projection(to=2050, level='zk')", False),
+        ("population projection 2021-2050, all 352 gemeenten, point", WARM,
+         "P.build_projection(to=2050, level='gemeente')", False),
+        (f"population projection 2021-2050, {draws} draws, engine per gemeente x 96 ages x "
+         "2 sexes, kept per region", WARM,
+         f"P.build_projection(to=2050, level='zk', draws={draws})", False),
+    ]
+
+
+def run_case(setup, stmt, cache_dir):
+    env = dict(os.environ, ZORGCAP_CACHE=cache_dir)
+    out = subprocess.run([sys.executable, "-c", CASE, setup, stmt], env=env, check=True,
+                         capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    draws = 100 if args.quick else 1000
+    rows = []
+    with tempfile.TemporaryDirectory() as cache:
+        for name, setup, stmt, cold in cases(draws):
+            if cold:
+                for f in Path(cache).glob("**/*.parquet"):
+                    f.unlink()
+            res = run_case(setup, stmt, cache)
+            rows.append((name, res["seconds"], res["peak_mib"]))
+            print(f"{res['seconds']:8.2f} s {res['peak_mib']:8.0f} MiB  {name}", flush=True)
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Run {date.today().isoformat()} with `python benchmarks/run.py"
+        f"{' --quick' if args.quick else ''}` on {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}. Peak = max RSS of the process (includes "
+        "imports, about 150-250 MiB).",
+        "",
+        "Targets (issue 8): 1,000 draws for all gemeenten x ages x sexes x 30 years in under "
+        "30 s and 4 GB.",
+        "",
+        "| case | seconds | peak MiB |",
+        "| --- | ---: | ---: |",
+    ]
+    lines += [f"| {n} | {s:.2f} | {m:.0f} |" for n, s, m in rows]
+    (HERE / "RESULTS.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"wrote {HERE / 'RESULTS.md'}")
+
+
+if __name__ == "__main__":
+    main()
