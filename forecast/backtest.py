@@ -1,0 +1,133 @@
+"""Rolling-origin backtest of the national nursing-home population forecast.
+
+Truth: persons aged 65+ living in institutions on 1 January of the target year (CBS 37620;
+at 65+ about 90% of them live in a care or nursing home, CBS 70791ned). Each model is
+estimated with data up to the origin year T only and forecasts T+5 and T+10 (at most 2024).
+The **actual** population of the target year is used for every model ("perfect demographic
+foresight"), so the table measures the usage-rate part of the forecast, which is what
+separates the models. Models:
+
+``beleidsarm``      age-sex rates of year T held constant (TNO 2019 convention; baseline 1)
+``ets_aggregate``   damped-trend smoothing of the crude 65+ rate (baseline 2)
+``cohort_ets``      age-sex rates of T times the ETS forecast of the standardised rate
+``cohort_arima``    the same with ARIMA(0,1,1) with drift
+``cohort_auto``     recommended: the cohort model with the family chosen by rolling-origin
+                    error on data up to T (:func:`forecast.timeseries.choose_method`)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .timeseries import TrendModel, aggregate_rate, choose_method, standardised_rate
+from .usage import institutional_rates
+
+__all__ = ["backtest", "summarise", "to_markdown", "ORIGINS", "HORIZONS", "BASELINES"]
+
+ORIGINS = (2005, 2010, 2014)
+HORIZONS = (5, 10)
+BASELINES = ("beleidsarm", "ets_aggregate")
+RECOMMENDED = "cohort_auto"
+
+
+def backtest(origins=ORIGINS, horizons=HORIZONS, min_age: int = 65, level: float = 95,
+             data=None) -> pd.DataFrame:
+    """Forecast errors per model, origin and horizon.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``model, origin, horizon, target_year, observed, forecast, lo, hi`` [persons],
+        ``error_pct`` [% of observed; positive = over-forecast], ``covered`` (observed inside
+        the ``level``% interval; NA for models without one), ``method`` (family used).
+    """
+    inst = institutional_rates(data)
+    inst = inst[inst["age"] >= min_age]
+    last = int(inst["year"].max())
+    rates = inst.pivot_table(index="year", columns=["sex", "age"], values="rate")
+    pop = inst.pivot_table(index="year", columns=["sex", "age"], values="persons")
+    observed = inst.groupby("year")["institutional"].sum()
+    std = standardised_rate(min_age, data=data)
+    crude = aggregate_rate(min_age, data)
+    rows = []
+    for origin in origins:
+        targets = [origin + h for h in horizons if origin + h <= last]
+        h_max = max(t - origin for t in targets)
+        const = {t: float(rates.loc[origin] @ pop.loc[t]) for t in targets}
+        fits = {m: TrendModel(m).fit(std.loc[:origin]).forecast(h_max, level).set_index("year")
+                for m in ("ets", "arima")}
+        chosen, _ = choose_method(std.loc[:origin])
+        agg = TrendModel("ets").fit(crude.loc[:origin]).forecast(h_max, level).set_index("year")
+        for t in targets:
+            base = {"origin": origin, "horizon": t - origin, "target_year": t,
+                    "observed": float(observed.loc[t])}
+            pop65 = float(pop.loc[t].sum())
+            rows.append({**base, "model": "beleidsarm", "method": "constant",
+                         "forecast": const[t], "lo": np.nan, "hi": np.nan})
+            rows.append({**base, "model": "ets_aggregate", "method": "ets",
+                         "forecast": agg.loc[t, "mean"] * pop65, "lo": agg.loc[t, "lo"] * pop65,
+                         "hi": agg.loc[t, "hi"] * pop65})
+            for name, method in (("cohort_ets", "ets"), ("cohort_arima", "arima"),
+                                 (RECOMMENDED, chosen)):
+                f = fits[method].loc[t] / std.loc[origin]
+                rows.append({**base, "model": name, "method": method,
+                             "forecast": const[t] * f["mean"], "lo": const[t] * f["lo"],
+                             "hi": const[t] * f["hi"]})
+    out = pd.DataFrame(rows)
+    out["error_pct"] = 100 * (out["forecast"] / out["observed"] - 1)
+    out["covered"] = ((out["observed"] >= out["lo"]) & (out["observed"] <= out["hi"])).where(
+        out["lo"].notna())
+    cols = ["model", "method", "origin", "horizon", "target_year", "observed", "forecast",
+            "lo", "hi", "error_pct", "covered"]
+    return out[cols]
+
+
+def summarise(table: pd.DataFrame) -> dict:
+    """Mean absolute % error per model and origin, and whether the recommended model beats
+    both baselines at every origin."""
+    mape = table.assign(abs_err=table["error_pct"].abs()).pivot_table(
+        index="origin", columns="model", values="abs_err", aggfunc="mean")
+    beats = {o: bool(mape.loc[o, RECOMMENDED] < mape.loc[o, list(BASELINES)].min())
+             for o in mape.index}
+    with_pi = table.dropna(subset=["lo"])
+    coverage = with_pi.groupby("model")["covered"].agg(["sum", "count"])
+    return {"mape": mape, "beats_baselines": beats, "coverage": coverage}
+
+
+def to_markdown(table: pd.DataFrame) -> str:
+    """The backtest as a Markdown report (tables and a verdict in words)."""
+    s = summarise(table)
+    lines = ["# Backtest: national nursing-home population (institutional residents 65+)", "",
+             "Generated by `zorgcap backtest`. Truth: CBS 37620, persons 65+ in institutional "
+             "households on 1 January. Each model uses data up to the origin year only; the "
+             "actual population of the target year is used for all models, so the errors are "
+             "those of the usage-rate part. Intervals: 95%.", "",
+             "## Errors per origin and horizon (% of observed; + = over-forecast)", "",
+             "| model | method | origin | horizon | target | observed | forecast | error % "
+             "| 95% interval | covered |", "|---|---|---:|---:|---:|---:|---:|---:|---|---|"]
+    for r in table.itertuples():
+        interval = "-" if np.isnan(r.lo) else f"{r.lo:,.0f} – {r.hi:,.0f}"
+        covered = "-" if pd.isna(r.covered) else ("yes" if r.covered else "no")
+        lines.append(f"| {r.model} | {r.method} | {r.origin} | {r.horizon} | {r.target_year} "
+                     f"| {r.observed:,.0f} | {r.forecast:,.0f} | {r.error_pct:+.1f} "
+                     f"| {interval} | {covered} |")
+    lines += ["", "## Mean absolute error per origin (%)", "",
+              s["mape"].round(1).to_markdown() if hasattr(s["mape"], "to_markdown") else "", ""]
+    cov = s["coverage"]
+    lines += ["## Coverage of the 95% intervals", ""]
+    lines += [f"- {m}: {int(r['sum'])} of {int(r['count'])} held-out points inside"
+              for m, r in cov.iterrows()]
+    verdict = all(s["beats_baselines"].values())
+    lines += ["", "## Verdict", ""]
+    lines.append(
+        f"The recommended model ({RECOMMENDED}) beats both baselines (beleidsarm, "
+        f"ets_aggregate) at {'every' if verdict else 'not every'} origin: "
+        + ", ".join(f"{o}: {'yes' if b else 'no'}" for o, b in s["beats_baselines"].items())
+        + ".")
+    bel = table[table["model"] == "beleidsarm"]
+    lines.append("")
+    lines.append("How far the beleidsarm convention (constant rates) has been off: "
+                 + "; ".join(f"origin {r.origin} +{r.horizon} y: {r.error_pct:+.0f}%"
+                             for r in bel.itertuples()) + ".")
+    return "\n".join(lines) + "\n"
