@@ -4,6 +4,8 @@
 ``zorgcap data fetch [KEY ...]``   download CBS tables (needs internet and cbsodata)
 ``zorgcap regions [--year Y]``     the 31 zorgkantoorregio's of an indeling year
 ``zorgcap population``             projected population by region x sex x age, to 2050
+``zorgcap forecast``               demand per region per year (scenario, draws, calibration)
+``zorgcap backtest``               rolling-origin backtest table (reports/backtest.md)
 
 Every command takes ``--data DIR`` (else ``ZORGCAP_DATA``, the cache, ``../shared/data``).
 Input problems print the file/row/fix message and exit with status 2.
@@ -83,6 +85,45 @@ def _cmd_population(args) -> int:
     return 0
 
 
+def _cmd_forecast(args) -> int:
+    from .demand import national_summary, project_demand
+
+    frame = project_demand(scenario=args.scenario, to=args.to, draws=args.draws,
+                           seed=args.seed, occupancy=args.occupancy, calibrate=args.calibrate,
+                           rates=args.rates, population_variant=args.population_variant,
+                           scenario_file=args.scenario_file, data=args.data)
+    for path in write_table(frame, args.out, f"demand_{args.scenario}"):
+        print(f"wrote {path}")
+    nat = national_summary(frame).set_index("year")
+    base, last = nat.index.min(), nat.index.max()
+    print(f"\nScenario {args.scenario}: {frame.attrs['parameters']['description']}")
+    print(f"Base year {base}: model {nat.loc[base, 'clients_with_stay']:,.0f} clients with stay "
+          f"(observed Wlz VV4-VV10 'Zin verblijf', CBS 84529NED: "
+          f"{frame.attrs['base_national']:,.0f}).")
+    print(nat.loc[[y for y in nat.index if y in (base, 2025, 2030, 2035, 2040, last)]]
+          .round(2).to_string())
+    factor = nat.loc[last, "growth_factor"]
+    print(f"\nGrowth factor of clients with stay {base} -> {last}: x{factor:.2f} "
+          f"({nat.loc[last, 'clients_with_stay'] - nat.loc[base, 'clients_with_stay']:+,.0f}). "
+          "TNO 2019 (beleidsarm, KVS 2018) expected roughly a doubling of the need by 2040, "
+          "about 110,000 extra places; see the README for why the numbers differ.")
+    return 0
+
+
+def _cmd_backtest(args) -> int:
+    from pathlib import Path
+
+    from .backtest import backtest, to_markdown
+    from .io.cache import atomic_write
+
+    table = backtest(data=args.data)
+    text = to_markdown(table)
+    atomic_write(Path(args.out), lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    print(text)
+    print(f"wrote {args.out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="zorgcap",
@@ -111,6 +152,26 @@ def build_parser() -> argparse.ArgumentParser:
                      choices=["point", "low67", "high67", "low95", "high95"])
     pop.add_argument("--out", default="reports/out", help="output directory")
     pop.set_defaults(func=_cmd_population)
+
+    fc = sub.add_parser("forecast", help="demand for nursing-home places per region")
+    fc.add_argument("--scenario", default="beleidsarm",
+                    help="beleidsarm, trend, langer-thuis or a name in --scenario-file")
+    fc.add_argument("--scenario-file", default=None, help="TOML file with own scenarios")
+    fc.add_argument("--to", type=int, default=2040)
+    fc.add_argument("--draws", type=int, default=200, help="Monte Carlo draws (0 = point)")
+    fc.add_argument("--seed", type=int, default=20240101)
+    fc.add_argument("--occupancy", type=float, default=0.97)
+    fc.add_argument("--calibrate", default=None,
+                    help="CSV zk_code,clients_with_stay (base year) for regional factors")
+    fc.add_argument("--rates", default=None, help="CSV sex,age,rate replacing CBS rates")
+    fc.add_argument("--population-variant", default="point",
+                    choices=["point", "low67", "high67", "low95", "high95"])
+    fc.add_argument("--out", default="reports/out")
+    fc.set_defaults(func=_cmd_forecast)
+
+    bt = sub.add_parser("backtest", help="rolling-origin backtest of the usage models")
+    bt.add_argument("--out", default="reports/backtest.md")
+    bt.set_defaults(func=_cmd_backtest)
 
     reg = sub.add_parser("regions", help="list the 31 zorgkantoorregio's")
     reg.add_argument("--year", type=int, default=2025, help="indeling year (2019-2025)")

@@ -326,7 +326,7 @@ def _aggregation(codes_2021: list, level: str, indeling: int, data=None):
     mapping = regions.gemeenten(indeling, data)[["gm_code", f"{level}_code", f"{level}_name"]]
     moved = moved.merge(mapping, on="gm_code")
     codes = sorted(moved[f"{level}_code"].unique())
-    names = dict(zip(mapping[f"{level}_code"], mapping[f"{level}_name"]))
+    names = dict(zip(mapping[f"{level}_code"], mapping[f"{level}_name"], strict=True))
     mat = np.zeros((len(codes_2021), len(codes)))
     row = {c: i for i, c in enumerate(codes_2021)}
     col = {c: i for i, c in enumerate(codes)}

@@ -83,6 +83,7 @@ class TrendModel:
     method: str = "ets"
     empirical: bool = True
     min_train: int = 8
+    damping: float | None = None  # fix the ETS damping parameter phi instead of estimating it
 
     def __post_init__(self):
         if self.method not in METHODS:
@@ -97,8 +98,12 @@ class TrendModel:
             if self.method == "ets":
                 from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
-                self.result_ = ETSModel(y, error="add", trend="add",
-                                        damped_trend=True).fit(disp=False)
+                model = ETSModel(y, error="add", trend="add", damped_trend=True)
+                if self.damping is None:
+                    self.result_ = model.fit(disp=False)
+                else:
+                    with model.fix_params({"damping_trend": self.damping}):
+                        self.result_ = model.fit(disp=False)
             else:
                 from statsmodels.tsa.arima.model import ARIMA
 

@@ -91,3 +91,23 @@ def test_population_command_writes_csv_and_parquet_and_prints_85_plus_growth(tmp
     pq = pd.read_parquet(tmp_path / "population_zk.parquet")
     assert len(csv) == len(pq) == 10 * 31 * 2 * 96  # years x regions x sexes x ages
     assert list(tmp_path.glob("*.tmp")) == []
+
+
+@needs_data
+def test_forecast_command_prints_growth_factor(tmp_path, capsys):
+    assert main(["forecast", "--to", "2030", "--draws", "0", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "Growth factor of clients with stay 2023 -> 2030: x1.2" in out
+    assert "126,105" in out and (tmp_path / "demand_beleidsarm.parquet").exists()
+
+
+@needs_data
+def test_backtest_command_writes_the_report(tmp_path):
+    out = tmp_path / "bt.md"
+    assert main(["backtest", "--out", str(out)]) == 0
+    assert "beleidsarm" in out.read_text() and "Coverage" in out.read_text()
+
+
+def test_forecast_command_unknown_scenario_exits_2(capsys):
+    assert main(["forecast", "--scenario", "nope", "--draws", "0"]) == 2
+    assert "`scenario` was 'nope'" in capsys.readouterr().err

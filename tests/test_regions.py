@@ -20,7 +20,7 @@ pytestmark = needs_data
 def test_31_regions_every_year_with_the_published_codes_and_names(year):
     zk = regions.zorgkantoorregios(year)
     assert len(zk) == 31
-    assert dict(zip(zk.zk_code, zk.zk_name)) == regions.ZORGKANTOORREGIOS
+    assert dict(zip(zk.zk_code, zk.zk_name, strict=True)) == regions.ZORGKANTOORREGIOS
 
 
 @pytest.mark.parametrize("year,n", [(2019, 355), (2020, 355), (2021, 352), (2022, 345),

@@ -1,0 +1,116 @@
+"""Demand per zorgkantoorregio (forecast.demand) and scenarios (forecast.scenarios)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import needs_data
+
+from forecast import demand as D
+from forecast.errors import InputError
+from forecast.scenarios import load_scenarios
+
+pytestmark = needs_data
+
+
+@pytest.fixture(scope="module")
+def beleidsarm():
+    return D.project_demand("beleidsarm", to=2040)
+
+
+def test_base_year_national_clients_match_the_observed_figure(beleidsarm):
+    nat = D.national_summary(beleidsarm).set_index("year")
+    # CBS 84529NED: 126,105 clients with zzp VV4-VV10 and care with stay in 2023.
+    assert beleidsarm.attrs["base_national"] == 126_105
+    assert nat.loc[2023, "clients_with_stay"] == pytest.approx(126_105, rel=0.02)
+    assert beleidsarm.zk_code.nunique() == 31
+
+
+def test_beleidsarm_growth_to_2040(beleidsarm):
+    nat = D.national_summary(beleidsarm).set_index("year")
+    factor = nat.loc[2040, "growth_factor"]
+    # Measured x1.65 (2023 -> 2040): the 85+ population doubles (389k -> 789k) while younger
+    # old ages grow less. TNO 2019 expected roughly a doubling from 2019 on an older prognosis.
+    assert 1.5 < factor < 1.9
+    assert nat["clients_with_stay"].is_monotonic_increasing
+    places = nat.loc[2040, "places_needed"]
+    assert places == pytest.approx(nat.loc[2040, "clients_with_stay"] / 0.97)
+
+
+def test_langer_thuis_moves_growth_home_and_conserves_clients(beleidsarm):
+    lt = D.project_demand("langer-thuis", to=2040)
+    both = beleidsarm.merge(lt, on=["year", "zk_code"], suffixes=("_b", "_l"))
+    total_b = both.clients_with_stay_b + both.clients_at_home_b
+    total_l = both.clients_with_stay_l + both.clients_at_home_l
+    np.testing.assert_allclose(total_l, total_b, rtol=1e-12)
+    y40 = both[both.year == 2040]
+    growth = y40.clients_with_stay_b - both[both.year == 2023].clients_with_stay_b.to_numpy()
+    np.testing.assert_allclose(y40.clients_with_stay_b - y40.clients_with_stay_l,
+                               0.25 * growth, rtol=1e-9)
+
+
+def test_trend_scenario_uses_the_fitted_rate_path(beleidsarm):
+    tr = D.project_demand("trend", to=2040)
+    assert tr.attrs["parameters"]["trend_method"] in ("ets", "arima")
+    b = D.national_summary(beleidsarm).set_index("year")
+    t = D.national_summary(tr).set_index("year")
+    # 2024 is observed: the standardised rate rose 2023 -> 2024 (0.0384 -> 0.0389).
+    assert t.loc[2024, "clients_with_stay"] > b.loc[2024, "clients_with_stay"]
+    assert t.loc[2040, "clients_with_stay"] < b.loc[2040, "clients_with_stay"]
+    assert t.loc[2040, "clients_at_home"] > b.loc[2040, "clients_at_home"]
+
+
+def test_monte_carlo_bands_are_ordered_and_reproducible():
+    a = D.project_demand("trend", to=2030, draws=40, seed=3)
+    b = D.project_demand("trend", to=2030, draws=40, seed=3)
+    cols = ["clients_with_stay_lo_95", "clients_with_stay_lo_80", "clients_with_stay",
+            "clients_with_stay_hi_80", "clients_with_stay_hi_95"]
+    np.testing.assert_array_equal(a[cols].to_numpy(), b[cols].to_numpy())
+    assert (np.diff(a[cols].to_numpy(), axis=1) >= 0).all()
+    last = a[a.year == 2030]
+    assert (last.clients_with_stay_hi_95 > last.clients_with_stay_lo_95).all()
+    assert (a[cols] >= 0).all().all()
+
+
+def test_calibration_file_sets_the_base_year_level_of_its_regions(tmp_path, beleidsarm):
+    path = tmp_path / "clients.csv"
+    path.write_text("zk_code,clients_with_stay\nZK02,6000\n", encoding="utf-8")
+    cal = D.project_demand("beleidsarm", to=2030, calibrate=path)
+    base = cal[cal.year == 2023].set_index("zk_code")["clients_with_stay"]
+    ref = beleidsarm[beleidsarm.year == 2023].set_index("zk_code")["clients_with_stay"]
+    assert base["ZK02"] == pytest.approx(6000)
+    assert base.drop("ZK02").to_numpy() == pytest.approx(ref.drop("ZK02").to_numpy())
+
+
+@pytest.mark.parametrize("body,match", [
+    ("zk_code,clients_with_stay\nZK02,6000\nZK15,10\n", r"row 3.*unknown zorgkantoorregio"),
+    ("zk_code,clients_with_stay\nZK02,-5\n", r"row 2, column 'clients_with_stay'"),
+    ("zk_code,clients_with_stay\nZK02,5\nZK02,6\n", r"row 3: region ZK02 appears twice"),
+    ("zk_code,clients\nZK02,5\n", r"lacks column\(s\) 'clients_with_stay'"),
+])
+def test_bad_calibration_files(tmp_path, body, match):
+    path = tmp_path / "clients.csv"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(InputError, match=match):
+        D.read_calibration(path)
+
+
+def test_unknown_scenario_and_region():
+    with pytest.raises(ValueError, match=r"`scenario` was 'groei'.*beleidsarm"):
+        D.project_demand("groei", to=2030)
+    with pytest.raises(InputError, match="ZK99"):
+        D.project_demand("beleidsarm", to=2030, regions=["ZK99"])
+
+
+def test_user_scenario_file(tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text('[scenario.krimp]\nrates = "constant"\nrate_change = -0.01\n',
+                    encoding="utf-8")
+    f = D.project_demand("krimp", to=2030, scenario_file=path, regions=["ZK07"])
+    b = D.project_demand("beleidsarm", to=2030, regions=["ZK07"])
+    ratio = (f.set_index("year").clients_with_stay / b.set_index("year").clients_with_stay)
+    assert ratio[2030] == pytest.approx(0.99 ** 7)
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[scenario.x]\nrates = "sometimes"\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"bad\.toml, column 'scenario.x': rates"):
+        load_scenarios(bad)

@@ -1,0 +1,116 @@
+"""Usage rates (forecast.usage), trend models (forecast.timeseries) and the backtest."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from conftest import needs_data
+
+from forecast import backtest as B
+from forecast import timeseries as T
+from forecast import usage as U
+from forecast.errors import InputError
+
+
+@needs_data
+def test_wlz_vv4_to_vv10_with_stay_is_the_sum_of_the_zzp_rows():
+    w = U.wlz_vv().set_index("year")
+    # CBS 84529NED 2023, Zin verblijf: VV4 13,580 + VV5 61,175 + VV6 32,890 + VV7 14,830 +
+    # VV8 2,490 + VV9b 1,140 + VV10 0 = 126,105 (VV1-VV3 with stay, 200, excluded).
+    assert w.loc[2023, "with_stay"] == 126_105
+    assert w.loc[2023, "vpt"] == 18_405 and w.loc[2015, "vpt"] == 4_035
+    assert list(w.index) == list(range(2015, 2024))
+
+
+@needs_data
+def test_base_year_rates_reproduce_the_observed_clients():
+    rates = U.usage_rates(2023)
+    inst = U.institutional_rates().query("year == 2023")
+    total = (rates.set_index(["sex", "age"])["rate"]
+             * inst.set_index(["sex", "age"])["persons"]).sum()
+    assert total == pytest.approx(126_105, rel=1e-9)
+    # kappa: Wlz clients with stay vs BRP residents of care homes; close to 1 (0.95).
+    assert 0.85 < rates.attrs["kappa"] < 1.05
+    r = rates.set_index(["sex", "age"])["rate"]
+    assert r["female", 90] > r["male", 90] > r["female", 75]  # rises steeply with age
+    assert (rates.nursing_share.between(0, 1)).all()
+
+
+@needs_data
+def test_nursing_share_above_75_is_high():
+    share = U.nursing_share().set_index(["sex", "age"])["share"]
+    assert (share.loc[(slice(None), slice(80, 95))] > 0.85).all()
+
+
+def _rates_csv(tmp_path, drop=None, **change):
+    from forecast.mortality import SEXES
+    from forecast.population import AGES
+
+    frame = pd.DataFrame([(s, a, 0.01) for s in SEXES for a in AGES],
+                         columns=["sex", "age", "rate"])
+    for (i, col), value in change.get("cells", {}).items():
+        frame.loc[i, col] = value
+    if drop is not None:
+        frame = frame.drop(index=drop)
+    path = tmp_path / "rates.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_rates_file_with_missing_ages_is_refused(tmp_path):
+    path = _rates_csv(tmp_path, drop=[90, 91])
+    with pytest.raises(InputError, match=r"rates\.csv: 2 sex x age rows are missing "
+                                         r"\(male 90, male 91\)"):
+        U.read_rates_file(path)
+
+
+@pytest.mark.parametrize("cells,match", [
+    ({(3, "rate"): 1.5}, r"row 5, column 'rate'.*not a share"),
+    ({(3, "sex"): "man"}, r"row 5, column 'sex'.*unknown sex 'man'"),
+    ({(3, "age"): 120}, r"row 5, column 'age'.*not a whole number 0..95"),
+])
+def test_rates_file_bad_cells(tmp_path, cells, match):
+    with pytest.raises(InputError, match=match):
+        U.read_rates_file(_rates_csv(tmp_path, cells=cells))
+
+
+def test_trend_model_on_an_exact_exponential_decline():
+    # A series falling exactly 3% a year: both families forecast the continuation closely.
+    years = range(2000, 2020)
+    series = pd.Series([0.08 * 0.97 ** (y - 2000) for y in years], index=list(years))
+    for method in T.METHODS:
+        fc = T.TrendModel(method).fit(series).forecast(3).set_index("year")
+        expected = 0.08 * 0.97 ** 22  # 2022
+        assert fc.loc[2022, "mean"] == pytest.approx(expected, rel=0.02), method
+        assert (fc["lo"] <= fc["mean"]).all() and (fc["mean"] <= fc["hi"]).all()
+
+
+def test_unknown_method():
+    with pytest.raises(ValueError, match=r"`method` was 'prophet'"):
+        T.TrendModel("prophet")
+
+
+@needs_data
+def test_standardised_rate_history():
+    s = T.standardised_rate()
+    assert s.index.min() == 1995 and s.index.max() == 2024
+    # The institutional rate 65+ fell by more than half from 1995 to 2021 (end of the
+    # verzorgingshuis): 8.3% -> 3.8% of the 2023 standard population.
+    assert s[1995] == pytest.approx(0.0833, abs=5e-4)
+    assert s[2021] == pytest.approx(0.0377, abs=5e-4)
+
+
+@needs_data
+def test_backtest_table_has_baselines_and_honest_numbers():
+    table = B.backtest()
+    assert set(B.BASELINES) <= set(table.model) and "cohort_auto" in table.model.values
+    assert set(table.origin) == {2005, 2010, 2014} and set(table.horizon) == {5, 10}
+    # Observed institutional residents 65+ on 1-1-2015 (CBS 37620): 131,495.
+    assert table.query("target_year == 2015").observed.iloc[0] == 131_495
+    bel = table.query("model == 'beleidsarm'")
+    assert (bel.error_pct > 5).all()  # constant rates over-forecast at every origin
+    summary = B.summarise(table)
+    assert summary["beats_baselines"] == {2005: True, 2010: False, 2014: True}
+    assert int(summary["coverage"].loc["cohort_auto", "sum"]) == 3
+    text = B.to_markdown(table)
+    assert "Why not at origin 2010" in text and "3 of 6" in text
