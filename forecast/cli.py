@@ -6,6 +6,7 @@
 ``zorgcap population``             projected population by region x sex x age, to 2050
 ``zorgcap forecast``               demand per region per year (scenario, draws, calibration)
 ``zorgcap backtest``               rolling-origin backtest table (reports/backtest.md)
+``zorgcap gap``                    need versus capacity plus plans, the 2025 ambition
 
 Every command takes ``--data DIR`` (else ``ZORGCAP_DATA``, the cache, ``../shared/data``).
 Input problems print the file/row/fix message and exit with status 2.
@@ -49,11 +50,21 @@ def _cmd_regions(args) -> int:
 
 def write_table(frame, out_dir, name: str) -> list:
     """Write ``frame`` as CSV and Parquet under ``out_dir`` (atomically) and return the paths."""
+    import json
     from pathlib import Path
 
     from .io.cache import atomic_write
 
     out_dir = Path(out_dir)
+    meta = {}
+    for key, value in frame.attrs.items():  # keep the provenance that JSON can carry
+        try:
+            json.dumps(value)
+            meta[key] = value
+        except TypeError:
+            continue
+    frame = frame.copy()
+    frame.attrs = meta
     paths = [
         atomic_write(out_dir / f"{name}.csv", lambda tmp: frame.to_csv(tmp, index=False)),
         atomic_write(out_dir / f"{name}.parquet", lambda tmp: frame.to_parquet(tmp)),
@@ -107,6 +118,45 @@ def _cmd_forecast(args) -> int:
           f"({nat.loc[last, 'clients_with_stay'] - nat.loc[base, 'clients_with_stay']:+,.0f}). "
           "TNO 2019 (beleidsarm, KVS 2018) expected roughly a doubling of the need by 2040, "
           "about 110,000 extra places; see the README for why the numbers differ.")
+    return 0
+
+
+def _cmd_gap(args) -> int:
+    from .demand import project_demand
+    from .gap import (
+        STEP_YEARS,
+        ambition_2025,
+        compare_capacity,
+        explain_2025,
+        national_references,
+    )
+
+    demand = project_demand(scenario=args.scenario, to=args.to, draws=args.draws,
+                            seed=args.seed, calibrate=args.calibrate, data=args.data)
+    kwargs = {"capacity": args.capacity, "plans": args.plans, "status_file": args.status_file,
+              "fte_per_place": args.fte_per_place}
+    gap = compare_capacity(demand, waiting=args.waiting, **kwargs)
+    total = compare_capacity(demand, waiting="total", **kwargs)
+    steps = gap[gap["year"].isin(STEP_YEARS)]
+    written = write_table(gap, args.out, f"gap_{args.scenario}")
+    written += write_table(steps, args.out, f"gap_{args.scenario}_steps")
+    amb = ambition_2025(gap)
+    refs = national_references(gap)
+    written += write_table(amb, args.out, "ambition_2025")
+    written += write_table(refs, args.out, "national_references")
+    for path in written:
+        print(f"wrote {path}")
+    nat = steps.groupby("year")[["need", "supply", "gap", "fte_gap"]].sum().round(0)
+    print(f"\nNational rollup ({args.scenario}; places; + = short):")
+    print(nat.to_string())
+    print("\nReference figures:")
+    print(refs[["reference", "published", "zorgcap"]].round(0).to_string(index=False))
+    print()
+    print(explain_2025(gap, total))
+    est = [k for k in gap.attrs["assumptions"] if k in ("capacity_from_clients",
+                                                         "plans_from_national")]
+    if est:
+        print(f"\nESTIMATES in use (no planner file given): {', '.join(est)}.")
     return 0
 
 
@@ -168,6 +218,21 @@ def build_parser() -> argparse.ArgumentParser:
                     choices=["point", "low67", "high67", "low95", "high95"])
     fc.add_argument("--out", default="reports/out")
     fc.set_defaults(func=_cmd_forecast)
+
+    gp = sub.add_parser("gap", help="gap between need and capacity plus plans per region")
+    gp.add_argument("--scenario", default="beleidsarm")
+    gp.add_argument("--to", type=int, default=2040)
+    gp.add_argument("--draws", type=int, default=200)
+    gp.add_argument("--seed", type=int, default=20240101)
+    gp.add_argument("--calibrate", default=None)
+    gp.add_argument("--capacity", default=None, help="capacity CSV (template in data_raw)")
+    gp.add_argument("--plans", default=None, help="build plans CSV (template in data_raw)")
+    gp.add_argument("--status-file", default=None, help="realisation probability per status")
+    gp.add_argument("--waiting", default="urgent_plus_actief",
+                    choices=["urgent_plus_actief", "total"])
+    gp.add_argument("--fte-per-place", type=float, default=1.2)
+    gp.add_argument("--out", default="reports/out")
+    gp.set_defaults(func=_cmd_gap)
 
     bt = sub.add_parser("backtest", help="rolling-origin backtest of the usage models")
     bt.add_argument("--out", default="reports/backtest.md")

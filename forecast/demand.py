@@ -152,7 +152,8 @@ def project_demand(scenario: str = "beleidsarm", to: int = 2040, regions=None, d
         ``year, zk_code, zk_name, scenario, clients_with_stay`` [persons],
         ``clients_at_home`` [persons; VPT+MPT], ``places_needed`` [places]; with draws also
         ``*_lo_95, *_lo_80, *_hi_80, *_hi_95`` for clients_with_stay and places_needed.
-        ``attrs``: ``assumptions``, ``parameters``, ``base_national`` [clients].
+        ``attrs``: ``assumptions``, ``parameters``, ``base_national`` [clients] and, with
+        draws, ``places_draws`` (draw, year, region) [places].
     """
     extra = load_scenarios(scenario_file) if scenario_file else None
     scn = get_scenario(scenario, extra)
@@ -186,8 +187,12 @@ def project_demand(scenario: str = "beleidsarm", to: int = 2040, regions=None, d
         demand = demand - scn.home_share * growth
         home = home + scn.home_share * growth
     frame = _to_frame(years, proj, demand, home, occupancy, scn.name)
+    keep = np.arange(len(proj.codes))
     if regions is not None:
         frame = frame[frame["zk_code"].isin(list(regions))].reset_index(drop=True)
+        keep = np.array([i for i, c in enumerate(proj.codes) if c in set(regions)])
+    if draws:  # places needed per draw (draw, year, region) for shortage probabilities
+        frame.attrs["places_draws"] = (demand[:, :, keep] / occupancy).astype(np.float32)
     frame.attrs.update({
         "parameters": {"scenario": scn.name, "description": scn.description, "to": to,
                        "draws": draws, "seed": seed, "occupancy": occupancy,

@@ -111,3 +111,17 @@ def test_backtest_command_writes_the_report(tmp_path):
 def test_forecast_command_unknown_scenario_exits_2(capsys):
     assert main(["forecast", "--scenario", "nope", "--draws", "0"]) == 2
     assert "`scenario` was 'nope'" in capsys.readouterr().err
+
+
+@needs_data
+def test_gap_command_writes_tables_and_explains_2025(tmp_path, capsys):
+    assert main(["gap", "--to", "2030", "--draws", "0", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "22,206" in out and "25,000" in out and "ESTIMATES in use" in out
+    for name in ("gap_beleidsarm", "gap_beleidsarm_steps", "ambition_2025",
+                 "national_references"):
+        assert (tmp_path / f"{name}.csv").exists() and (tmp_path / f"{name}.parquet").exists()
+    import pandas as pd
+
+    meta = pd.read_parquet(tmp_path / "gap_beleidsarm.parquet").attrs
+    assert "capacity_from_clients" in meta["assumptions"]  # provenance travels with the file

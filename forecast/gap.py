@@ -1,0 +1,257 @@
+"""The gap between need and supply per zorgkantoorregio per year, and the national targets.
+
+Arithmetic (per region r and year t; all in places):
+
+    need(r,t)     = places_needed(r,t) * (1 + w)            w = W / C
+    supply(r,t)   = capacity(r) + sum_{plans of r, ready <= t} sign * places * p(status)
+    gap(r,t)      = need(r,t) - supply(r,t)                 > 0: places short
+    p_short(r,t)  = share of Monte Carlo draws with need > supply
+
+``W`` is the national V&V waiting list of people who need a place now (urgent and active
+placement; mean of the base year's quarters, ``data_raw/waiting_lists.csv``) and ``C`` the
+national clients with stay of the base year: unmet demand is the same share of demand in every
+region and grows with it (``assumption waiting_list_share``). Only plans with delivery form
+``with_stay`` add places with stay; ``sign`` is -1 for closures. Staff: ``fte = places x
+fte_per_place`` (``assumption fte_per_place``, default 1.2; no transcribed public figure,
+set your own).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .io.datadir import data_raw_dir
+from .supply import (
+    base_waiting,
+    estimate_capacity,
+    estimate_plans,
+    plan_status,
+    read_capacity,
+    read_plans,
+)
+
+__all__ = ["compare_capacity", "ambition_2025", "national_references", "explain_2025",
+           "STEP_YEARS", "FTE_PER_PLACE"]
+
+STEP_YEARS = (2025, 2030, 2035, 2040)
+FTE_PER_PLACE = 1.2
+_BANDS = ("lo_95", "lo_80", "hi_80", "hi_95")
+
+
+def _expected_plans(plans: pd.DataFrame, status: pd.DataFrame, codes, years) -> np.ndarray:
+    """Expected places with stay added by plans ready up to each year: (year, region)."""
+    if plans is None or plans.empty:
+        return np.zeros((len(years), len(codes)))
+    p = plans.merge(status, on="status", how="left")
+    p = p[p["delivery_form"] == "with_stay"]
+    sign = np.where(p["kind"] == "closure", -1.0, 1.0)
+    p = p.assign(expected=sign * p["places"] * p["realisation_probability"])
+    table = p.pivot_table(index="year_ready", columns="zk_code", values="expected",
+                          aggfunc="sum").reindex(columns=list(codes), fill_value=0.0).fillna(0.0)
+    out = np.zeros((len(years), len(codes)))
+    for i, year in enumerate(years):
+        out[i] = table[table.index <= year].sum().to_numpy()
+    return out
+
+
+def compare_capacity(demand: pd.DataFrame, capacity=None, plans=None, status_file=None,
+                     waiting: str | None = "urgent_plus_actief",
+                     fte_per_place: float = FTE_PER_PLACE) -> pd.DataFrame:
+    """Gap per region per year from a :func:`forecast.demand.project_demand` frame.
+
+    Parameters
+    ----------
+    demand : pandas.DataFrame
+        Output of ``project_demand`` (one scenario).
+    capacity : str, Path or DataFrame, optional
+        Capacity file (template ``data_raw/templates/capacity.csv``); default: estimate.
+    plans : str, Path or DataFrame, optional
+        Build plans (template ``data_raw/templates/build_plans.csv``); default: estimate.
+    status_file : str or Path, optional
+        Realisation probability per status (default ``data_raw/plan_status.csv``).
+    waiting : {"urgent_plus_actief", "total", None}
+        Waiting list counted as unmet demand in the base year (None: none).
+    fte_per_place : float
+        Care staff per place [fte per place].
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``year, zk_code, zk_name, scenario, places_needed, need`` [places], ``capacity``,
+        ``plans_expected``, ``supply``, ``gap`` [places; + = short], bands ``gap_lo_95 …``
+        and ``p_short`` where the demand has draws, ``fte_needed``, ``fte_gap`` [fte],
+        ``capacity_source``, ``plans_source`` (``ESTIMATE …`` where no planner file was
+        given). ``attrs``: ``assumptions``, ``parameters``.
+    """
+    base_year = int(demand["year"].min())
+    years = sorted(demand["year"].unique())
+    codes = sorted(demand["zk_code"].unique())
+    wide = demand.pivot(index="year", columns="zk_code", values="places_needed")[codes]
+    clients = demand.pivot(index="year", columns="zk_code", values="clients_with_stay")[codes]
+    w = 0.0
+    if waiting:
+        w = base_waiting(base_year, waiting) / float(clients.loc[base_year].sum())
+    if capacity is None:
+        cap = estimate_capacity(wide.loc[base_year])
+    elif isinstance(capacity, pd.DataFrame):
+        cap = capacity
+    else:
+        cap = read_capacity(capacity, base_year)
+    missing = sorted(set(codes) - set(cap["zk_code"]))
+    if missing:  # regions absent from the planner's file get the estimate, labelled
+        est = estimate_capacity(wide.loc[base_year, missing])
+        cap = pd.concat([cap, est], ignore_index=True)
+    cap = cap.set_index("zk_code").loc[codes]
+    if plans is None:
+        growth = (wide.loc[min(2027, max(years))] - wide.loc[base_year]).clip(lower=0)
+        plan_frame = estimate_plans(growth / growth.sum(), base_year)
+    elif isinstance(plans, pd.DataFrame):
+        plan_frame = plans
+    else:
+        plan_frame = read_plans(plans, base_year, max(years))
+    status = plan_status(status_file)
+    expected = _expected_plans(plan_frame, status, codes, years)
+    need = wide.to_numpy() * (1 + w)
+    supply = cap["places_with_stay"].to_numpy()[None] + expected
+    gap = need - supply
+    idx = pd.MultiIndex.from_product([years, codes], names=["year", "zk_code"])
+    out = pd.DataFrame({"places_needed": wide.to_numpy().ravel(), "need": need.ravel(),
+                        "capacity": np.broadcast_to(cap["places_with_stay"].to_numpy(),
+                                                    need.shape).ravel(),
+                        "plans_expected": expected.ravel(), "supply": supply.ravel(),
+                        "gap": gap.ravel()}, index=idx).reset_index()
+    meta = demand[["year", "zk_code", "zk_name", "scenario"]]
+    out = meta.merge(out, on=["year", "zk_code"])
+    for band in _BANDS:
+        col = f"places_needed_{band}"
+        if col in demand:
+            b = demand.pivot(index="year", columns="zk_code", values=col)[codes].to_numpy()
+            out[f"gap_{band}"] = (b * (1 + w) - supply).ravel()
+    draws = demand.attrs.get("places_draws")
+    if draws is not None:
+        short = (draws * (1 + w) > supply[None]).mean(axis=0)
+        out["p_short"] = short.ravel()
+    out["fte_needed"] = out["need"] * fte_per_place
+    out["fte_gap"] = out["gap"] * fte_per_place
+    out["capacity_source"] = out["zk_code"].map(cap["capacity_source"])
+    sources = plan_frame.groupby("zk_code")["plans_source"].first() if len(plan_frame) else {}
+    out["plans_source"] = out["zk_code"].map(sources).fillna("none")
+    out.attrs.update({
+        "parameters": {"base_year": base_year, "waiting": waiting, "unmet_share": w,
+                       "fte_per_place": fte_per_place,
+                       "scenario": demand["scenario"].iloc[0]},
+        "assumptions": {
+            **demand.attrs.get("assumptions", {}),
+            "waiting_list_share": f"unmet demand = {100 * w:.1f}% of demand in every region "
+                                  f"({waiting or 'none'} waiting list, {base_year})",
+            "fte_per_place": f"{fte_per_place} fte per place (no public figure; settable)",
+            "realisation_probability": dict(zip(status["status"],
+                                                status["realisation_probability"],
+                                                strict=True)),
+            **({"capacity_from_clients": "capacity = base-year clients with stay / "
+                "occupancy"} if (cap["capacity_source"].str.startswith("ESTIMATE")).any()
+               else {}),
+            **({"plans_from_national": "ZN Regiomonitor 2022: 7,000 places 2023-2027 spread "
+                "by demand growth"} if plans is None else {}),
+        },
+        "plans": plan_frame,
+    })
+    return out
+
+
+def _references() -> pd.Series:
+    ref = pd.read_csv(data_raw_dir() / "reference_figures.csv").set_index("key")
+    return ref["value"]
+
+
+def ambition_2025(gap: pd.DataFrame, ambition: float | None = None) -> pd.DataFrame:
+    """The 25,000-place ambition allocated to regions by their share of the 2025 gap.
+
+    Returns ``zk_code, zk_name, gap_2025, ambition_share`` [places],
+    ``plans_to_2025`` (all plans of every form and status, expansions minus closures, ready
+    by 2025), ``plans_minus_share`` [places].
+    """
+    ambition = ambition if ambition is not None else float(_references()["ambition_2025"])
+    g = gap[gap["year"] == 2025].set_index("zk_code")
+    if g.empty:
+        raise ValueError("the gap table has no year 2025; forecast from the base year to "
+                         "at least 2025")
+    positive = g["gap"].clip(lower=0)
+    share = ambition * positive / positive.sum() if positive.sum() > 0 else positive * 0
+    plans = gap.attrs.get("plans")
+    planned = pd.Series(0.0, index=g.index)
+    if plans is not None and len(plans):
+        p = plans[plans["year_ready"] <= 2025]
+        sign = np.where(p["kind"] == "closure", -1.0, 1.0)
+        planned = (p.assign(net=sign * p["places"]).groupby("zk_code")["net"].sum()
+                   .reindex(g.index, fill_value=0.0))
+    out = pd.DataFrame({"zk_name": g["zk_name"], "gap_2025": g["gap"],
+                        "ambition_share": share, "plans_to_2025": planned,
+                        "plans_minus_share": planned - share})
+    return out.reset_index()
+
+
+def national_references(gap: pd.DataFrame) -> pd.DataFrame:
+    """National rollup of the gap next to the public reference figures, with definitions."""
+    ref = _references()
+    nat = gap.groupby("year")[["need", "supply", "gap", "capacity"]].sum()
+    base = int(gap["year"].min())
+    rows = []
+
+    def our(year, what):
+        return float(nat.loc[year, what]) if year in nat.index else np.nan
+
+    rows.append({"reference": "TNO 2019: places short in 2025", "year": 2025,
+                 "published": ref["tno_2019_shortage_2025"], "zorgcap": our(2025, "gap"),
+                 "zorgcap_definition": f"sum of regional gaps 2025: need (incl. waiting list) "
+                 f"minus capacity {base} and expected plans"})
+    rows.append({"reference": "Ambition: 25,000 extra places 2021-2025", "year": 2025,
+                 "published": ref["ambition_2025"],
+                 "zorgcap": our(2025, "need") - our(base, "capacity"),
+                 "zorgcap_definition": f"places needed 2025 minus capacity {base}"})
+    rows.append({"reference": "ZN monitor 2021: plans 2021-2025", "year": 2025,
+                 "published": ref["zn_plans_2021_2025"],
+                 "zorgcap": our(2025, "supply") - our(base, "capacity"),
+                 "zorgcap_definition": f"expected places with stay from plans {base}-2025"})
+    for key, label in (("wozo_target_2030", "WOZO: 40,000 extra places by 2030"),
+                       ("wozo_opgave_2030", "WOZO opgave: 50,000 places to 2030"),
+                       ("ambition_2031", "Ambition: 50,000 places by 2031")):
+        year = 2030 if key != "ambition_2031" else 2031
+        rows.append({"reference": label, "year": year, "published": ref[key],
+                     "zorgcap": our(year, "need") - our(base, "capacity"),
+                     "zorgcap_definition": f"places needed {year} minus capacity {base}"})
+    rows.append({"reference": "TNO 2019: about 110,000 extra places by 2040", "year": 2040,
+                 "published": ref["tno_2019_extra_2040"],
+                 "zorgcap": our(2040, "need") - our(base, "capacity"),
+                 "zorgcap_definition": f"places needed 2040 minus capacity {base}"})
+    return pd.DataFrame(rows)
+
+
+def explain_2025(gap: pd.DataFrame, gap_total_waiting: pd.DataFrame | None = None) -> str:
+    """Why the national 2025 gap differs from TNO's 22,206 and the 25,000 ambition."""
+    ref = _references()
+    base = int(gap["year"].min())
+    nat = gap.groupby("year")[["gap", "need", "capacity", "supply"]].sum()
+    g25 = nat.loc[2025, "gap"]
+    text = [
+        f"National rollup of the regional gaps in 2025: {g25:,.0f} places short, against "
+        f"TNO's expected shortage of {ref['tno_2019_shortage_2025']:,.0f} (TNO 2019) and the "
+        f"ambition of {ref['ambition_2025']:,.0f} extra places in 2021-2025.",
+        f"1. Base year. zorgcap starts from the places in use in {base} (the observed Wlz "
+        "clients with stay, CBS 84529NED, divided by the occupancy rate); TNO projected from "
+        "2018 capacity and the ambition counts from 2021. The growth 2018-2023 (clients with "
+        "zzp VV4-VV10 and stay rose from 118,910 to 126,105) is inside their figures and "
+        "already met in ours: only the growth after the base year is a gap here.",
+        "2. Waiting list. The gap counts as unmet demand only people waiting for urgent or "
+        f"active placement ({base_waiting(base, 'urgent_plus_actief'):,.0f} on average in "
+        f"{base}), not the {base_waiting(base, 'wacht_op_voorkeur'):,.0f} waiting for a "
+        "preferred location (ActiZ: about 94% of those waiting receive bridging care).",
+    ]
+    if gap_total_waiting is not None:
+        g_total = gap_total_waiting[gap_total_waiting["year"] == 2025]["gap"].sum()
+        text.append(f"   Counting the whole waiting list ({base_waiting(base, 'total'):,.0f}) "
+                    f"the 2025 gap would be {g_total:,.0f} places.")
+    text.append("3. Plans. Expected realised plans are counted as supply; TNO's figure is a "
+                "shortage before any plans, and the ambition is a target for plans.")
+    return "\n".join(text)

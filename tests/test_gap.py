@@ -1,0 +1,152 @@
+"""Gap arithmetic (forecast.gap) and planner files (forecast.supply) on hand-made cases."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import needs_data
+
+from forecast import gap as G
+from forecast import supply as S
+from forecast.errors import InputError
+
+
+def _demand(draws=None):
+    # Two regions, base year 2023. places_needed = clients / 0.97 is not needed here: the
+    # gap uses the places column as given.
+    rows = []
+    for year, a, b in ((2023, 100.0, 200.0), (2024, 110.0, 210.0), (2025, 130.0, 220.0)):
+        rows.append((year, "ZK01", "Amstelland en De Meerlanden", "test", a, a * 0.9))
+        rows.append((year, "ZK02", "Amsterdam", "test", b, b * 0.9))
+    frame = pd.DataFrame(rows, columns=["year", "zk_code", "zk_name", "scenario",
+                                        "places_needed", "clients_with_stay"])
+    if draws is not None:
+        frame.attrs["places_draws"] = draws
+    return frame
+
+
+CAPACITY = pd.DataFrame({"zk_code": ["ZK01", "ZK02"], "places_with_stay": [95.0, 205.0],
+                         "vpt_capacity": np.nan, "capacity_source": "file test"})
+PLANS = pd.DataFrame({
+    "project_id": ["a", "b", "c", "d"], "zk_code": ["ZK01", "ZK01", "ZK02", "ZK02"],
+    "year_ready": [2024, 2025, 2025, 2024], "places": [10.0, 20.0, 30.0, 8.0],
+    "delivery_form": ["with_stay", "with_stay", "with_stay", "vpt"],
+    "status": ["planned", "under_construction", "realised", "realised"],
+    "kind": ["expansion", "expansion", "closure", "expansion"], "plans_source": "file test"})
+
+
+def test_gap_arithmetic_by_hand():
+    g = G.compare_capacity(_demand(), capacity=CAPACITY, plans=PLANS, waiting=None,
+                           fte_per_place=1.5).set_index(["year", "zk_code"])
+    # ZK01 2024: supply 95 + 10 x 0.6 (planned) = 101; gap 110 - 101 = 9.
+    assert g.loc[(2024, "ZK01"), "plans_expected"] == pytest.approx(6.0)
+    assert g.loc[(2024, "ZK01"), "gap"] == pytest.approx(9.0)
+    # ZK01 2025: + 20 x 0.9 (under construction) -> supply 119; gap 130 - 119 = 11.
+    assert g.loc[(2025, "ZK01"), "supply"] == pytest.approx(119.0)
+    assert g.loc[(2025, "ZK01"), "gap"] == pytest.approx(11.0)
+    # ZK02: the VPT plan adds no places with stay; the 2025 closure removes 30 x 1.0.
+    assert g.loc[(2024, "ZK02"), "supply"] == pytest.approx(205.0)
+    assert g.loc[(2025, "ZK02"), "supply"] == pytest.approx(175.0)
+    assert g.loc[(2025, "ZK02"), "gap"] == pytest.approx(45.0)
+    assert g.loc[(2023, "ZK02"), "gap"] == pytest.approx(-5.0)  # 5 places spare
+    assert g.loc[(2025, "ZK02"), "fte_gap"] == pytest.approx(67.5)
+    assert g.loc[(2025, "ZK02"), "fte_needed"] == pytest.approx(330.0)
+    assert (g["capacity_source"] == "file test").all()
+
+
+@needs_data
+def test_waiting_list_adds_unmet_demand_in_proportion():
+    g = G.compare_capacity(_demand(), capacity=CAPACITY, plans=PLANS).set_index(
+        ["year", "zk_code"])
+    # Urgent + active placement 2023: mean of 3,977, 4,104 and 4,080 (data_raw/waiting_lists)
+    w = (3977 + 4104 + 4080) / 3 / (0.9 * 300)
+    assert g.attrs["parameters"]["unmet_share"] == pytest.approx(w)
+    assert g.loc[(2025, "ZK01"), "need"] == pytest.approx(130 * (1 + w))
+
+
+def test_shortage_probability_from_draws():
+    draws = np.zeros((4, 3, 2))
+    draws[:, :, 0] = [[100, 110, 100], [100, 110, 118], [100, 110, 125], [100, 110, 140]]
+    draws[:, :, 1] = 200
+    g = G.compare_capacity(_demand(draws), capacity=CAPACITY, plans=PLANS, waiting=None)
+    p = g.set_index(["year", "zk_code"])["p_short"]
+    assert p[(2025, "ZK01")] == pytest.approx(0.5)  # supply 119: draws 125 and 140 exceed
+    assert p[(2024, "ZK01")] == pytest.approx(1.0)  # 110 > 101 in every draw
+    assert p[(2025, "ZK02")] == pytest.approx(1.0) and p[(2023, "ZK02")] == 0.0
+
+
+def test_missing_planner_rows_are_estimates_and_labelled():
+    cap = CAPACITY.iloc[:1]
+    g = G.compare_capacity(_demand(), capacity=cap, plans=PLANS, waiting=None)
+    src = g.groupby("zk_code")["capacity_source"].first()
+    assert src["ZK01"] == "file test" and src["ZK02"].startswith("ESTIMATE")
+    assert g.query("zk_code == 'ZK02' and year == 2023").capacity.item() == 200.0
+
+
+def test_ambition_allocated_by_share_of_the_2025_gap():
+    g = G.compare_capacity(_demand(), capacity=CAPACITY, plans=PLANS, waiting=None)
+    a = G.ambition_2025(g, ambition=560).set_index("zk_code")
+    # 2025 gaps 11 and 45 -> shares 11/56 and 45/56 of 560 places.
+    assert a.loc["ZK01", "ambition_share"] == pytest.approx(110.0)
+    assert a.loc["ZK02", "ambition_share"] == pytest.approx(450.0)
+    # Plans to 2025 of every form: ZK01 10 + 20; ZK02 -30 (closure) + 8 (vpt).
+    assert a.loc["ZK01", "plans_to_2025"] == 30 and a.loc["ZK02", "plans_to_2025"] == -22
+    assert a.loc["ZK01", "plans_minus_share"] == pytest.approx(-80.0)
+
+
+def _plans_csv(tmp_path, rows):
+    head = "project_id,zk_code,year_ready,places,delivery_form,status,kind\n"
+    path = tmp_path / "plans.csv"
+    path.write_text(head + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+GOOD = "P1,ZK01,2026,60,with_stay,planned,expansion"
+
+
+@pytest.mark.parametrize("bad,match", [
+    ("P2,ZK05,2026,60,with_stay,planned,expansion", r"row 3, column 'zk_code'.*'ZK05'"),
+    ("P2,ZK01,2021,60,with_stay,planned,expansion", r"row 3, column 'year_ready'.*2021"),
+    ("P2,ZK01,2026,-60,with_stay,planned,expansion", r"row 3, column 'places'.*'-60'"),
+    ("P1,ZK02,2026,60,with_stay,planned,expansion", r"row 3, column 'project_id'.*'P1' is "
+                                                    r"used twice \(also row 2\)"),
+    ("P2,ZK01,2026,60,intramuraal,planned,expansion", r"row 3, column 'delivery_form'"),
+    ("P2,ZK01,2026,60,with_stay,dreaming,expansion", r"row 3, column 'status'"),
+])
+def test_bad_plans_rows_are_named(tmp_path, bad, match):
+    with pytest.raises(InputError, match=match) as err:
+        S.read_plans(_plans_csv(tmp_path, [GOOD, bad]), base_year=2023)
+    assert "plans.csv" in str(err.value) and "Fix:" in str(err.value)
+
+
+def test_plans_template_is_valid():
+    from forecast.io.datadir import data_raw_dir
+
+    plans = S.read_plans(data_raw_dir() / "templates" / "build_plans.csv", base_year=2023)
+    assert plans["kind"].tolist() == ["expansion", "closure"]
+    cap = S.read_capacity(data_raw_dir() / "templates" / "capacity.csv", base_year=2023)
+    assert cap["places_with_stay"].tolist() == [3400.0]
+
+
+def test_capacity_of_another_year_is_refused(tmp_path):
+    path = tmp_path / "cap.csv"
+    path.write_text("zk_code,year,places_with_stay\nZK01,2022,3000\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"row 2, column 'year'.*base year is 2023"):
+        S.read_capacity(path, base_year=2023)
+
+
+@needs_data
+def test_national_rollup_next_to_the_references():
+    from forecast.demand import project_demand
+
+    gap = G.compare_capacity(project_demand("beleidsarm", to=2031))
+    refs = G.national_references(gap).set_index("reference")
+    assert refs.loc["TNO 2019: places short in 2025", "published"] == 22206
+    assert refs.loc["Ambition: 25,000 extra places 2021-2025", "published"] == 25000
+    g25 = gap.query("year == 2025").gap.sum()
+    assert refs.loc["TNO 2019: places short in 2025", "zorgcap"] == pytest.approx(g25)
+    # Measured: about 8,600 places short in 2025 (beleidsarm, urgent + active waiting list).
+    assert 5_000 < g25 < 12_000
+    text = G.explain_2025(gap)
+    assert "22,206" in text and "25,000" in text and "Base year" in text
