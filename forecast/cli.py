@@ -7,6 +7,7 @@
 ``zorgcap forecast``               demand per region per year (scenario, draws, calibration)
 ``zorgcap backtest``               rolling-origin backtest table (reports/backtest.md)
 ``zorgcap gap``                    need versus capacity plus plans, the 2025 ambition
+``zorgcap report``                 the whole chain: maps, HTML report and Excel workbook
 
 Every command takes ``--data DIR`` (else ``ZORGCAP_DATA``, the cache, ``../shared/data``).
 Input problems print the file/row/fix message and exit with status 2.
@@ -160,6 +161,22 @@ def _cmd_gap(args) -> int:
     return 0
 
 
+def _cmd_report(args) -> int:
+    from reports import run_report
+
+    def echo(msg):
+        print(msg, file=sys.stderr, flush=True)
+
+    paths = run_report(scenario=args.scenario, to=args.to, out=args.out, draws=args.draws,
+                       seed=args.seed, capacity=args.capacity, plans=args.plans,
+                       calibrate=args.calibrate, data=args.data, echo=echo)
+    print(f"wrote {paths['html']}")
+    print(f"wrote {paths['excel']}")
+    print(f"wrote {len(paths['maps'])} maps (PNG and SVG) in {paths['html'].parent / 'maps'}")
+    print(f"wrote {paths['provenance']}")
+    return 0
+
+
 def _cmd_backtest(args) -> int:
     from pathlib import Path
 
@@ -233,6 +250,17 @@ def build_parser() -> argparse.ArgumentParser:
     gp.add_argument("--fte-per-place", type=float, default=1.2)
     gp.add_argument("--out", default="reports/out")
     gp.set_defaults(func=_cmd_gap)
+
+    rp = sub.add_parser("report", help="the whole chain: maps, HTML report, Excel workbook")
+    rp.add_argument("--scenario", default="trend")
+    rp.add_argument("--to", type=int, default=2040)
+    rp.add_argument("--draws", type=int, default=200)
+    rp.add_argument("--seed", type=int, default=20240101)
+    rp.add_argument("--capacity", default=None)
+    rp.add_argument("--plans", default=None)
+    rp.add_argument("--calibrate", default=None)
+    rp.add_argument("--out", default="reports/latest")
+    rp.set_defaults(func=_cmd_report)
 
     bt = sub.add_parser("backtest", help="rolling-origin backtest of the usage models")
     bt.add_argument("--out", default="reports/backtest.md")

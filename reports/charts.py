@@ -1,0 +1,83 @@
+"""Charts: demand with bands versus supply per region, the waiting list, the backtest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
+
+from forecast.supply import waiting_list  # noqa: E402
+
+from .maps import _save  # noqa: E402
+
+__all__ = ["region_chart", "waiting_chart", "backtest_chart", "CHART_SIZE"]
+
+CHART_SIZE = (8, 4.5)
+
+
+def region_chart(gap: pd.DataFrame, zk_code: str, out_dir, scenario: str) -> list[Path]:
+    """Need (median, 80% and 95% bands) against capacity plus expected plans, one region."""
+    g = gap[gap["zk_code"] == zk_code].sort_values("year")
+    name = g["zk_name"].iloc[0]
+    fig, ax = plt.subplots(figsize=CHART_SIZE)
+    if "gap_lo_95" in g:  # need band = supply + gap band
+        lo95, hi95 = g["supply"] + g["gap_lo_95"], g["supply"] + g["gap_hi_95"]
+        lo80, hi80 = g["supply"] + g["gap_lo_80"], g["supply"] + g["gap_hi_80"]
+        ax.fill_between(g["year"], lo95, hi95, color="tab:orange", alpha=0.18, label="95% band")
+        ax.fill_between(g["year"], lo80, hi80, color="tab:orange", alpha=0.35, label="80% band")
+    ax.plot(g["year"], g["need"], color="tab:red", lw=2, label="need (median) [places]")
+    ax.step(g["year"], g["supply"], where="post", color="tab:blue", lw=2,
+            label="capacity + expected plans [places]")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_title(f"{name} ({zk_code}): need for places with stay, scenario {scenario}")
+    ax.set_ylabel("places")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
+    return _save(fig, Path(out_dir) / f"chart_{zk_code}")
+
+
+def waiting_chart(out_dir) -> list[Path]:
+    """National V&V waiting list by quarter, by status (data_raw/waiting_lists.csv)."""
+    fig, ax = plt.subplots(figsize=CHART_SIZE)
+    for status, colour in (("total", "black"), ("wacht_op_voorkeur", "tab:blue"),
+                           ("urgent_plus_actief", "tab:red")):
+        w = waiting_list(status)
+        ax.plot(w["date"], w["persons"], marker="o", color=colour, label=status)
+    ax.axvline(pd.Timestamp("2021-07-01"), color="grey", ls=":", lw=1)
+    ax.text(pd.Timestamp("2021-08-01"), ax.get_ylim()[1] * 0.95, "new waiting statuses",
+            fontsize=7, color="grey", va="top")
+    ax.set_title("National V&V waiting list (Zorginstituut / CBS / NZa)")
+    ax.set_ylabel("persons")
+    ax.set_ylim(bottom=0)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return _save(fig, Path(out_dir) / "chart_waiting_list")
+
+
+def backtest_chart(table: pd.DataFrame, out_dir) -> list[Path]:
+    """Forecast versus observed per model and origin (institutional residents 65+)."""
+    fig, ax = plt.subplots(figsize=CHART_SIZE)
+    obs = table.drop_duplicates("target_year").sort_values("target_year")
+    ax.plot(obs["target_year"], obs["observed"], "ko-", label="observed", zorder=5)
+    for model, colour in (("beleidsarm", "tab:grey"), ("ets_aggregate", "tab:green"),
+                          ("cohort_auto", "tab:red")):
+        t = table[table["model"] == model]
+        for origin, rows in t.groupby("origin"):
+            ax.plot(rows["target_year"], rows["forecast"], "o--", color=colour, alpha=0.8,
+                    label=model if origin == t["origin"].min() else None)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_title("Backtest: institutional residents 65+ (CBS 37620), forecasts from 2005, "
+                 "2010, 2014", fontsize=10)
+    ax.set_ylabel("persons")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return _save(fig, Path(out_dir) / "chart_backtest")
+
