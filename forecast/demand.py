@@ -56,16 +56,9 @@ def read_calibration(path) -> pd.DataFrame:
     Raises :class:`InputError` (file, row, fix) for unknown regions, non-numeric or negative
     counts and duplicated regions.
     """
-    from .io.cbs import require_columns
+    from .io.tables import read_user_csv
 
-    try:
-        frame = pd.read_csv(path, dtype={"zk_code": str})
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot be read ({exc})", file=display_path(path),
-                         fix="give a ','-separated CSV with columns zk_code, "
-                         "clients_with_stay.") from None
-    require_columns(frame, ["zk_code", "clients_with_stay"], file=path,
-                    what="calibration file")
+    frame = read_user_csv(path, "calibration", ["zk_code", "clients_with_stay"])
     regions_mod.check_region_codes(frame["zk_code"].str.strip(), file=display_path(path))
     values = pd.to_numeric(frame["clients_with_stay"], errors="coerce")
     bad = values.isna() | (values < 0)
@@ -124,7 +117,7 @@ def _rate_multiplier(years, scenario, draws, seed, data=None) -> tuple[np.ndarra
 def project_demand(scenario: str = "beleidsarm", to: int = 2040, regions=None, draws: int = 0,
                    seed: int = 20240101, occupancy: float = OCCUPANCY, calibrate=None,
                    rates=None, population_variant: str = "point", scenario_file=None,
-                   data=None) -> pd.DataFrame:
+                   engine: str = "numpy", data=None) -> pd.DataFrame:
     """Demand for Wlz V&V care with stay per zorgkantoorregio per year, base year to ``to``.
 
     Parameters
@@ -145,6 +138,8 @@ def project_demand(scenario: str = "beleidsarm", to: int = 2040, regions=None, d
         CSV ``sex, age, rate`` replacing the CBS-based usage rates.
     population_variant : str
         Population variant (``point``, ``low95`` ... see :mod:`forecast.population`).
+    engine : {"numpy", "dask"}
+        Where the population draws run (see :func:`forecast.population.build_projection`).
 
     Returns
     -------
@@ -164,7 +159,7 @@ def project_demand(scenario: str = "beleidsarm", to: int = 2040, regions=None, d
     if regions is not None:
         regions_mod.check_region_codes(regions, column="regions")
     proj = build_projection(to=to, draws=draws, seed=seed, variant=population_variant,
-                            level="zk", indeling=2025, data=data)
+                            level="zk", indeling=2025, engine=engine, data=data)
     years = [y for y in proj.years if y >= DEMAND_BASE_YEAR]
     persons = proj.persons[:, [proj.years.index(y) for y in years]]  # (d, y, r, s, a)
     u_frame = usage_rates(DEMAND_BASE_YEAR, data) if rates is None else read_rates_file(rates)

@@ -136,7 +136,7 @@ def compare_capacity(demand: pd.DataFrame, capacity=None, plans=None, status_fil
     out["fte_gap"] = out["gap"] * fte_per_place
     out["capacity_source"] = out["zk_code"].map(cap["capacity_source"])
     sources = plan_frame.groupby("zk_code")["plans_source"].first() if len(plan_frame) else {}
-    out["plans_source"] = out["zk_code"].map(sources).fillna("none")
+    out["plans_source"] = out["zk_code"].map(sources).astype(object).fillna("none")
     out.attrs.update({
         "parameters": {"base_year": base_year, "waiting": waiting, "unmet_share": w,
                        "fte_per_place": fte_per_place,

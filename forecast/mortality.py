@@ -116,7 +116,7 @@ def fit_lee_carter(rates: np.ndarray, years=_FIT_YEARS) -> LeeCarter:
 def _with_open_age(m: np.ndarray) -> np.ndarray:
     """Append the open group 100+ by extending the Gompertz slope of ages 90-99."""
     slope = (np.log(m[..., MAX_AGE]) - np.log(m[..., 90])) / (MAX_AGE - 90)
-    m_open = m[..., MAX_AGE] * np.exp(slope)
+    m_open = np.maximum(m[..., MAX_AGE] * np.exp(slope), 1e-12)
     return np.concatenate([m, m_open[..., None]], axis=-1)
 
 
@@ -141,7 +141,12 @@ def life_table(m: np.ndarray) -> dict[str, np.ndarray]:
     L = lx - (1 - ax) * dx
     L[..., -1] = lx[..., -1] / m_full[..., -1]
     T = np.cumsum(L[..., ::-1], axis=-1)[..., ::-1]
-    return {"l": lx, "L": L, "T": T, "e": T / lx}
+    return {"l": lx, "L": L, "T": T, "e": _ratio(T, lx)}
+
+
+def _ratio(a, b):
+    """a / b, and 0 where b is 0 (an age nobody reaches: nobody to survive or expect)."""
+    return np.divide(a, b, out=np.zeros(np.broadcast(a, b).shape), where=b > 0)
 
 
 def life_expectancy(m: np.ndarray, age: int) -> np.ndarray:
@@ -234,6 +239,6 @@ def survival_ratios(m: np.ndarray, open_age: int = 95) -> tuple[np.ndarray, np.n
     lt = life_table(m)
     L, T = lt["L"], lt["T"]
     surv = np.empty(m.shape[:-1] + (open_age + 1,))
-    surv[..., :open_age] = L[..., 1 : open_age + 1] / L[..., :open_age]
-    surv[..., open_age] = T[..., open_age + 1] / T[..., open_age]
+    surv[..., :open_age] = _ratio(L[..., 1 : open_age + 1], L[..., :open_age])
+    surv[..., open_age] = _ratio(T[..., open_age + 1], T[..., open_age])
     return surv, L[..., 0]

@@ -354,7 +354,8 @@ def _ipf_under_65(pop, unit_index, n_units, unit_targets, col_targets, iters=8):
 def build_projection(to: int = 2050, draws: int = 0, seed: int = 20240101,
                      variant: str = "point", national: str = "kvs", level: str = "zk",
                      indeling: int = 2025, calibrate_regions: bool = True,
-                     base_year: int = BASE_YEAR, data=None) -> PopulationProjection:
+                     base_year: int = BASE_YEAR, engine: str = "numpy", chunk: int = 250,
+                     data=None) -> PopulationProjection:
     """Run the cohort-component projection (see the module docstring for the model).
 
     Parameters
@@ -376,6 +377,12 @@ def build_projection(to: int = 2050, draws: int = 0, seed: int = 20240101,
         Indeling year of the output regions [year] (default 2025: today's regions).
     calibrate_regions : bool
         Match the PBL/CBS regional totals (step 5).
+    engine : {"numpy", "dask"}
+        Where the draws run: in this process, or as Dask tasks of ``chunk`` draws each on
+        the current Dask client (e.g. a ``dask.distributed.LocalCluster``). Results are the
+        same for the same seed: all random numbers are drawn before the work is split.
+    chunk : int
+        Draws per task (also bounds the memory of the numpy engine).
     """
     if base_year != BASE_YEAR:
         raise ValueError(f"`base_year` was {base_year} but only {BASE_YEAR} has a regional "
@@ -440,8 +447,10 @@ def build_projection(to: int = 2050, draws: int = 0, seed: int = 20240101,
         mat, out_codes, names = _aggregation(codes, level, indeling, data)
     persons = point if mat is None else np.einsum("dygsa,gr->dyrsa", point, mat)
     if draws:
-        persons = _draws(path[0], years, births, rates, m, netmig, profile, draws, seed, mat,
-                         data)
+        from .stochastic import simulate_draws
+
+        persons = simulate_draws(path[0], years, births, rates, m, netmig, profile, draws,
+                                 seed, mat, engine=engine, chunk=chunk, data=data)
     return PopulationProjection(
         years=years, codes=list(out_codes), persons=persons, level=level, variant=variant,
         national=national, seed=seed if draws else None, draws=draws, names=names,
@@ -452,58 +461,6 @@ def build_projection(to: int = 2050, draws: int = 0, seed: int = 20240101,
             "split_haaren": "Haaren split by PC4 population (data_raw/gemeente_changes.csv)",
         },
     )
-
-
-def _draws(base, years, births, rates, m, netmig, profile, draws, seed, mat, data=None):
-    """Stochastic draws around the point run (vectorised over draw x gemeente x sex x age)."""
-    rng = np.random.default_rng(seed)
-    lc = mort.fit_lee_carter(mort.hmd_rates(data=data))
-    steps = len(years) - 1
-    # Mortality: random walk of k, common shock for both sexes scaled by each sex's sigma.
-    walk = np.cumsum(rng.standard_normal((draws, steps)), axis=1)
-    log_m = np.log(m)[None] + lc.b[None, None] * (walk[:, :, None, None]
-                                                  * lc.sigma[None, None, :, None])
-    # Migration: AR(1) shock on the national net migration, spread by the observed profile.
-    shock = np.zeros((draws, steps))
-    eps = rng.standard_normal((draws, steps)) * MIGRATION_SD * np.sqrt(1 - MIGRATION_RHO ** 2)
-    shock[:, 0] = rng.standard_normal(draws) * MIGRATION_SD
-    for t in range(1, steps):
-        shock[:, t] = MIGRATION_RHO * shock[:, t - 1] + eps[:, t]
-    # Gemeenten sorted by output region so that aggregation is a contiguous sum (reduceat);
-    # a split gemeente (weights other than 0/1) falls back to a matrix product.
-    one_hot = mat is not None and np.isin(mat, (0.0, 1.0)).all() and (mat.sum(1) == 1).all()
-    order = np.argsort(mat.argmax(axis=1), kind="stable") if one_hot else np.arange(len(base))
-    starts = np.flatnonzero(np.r_[True, np.diff(mat.argmax(axis=1)[order]) != 0]) \
-        if one_hot else None
-    pop = np.ascontiguousarray(np.broadcast_to(base[order], (draws,) + base.shape),
-                               dtype=np.float32)
-    growth = (1 + np.stack(rates)[:, order]).astype(np.float32)  # (step, gemeente, sex, age)
-    n_out = mat.shape[1] if mat is not None else base.shape[0]
-    out = np.empty((draws, len(years), n_out) + base.shape[1:], dtype=np.float32)
-    mat32 = None if mat is None else mat[order].astype(np.float32)
-
-    def store(t, arr):
-        if mat is None:
-            out[:, t] = arr
-        elif one_hot:
-            out[:, t] = np.add.reduceat(arr, starts, axis=1)
-        else:
-            out[:, t] = np.moveaxis(np.moveaxis(arr, 1, -1) @ mat32, -1, 1)
-
-    store(0, pop)
-    for t in range(steps):
-        s_d, b_d = mort.survival_ratios(np.exp(log_m[:, t]), OPEN_AGE)  # (draw, sex, age)
-        b_t = births[t] * _birth_shares(pop)
-        survived = _step(pop, s_d[:, None].astype(np.float32), b_d[:, None].astype(np.float32),
-                         b_t.astype(np.float32))
-        # National migration shock as a rate per (draw, sex, age), the same in every gemeente.
-        nat = survived.sum(axis=1)
-        extra = (shock[:, t] * netmig[t])[:, None, None] * profile[None]
-        survived *= growth[t][None] + (extra / np.where(nat > 0, nat, 1)).astype(
-            np.float32)[:, None]
-        pop = np.maximum(survived, 0, out=survived)
-        store(t + 1, pop)
-    return out
 
 
 def project_population(level: str = "zk", to: int = 2050, draws: int = 0, seed: int = 20240101,

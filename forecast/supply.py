@@ -28,8 +28,8 @@ import pandas as pd
 import regions as regions_mod
 
 from .errors import InputError, display_path, spreadsheet_row
-from .io.cbs import require_columns
 from .io.datadir import data_raw_dir
+from .io.tables import read_user_csv
 
 __all__ = ["read_capacity", "read_plans", "plan_status", "waiting_list", "estimate_capacity",
            "estimate_plans", "FORMS", "STATUSES", "KINDS"]
@@ -40,14 +40,7 @@ KINDS = ("expansion", "closure")
 
 
 def _read(path, what, columns) -> pd.DataFrame:
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot be read as CSV ({exc})", file=display_path(path),
-                         fix=f"use the template data_raw/templates/{what}.csv.") from None
-    frame.columns = [c.strip() for c in frame.columns]
-    require_columns(frame, columns, file=path, what=f"{what} file")
-    return frame.apply(lambda s: s.str.strip())
+    return read_user_csv(path, what, columns, template=f"{what}.csv")
 
 
 def _numbers(frame, col, path, *, integer=False, minimum=0.0, what="a number"):

@@ -150,14 +150,9 @@ def read_rates_file(path) -> pd.DataFrame:
     Raises :class:`InputError` naming the row for unknown sexes, ages out of range, rates
     outside [0, 1], duplicates, and listing missing ages.
     """
-    from .io.cbs import require_columns
+    from .io.tables import read_user_csv
 
-    try:
-        frame = pd.read_csv(path)
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot be read ({exc})", file=display_path(path),
-                         fix="give a ','-separated CSV with columns sex, age, rate.") from None
-    require_columns(frame, ["sex", "age", "rate"], file=path, what="rates file")
+    frame = read_user_csv(path, "rates", ["sex", "age", "rate"])
     where = {"file": display_path(path)}
     for i, row in enumerate(frame.itertuples(index=False)):
         if row.sex not in SEXES:

@@ -37,6 +37,25 @@ def _read_csv(path: Path) -> pd.DataFrame:
     return frame
 
 
+def read_user_csv(path, what: str, columns, template: str | None = None) -> pd.DataFrame:
+    """A planner's own ``,``-separated file as stripped strings, with its columns checked.
+
+    Any file that cannot be parsed (empty, binary, wrong separator, bad quoting) is an
+    :class:`InputError` naming the file and the expected columns.
+    """
+    hint = (f"use the template data_raw/templates/{template}" if template
+            else f"give a ','-separated UTF-8 CSV with columns {', '.join(columns)}")
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError,
+            pd.errors.EmptyDataError) as exc:
+        raise InputError(f"cannot be read as a {what} CSV ({type(exc).__name__}: {exc})",
+                         file=display_path(path), fix=hint + ".") from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    require_columns(frame, columns, file=path, what=f"{what} file")
+    return frame.apply(lambda col: col.str.strip())
+
+
 def _read_hmd(path: Path) -> pd.DataFrame:
     frame = pd.read_csv(path, sep=r"\s+", skiprows=2, na_values=".", dtype={"Age": str})
     require_columns(frame, ["Year", "Age", "Female", "Male", "Total"], file=path,
