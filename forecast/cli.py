@@ -136,7 +136,7 @@ def _cmd_gap(args) -> int:
                             seed=args.seed, calibrate=args.calibrate, data=args.data)
     kwargs = {"capacity": args.capacity, "plans": args.plans, "status_file": args.status_file,
               "fte_per_place": args.fte_per_place}
-    gap = compare_capacity(demand, waiting=args.waiting, **kwargs)
+    gap = compare_capacity(demand, waiting=args.waiting, reference=args.reference, **kwargs)
     total = compare_capacity(demand, waiting="total", **kwargs)
     steps = gap[gap["year"].isin(STEP_YEARS)]
     written = write_table(gap, args.out, f"gap_{args.scenario}")
@@ -147,8 +147,10 @@ def _cmd_gap(args) -> int:
     written += write_table(refs, args.out, "national_references")
     for path in written:
         print(f"wrote {path}")
-    nat = steps.groupby("year")[["need", "supply", "gap", "fte_gap"]].sum().round(0)
-    print(f"\nNational rollup ({args.scenario}; places; + = short):")
+    nat = steps.groupby("year")[["need", "supply", "gap", "reference_need", "reference_gap",
+                                 "fte_gap"]].sum().round(0)
+    print(f"\nReference: {gap.attrs['parameters']['reference_description']}")
+    print(f"National rollup ({args.scenario}; places; + = short):")
     print(nat.to_string())
     print("\nReference figures:")
     print(refs[["reference", "published", "zorgcap"]].round(0).to_string(index=False))
@@ -169,7 +171,8 @@ def _cmd_report(args) -> int:
 
     paths = run_report(scenario=args.scenario, to=args.to, out=args.out, draws=args.draws,
                        seed=args.seed, capacity=args.capacity, plans=args.plans,
-                       calibrate=args.calibrate, data=args.data, echo=echo)
+                       calibrate=args.calibrate, reference=args.reference, data=args.data,
+                       echo=echo)
     print(f"wrote {paths['html']}")
     print(f"wrote {paths['excel']}")
     print(f"wrote {len(paths['maps'])} maps (PNG and SVG) in {paths['html'].parent / 'maps'}")
@@ -189,6 +192,10 @@ def _cmd_backtest(args) -> int:
     print(text)
     print(f"wrote {args.out}")
     return 0
+
+
+REFERENCE_HELP = ("what supply is compared against: model, tno2019, ambition2025, wozo2030, "
+                  "ambition2031, ratio75:N or ratio80:N (N places per 1,000 aged 75+/80+)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -248,6 +255,7 @@ def build_parser() -> argparse.ArgumentParser:
     gp.add_argument("--waiting", default="urgent_plus_actief",
                     choices=["urgent_plus_actief", "total"])
     gp.add_argument("--fte-per-place", type=float, default=1.2)
+    gp.add_argument("--reference", default="model", help=REFERENCE_HELP)
     gp.add_argument("--out", default="reports/out")
     gp.set_defaults(func=_cmd_gap)
 
@@ -259,6 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--capacity", default=None)
     rp.add_argument("--plans", default=None)
     rp.add_argument("--calibrate", default=None)
+    rp.add_argument("--reference", default="model", help=REFERENCE_HELP)
     rp.add_argument("--out", default="reports/latest")
     rp.set_defaults(func=_cmd_report)
 

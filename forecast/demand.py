@@ -28,6 +28,9 @@ Named assumptions (reported in ``frame.attrs["assumptions"]``):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -39,8 +42,8 @@ from .scenarios import get_scenario, load_scenarios
 from .timeseries import TrendModel, choose_method, standardised_rate
 from .usage import rates_array, read_rates_file, usage_rates, wlz_vv
 
-__all__ = ["project_demand", "read_calibration", "national_summary", "OCCUPANCY",
-           "DEMAND_BASE_YEAR", "TREND_WINDOW"]
+__all__ = ["project_demand", "read_calibration", "national_summary", "oosr", "carried",
+           "informal_care_factor", "OCCUPANCY", "DEMAND_BASE_YEAR", "TREND_WINDOW"]
 
 OCCUPANCY = 0.97
 DEMAND_BASE_YEAR = 2023
@@ -48,6 +51,23 @@ TREND_WINDOW = (2015, 2024)
 HOME_TREND_DAMPING = 0.85
 QUANTILES = (0.025, 0.1, 0.5, 0.9, 0.975)
 _BANDS = ("lo_95", "lo_80", None, "hi_80", "hi_95")
+
+
+@dataclass(eq=False)
+class Carried:
+    """Arrays carried in a frame's ``attrs``.
+
+    Compared by identity, so that pandas can merge and concatenate frames that carry them
+    (pandas compares ``attrs`` with ``==``, which numpy arrays cannot answer with one bool).
+    """
+
+    value: Any
+
+
+def carried(frame: pd.DataFrame, key: str):
+    """``frame.attrs[key]`` unwrapped from :class:`Carried` (None if absent)."""
+    item = frame.attrs.get(key)
+    return item.value if isinstance(item, Carried) else item
 
 
 def read_calibration(path) -> pd.DataFrame:
@@ -87,6 +107,26 @@ def _home_ratio(years, trend: bool, data=None) -> np.ndarray:
     return np.array([ratio.get(y, fc.get(y, base)) for y in years])
 
 
+def oosr(persons: np.ndarray) -> np.ndarray:
+    """Oldest Old Support Ratio: persons 50-74 per person 85+, from (…, sex, age) arrays.
+
+    Reference: PBL, "Zorg voor ouderen" indicators; TNO (2020) used its regional development
+    as an indicator of the availability of informal care (mantelzorg).
+    """
+    return persons[..., 50:75].sum(axis=(-2, -1)) / persons[..., 85:].sum(axis=(-2, -1))
+
+
+def informal_care_factor(persons: np.ndarray, elasticity: float) -> np.ndarray:
+    """``(OOSR_t / OOSR_base) ** -elasticity`` for persons (draw, year, region, sex, age).
+
+    1 everywhere when ``elasticity`` is 0. The base is the first year of ``persons``.
+    """
+    if not elasticity:
+        return np.ones(persons.shape[:3])
+    ratio = oosr(persons)
+    return (ratio / ratio[:, :1]) ** (-elasticity)
+
+
 def _rate_multiplier(years, scenario, draws, seed, data=None) -> tuple[np.ndarray, dict]:
     """m(draw, year): the usage-rate multiplier relative to the base year."""
     n = max(draws, 1)
@@ -117,7 +157,8 @@ def _rate_multiplier(years, scenario, draws, seed, data=None) -> tuple[np.ndarra
 def project_demand(scenario: str = "beleidsarm", to: int = 2040, regions=None, draws: int = 0,
                    seed: int = 20240101, occupancy: float = OCCUPANCY, calibrate=None,
                    rates=None, population_variant: str = "point", scenario_file=None,
-                   engine: str = "numpy", data=None) -> pd.DataFrame:
+                   engine: str = "numpy", reconcile: bool = True,
+                   data=None) -> pd.DataFrame:
     """Demand for Wlz V&V care with stay per zorgkantoorregio per year, base year to ``to``.
 
     Parameters
@@ -140,12 +181,17 @@ def project_demand(scenario: str = "beleidsarm", to: int = 2040, regions=None, d
         Population variant (``point``, ``low95`` ... see :mod:`forecast.population`).
     engine : {"numpy", "dask"}
         Where the population draws run (see :func:`forecast.population.build_projection`).
+    reconcile : bool
+        With draws, scale regional medians and bands so that they sum to the national
+        median (:mod:`forecast.reconcile`).
 
     Returns
     -------
     pandas.DataFrame
         ``year, zk_code, zk_name, scenario, clients_with_stay`` [persons],
-        ``clients_at_home`` [persons; VPT+MPT], ``places_needed`` [places]; with draws also
+        ``clients_at_home`` [persons; VPT+MPT], ``places_needed`` [places],
+        ``persons_75plus, persons_80plus, persons_85plus`` [persons] and ``oosr`` [persons
+        50-74 per person 85+]; with draws also
         ``*_lo_95, *_lo_80, *_hi_80, *_hi_95`` for clients_with_stay and places_needed.
         ``attrs``: ``assumptions``, ``parameters``, ``base_national`` [clients] and, with
         draws, ``places_draws`` (draw, year, region) [places].
@@ -175,19 +221,34 @@ def project_demand(scenario: str = "beleidsarm", to: int = 2040, regions=None, d
                 factor[i] = cal[code] / point_base[i]
     raw = raw * factor[None, None]
     mult, info = _rate_multiplier(years, scn, draws, seed, data)
-    demand = raw * mult[:, :, None]
+    care = informal_care_factor(persons, scn.oosr_elasticity)
+    demand = raw * mult[:, :, None] * care
     home = demand * _home_ratio(years, scn.rates == "trend", data)[None, :, None]
     if scn.home_share:
         growth = np.maximum(demand - demand[:, :1], 0)
         demand = demand - scn.home_share * growth
         home = home + scn.home_share * growth
     frame = _to_frame(years, proj, demand, home, occupancy, scn.name)
+    mid = np.median(persons, axis=0)  # (year, region, sex, age)
+    for age in (75, 80, 85):
+        frame[f"persons_{age}plus"] = mid[..., age:].sum(axis=(-2, -1)).ravel()
+    frame["oosr"] = oosr(mid).ravel()
+    if not draws:  # the multiplicative parts, for forecast.decompose
+        frame.attrs["components"] = Carried({
+            "persons": persons[0], "rates": u, "regional_factor": factor,
+            "multiplier": mult[0], "care": care[0], "home_share": scn.home_share,
+            "occupancy": occupancy})
     keep = np.arange(len(proj.codes))
     if regions is not None:
         frame = frame[frame["zk_code"].isin(list(regions))].reset_index(drop=True)
         keep = np.array([i for i, c in enumerate(proj.codes) if c in set(regions)])
     if draws:  # places needed per draw (draw, year, region) for shortage probabilities
-        frame.attrs["places_draws"] = (demand[:, :, keep] / occupancy).astype(np.float32)
+        frame.attrs["places_draws"] = Carried(
+            (demand[:, :, keep] / occupancy).astype(np.float32))
+        if reconcile and regions is None:
+            from .reconcile import reconcile as _reconcile
+
+            frame = _reconcile(frame)
     frame.attrs.update({
         "parameters": {"scenario": scn.name, "description": scn.description, "to": to,
                        "draws": draws, "seed": seed, "occupancy": occupancy,
@@ -201,6 +262,9 @@ def project_demand(scenario: str = "beleidsarm", to: int = 2040, regions=None, d
             "regional_rates": "national usage rates" if calibrate is None else
             "regional factors from the calibration file; others national",
             "trend_window": f"trend models fitted on {TREND_WINDOW[0]}-{TREND_WINDOW[1]}",
+            **({"oosr_elasticity": f"usage x (OOSR_t/OOSR_{DEMAND_BASE_YEAR}) ** "
+                f"-{scn.oosr_elasticity} (no published elasticity; settable)"}
+               if scn.oosr_elasticity else {}),
             "home_trend_damping": f"home/stay ratio trend damped with phi {HOME_TREND_DAMPING}",
             **proj.assumptions},
         "base_national": float(u_frame.attrs.get("observed", np.nan)),

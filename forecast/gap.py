@@ -3,9 +3,13 @@
 Arithmetic (per region r and year t; all in places):
 
     need(r,t)     = places_needed(r,t) * (1 + w)            w = W / C
-    supply(r,t)   = capacity(r) + sum_{plans of r, ready <= t} sign * places * p(status)
+    supply(r,t)   = capacity(r) + sum_{plans of r} sign * places * p(status)
+                                   * P(delay <= t - year_ready)
     gap(r,t)      = need(r,t) - supply(r,t)                 > 0: places short
-    p_short(r,t)  = share of Monte Carlo draws with need > supply
+    p_short(r,t)  = share of Monte Carlo draws with need > supply, where each draw also draws
+                    whether each plan is realised (probability by status) and its delay
+                    (Poisson, mean by status); p_closed = 1 - p_short: the probability that
+                    the region's shortage is closed in year t
 
 ``W`` is the national V&V waiting list of people who need a place now (urgent and active
 placement; mean of the base year's quarters, ``data_raw/waiting_lists.csv``) and ``C`` the
@@ -21,7 +25,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .demand import carried
 from .io.datadir import data_raw_dir
+from .references import describe, reference_need
 from .supply import (
     base_waiting,
     estimate_capacity,
@@ -39,25 +45,54 @@ FTE_PER_PLACE = 1.2
 _BANDS = ("lo_95", "lo_80", "hi_80", "hi_95")
 
 
-def _expected_plans(plans: pd.DataFrame, status: pd.DataFrame, codes, years) -> np.ndarray:
-    """Expected places with stay added by plans ready up to each year: (year, region)."""
+def _with_stay(plans: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
     if plans is None or plans.empty:
-        return np.zeros((len(years), len(codes)))
+        return pd.DataFrame(columns=["zk_code", "year_ready", "signed", "p", "delay"])
     p = plans.merge(status, on="status", how="left")
     p = p[p["delivery_form"] == "with_stay"]
-    sign = np.where(p["kind"] == "closure", -1.0, 1.0)
-    p = p.assign(expected=sign * p["places"] * p["realisation_probability"])
-    table = p.pivot_table(index="year_ready", columns="zk_code", values="expected",
-                          aggfunc="sum").reindex(columns=list(codes), fill_value=0.0).fillna(0.0)
+    return pd.DataFrame({"zk_code": p["zk_code"], "year_ready": p["year_ready"],
+                         "signed": np.where(p["kind"] == "closure", -1.0, 1.0) * p["places"],
+                         "p": p["realisation_probability"], "delay": p["delay_mean_years"]})
+
+
+def _expected_plans(plans: pd.DataFrame, status: pd.DataFrame, codes, years) -> np.ndarray:
+    """Expected places with stay added by plans up to each year: (year, region).
+
+    A plan adds ``places * p(status) * P(delay <= t - year_ready)`` by year t, the delay
+    being Poisson with the status's mean (:func:`forecast.supply.plan_status`).
+    """
+    from scipy.stats import poisson
+
+    p = _with_stay(plans, status)
+    col = {c: i for i, c in enumerate(codes)}
     out = np.zeros((len(years), len(codes)))
-    for i, year in enumerate(years):
-        out[i] = table[table.index <= year].sum().to_numpy()
+    for r in p.itertuples():
+        waited = np.asarray(years) - r.year_ready
+        reached = np.where(waited >= 0, poisson.cdf(np.maximum(waited, 0), r.delay), 0.0) \
+            if r.delay > 0 else (waited >= 0).astype(float)
+        out[:, col[r.zk_code]] += r.signed * r.p * reached
+    return out
+
+
+def _plan_draws(plans, status, codes, years, draws: int, seed: int) -> np.ndarray:
+    """Places added by plans per draw (draw, year, region): realised or not, and when."""
+    rng = np.random.default_rng(seed)
+    p = _with_stay(plans, status)
+    col = {c: i for i, c in enumerate(codes)}
+    out = np.zeros((draws, len(years), len(codes)))
+    years = np.asarray(years)
+    for r in p.itertuples():
+        realised = rng.random(draws) < r.p
+        ready = r.year_ready + rng.poisson(r.delay, draws)
+        out[:, :, col[r.zk_code]] += (r.signed * realised[:, None]
+                                      * (years[None] >= ready[:, None]))
     return out
 
 
 def compare_capacity(demand: pd.DataFrame, capacity=None, plans=None, status_file=None,
                      waiting: str | None = "urgent_plus_actief",
-                     fte_per_place: float = FTE_PER_PLACE) -> pd.DataFrame:
+                     fte_per_place: float = FTE_PER_PLACE, reference: str = "model",
+                     seed: int = 20240101) -> pd.DataFrame:
     """Gap per region per year from a :func:`forecast.demand.project_demand` frame.
 
     Parameters
@@ -74,13 +109,20 @@ def compare_capacity(demand: pd.DataFrame, capacity=None, plans=None, status_fil
         Waiting list counted as unmet demand in the base year (None: none).
     fte_per_place : float
         Care staff per place [fte per place].
+    reference : str
+        What supply is compared against in ``reference_need`` / ``reference_gap``
+        (:mod:`forecast.references`: model, tno2019, ambition2025, wozo2030,
+        ambition2031, ratio75:N, ratio80:N).
+    seed : int
+        Seed of the draws of plan realisation and delay (with demand draws).
 
     Returns
     -------
     pandas.DataFrame
         ``year, zk_code, zk_name, scenario, places_needed, need`` [places], ``capacity``,
         ``plans_expected``, ``supply``, ``gap`` [places; + = short], bands ``gap_lo_95 …``
-        and ``p_short`` where the demand has draws, ``fte_needed``, ``fte_gap`` [fte],
+        and ``p_short``, ``p_closed`` where the demand has draws, ``reference``,
+        ``reference_need``, ``reference_gap`` [places], ``fte_needed``, ``fte_gap`` [fte],
         ``capacity_source``, ``plans_source`` (``ESTIMATE …`` where no planner file was
         given). ``attrs``: ``assumptions``, ``parameters``.
     """
@@ -110,7 +152,7 @@ def compare_capacity(demand: pd.DataFrame, capacity=None, plans=None, status_fil
         plan_frame = plans
     else:
         plan_frame = read_plans(plans, base_year, max(years))
-    status = plan_status(status_file)
+    status = status_file if isinstance(status_file, pd.DataFrame) else plan_status(status_file)
     expected = _expected_plans(plan_frame, status, codes, years)
     need = wide.to_numpy() * (1 + w)
     supply = cap["places_with_stay"].to_numpy()[None] + expected
@@ -128,18 +170,29 @@ def compare_capacity(demand: pd.DataFrame, capacity=None, plans=None, status_fil
         if col in demand:
             b = demand.pivot(index="year", columns="zk_code", values=col)[codes].to_numpy()
             out[f"gap_{band}"] = (b * (1 + w) - supply).ravel()
-    draws = demand.attrs.get("places_draws")
-    if draws is not None:
-        short = (draws * (1 + w) > supply[None]).mean(axis=0)
+    draws = carried(demand, "places_draws")
+    if draws is not None:  # demand draws against plan draws (realisation and delay)
+        supply_d = (cap["places_with_stay"].to_numpy()[None, None]
+                    + _plan_draws(plan_frame, status, codes, years, draws.shape[0], seed))
+        short = (draws * (1 + w) > supply_d).mean(axis=0)
         out["p_short"] = short.ravel()
+        out["p_closed"] = 1 - out["p_short"]
+    for col in ("persons_75plus", "persons_80plus", "persons_85plus", "oosr"):
+        if col in demand:
+            out[col] = demand.set_index(["year", "zk_code"])[col].reindex(
+                pd.MultiIndex.from_frame(out[["year", "zk_code"]])).to_numpy()
     out["fte_needed"] = out["need"] * fte_per_place
     out["fte_gap"] = out["gap"] * fte_per_place
+    out["reference"] = reference
+    out["reference_need"] = reference_need(out, reference).to_numpy()
+    out["reference_gap"] = out["reference_need"] - out["supply"]
     out["capacity_source"] = out["zk_code"].map(cap["capacity_source"])
     sources = plan_frame.groupby("zk_code")["plans_source"].first() if len(plan_frame) else {}
     out["plans_source"] = out["zk_code"].map(sources).astype(object).fillna("none")
     out.attrs.update({
         "parameters": {"base_year": base_year, "waiting": waiting, "unmet_share": w,
-                       "fte_per_place": fte_per_place,
+                       "fte_per_place": fte_per_place, "reference": reference,
+                       "reference_description": describe(reference),
                        "scenario": demand["scenario"].iloc[0]},
         "assumptions": {
             **demand.attrs.get("assumptions", {}),
@@ -149,6 +202,9 @@ def compare_capacity(demand: pd.DataFrame, capacity=None, plans=None, status_fil
             "realisation_probability": dict(zip(status["status"],
                                                 status["realisation_probability"],
                                                 strict=True)),
+            "plan_delay": "Poisson delay beyond year_ready, mean by status: "
+                          + ", ".join(f"{s} {d:g} y" for s, d in zip(
+                              status["status"], status["delay_mean_years"], strict=True)),
             **({"capacity_from_clients": "capacity = base-year clients with stay / "
                 "occupancy"} if (cap["capacity_source"].str.startswith("ESTIMATE")).any()
                else {}),

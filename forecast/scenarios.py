@@ -12,6 +12,12 @@ Built in
 ``langer-thuis``
     Constant rates, but a share ``home_share`` (default 0.25) of the demand *above the base
     year* is met by VPT at home instead of with stay.
+``mantelzorg``
+    Constant rates times an informal-care factor ``(OOSR_t / OOSR_base) ** -elasticity``:
+    the Oldest Old Support Ratio (people aged 50-74 per person aged 85+, the PBL indicator;
+    TNO 2020 used its regional development) falls as the 85+ grow, fewer informal carers are
+    available per old person and more people need a place (``assumption oosr_elasticity``,
+    default 0.3: no published elasticity was found; set your own).
 
 A scenario file (TOML)::
 
@@ -20,6 +26,7 @@ A scenario file (TOML)::
     rates = "trend"          # "constant" or "trend"
     home_share = 0.30        # share of growth above the base year met at home [0-1]
     rate_change = -0.005     # extra yearly change of all rates [fraction per year]
+    oosr_elasticity = 0.3    # response of usage to the Oldest Old Support Ratio [-]
 """
 
 from __future__ import annotations
@@ -43,6 +50,7 @@ class Scenario:
     rates : {"constant", "trend"}
     home_share : float   share of demand growth above the base year met at home [fraction]
     rate_change : float  extra multiplicative change of all rates [fraction per year]
+    oosr_elasticity : float  usage multiplier (OOSR_t / OOSR_base) ** -elasticity [-]
     description : str
     """
 
@@ -51,6 +59,7 @@ class Scenario:
     home_share: float = 0.0
     rate_change: float = 0.0
     description: str = ""
+    oosr_elasticity: float = 0.0
 
 
 SCENARIOS = {
@@ -60,6 +69,9 @@ SCENARIOS = {
                       "usage rates and the share at home follow their fitted national trends"),
     "langer-thuis": Scenario("langer-thuis", "constant", 0.25, 0.0,
                              "constant rates; 25% of demand growth met by VPT at home"),
+    "mantelzorg": Scenario("mantelzorg", "constant", 0.0, 0.0,
+                           "constant rates; usage rises as the Oldest Old Support Ratio falls "
+                           "(elasticity 0.3)", oosr_elasticity=0.3),
 }
 
 
@@ -74,10 +86,11 @@ def load_scenarios(path) -> dict[str, Scenario]:
     out = {}
     for name, spec in raw.get("scenario", {}).items():
         where = {"file": display_path(path), "column": f"scenario.{name}"}
-        unknown = set(spec) - {"description", "rates", "home_share", "rate_change"}
+        keys = {"description", "rates", "home_share", "rate_change", "oosr_elasticity"}
+        unknown = set(spec) - keys
         if unknown:
             raise InputError(f"unknown key(s) {sorted(unknown)}",
-                             fix="use description, rates, home_share, rate_change.", **where)
+                             fix=f"use {', '.join(sorted(keys))}.", **where)
         rates = spec.get("rates", "constant")
         if rates not in ("constant", "trend"):
             raise InputError(f"rates = {rates!r}", fix="use \"constant\" or \"trend\".", **where)
@@ -90,7 +103,12 @@ def load_scenarios(path) -> dict[str, Scenario]:
             raise InputError(f"rate_change = {change} is not a plausible yearly change",
                              fix="give a fraction per year, e.g. -0.005 for -0.5%/year.",
                              **where)
-        out[name] = Scenario(name, rates, share, change, spec.get("description", ""))
+        elasticity = float(spec.get("oosr_elasticity", 0.0))
+        if not 0 <= elasticity <= 2:
+            raise InputError(f"oosr_elasticity = {elasticity} is outside 0-2",
+                             fix="give an elasticity such as 0.3.", **where)
+        out[name] = Scenario(name, rates, share, change, spec.get("description", ""),
+                             elasticity)
     if not out:
         raise InputError("defines no [scenario.NAME] table", file=display_path(path),
                          fix="add at least one [scenario.NAME] section.")

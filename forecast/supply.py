@@ -130,7 +130,13 @@ def read_plans(path, base_year: int, last_year: int = 2050) -> pd.DataFrame:
 
 
 def plan_status(path=None) -> pd.DataFrame:
-    """Realisation probability per status [fraction] (``data_raw/plan_status.csv``)."""
+    """Realisation probability [fraction] and mean delay [years] per status.
+
+    Default ``data_raw/plan_status.csv``; a planner's file needs ``status`` and
+    ``realisation_probability``, ``delay_mean_years`` is optional (0 if absent). The delay of
+    a realised plan beyond its ``year_ready`` is Poisson with that mean
+    (``assumption plan_delay``).
+    """
     path = path or data_raw_dir() / "plan_status.csv"
     frame = _read(path, "plan_status", ["status", "realisation_probability"])
     _choice(frame, "status", STATUSES, path)
@@ -144,7 +150,10 @@ def plan_status(path=None) -> pd.DataFrame:
     if missing:
         raise InputError(f"no probability for status {sorted(missing)}",
                          file=display_path(path), fix="give one row per status.")
-    return pd.DataFrame({"status": frame["status"], "realisation_probability": p})
+    delay = (_numbers(frame, "delay_mean_years", path, what="a mean delay in years >= 0")
+             if "delay_mean_years" in frame else pd.Series(0.0, index=frame.index))
+    return pd.DataFrame({"status": frame["status"], "realisation_probability": p,
+                         "delay_mean_years": delay})
 
 
 def waiting_list(status: str = "urgent_plus_actief") -> pd.DataFrame:

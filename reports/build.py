@@ -16,6 +16,7 @@ import pandas as pd
 
 import regions
 from forecast.backtest import backtest
+from forecast.decompose import PARTS, decompose
 from forecast.demand import national_summary, project_demand
 from forecast.errors import InputError
 from forecast.gap import (
@@ -29,7 +30,7 @@ from forecast.io.status import data_status
 from forecast.population import build_projection
 from forecast.provenance import provenance
 
-from .charts import backtest_chart, region_chart, waiting_chart
+from .charts import backtest_chart, region_chart, waiting_chart, waterfall_chart
 from .html import render_html
 from .maps import gemeente_growth_map, region_maps
 
@@ -51,7 +52,7 @@ def regions_table(demand: pd.DataFrame, gap: pd.DataFrame, ambition: pd.DataFram
     """One row per region with the numbers a board asks for first."""
     base, last = int(demand["year"].min()), int(demand["year"].max())
     d = demand.pivot(index="zk_code", columns="year", values="clients_with_stay")
-    g = gap.pivot(index="zk_code", columns="year", values="gap")
+    g = gap.pivot(index="zk_code", columns="year", values="reference_gap")
     need = gap.pivot(index="zk_code", columns="year", values="need")
     out = pd.DataFrame({
         "zk_code": d.index,
@@ -89,11 +90,11 @@ def _region_note(row, last) -> str:
 
 def run_report(scenario: str = "trend", to: int = 2040, out="reports/latest",
                draws: int = 200, seed: int = 20240101, capacity=None, plans=None,
-               calibrate=None, data=None, echo=print) -> dict:
+               calibrate=None, reference: str = "model", data=None, echo=print) -> dict:
     """Run the whole chain and write the report; returns the paths written."""
     if to < 2025:
         raise ValueError(f"`to` was {to} but the report needs at least 2025")
-    progress = _Progress(9, echo)
+    progress = _Progress(10, echo)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
@@ -114,8 +115,12 @@ def run_report(scenario: str = "trend", to: int = 2040, out="reports/latest",
         demand = project_demand(scenario, to=to, draws=draws, seed=seed, calibrate=calibrate,
                                 data=data)
         progress("gap to capacity and plans")
-        gap = compare_capacity(demand, capacity=capacity, plans=plans)
+        gap = compare_capacity(demand, capacity=capacity, plans=plans, reference=reference,
+                               seed=seed)
         gap_total = compare_capacity(demand, capacity=capacity, plans=plans, waiting="total")
+        progress("decomposition of the change in need")
+        point = project_demand(scenario, to=to, draws=0, calibrate=calibrate, data=data)
+        parts = decompose(point, gap.attrs["parameters"]["unmet_share"], years=[to])
         ambition = ambition_2025(gap)
         refs = national_references(gap)
         explanation = explain_2025(gap, gap_total)
@@ -128,6 +133,10 @@ def run_report(scenario: str = "trend", to: int = 2040, out="reports/latest",
         progress("charts")
         charts = {code: region_chart(gap, code, work / "charts", scenario)
                   for code in table["zk_code"]}
+        base_year = int(parts["year_from"].iloc[0])
+        waterfalls = {r.zk_code: waterfall_chart(pd.Series(r._asdict()), r.zk_code, r.zk_name,
+                                                 base_year, to, work / "charts")
+                      for r in parts.itertuples(index=False)}
         bt = backtest(data=data)
         bt_chart = backtest_chart(bt, work / "charts")
         wl_chart = waiting_chart(work / "charts")
@@ -148,12 +157,14 @@ def run_report(scenario: str = "trend", to: int = 2040, out="reports/latest",
                            references=refs, explanation=explanation, maps=maps, charts=charts,
                            region_notes=notes, gemeente_maps=gm_maps, provenance=prov,
                            backtest_chart=bt_chart, waiting_chart=wl_chart,
-                           estimates=estimates)
+                           estimates=estimates, decomposition=parts, waterfalls=waterfalls)
         (work / "report.html").write_text(page, encoding="utf-8")
         (work / "provenance.json").write_text(json.dumps(prov, indent=1, ensure_ascii=False),
                                               encoding="utf-8")
         progress("Excel workbook")
         sheets = {"summary": national, "regions": table, "demand": demand, "gap": gap,
+                  "decomposition": parts[["zk_code", "zk_name", "year_from", "year_to",
+                                          "base", *PARTS, "total", "need"]],
                   "gap_steps": gap[gap["year"].isin(STEP_YEARS)], "ambition_2025": ambition,
                   "references": refs, "backtest": bt,
                   "assumptions": pd.DataFrame(list(prov["assumptions"].items()),

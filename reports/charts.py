@@ -15,7 +15,7 @@ from forecast.supply import waiting_list  # noqa: E402
 
 from .maps import _save  # noqa: E402
 
-__all__ = ["region_chart", "waiting_chart", "backtest_chart", "CHART_SIZE"]
+__all__ = ["region_chart", "waiting_chart", "backtest_chart", "waterfall_chart", "CHART_SIZE"]
 
 CHART_SIZE = (8, 4.5)
 
@@ -81,3 +81,32 @@ def backtest_chart(table: pd.DataFrame, out_dir) -> list[Path]:
     fig.tight_layout()
     return _save(fig, Path(out_dir) / "chart_backtest")
 
+
+
+def waterfall_chart(parts: pd.Series, zk_code: str, name: str, year_from: int, year_to: int,
+                    out_dir) -> list[Path]:
+    """Waterfall from the places in use in ``year_from`` to the need in ``year_to``.
+
+    ``parts`` holds ``base``, the parts of :data:`forecast.decompose.PARTS` and ``need``.
+    """
+    from forecast.decompose import PARTS
+
+    fig, ax = plt.subplots(figsize=CHART_SIZE)
+    labels = [f"places {year_from}", *[p.replace("_", " ") for p in PARTS], f"need {year_to}"]
+    level = parts["base"]
+    ax.bar(0, level, color="tab:grey")
+    for i, part in enumerate(PARTS, start=1):
+        value = parts[part]
+        ax.bar(i, value, bottom=level, color="tab:red" if value >= 0 else "tab:green")
+        ax.text(i, level + max(value, 0), f"{value:+,.0f}", ha="center", va="bottom",
+                fontsize=7)
+        level += value
+    ax.bar(len(PARTS) + 1, parts["need"], color="tab:blue")
+    ax.set_xticks(range(len(labels)), labels, rotation=25, ha="right", fontsize=8)
+    ax.set_ylabel("places")
+    ax.set_ylim(bottom=min(parts["base"], parts["need"]) * 0.8)
+    ax.set_title(f"{name} ({zk_code}): what drives the change in need {year_from}-{year_to}",
+                 fontsize=10)
+    ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    return _save(fig, Path(out_dir) / f"waterfall_{zk_code}")

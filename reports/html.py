@@ -81,7 +81,9 @@ def _table(frame: pd.DataFrame, formats: dict, sortable: bool = False, cls: str 
 def render_html(*, scenario: str, national: pd.DataFrame, regions_table: pd.DataFrame,
                 references: pd.DataFrame, explanation: str, maps: dict, charts: dict,
                 region_notes: dict, gemeente_maps: dict, provenance: dict,
-                backtest_chart=None, waiting_chart=None, estimates: list | None = None) -> str:
+                backtest_chart=None, waiting_chart=None, estimates: list | None = None,
+                decomposition: pd.DataFrame | None = None, waterfalls: dict | None = None
+                ) -> str:
     """The report as one HTML string (see the module docstring for the sections)."""
     p = provenance["parameters"]
     parts = [
@@ -94,7 +96,8 @@ def render_html(*, scenario: str, national: pd.DataFrame, regions_table: pd.Data
         f"<p class='note'>Scenario <b>{html.escape(scenario)}</b> - "
         f"{html.escape(str(p.get('description', '')))}; base year {p.get('base_year')}, "
         f"to {p.get('to')}, {p.get('draws')} Monte Carlo draws, seed {p.get('seed')}. "
-        f"zorgcap {provenance['zorgcap_version']}, run {provenance['run_at']}.</p>",
+        f"zorgcap {provenance['zorgcap_version']}, run {provenance['run_at']}. "
+        f"Gaps against: {html.escape(str(p.get('reference_description', 'model')))}.</p>",
     ]
     if estimates:
         parts.append("<p class='est'><b>Estimates in use:</b> "
@@ -121,10 +124,20 @@ def render_html(*, scenario: str, national: pd.DataFrame, regions_table: pd.Data
               _table(regions_table, {c: "{:,.0f}" for c in regions_table.columns
                                      if c not in ("zk_code", "zk_name", "p_short_2030")}
                      | {"p_short_2030": "{:.0%}"}, sortable=True, cls="regions")]
+    if decomposition is not None:
+        d = decomposition.drop(columns=["year_from"]).rename(columns={"year_to": "year"})
+        parts += ["<h2 id='drivers'>What drives the change in need</h2>",
+                  "<p class='note'>Places; exact additive split of the change from the places "
+                  "in use in the base year to the need (Das Gupta / Shapley for population, "
+                  "ageing, usage rates and informal care). Click a header to sort.</p>",
+                  _table(d, {c: "{:,.0f}" for c in d.columns
+                             if c not in ("zk_code", "zk_name", "year")}, sortable=True)]
     for code, name in zip(regions_table["zk_code"], regions_table["zk_name"], strict=True):
         parts.append(f"<div class='region' id='{code}'><h3>{html.escape(name)} ({code})</h3>")
         parts.append(f"<p>{html.escape(region_notes.get(code, ''))}</p>")
         parts.append(_img(charts[code][0], f"chart {code}"))
+        if waterfalls and code in waterfalls:
+            parts.append(_img(waterfalls[code][0], f"drivers {code}"))
         if code in gemeente_maps:
             parts.append(_img(gemeente_maps[code][0], f"85+ per gemeente {code}"))
         parts.append("</div>")

@@ -15,6 +15,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 import regions  # noqa: E402
+from forecast.references import describe  # noqa: E402
 
 __all__ = ["choropleth", "region_maps", "gemeente_growth_map", "FIGSIZE", "DPI"]
 
@@ -72,18 +73,20 @@ def region_maps(gap: pd.DataFrame, demand: pd.DataFrame, out_dir, scenario: str,
         frame, "growth", f"Growth of demand for nursing-home care {base}-{last}",
         f"growth of clients with stay {base}-{last} [%]", caption,
         out_dir / "map_demand_growth", cmap="YlOrRd", label_fmt="{:+.0f}%")
+    reference = gap["reference"].iloc[0] if "reference" in gap else "model"
+    against = "need" if reference == "model" else f"reference '{reference}'"
     for year in (2025, 2030, 2035, 2040):
         if year > last:
             continue
-        g = gap[gap["year"] == year].set_index("zk_code")["gap"].rename("gap")
+        g = gap[gap["year"] == year].set_index("zk_code")["reference_gap"].rename("gap")
         frame = geo.merge(g, left_on="zk_code", right_index=True)
         lim = max(abs(frame["gap"]).max(), 1)
         maps[f"gap_{year}"] = choropleth(
-            frame, "gap", f"Places short in {year} (need minus capacity and expected plans)",
+            frame, "gap", f"Places short in {year} ({against} minus capacity and plans)",
             f"places short in {year} [places; negative = spare]",
-            f"Scenario {scenario}; need includes the urgent waiting list; plans weighted by "
-            "realisation probability.", out_dir / f"map_gap_{year}", cmap="RdBu_r",
-            vmin=-lim, vmax=lim)
+            f"Scenario {scenario}; reference: {describe(reference)}; plans weighted by "
+            "realisation probability and delay.", out_dir / f"map_gap_{year}",
+            cmap="RdBu_r", vmin=-lim, vmax=lim)
     if "p_short" in gap:
         year = 2030 if last >= 2030 else last
         p = (100 * gap[gap["year"] == year].set_index("zk_code")["p_short"]).rename("p")

@@ -125,3 +125,19 @@ def test_gap_command_writes_tables_and_explains_2025(tmp_path, capsys):
 
     meta = pd.read_parquet(tmp_path / "gap_beleidsarm.parquet").attrs
     assert "capacity_from_clients" in meta["assumptions"]  # provenance travels with the file
+
+
+@needs_data
+def test_gap_command_reference_switch_changes_the_table(tmp_path, capsys):
+    import pandas as pd
+
+    assert main(["gap", "--to", "2030", "--draws", "0", "--out", str(tmp_path / "m")]) == 0
+    assert main(["gap", "--to", "2030", "--draws", "0", "--reference", "ratio80:110",
+                 "--out", str(tmp_path / "r")]) == 0
+    out = capsys.readouterr().out
+    assert "planning ratio: 110 places per 1,000 inhabitants aged 80+" in out
+    m = pd.read_csv(tmp_path / "m" / "gap_beleidsarm.csv")
+    r = pd.read_csv(tmp_path / "r" / "gap_beleidsarm.csv")
+    assert (m["need"] == r["need"]).all()
+    assert (m["reference_gap"] != r["reference_gap"]).any()
+    assert set(r["reference"]) == {"ratio80:110"}

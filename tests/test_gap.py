@@ -36,9 +36,17 @@ PLANS = pd.DataFrame({
     "kind": ["expansion", "expansion", "closure", "expansion"], "plans_source": "file test"})
 
 
+# Realisation probabilities of data_raw/plan_status.csv, without delays.
+NO_DELAY = pd.DataFrame({"status": ["idea", "planned", "under_construction", "realised"],
+                         "realisation_probability": [0.3, 0.6, 0.9, 1.0],
+                         "delay_mean_years": 0.0})
+CERTAIN = NO_DELAY.assign(realisation_probability=1.0)
+
+
 def test_gap_arithmetic_by_hand():
     g = G.compare_capacity(_demand(), capacity=CAPACITY, plans=PLANS, waiting=None,
-                           fte_per_place=1.5).set_index(["year", "zk_code"])
+                           fte_per_place=1.5, status_file=NO_DELAY).set_index(
+        ["year", "zk_code"])
     # ZK01 2024: supply 95 + 10 x 0.6 (planned) = 101; gap 110 - 101 = 9.
     assert g.loc[(2024, "ZK01"), "plans_expected"] == pytest.approx(6.0)
     assert g.loc[(2024, "ZK01"), "gap"] == pytest.approx(9.0)
@@ -69,23 +77,42 @@ def test_shortage_probability_from_draws():
     draws = np.zeros((4, 3, 2))
     draws[:, :, 0] = [[100, 110, 100], [100, 110, 118], [100, 110, 125], [100, 110, 140]]
     draws[:, :, 1] = 200
-    g = G.compare_capacity(_demand(draws), capacity=CAPACITY, plans=PLANS, waiting=None)
+    g = G.compare_capacity(_demand(draws), capacity=CAPACITY, plans=PLANS, waiting=None,
+                           status_file=CERTAIN)
     p = g.set_index(["year", "zk_code"])["p_short"]
-    assert p[(2025, "ZK01")] == pytest.approx(0.5)  # supply 119: draws 125 and 140 exceed
-    assert p[(2024, "ZK01")] == pytest.approx(1.0)  # 110 > 101 in every draw
+    # Every plan realised on time: ZK01 supply 105 in 2024 and 125 in 2025.
+    assert p[(2025, "ZK01")] == pytest.approx(0.25)  # only the draw of 140 exceeds 125
+    assert p[(2024, "ZK01")] == pytest.approx(1.0)  # 110 > 105 in every draw
     assert p[(2025, "ZK02")] == pytest.approx(1.0) and p[(2023, "ZK02")] == 0.0
+    np.testing.assert_allclose(g["p_closed"], 1 - g["p_short"])
+
+
+def test_plan_delays_and_realisation_draws():
+    plan = PLANS.iloc[:1]  # 10 places, planned (p 0.6, mean delay 1 year), ready 2024
+    status = NO_DELAY.assign(delay_mean_years=[2.0, 1.0, 0.5, 0.0])
+    g = G.compare_capacity(_demand(), capacity=CAPACITY, plans=plan, waiting=None,
+                           status_file=status).set_index(["year", "zk_code"])
+    # Poisson(1): P(delay 0) = e^-1, P(delay <= 1) = 2 e^-1.
+    assert g.loc[(2024, "ZK01"), "plans_expected"] == pytest.approx(6 * np.exp(-1))
+    assert g.loc[(2025, "ZK01"), "plans_expected"] == pytest.approx(12 * np.exp(-1))
+    codes, years = ["ZK01", "ZK02"], [2023, 2024, 2025]
+    sims = G._plan_draws(plan, status, codes, years, draws=20_000, seed=1).mean(axis=0)
+    assert sims[1, 0] == pytest.approx(6 * np.exp(-1), rel=0.03)
+    assert sims[2, 0] == pytest.approx(12 * np.exp(-1), rel=0.03)
 
 
 def test_missing_planner_rows_are_estimates_and_labelled():
     cap = CAPACITY.iloc[:1]
-    g = G.compare_capacity(_demand(), capacity=cap, plans=PLANS, waiting=None)
+    g = G.compare_capacity(_demand(), capacity=cap, plans=PLANS, waiting=None,
+                           status_file=NO_DELAY)
     src = g.groupby("zk_code")["capacity_source"].first()
     assert src["ZK01"] == "file test" and src["ZK02"].startswith("ESTIMATE")
     assert g.query("zk_code == 'ZK02' and year == 2023").capacity.item() == 200.0
 
 
 def test_ambition_allocated_by_share_of_the_2025_gap():
-    g = G.compare_capacity(_demand(), capacity=CAPACITY, plans=PLANS, waiting=None)
+    g = G.compare_capacity(_demand(), capacity=CAPACITY, plans=PLANS, waiting=None,
+                           status_file=NO_DELAY)
     a = G.ambition_2025(g, ambition=560).set_index("zk_code")
     # 2025 gaps 11 and 45 -> shares 11/56 and 45/56 of 560 places.
     assert a.loc["ZK01", "ambition_share"] == pytest.approx(110.0)

@@ -54,13 +54,15 @@ def test_html_has_every_region_and_needs_no_network(report):
     # Nothing is loaded from elsewhere: no external src/href/url(), no <link> tags.
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
     assert "url(http" not in page and "<link" not in page
-    assert page.count("data:image/png;base64,") >= 31 + 31 + 7
+    assert page.count("data:image/png;base64,") >= 31 * 3 + 7  # chart, waterfall, 85+ map
+    assert "What drives the change in need" in page
     assert "22,206" in page and "25,000" in page and "Provenance" in page
 
 
 def test_excel_workbook_has_one_sheet_per_table(report):
     book = pd.read_excel(report["excel"], sheet_name=None)
-    for sheet in ("summary", "regions", "demand", "gap", "gap_steps", "ambition_2025",
+    for sheet in ("summary", "regions", "demand", "gap", "decomposition", "gap_steps",
+                  "ambition_2025",
                   "references", "backtest", "assumptions", "inputs"):
         assert sheet in book
     assert len(book["regions"]) == 31
@@ -73,6 +75,25 @@ def test_provenance_names_inputs_parameters_seed_and_version(report):
     keys = {i["key"]: i for i in prov["inputs"]}
     assert len(keys["households_age_sex"]["sha256"]) == 64
     assert "occupancy_rate" in prov["assumptions"] and prov["zorgcap_version"]
+
+
+def test_waterfall_per_region(report):
+    charts = report["html"].parent / "charts"
+    assert len(list(charts.glob("waterfall_ZK*.png"))) == 31
+
+
+def test_maps_follow_the_reference(tmp_path):
+    from forecast.demand import project_demand
+    from forecast.gap import compare_capacity
+    from reports.maps import region_maps
+
+    demand = project_demand("beleidsarm", to=2030)
+    a = region_maps(compare_capacity(demand), demand, tmp_path / "a", "beleidsarm")
+    b = region_maps(compare_capacity(demand, reference="ratio80:110"), demand,
+                    tmp_path / "b", "beleidsarm")
+    assert a["gap_2030"][0].read_bytes() != b["gap_2030"][0].read_bytes()
+    svg = b["gap_2030"][1].read_text(encoding="utf-8")
+    assert "ratio80:110" in svg or "110 places per 1,000" in svg
 
 
 def test_a_failing_run_leaves_no_half_written_report(tmp_path, monkeypatch):

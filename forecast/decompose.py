@@ -1,0 +1,120 @@
+"""What drives each region's change in need: an exact additive decomposition.
+
+Need for places in region r and year t is
+
+    need = D (1 + w),    D = f(N, S, U, C) - H,    f = N * sum_{s,a} S_sa U_sa * C / occupancy
+
+with ``N`` the population, ``S`` its age-sex structure (shares), ``U`` the usage rates of the
+scenario (base rates x regional factor x rate multiplier), ``C`` the informal-care factor
+(OOSR), ``H`` the growth moved to care at home (langer-thuis) and ``w`` the waiting list as a
+share of demand (:mod:`forecast.gap`). The change of need from the places in use in the base
+year, ``need(t) - D(base)``, is split into
+
+``population``      growth of the number of inhabitants (N)
+``ageing``          change of the age-sex structure (S)
+``usage_rates``     change of usage rates (U): trend, own rate changes
+``informal_care``   change of the informal-care factor (C)
+``care_at_home``    growth met at home instead of with stay (-H)
+``waiting_list``    clearing the waiting-list backlog (w D(t))
+
+The four factors of ``f`` are split by the symmetric method of Das Gupta (1993), which for
+a product of factors equals the Shapley value: each factor's effect is its change in ``f``
+averaged over every order in which the factors can be changed. The parts add up exactly
+(to rounding) to the total change.
+
+Reference: Das Gupta, P. (1993). Standardization and Decomposition of Rates: A User's Manual.
+U.S. Bureau of the Census, Current Population Reports P23-186.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+from math import factorial
+
+import pandas as pd
+
+from .demand import carried
+
+__all__ = ["decompose", "shapley", "PARTS"]
+
+PARTS = ("population", "ageing", "usage_rates", "informal_care", "care_at_home",
+         "waiting_list")
+_FACTORS = ("population", "ageing", "usage_rates", "informal_care")
+
+
+def shapley(f, old: dict, new: dict) -> dict:
+    """Symmetric (Das Gupta / Shapley) decomposition of ``f(**new) - f(**old)``."""
+    names = list(old)
+    k_total = len(names)
+    parts = {}
+    for k in names:
+        others = [n for n in names if n != k]
+        effect = 0.0
+        for size in range(k_total):
+            weight = factorial(size) * factorial(k_total - size - 1) / factorial(k_total)
+            for subset in combinations(others, size):
+                moved = {n: new[n] if n in subset else old[n] for n in names}
+                effect = effect + weight * (f(**{**moved, k: new[k]}) - f(**moved))
+        parts[k] = effect
+    return parts
+
+
+def decompose(demand: pd.DataFrame, waiting_share: float = 0.0, years=None) -> pd.DataFrame:
+    """Parts of the change in need per region from the base year to each of ``years``.
+
+    Parameters
+    ----------
+    demand : pandas.DataFrame
+        A point run of :func:`forecast.demand.project_demand` (``draws=0``), which carries
+        its multiplicative parts in ``attrs["components"]``.
+    waiting_share : float
+        ``w`` of :func:`forecast.gap.compare_capacity` (``attrs["parameters"]["unmet_share"]``).
+    years : list of int, optional
+        Target years (default: every year after the base year).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``zk_code, zk_name, year_from, year_to, base, population, ageing, usage_rates,
+        informal_care, care_at_home, waiting_list, total, need`` [places];
+        ``base + total = need`` and the six parts sum to ``total``.
+    """
+    comp = carried(demand, "components")
+    if comp is None:
+        raise ValueError("decompose needs a point run: project_demand(..., draws=0)")
+    all_years = sorted(demand["year"].unique())
+    codes = list(demand.drop_duplicates("zk_code")["zk_code"])
+    names = demand.drop_duplicates("zk_code").set_index("zk_code")["zk_name"]
+    persons = comp["persons"]  # (year, region, sex, age)
+    n = persons.sum(axis=(-2, -1))
+    shares = persons / n[..., None, None]
+    rates = comp["rates"][None] * comp["regional_factor"][:, None, None]  # (region, sex, age)
+    occ = comp["occupancy"]
+
+    def f(population, ageing, usage_rates, informal_care):
+        return population * (ageing * usage_rates).sum(axis=(-2, -1)) * informal_care / occ
+
+    base_i = 0
+    d_all = demand.pivot(index="year", columns="zk_code", values="places_needed")[codes]
+    rows = []
+    for year in years or all_years[1:]:
+        i = all_years.index(year)
+        old = {"population": n[base_i], "ageing": shares[base_i],
+               "usage_rates": rates * comp["multiplier"][base_i],
+               "informal_care": comp["care"][base_i]}
+        new = {"population": n[i], "ageing": shares[i],
+               "usage_rates": rates * comp["multiplier"][i], "informal_care": comp["care"][i]}
+        parts = shapley(f, old, new)
+        core = f(**new)
+        d_t = d_all.loc[year].to_numpy()
+        base = d_all.loc[all_years[base_i]].to_numpy()
+        frame = pd.DataFrame({"zk_code": codes, "zk_name": names[codes].to_numpy(),
+                              "year_from": all_years[base_i], "year_to": year, "base": base})
+        for part in _FACTORS:
+            frame[part] = parts[part]
+        frame["care_at_home"] = d_t - core
+        frame["waiting_list"] = waiting_share * d_t
+        frame["total"] = frame[list(PARTS)].sum(axis=1)
+        frame["need"] = d_t * (1 + waiting_share)
+        rows.append(frame)
+    return pd.concat(rows, ignore_index=True)

@@ -1,0 +1,114 @@
+"""Issue 9: decomposition, informal care (OOSR), references, reconciliation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import needs_data
+
+from forecast import demand as D
+from forecast import gap as G
+from forecast.decompose import PARTS, decompose, shapley
+from forecast.references import extra_path, reference_need
+
+
+def test_shapley_of_a_product_by_hand():
+    # f = a*b: from (1, 1) to (2, 3): change 5; Das Gupta: a-effect = (2-1)(1+3)/2 = 2,
+    # b-effect = (3-1)(1+2)/2 = 3.
+    parts = shapley(lambda a, b: a * b, {"a": 1.0, "b": 1.0}, {"a": 2.0, "b": 3.0})
+    assert parts == {"a": pytest.approx(2.0), "b": pytest.approx(3.0)}
+    # Three factors sum exactly too.
+    f = lambda a, b, c: a * b * c  # noqa: E731
+    p = shapley(f, {"a": 2.0, "b": 5.0, "c": 1.0}, {"a": 3.0, "b": 4.0, "c": 1.5})
+    assert sum(p.values()) == pytest.approx(3 * 4 * 1.5 - 2 * 5 * 1)
+
+
+@needs_data
+@pytest.mark.parametrize("scenario", ["beleidsarm", "trend", "langer-thuis", "mantelzorg"])
+def test_parts_add_up_to_the_total_change_for_every_region(scenario):
+    demand = D.project_demand(scenario, to=2040)
+    parts = decompose(demand, waiting_share=0.032, years=[2030, 2040])
+    assert parts.zk_code.nunique() == 31
+    np.testing.assert_allclose(parts[list(PARTS)].sum(axis=1), parts["total"], atol=1e-6)
+    np.testing.assert_allclose(parts["base"] + parts["total"], parts["need"], atol=1e-6)
+    nat = parts[parts.year_to == 2040][list(PARTS)].sum()
+    assert nat["ageing"] > nat["population"] > 0  # ageing drives the need, as TNO found
+    if scenario == "beleidsarm":
+        assert nat[["usage_rates", "informal_care", "care_at_home"]].abs().max() < 1e-6
+    if scenario == "langer-thuis":
+        assert nat["care_at_home"] < 0
+    if scenario == "mantelzorg":
+        assert nat["informal_care"] > 0
+
+
+@needs_data
+def test_oosr_falls_as_the_oldest_old_grow():
+    demand = D.project_demand("beleidsarm", to=2040)
+    nat = demand.groupby("year")[["persons_85plus"]].sum()
+    # OOSR = persons 50-74 / persons 85+; measured 2023: 11.7 to 19.9 per region (median 14.1).
+    z = demand[demand.year.isin([2023, 2040])].set_index(["year", "zk_code"])["oosr"]
+    assert z.loc[2023].between(10, 22).all()
+    assert (z.loc[2040] < z.loc[2023]).all()
+    assert nat.loc[2040, "persons_85plus"] / nat.loc[2023, "persons_85plus"] > 1.8
+    m = D.project_demand("mantelzorg", to=2040).set_index(["year", "zk_code"])
+    b = demand.set_index(["year", "zk_code"])
+    expected = (z.loc[2040] / z.loc[2023]) ** -0.3
+    ratio = m.loc[2040, "clients_with_stay"] / b.loc[2040, "clients_with_stay"]
+    np.testing.assert_allclose(ratio, expected.loc[ratio.index], rtol=1e-9)
+
+
+def _gap_frame():
+    # Hand-made gap table: two regions, base 2023; capacity 100 and 300.
+    rows = [(2023, "ZK01", 100, 100, 100, 1000), (2023, "ZK02", 300, 300, 300, 2000),
+            (2025, "ZK01", 130, 100, 110, 1200), (2025, "ZK02", 330, 300, 300, 2400)]
+    frame = pd.DataFrame(rows, columns=["year", "zk_code", "need", "capacity", "supply",
+                                        "persons_80plus"])
+    return frame
+
+
+def test_two_references_on_a_hand_made_case():
+    g = _gap_frame()
+    ratio = reference_need(g, "ratio80:110")
+    # 110 places per 1,000 aged 80+: 1,200 -> 132 places, 2,400 -> 264 places in 2025.
+    assert ratio.tolist() == pytest.approx([110, 220, 132, 264])
+    amb = reference_need(g, "ambition2025")
+    # 25,000 extra places by 2025 (0 in the base year), shared by growth of need 30 : 30.
+    assert amb.tolist() == pytest.approx([100, 300, 100 + 12_500, 300 + 12_500])
+    with pytest.raises(ValueError, match="ratio80:110"):
+        reference_need(g, "ratio80:")
+    with pytest.raises(ValueError, match="expected to be in"):
+        reference_need(g, "tno2030")
+
+
+def test_reference_paths_through_the_published_figures():
+    path = extra_path("tno2019", [2023, 2025, 2040, 2045])
+    assert path.tolist() == pytest.approx([0, 22_206, 110_000, 110_000])
+
+
+@needs_data
+def test_switching_reference_changes_gap_table_not_need():
+    demand = D.project_demand("beleidsarm", to=2030)
+    a = G.compare_capacity(demand, reference="model")
+    b = G.compare_capacity(demand, reference="ratio80:110")
+    np.testing.assert_allclose(a["need"], b["need"])
+    np.testing.assert_allclose(a["reference_gap"], a["gap"])
+    assert not np.allclose(a["reference_gap"], b["reference_gap"])
+    assert b.attrs["parameters"]["reference_description"].startswith("planning ratio: 110")
+
+
+@needs_data
+def test_reconciled_regions_sum_to_the_national_median_and_stay_positive():
+    demand = D.project_demand("trend", to=2040, draws=60, seed=4)
+    nat = np.median(D.carried(demand, "places_draws").sum(axis=2, dtype=np.float64), axis=0)
+    total = demand.groupby("year")["places_needed"].sum().to_numpy()
+    np.testing.assert_allclose(total, nat, rtol=1e-3)
+    bands = [c for c in demand.columns if "_lo_" in c or "_hi_" in c]
+    assert (demand[bands] >= 0).all().all()
+    cols = ["places_needed_lo_95", "places_needed_lo_80", "places_needed",
+            "places_needed_hi_80", "places_needed_hi_95"]
+    assert (np.diff(demand[cols].to_numpy(), axis=1) >= 0).all()
+    raw = D.project_demand("trend", to=2040, draws=60, seed=4, reconcile=False)
+    factor = demand.attrs["reconciliation"]
+    assert set(factor) == set(range(2023, 2041)) and all(0.99 < f < 1.01 for f in factor.values())
+    assert raw.attrs.get("reconciliation") is None
