@@ -198,6 +198,24 @@ REFERENCE_HELP = ("what supply is compared against: model, tno2019, ambition2025
                   "ambition2031, ratio75:N or ratio80:N (N places per 1,000 aged 75+/80+)")
 
 
+def _run_args(parser, scenario: str, supply: bool = False) -> None:
+    """The options every forecasting command shares."""
+    parser.add_argument("--scenario", default=scenario,
+                        help="beleidsarm, trend, langer-thuis, mantelzorg or a name in "
+                             "--scenario-file")
+    parser.add_argument("--to", type=int, default=2040, help="last year")
+    parser.add_argument("--draws", type=int, default=200, help="Monte Carlo draws (0 = point)")
+    parser.add_argument("--seed", type=int, default=20240101)
+    parser.add_argument("--calibrate", default=None,
+                        help="CSV zk_code,clients_with_stay (base year) for regional factors")
+    if supply:
+        parser.add_argument("--capacity", default=None, help="capacity CSV (template in "
+                            "data_raw/templates)")
+        parser.add_argument("--plans", default=None, help="build plans CSV (template in "
+                            "data_raw/templates)")
+        parser.add_argument("--reference", default="model", help=REFERENCE_HELP)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="zorgcap",
@@ -228,15 +246,9 @@ def build_parser() -> argparse.ArgumentParser:
     pop.set_defaults(func=_cmd_population)
 
     fc = sub.add_parser("forecast", help="demand for nursing-home places per region")
-    fc.add_argument("--scenario", default="beleidsarm",
-                    help="beleidsarm, trend, langer-thuis or a name in --scenario-file")
+    _run_args(fc, "beleidsarm")
     fc.add_argument("--scenario-file", default=None, help="TOML file with own scenarios")
-    fc.add_argument("--to", type=int, default=2040)
-    fc.add_argument("--draws", type=int, default=200, help="Monte Carlo draws (0 = point)")
-    fc.add_argument("--seed", type=int, default=20240101)
     fc.add_argument("--occupancy", type=float, default=0.97)
-    fc.add_argument("--calibrate", default=None,
-                    help="CSV zk_code,clients_with_stay (base year) for regional factors")
     fc.add_argument("--rates", default=None, help="CSV sex,age,rate replacing CBS rates")
     fc.add_argument("--population-variant", default="point",
                     choices=["point", "low67", "high67", "low95", "high95"])
@@ -244,30 +256,16 @@ def build_parser() -> argparse.ArgumentParser:
     fc.set_defaults(func=_cmd_forecast)
 
     gp = sub.add_parser("gap", help="gap between need and capacity plus plans per region")
-    gp.add_argument("--scenario", default="beleidsarm")
-    gp.add_argument("--to", type=int, default=2040)
-    gp.add_argument("--draws", type=int, default=200)
-    gp.add_argument("--seed", type=int, default=20240101)
-    gp.add_argument("--calibrate", default=None)
-    gp.add_argument("--capacity", default=None, help="capacity CSV (template in data_raw)")
-    gp.add_argument("--plans", default=None, help="build plans CSV (template in data_raw)")
+    _run_args(gp, "beleidsarm", supply=True)
     gp.add_argument("--status-file", default=None, help="realisation probability per status")
     gp.add_argument("--waiting", default="urgent_plus_actief",
                     choices=["urgent_plus_actief", "total"])
     gp.add_argument("--fte-per-place", type=float, default=1.2)
-    gp.add_argument("--reference", default="model", help=REFERENCE_HELP)
     gp.add_argument("--out", default="reports/out")
     gp.set_defaults(func=_cmd_gap)
 
     rp = sub.add_parser("report", help="the whole chain: maps, HTML report, Excel workbook")
-    rp.add_argument("--scenario", default="trend")
-    rp.add_argument("--to", type=int, default=2040)
-    rp.add_argument("--draws", type=int, default=200)
-    rp.add_argument("--seed", type=int, default=20240101)
-    rp.add_argument("--capacity", default=None)
-    rp.add_argument("--plans", default=None)
-    rp.add_argument("--calibrate", default=None)
-    rp.add_argument("--reference", default="model", help=REFERENCE_HELP)
+    _run_args(rp, "trend", supply=True)
     rp.add_argument("--out", default="reports/latest")
     rp.set_defaults(func=_cmd_report)
 

@@ -170,25 +170,26 @@ def national_targets(years, variant: str = "point", data=None) -> np.ndarray:
     return np.stack(out)
 
 
+def _national_flow(years, kvs2021_column: str, kvs2023_column: str, data=None) -> np.ndarray:
+    """A national yearly flow [persons]: Kernprognose 2021 (85089NED) for 2021-2022, the
+    Kernprognose 2023 (85746NED) from 2023, point forecast."""
+    tables = []
+    for key in ("projection_key_2021", "projection_flows_2023"):
+        t = read_table(key, data)
+        tables.append(t[t["PrognoseInterval"] == "Prognose"].set_index("Perioden"))
+    return np.array([tables[0].loc[str(y), kvs2021_column] if y < 2023
+                     else tables[1].loc[str(y), kvs2023_column] for y in years])
+
+
 def _births(years, data=None) -> np.ndarray:
-    """National live births in each calendar year [persons] (CBS 85089NED, 85746NED)."""
-    k21 = read_table("projection_key_2021", data)
-    k21 = k21[k21["PrognoseInterval"] == "Prognose"].set_index("Perioden")
-    flows = read_table("projection_flows_2023", data)
-    flows = flows[flows["PrognoseInterval"] == "Prognose"].set_index("Perioden")
-    return np.array([k21.loc[str(y), "LevendGeborenKinderen_11"] if y < 2023
-                     else flows.loc[str(y), "LevendGeborenKinderen_1"] for y in years])
+    """National live births in each calendar year [persons]."""
+    return _national_flow(years, "LevendGeborenKinderen_11", "LevendGeborenKinderen_1", data)
 
 
 def _net_migration(years, data=None) -> np.ndarray:
     """National net migration incl. corrections of each calendar year [persons]."""
-    k21 = read_table("projection_key_2021", data)
-    k21 = k21[k21["PrognoseInterval"] == "Prognose"].set_index("Perioden")
-    flows = read_table("projection_flows_2023", data)
-    flows = flows[flows["PrognoseInterval"] == "Prognose"].set_index("Perioden")
-    return np.array([k21.loc[str(y), "MigratiesaldoInclusiefCorrecties_22"] if y < 2023
-                     else flows.loc[str(y), "MigratiesaldoInclusiefCorrecties_5"]
-                     for y in years])
+    return _national_flow(years, "MigratiesaldoInclusiefCorrecties_22",
+                          "MigratiesaldoInclusiefCorrecties_5", data)
 
 
 def _step(pop, surv, birth_surv, births):

@@ -88,13 +88,50 @@ def _region_note(row, last) -> str:
     return text
 
 
+def _region_figures(code, gap, parts, gm_growth, year_from_85, base_year, to, scenario, work,
+                    data):
+    """Chart, waterfall and 85+ gemeente map of one region (runs in a worker process)."""
+    return (region_chart(gap, code, work / "charts", scenario),
+            waterfall_chart(parts, code, parts["zk_name"], base_year, to, work / "charts"),
+            gemeente_growth_map(code, gm_growth, work / "maps", year_from_85, to, data=data))
+
+
+def _history_figures(work, data):
+    """The backtest (table and chart) and the waiting-list chart (runs in a worker)."""
+    table = backtest(data=data)
+    return table, backtest_chart(table, work / "charts"), waiting_chart(work / "charts")
+
+
+def _render(jobs, workers: int) -> list:
+    """Run figure jobs ``(function, args)`` in ``workers`` forked processes (1: in-process).
+
+    Figures are independent files, so rendering them in parallel changes nothing but time.
+    """
+    if workers <= 1:
+        return [fn(*args) for fn, args in jobs]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers,
+                             mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = [pool.submit(fn, *args) for fn, args in jobs]
+        return [f.result() for f in futures]
+
+
 def run_report(scenario: str = "trend", to: int = 2040, out="reports/latest",
                draws: int = 200, seed: int = 20240101, capacity=None, plans=None,
-               calibrate=None, reference: str = "model", data=None, echo=print) -> dict:
-    """Run the whole chain and write the report; returns the paths written."""
+               calibrate=None, reference: str = "model", data=None, echo=print,
+               workers: int | None = None) -> dict:
+    """Run the whole chain and write the report; returns the paths written.
+
+    ``workers``: processes that render the figures (default: the number of cores, at most 4).
+    """
+    import os
+
+    workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
     if to < 2025:
         raise ValueError(f"`to` was {to} but the report needs at least 2025")
-    progress = _Progress(10, echo)
+    progress = _Progress(9, echo)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
@@ -124,22 +161,25 @@ def run_report(scenario: str = "trend", to: int = 2040, out="reports/latest",
         ambition = ambition_2025(gap)
         refs = national_references(gap)
         explanation = explain_2025(gap, gap_total)
-        progress("maps")
-        maps = region_maps(gap, demand, work / "maps", scenario, data=data)
+        progress("maps and charts")
         table = regions_table(demand, gap, ambition)
-        gm_maps = {code: gemeente_growth_map(code, gm_growth, work / "maps",
-                                             int(wide.columns.min()), to, data=data)
-                   for code in table["zk_code"]}
-        progress("charts")
-        charts = {code: region_chart(gap, code, work / "charts", scenario)
-                  for code in table["zk_code"]}
         base_year = int(parts["year_from"].iloc[0])
-        waterfalls = {r.zk_code: waterfall_chart(pd.Series(r._asdict()), r.zk_code, r.zk_name,
-                                                 base_year, to, work / "charts")
-                      for r in parts.itertuples(index=False)}
-        bt = backtest(data=data)
-        bt_chart = backtest_chart(bt, work / "charts")
-        wl_chart = waiting_chart(work / "charts")
+        slim = gap.copy()
+        slim.attrs = {}  # the workers need the numbers, not the draws
+        jobs = [(_region_figures, (code, slim, parts.set_index("zk_code").loc[code],
+                                   gm_growth, int(wide.columns.min()), base_year, to,
+                                   scenario, work, data))
+                for code in table["zk_code"]]
+        # The longest job first, so that it does not finish last. The backtest runs after the
+        # pool: measured, it is slower beside the workers (its BLAS threads compete).
+        jobs = [(region_maps, (slim, demand, work / "maps", scenario, 2025, data)), *jobs]
+        results = _render(jobs, workers)
+        maps = results[0]
+        per_region = dict(zip(table["zk_code"], results[1:], strict=True))
+        bt, bt_chart, wl_chart = _history_figures(work, data)
+        charts = {code: r[0] for code, r in per_region.items()}
+        waterfalls = {code: r[1] for code, r in per_region.items()}
+        gm_maps = {code: r[2] for code, r in per_region.items()}
         progress("provenance")
         params = {**demand.attrs["parameters"], **gap.attrs["parameters"]}
         assumptions = gap.attrs["assumptions"]

@@ -1,4 +1,7 @@
-"""Charts: demand with bands versus supply per region, the waiting list, the backtest."""
+"""Charts: demand with bands versus supply per region, the waiting list, the backtest.
+
+Charts are written as PNG only (the report inlines PNG); maps are PNG and SVG.
+"""
 
 from __future__ import annotations
 
@@ -39,7 +42,7 @@ def region_chart(gap: pd.DataFrame, zk_code: str, out_dir, scenario: str) -> lis
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", fontsize=8)
     fig.tight_layout()
-    return _save(fig, Path(out_dir) / f"chart_{zk_code}")
+    return _save(fig, Path(out_dir) / f"chart_{zk_code}", formats=("png",))
 
 
 def waiting_chart(out_dir) -> list[Path]:
@@ -58,7 +61,7 @@ def waiting_chart(out_dir) -> list[Path]:
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
     fig.tight_layout()
-    return _save(fig, Path(out_dir) / "chart_waiting_list")
+    return _save(fig, Path(out_dir) / "chart_waiting_list", formats=("png",))
 
 
 def backtest_chart(table: pd.DataFrame, out_dir) -> list[Path]:
@@ -79,7 +82,7 @@ def backtest_chart(table: pd.DataFrame, out_dir) -> list[Path]:
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
     fig.tight_layout()
-    return _save(fig, Path(out_dir) / "chart_backtest")
+    return _save(fig, Path(out_dir) / "chart_backtest", formats=("png",))
 
 
 
@@ -109,4 +112,4 @@ def waterfall_chart(parts: pd.Series, zk_code: str, name: str, year_from: int, y
                  fontsize=10)
     ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
-    return _save(fig, Path(out_dir) / f"waterfall_{zk_code}")
+    return _save(fig, Path(out_dir) / f"waterfall_{zk_code}", formats=("png",))

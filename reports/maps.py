@@ -25,9 +25,9 @@ SOURCES = ("Sources: CBS (83502NED, 37620, 70791ned, 84529NED, Kernprognose 2023
            "Gebieden in Nederland), PBL/CBS regional prognosis 2023-2050, HMD; zorgcap.")
 
 
-def _save(fig, stem: Path) -> list[Path]:
+def _save(fig, stem: Path, formats=("png", "svg")) -> list[Path]:
     stem.parent.mkdir(parents=True, exist_ok=True)
-    paths = [stem.with_suffix(".png"), stem.with_suffix(".svg")]
+    paths = [stem.with_suffix(f".{fmt}") for fmt in formats]
     for path in paths:
         tmp = path.with_name(f".{path.name}.tmp")
         fig.savefig(tmp, dpi=DPI, format=path.suffix[1:])
