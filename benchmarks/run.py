@@ -90,7 +90,8 @@ def main():
         f"Run {date.today().isoformat()} with `python benchmarks/run.py"
         f"{' --quick' if args.quick else ''}` on {os.cpu_count()} cores, "
         f"Python {platform.python_version()}. Peak = max RSS of the process (includes "
-        "imports, about 150-250 MiB).",
+        "imports, about 150-250 MiB; the report's figure workers are separate processes "
+        "and not included).",
         "",
         "Targets (issue 8): 1,000 draws for all gemeenten x ages x sexes x 30 years in under "
         "30 s and 4 GB; the full report for 31 regions in under 60 s cold and 15 s warm. "
