@@ -23,7 +23,8 @@ import pandas as pd
 from .timeseries import TrendModel, aggregate_rate, choose_method, standardised_rate
 from .usage import institutional_rates
 
-__all__ = ["backtest", "summarise", "to_markdown", "ORIGINS", "HORIZONS", "BASELINES"]
+__all__ = ["cached_backtest", "backtest", "summarise", "to_markdown", "ORIGINS", "HORIZONS",
+           "BASELINES"]
 
 ORIGINS = (2005, 2010, 2014)
 HORIZONS = (5, 10)
@@ -81,6 +82,22 @@ def backtest(origins=ORIGINS, horizons=HORIZONS, min_age: int = 65, level: float
     cols = ["model", "method", "origin", "horizon", "target_year", "observed", "forecast",
             "lo", "hi", "error_pct", "covered"]
     return out[cols]
+
+
+def cached_backtest(data=None) -> pd.DataFrame:
+    """:func:`backtest` with the default settings, cached as Parquet.
+
+    The backtest reads only CBS 37620, so the cache is keyed by that file's SHA-256 (and
+    ``_VERSION``, raised whenever the models change): a new 37620 is never served stale.
+    """
+    from .io.cache import cached
+    from .io.manifest import locate
+
+    source = locate("households_age_sex", data).path
+    return cached(source, "backtest", lambda _: backtest(data=data), version=_VERSION)
+
+
+_VERSION = 1
 
 
 def summarise(table: pd.DataFrame) -> dict:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 import regions
-from forecast.backtest import backtest
+from forecast.backtest import cached_backtest
 from forecast.decompose import PARTS, decompose
 from forecast.demand import national_summary, project_demand
 from forecast.errors import InputError
@@ -88,34 +88,52 @@ def _region_note(row, last) -> str:
     return text
 
 
-def _region_figures(code, gap, parts, gm_growth, year_from_85, base_year, to, scenario, work,
-                    data):
-    """Chart, waterfall and 85+ gemeente map of one region (runs in a worker process)."""
+def _region_figures(code, gap, parts, base_year, to, scenario, work):
+    """Chart and waterfall of one region (runs in a worker process)."""
     return (region_chart(gap, code, work / "charts", scenario),
-            waterfall_chart(parts, code, parts["zk_name"], base_year, to, work / "charts"),
-            gemeente_growth_map(code, gm_growth, work / "maps", year_from_85, to, data=data))
+            waterfall_chart(parts, code, parts["zk_name"], base_year, to, work / "charts"))
 
 
 def _history_figures(work, data):
-    """The backtest (table and chart) and the waiting-list chart (runs in a worker)."""
-    table = backtest(data=data)
+    """The backtest (table, cached) with its chart, and the waiting-list chart."""
+    table = cached_backtest(data=data)
     return table, backtest_chart(table, work / "charts"), waiting_chart(work / "charts")
 
 
-def _render(jobs, workers: int) -> list:
-    """Run figure jobs ``(function, args)`` in ``workers`` forked processes (1: in-process).
+class _Done:
+    def __init__(self, value):
+        self.value = value
 
-    Figures are independent files, so rendering them in parallel changes nothing but time.
+    def result(self):
+        return self.value
+
+
+class _Pool:
+    """Figure jobs in ``workers`` forked processes, or in this process with one worker.
+
+    Figures are independent files, so rendering them in parallel, and while the forecast
+    is still being computed, changes nothing but time.
     """
-    if workers <= 1:
-        return [fn(*args) for fn, args in jobs]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=workers,
-                             mp_context=multiprocessing.get_context("fork")) as pool:
-        futures = [pool.submit(fn, *args) for fn, args in jobs]
-        return [f.result() for f in futures]
+    def __init__(self, workers: int):
+        self.workers, self.pool = workers, None
+
+    def __enter__(self):
+        if self.workers > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            self.pool = ProcessPoolExecutor(max_workers=self.workers,
+                                            mp_context=multiprocessing.get_context("fork"))
+        return self
+
+    def __exit__(self, *exc):
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
+
+    def submit(self, fn, *args):
+        return self.pool.submit(fn, *args) if self.pool else _Done(fn(*args))
 
 
 def run_report(scenario: str = "trend", to: int = 2040, out="reports/latest",
@@ -135,6 +153,7 @@ def run_report(scenario: str = "trend", to: int = 2040, out="reports/latest",
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    pool = _Pool(workers).__enter__()
     try:
         progress("checking input tables")
         status = data_status(data)
@@ -148,6 +167,10 @@ def run_report(scenario: str = "trend", to: int = 2040, out="reports/latest",
         old = regions.to_indeling(old, 2025, ["persons"], data=data)
         wide = old.pivot(index="gm_code", columns="year", values="persons")
         gm_growth = 100 * (wide[to] / wide[wide.columns.min()] - 1)
+        # The 85+ maps need only the population: they render while demand is computed.
+        gm_jobs = {code: pool.submit(gemeente_growth_map, code, gm_growth, work / "maps",
+                                     int(wide.columns.min()), to, 2025, data)
+                   for code in regions.ZORGKANTOORREGIOS}
         progress(f"demand ({scenario}, {draws} draws)")
         demand = project_demand(scenario, to=to, draws=draws, seed=seed, calibrate=calibrate,
                                 data=data)
@@ -166,20 +189,16 @@ def run_report(scenario: str = "trend", to: int = 2040, out="reports/latest",
         base_year = int(parts["year_from"].iloc[0])
         slim = gap.copy()
         slim.attrs = {}  # the workers need the numbers, not the draws
-        jobs = [(_region_figures, (code, slim, parts.set_index("zk_code").loc[code],
-                                   gm_growth, int(wide.columns.min()), base_year, to,
-                                   scenario, work, data))
-                for code in table["zk_code"]]
-        # The longest job first, so that it does not finish last. The backtest runs after the
-        # pool: measured, it is slower beside the workers (its BLAS threads compete).
-        jobs = [(region_maps, (slim, demand, work / "maps", scenario, 2025, data)), *jobs]
-        results = _render(jobs, workers)
-        maps = results[0]
-        per_region = dict(zip(table["zk_code"], results[1:], strict=True))
+        maps_job = pool.submit(region_maps, slim, demand, work / "maps", scenario, 2025, data)
+        region_jobs = {code: pool.submit(_region_figures, code, slim,
+                                         parts.set_index("zk_code").loc[code], base_year, to,
+                                         scenario, work)
+                       for code in table["zk_code"]}
         bt, bt_chart, wl_chart = _history_figures(work, data)
-        charts = {code: r[0] for code, r in per_region.items()}
-        waterfalls = {code: r[1] for code, r in per_region.items()}
-        gm_maps = {code: r[2] for code, r in per_region.items()}
+        maps = maps_job.result()
+        charts = {code: job.result()[0] for code, job in region_jobs.items()}
+        waterfalls = {code: job.result()[1] for code, job in region_jobs.items()}
+        gm_maps = {code: job.result() for code, job in gm_jobs.items()}
         progress("provenance")
         params = {**demand.attrs["parameters"], **gap.attrs["parameters"]}
         assumptions = gap.attrs["assumptions"]
@@ -224,7 +243,10 @@ def run_report(scenario: str = "trend", to: int = 2040, out="reports/latest",
         else:
             work.rename(out)
     except BaseException:
+        pool.__exit__(None, None, None)  # stop the workers before removing their folder
         shutil.rmtree(work, ignore_errors=True)
         raise
+    finally:
+        pool.__exit__(None, None, None)
     return {"html": out / "report.html", "excel": out / "zorgcap_report.xlsx",
             "maps": sorted((out / "maps").glob("*.png")), "provenance": out / "provenance.json"}

@@ -1,4 +1,5 @@
-"""Choropleth maps of the 31 zorgkantoorregio's (geopandas + matplotlib; PNG and SVG).
+"""Choropleth maps of the 31 zorgkantoorregio's (geopandas + matplotlib; PNG and SVG), and
+a map of 85+ growth per gemeente inside a region (PNG, as it is shown in the report).
 
 Every map has region labels, a legend with units and a caption naming the data sources and
 the scenario. Figures are 8 x 9 inches at 100 dpi (800 x 900 pixels).
@@ -133,4 +134,4 @@ def gemeente_growth_map(zk_code: str, growth: pd.Series, out_dir, year_from: int
     fig.text(0.02, 0.01, "Cohort-component projection (zorgcap).\n" + SOURCES, fontsize=6.5,
              va="bottom")
     fig.subplots_adjust(left=0.02, right=0.98, top=0.94, bottom=0.12)
-    return _save(fig, Path(out_dir) / f"map_85plus_{zk_code}")
+    return _save(fig, Path(out_dir) / f"map_85plus_{zk_code}", formats=("png",))
