@@ -114,6 +114,14 @@ def _cmd_forecast(args) -> int:
           f"{frame.attrs['base_national']:,.0f}).")
     print(nat.loc[[y for y in nat.index if y in (base, 2025, 2030, 2035, 2040, last)]]
           .round(2).to_string())
+    from .timeseries import top_down
+
+    td = top_down(last, data=args.data).set_index("year")
+    print(f"\nTop-down check (trend of clients with stay 2015-2023 alone, "
+          f"{td.attrs['method']}, 95% interval) against this scenario:")
+    for year in [y for y in (2030, 2035, 2040, last) if y in td.index][:3]:
+        print(f"  {year}: top-down {td.loc[year, 'mean']:,.0f} ({td.loc[year, 'lo']:,.0f}-"
+              f"{td.loc[year, 'hi']:,.0f}); cohort model {nat.loc[year, 'clients_with_stay']:,.0f}")
     factor = nat.loc[last, "growth_factor"]
     print(f"\nGrowth factor of clients with stay {base} -> {last}: x{factor:.2f} "
           f"({nat.loc[last, 'clients_with_stay'] - nat.loc[base, 'clients_with_stay']:+,.0f}). "

@@ -38,7 +38,8 @@ import pandas as pd
 
 from .usage import institutional_rates
 
-__all__ = ["standardised_rate", "TrendModel", "choose_method", "METHODS", "aggregate_rate"]
+__all__ = ["standardised_rate", "TrendModel", "choose_method", "METHODS", "aggregate_rate",
+           "top_down"]
 
 METHODS = ("ets", "arima")
 
@@ -188,3 +189,24 @@ def choose_method(series: pd.Series, min_train: int = 8) -> tuple[str, pd.DataFr
                        "n": len(err)})
     table = pd.DataFrame(scores)
     return table.sort_values("mae").iloc[0]["method"], table
+
+
+def top_down(to: int, level: float = 95, data=None) -> pd.DataFrame:
+    """Independent national forecast of Wlz V&V clients with stay from their own history.
+
+    The series of clients with zzp VV4-VV10 and care with stay 2015-2023 (CBS 84529NED) is
+    forecast by the family (``ets`` or ``arima``) with the lower rolling-origin error (first
+    origin after 5 years), with ``level``% intervals. It knows nothing of demography: set
+    next to the cohort model it shows how much of the cohort forecast is ageing that the
+    recent trend alone would not predict.
+
+    Returns ``year, mean, lo, hi`` [clients] with ``attrs["method"]`` and ``attrs["scores"]``.
+    """
+    from .usage import wlz_vv
+
+    series = wlz_vv(data).set_index("year")["with_stay"]
+    method, scores = choose_method(series, min_train=5)
+    model = TrendModel(method, min_train=5).fit(series)
+    out = model.forecast(to - model.last_year_, level)
+    out.attrs.update({"method": method, "scores": scores.to_dict("records")})
+    return out

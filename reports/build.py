@@ -29,6 +29,7 @@ from forecast.gap import (
 from forecast.io.status import data_status
 from forecast.population import build_projection
 from forecast.provenance import provenance
+from forecast.timeseries import top_down
 
 from .charts import backtest_chart, region_chart, waiting_chart, waterfall_chart
 from .html import render_html
@@ -208,6 +209,11 @@ def run_report(scenario: str = "trend", to: int = 2040, out="reports/latest",
         national = national_summary(demand)
         national = national[national["year"].isin(
             [national["year"].min(), *STEP_YEARS, to])].drop_duplicates("year")
+        td = top_down(to, data=data)
+        check = national[["year", "clients_with_stay"]].merge(
+            td.rename(columns={"mean": "top_down", "lo": "top_down_lo_95",
+                               "hi": "top_down_hi_95"}), on="year")
+        check.attrs = {"method": td.attrs["method"]}
         progress("HTML report")
         last = int(demand["year"].max())
         notes = {r.zk_code: _region_note(r, last) for _, r in
@@ -216,12 +222,14 @@ def run_report(scenario: str = "trend", to: int = 2040, out="reports/latest",
                            references=refs, explanation=explanation, maps=maps, charts=charts,
                            region_notes=notes, gemeente_maps=gm_maps, provenance=prov,
                            backtest_chart=bt_chart, waiting_chart=wl_chart,
-                           estimates=estimates, decomposition=parts, waterfalls=waterfalls)
+                           estimates=estimates, decomposition=parts, waterfalls=waterfalls,
+                           top_down=check)
         (work / "report.html").write_text(page, encoding="utf-8")
         (work / "provenance.json").write_text(json.dumps(prov, indent=1, ensure_ascii=False),
                                               encoding="utf-8")
         progress("Excel workbook")
-        sheets = {"summary": national, "regions": table, "demand": demand, "gap": gap,
+        sheets = {"summary": national, "top_down_check": check, "regions": table,
+                  "demand": demand, "gap": gap,
                   "decomposition": parts[["zk_code", "zk_name", "year_from", "year_to",
                                           "base", *PARTS, "total", "need"]],
                   "gap_steps": gap[gap["year"].isin(STEP_YEARS)], "ambition_2025": ambition,

@@ -82,8 +82,8 @@ def render_html(*, scenario: str, national: pd.DataFrame, regions_table: pd.Data
                 references: pd.DataFrame, explanation: str, maps: dict, charts: dict,
                 region_notes: dict, gemeente_maps: dict, provenance: dict,
                 backtest_chart=None, waiting_chart=None, estimates: list | None = None,
-                decomposition: pd.DataFrame | None = None, waterfalls: dict | None = None
-                ) -> str:
+                decomposition: pd.DataFrame | None = None, waterfalls: dict | None = None,
+                top_down: pd.DataFrame | None = None) -> str:
     """The report as one HTML string (see the module docstring for the sections)."""
     p = provenance["parameters"]
     parts = [
@@ -107,6 +107,12 @@ def render_html(*, scenario: str, national: pd.DataFrame, regions_table: pd.Data
     parts += ["<h2 id='summary'>National summary</h2>",
               _table(national, {c: "{:,.0f}" for c in national.columns if c != "year"}
                      | {"growth_factor": "{:.2f}"}),
+              *([f"<h3>Top-down check</h3><p class='note'>The trend of the national clients "
+                 f"with stay 2015-2023 alone ({html.escape(top_down.attrs.get('method', ''))}, "
+                 "chosen by rolling-origin error; 95% interval) knows nothing of ageing: "
+                 "the distance to the cohort model is the growth that demography adds.</p>",
+                 _table(top_down, {c: "{:,.0f}" for c in top_down.columns if c != "year"})]
+                if top_down is not None else []),
               "<h2 id='references'>Reference figures</h2>",
               _table(references, {"published": "{:,.0f}", "zorgcap": "{:,.0f}"}),
               f"<pre>{html.escape(explanation)}</pre>",

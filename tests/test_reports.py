@@ -62,7 +62,8 @@ def test_html_has_every_region_and_needs_no_network(report):
 
 def test_excel_workbook_has_one_sheet_per_table(report):
     book = pd.read_excel(report["excel"], sheet_name=None)
-    for sheet in ("summary", "regions", "demand", "gap", "decomposition", "gap_steps",
+    for sheet in ("summary", "top_down_check", "regions", "demand", "gap", "decomposition",
+                  "gap_steps",
                   "ambition_2025",
                   "references", "backtest", "assumptions", "inputs"):
         assert sheet in book

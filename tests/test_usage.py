@@ -114,3 +114,13 @@ def test_backtest_table_has_baselines_and_honest_numbers():
     assert int(summary["coverage"].loc["cohort_auto", "sum"]) == 3
     text = B.to_markdown(table)
     assert "Why not at origin 2010" in text and "3 of 6" in text
+
+
+@needs_data
+def test_top_down_forecast_of_the_wlz_series():
+    td = T.top_down(2030)
+    assert td.year.tolist() == list(range(2024, 2031))
+    assert td.attrs["method"] in T.METHODS
+    assert (td.lo <= td["mean"]).all() and (td["mean"] <= td.hi).all()
+    # Clients with stay 2023: 126,105; the trend alone stays within +-25% by 2030.
+    assert 0.75 * 126_105 < td.set_index("year").loc[2030, "mean"] < 1.25 * 126_105
