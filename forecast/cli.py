@@ -125,7 +125,7 @@ def _cmd_forecast(args) -> int:
     factor = nat.loc[last, "growth_factor"]
     print(f"\nGrowth factor of clients with stay {base} -> {last}: x{factor:.2f} "
           f"({nat.loc[last, 'clients_with_stay'] - nat.loc[base, 'clients_with_stay']:+,.0f}). "
-          "TNO 2019 (beleidsarm, KVS 2018) expected roughly a doubling of the need by 2040, "
+          "TNO 2019 (beleidsarm, from 2018/2019) expected roughly a doubling of the need by 2040, "
           "about 110,000 extra places; see the README for why the numbers differ.")
     return 0
 
