@@ -45,13 +45,18 @@ FTE_PER_PLACE = 1.2
 _BANDS = ("lo_95", "lo_80", "hi_80", "hi_95")
 
 
+def _signed_places(plans: pd.DataFrame) -> pd.Series:
+    """Places of each plan, negative for closures."""
+    return plans["places"] * np.where(plans["kind"] == "closure", -1.0, 1.0)
+
+
 def _with_stay(plans: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
     if plans is None or plans.empty:
         return pd.DataFrame(columns=["zk_code", "year_ready", "signed", "p", "delay"])
     p = plans.merge(status, on="status", how="left")
     p = p[p["delivery_form"] == "with_stay"]
     return pd.DataFrame({"zk_code": p["zk_code"], "year_ready": p["year_ready"],
-                         "signed": np.where(p["kind"] == "closure", -1.0, 1.0) * p["places"],
+                         "signed": _signed_places(p),
                          "p": p["realisation_probability"], "delay": p["delay_mean_years"]})
 
 
@@ -239,8 +244,7 @@ def ambition_2025(gap: pd.DataFrame, ambition: float | None = None) -> pd.DataFr
     planned = pd.Series(0.0, index=g.index)
     if plans is not None and len(plans):
         p = plans[plans["year_ready"] <= 2025]
-        sign = np.where(p["kind"] == "closure", -1.0, 1.0)
-        planned = (p.assign(net=sign * p["places"]).groupby("zk_code")["net"].sum()
+        planned = (p.assign(net=_signed_places(p)).groupby("zk_code")["net"].sum()
                    .reindex(g.index, fill_value=0.0))
     out = pd.DataFrame({"zk_name": g["zk_name"], "gap_2025": g["gap"],
                         "ambition_share": share, "plans_to_2025": planned,

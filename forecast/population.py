@@ -44,7 +44,7 @@ import pandas as pd
 import regions
 
 from . import mortality as mort
-from .io.tables import load_population_gemeente, read_table
+from .io.tables import load_households_age_sex, load_population_gemeente, read_table
 
 __all__ = [
     "AGES",
@@ -87,15 +87,7 @@ def national_single_ages(data=None) -> pd.DataFrame:
 
     Columns ``year, sex, age`` (0..94, 95 = 95+), ``persons``.
     """
-    h = read_table("households_age_sex", data)
-    h = h[h["Geslacht"].isin(["Mannen", "Vrouwen"]) & (h["Leeftijd"] != "Totaal")]
-    age = h["Leeftijd"].str.extract(r"^(\d+)")[0].astype(int)
-    return pd.DataFrame({
-        "year": h["Perioden"].astype(int).to_numpy(),
-        "sex": h["Geslacht"].map({"Mannen": "male", "Vrouwen": "female"}).to_numpy(),
-        "age": age.to_numpy(),
-        "persons": h["TotaalPersonenInHuishoudens_1"].to_numpy(dtype=float),
-    })
+    return load_households_age_sex(data)[["year", "sex", "age", "persons"]]
 
 
 def _national_array(year: int, data=None) -> np.ndarray:

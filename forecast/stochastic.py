@@ -53,8 +53,8 @@ def _simulate_chunk(base, log_m, shock, births, growth, netmig, profile, order, 
     out = np.empty((draws, steps + 1, n_out) + base.shape[1:], dtype=np.float32)
 
     def store(t, arr):
-        if mat32 is None:
-            out[:, t] = arr[:, np.argsort(order)]
+        if mat32 is None:  # gemeenten kept: _layout left them in their own order
+            out[:, t] = arr
         elif one_hot:
             out[:, t] = np.add.reduceat(arr, starts, axis=1)
         else:

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError, display_path, spreadsheet_row
-from .io.tables import read_table
+from .io.tables import load_households_age_sex, read_table
 from .mortality import SEXES
 from .population import AGES, OPEN_AGE
 
@@ -52,18 +52,9 @@ def institutional_rates(data=None) -> pd.DataFrame:
 
     Source: CBS 37620, 1 January 1995-2024. ``rate`` [persons in institutions per person].
     """
-    h = read_table("households_age_sex", data)
-    h = h[h["Geslacht"].isin(list(_SEX))].assign(age=lambda f: _age_of(f["Leeftijd"]))
-    h = h.dropna(subset=["age"])
-    out = pd.DataFrame({
-        "year": h["Perioden"].astype(int).to_numpy(),
-        "sex": h["Geslacht"].map(_SEX).to_numpy(),
-        "age": h["age"].astype(int).to_numpy(),
-        "persons": h["TotaalPersonenInHuishoudens_1"].to_numpy(dtype=float),
-        "institutional": h["PersonenInInstitutioneleHuishoudens_12"].to_numpy(dtype=float),
-    })
+    out = load_households_age_sex(data)
     out["rate"] = out["institutional"] / out["persons"].where(out["persons"] > 0)
-    return out.sort_values(["year", "sex", "age"]).reset_index(drop=True)
+    return out
 
 
 @lru_cache(maxsize=2)

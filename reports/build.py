@@ -216,8 +216,7 @@ def run_report(scenario: str = "trend", to: int = 2040, out="reports/latest",
         check.attrs = {"method": td.attrs["method"]}
         progress("HTML report")
         last = int(demand["year"].max())
-        notes = {r.zk_code: _region_note(r, last) for _, r in
-                 ((i, row) for i, row in table.set_index("zk_code", drop=False).iterrows())}
+        notes = {row["zk_code"]: _region_note(row, last) for _, row in table.iterrows()}
         page = render_html(scenario=scenario, national=national, regions_table=table,
                            references=refs, explanation=explanation, maps=maps, charts=charts,
                            region_notes=notes, gemeente_maps=gm_maps, provenance=prov,

@@ -63,10 +63,6 @@ class Located:
     path: Path
     root: DataRoot
 
-    @property
-    def tagged_truncated(self) -> bool:
-        return "FIRST10000ROWS" in self.path.name
-
 
 @lru_cache(maxsize=1)
 def manifest() -> dict[str, Table]:

@@ -6,7 +6,7 @@ import pandas as pd
 
 from ..errors import DataMissingError
 from .cache import cache_path, file_hash
-from .cbs import MIRROR_ROW_LIMIT
+from .cbs import is_truncated
 from .manifest import locate, manifest
 
 __all__ = ["data_status", "format_status"]
@@ -39,7 +39,7 @@ def data_status(data=None) -> pd.DataFrame:
                          "rows": None, "origin": "-", "path": "-"})
             continue
         n = _data_rows(found.path)
-        truncated = found.tagged_truncated or n == MIRROR_ROW_LIMIT
+        truncated = is_truncated(found.path, n)
         cached = cache_path(found.path, key, parser_version, file_hash(found.path)).exists()
         rows.append({
             **row,

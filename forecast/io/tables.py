@@ -18,7 +18,8 @@ from .cache import cached
 from .cbs import read_cbs_csv, require_columns
 from .manifest import check_complete, locate
 
-__all__ = ["AGE_BANDS", "load_gebieden", "load_population_gemeente", "read_table"]
+__all__ = ["AGE_BANDS", "load_gebieden", "load_households_age_sex", "load_population_gemeente",
+           "read_table", "read_user_csv"]
 
 # 5-year bands of CBS 83502NED: "0-4" ... "90-94", "95+".
 AGE_BANDS = [f"{a}-{a + 4}" for a in range(0, 95, 5)] + ["95+"]
@@ -178,6 +179,31 @@ def _name_column(frame: pd.DataFrame, code_col: str) -> str:
 
 
 # --- Population ------------------------------------------------------------------------
+
+def load_households_age_sex(data=None) -> pd.DataFrame:
+    """National persons on 1 January by single age x sex, 1995-2024 (CBS 37620).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``year``, ``sex`` (male/female), ``age`` (0..95; 95 = 95+), ``persons`` (all
+        persons in households: the population) and ``institutional`` (persons in
+        institutional households) [persons], sorted by year, sex, age.
+    """
+    h = read_table("households_age_sex", data)
+    sexes = {"Mannen": "male", "Vrouwen": "female"}
+    age = h["Leeftijd"].str.extract(r"^(\d+) jaar")[0]
+    keep = h["Geslacht"].isin(list(sexes)) & age.notna()
+    h, age = h[keep], age[keep]
+    out = pd.DataFrame({
+        "year": h["Perioden"].astype(int).to_numpy(),
+        "sex": h["Geslacht"].map(sexes).to_numpy(),
+        "age": age.astype(int).to_numpy(),
+        "persons": h["TotaalPersonenInHuishoudens_1"].to_numpy(dtype=float),
+        "institutional": h["PersonenInInstitutioneleHuishoudens_12"].to_numpy(dtype=float),
+    })
+    return out.sort_values(["year", "sex", "age"]).reset_index(drop=True)
+
 
 def load_population_gemeente(data=None) -> pd.DataFrame:
     """Population on 1-1-2021 by gemeente x 5-year age band x sex, as in the source file.
