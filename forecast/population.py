@@ -344,6 +344,61 @@ def _ipf_under_65(pop, unit_index, n_units, unit_targets, col_targets, iters=8):
     return out
 
 
+@lru_cache(maxsize=4)
+def _point_run(years: tuple, variant: str, national: str, calibrate_regions: bool, data):
+    """The deterministic projection per gemeente and the inputs the draws reuse.
+
+    Returns ``(path, rates, m, births, netmig, profile)``: the population per year, each step's
+    total migration rate per gemeente x sex x age, and the death rates, births, national net
+    migration and its age profile of each step year. Cached in this process (the projected
+    arrays are read-only): a report asks for the same point run for its maps, its draws and its
+    decomposition.
+    """
+    years = list(years)
+    codes, pop = base_population(data)
+    m = mort.calibrated_rates(years[:-1], data=data)  # rates of each step year
+    surv, bsurv = mort.survival_ratios(m, OPEN_AGE)
+    births = _births(years[:-1], data)
+    netmig = _net_migration(years[:-1], data)
+    profile = migration_profile(data)
+    targets = national_targets(years[1:], variant, data) if national == "kvs" else None
+    unit_of, shares = calibration_units(data)
+    unit_labels = sorted(set(unit_of))
+    unit_index = np.array([unit_labels.index(unit_of[c]) for c in codes])
+    base_shares = np.bincount(unit_index, weights=pop.sum(axis=(1, 2)))
+    base_shares = base_shares / base_shares.sum()
+
+    # Point run: record each step's total migration rate per gemeente, sex and age.
+    path = [pop]
+    rates = []
+    for i, year in enumerate(years[:-1]):
+        survived = _step(pop, surv[i], bsurv[i], births[i] * _birth_shares(pop))
+        if national == "kvs":
+            nat = survived.sum(axis=0)
+            factor = targets[i] / _group_sums(nat)
+            new = survived * factor[:, _GROUP][None]
+        else:
+            nat_mig = netmig[i] * profile
+            new = survived + nat_mig[None] * survived / survived.sum(axis=0)[None]
+        if calibrate_regions:
+            nxt = year + 1
+            if nxt in shares.index:
+                s = shares.loc[nxt, unit_labels].to_numpy()
+            else:  # 2022: between the base year's own shares and 2023
+                w = (nxt - BASE_YEAR) / (shares.index.min() - BASE_YEAR)
+                s = (1 - w) * base_shares + w * shares.loc[shares.index.min(),
+                                                           unit_labels].to_numpy()
+            new = _ipf_under_65(new, unit_index, len(unit_labels), s * new.sum(),
+                                new[:, :, _UNDER_65].sum(axis=0))
+        new = np.maximum(new, 0)
+        rates.append(np.where(survived > 0, new / np.where(survived > 0, survived, 1) - 1, 0))
+        path.append(new)
+        pop = new
+    for arr in (*path[1:], *rates):
+        arr.setflags(write=False)
+    return tuple(path), tuple(rates), m, births, netmig, profile
+
+
 def build_projection(to: int = 2050, draws: int = 0, seed: int = 20240101,
                      variant: str = "point", national: str = "kvs", level: str = "zk",
                      indeling: int = 2025, calibrate_regions: bool = True,
@@ -395,44 +450,8 @@ def build_projection(to: int = 2050, draws: int = 0, seed: int = 20240101,
         raise ValueError(
             f"{draws} draws at level {level!r} to {to} would keep {need / 1e9:.1f} GB of "
             f"draws; use level='zk' (the engine still runs per gemeente) or fewer draws")
-    m = mort.calibrated_rates(years[:-1], data=data)  # rates of each step year
-    surv, bsurv = mort.survival_ratios(m, OPEN_AGE)
-    births = _births(years[:-1], data)
-    netmig = _net_migration(years[:-1], data)
-    profile = migration_profile(data)
-    targets = national_targets(years[1:], variant, data) if national == "kvs" else None
-    unit_of, shares = calibration_units(data)
-    unit_labels = sorted(set(unit_of))
-    unit_index = np.array([unit_labels.index(unit_of[c]) for c in codes])
-    base_shares = np.bincount(unit_index, weights=pop.sum(axis=(1, 2)))
-    base_shares = base_shares / base_shares.sum()
-
-    # Point run: record each step's total migration rate per gemeente, sex and age.
-    path = [pop]
-    rates = []
-    for i, year in enumerate(years[:-1]):
-        survived = _step(pop, surv[i], bsurv[i], births[i] * _birth_shares(pop))
-        if national == "kvs":
-            nat = survived.sum(axis=0)
-            factor = targets[i] / _group_sums(nat)
-            new = survived * factor[:, _GROUP][None]
-        else:
-            nat_mig = netmig[i] * profile
-            new = survived + nat_mig[None] * survived / survived.sum(axis=0)[None]
-        if calibrate_regions:
-            nxt = year + 1
-            if nxt in shares.index:
-                s = shares.loc[nxt, unit_labels].to_numpy()
-            else:  # 2022: between the base year's own shares and 2023
-                w = (nxt - BASE_YEAR) / (shares.index.min() - BASE_YEAR)
-                s = (1 - w) * base_shares + w * shares.loc[shares.index.min(),
-                                                           unit_labels].to_numpy()
-            new = _ipf_under_65(new, unit_index, len(unit_labels), s * new.sum(),
-                                new[:, :, _UNDER_65].sum(axis=0))
-        new = np.maximum(new, 0)
-        rates.append(np.where(survived > 0, new / np.where(survived > 0, survived, 1) - 1, 0))
-        path.append(new)
-        pop = new
+    run = _point_run(tuple(years), variant, national, calibrate_regions, data)
+    path, rates, m, births, netmig, profile = run
     point = np.stack(path)[None]  # (1, year, gemeente, sex, age)
 
     mat, out_codes, names = (None, codes, {})

@@ -7,6 +7,7 @@ the scenario. Figures are 8 x 9 inches at 100 dpi (800 x 900 pixels).
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import matplotlib
@@ -26,6 +27,21 @@ SOURCES = ("Sources: CBS (83502NED, 37620, 70791ned, 84529NED, Kernprognose 2023
            "Gebieden in Nederland), PBL/CBS regional prognosis 2023-2050, HMD; zorgcap.")
 
 
+@contextmanager
+def _no_idle_draw(fig):
+    """Skip the full draw that ``GeoDataFrame.plot`` asks for at its end (``draw_idle``).
+
+    On the Agg backend ``draw_idle`` draws the whole figure at once, and ``savefig`` draws it
+    again: a third of the time of a map went to the first, unused drawing.
+    """
+    canvas = fig.canvas
+    canvas.draw_idle = lambda *args, **kwargs: None
+    try:
+        yield
+    finally:
+        del canvas.draw_idle  # back to the class's method
+
+
 def _save(fig, stem: Path, formats=("png", "svg")) -> list[Path]:
     stem.parent.mkdir(parents=True, exist_ok=True)
     paths = [stem.with_suffix(f".{fmt}") for fmt in formats]
@@ -42,10 +58,11 @@ def choropleth(geo, column: str, title: str, legend: str, caption: str, stem: Pa
                vmin=None, vmax=None) -> list[Path]:
     """Draw ``geo[column]`` as a choropleth with labels; write ``stem``.png and .svg."""
     fig, ax = plt.subplots(figsize=FIGSIZE)
-    geo.plot(column=column, ax=ax, cmap=cmap, edgecolor="white", linewidth=0.6, legend=True,
-             vmin=vmin, vmax=vmax,
-             legend_kwds={"label": legend, "orientation": "horizontal", "shrink": 0.7,
-                          "pad": 0.02})
+    with _no_idle_draw(fig):
+        geo.plot(column=column, ax=ax, cmap=cmap, edgecolor="white", linewidth=0.6,
+                 legend=True, vmin=vmin, vmax=vmax,
+                 legend_kwds={"label": legend, "orientation": "horizontal", "shrink": 0.7,
+                              "pad": 0.02})
     if labels:
         for _, row in geo.iterrows():
             point = row.geometry.representative_point()
@@ -120,10 +137,11 @@ def gemeente_growth_map(zk_code: str, growth: pd.Series, out_dir, year_from: int
                                              right_index=True)
     names = regions.gemeenten(geometry_year, data).set_index("gm_code")["gm_name"]
     fig, ax = plt.subplots(figsize=FIGSIZE)
-    gm.plot(column="growth", ax=ax, cmap="YlOrRd", edgecolor="white", linewidth=0.6,
-            legend=True, legend_kwds={"label": f"growth of population 85+ {year_from}-"
-                                      f"{year_to} [%]", "orientation": "horizontal",
-                                      "shrink": 0.7, "pad": 0.02})
+    with _no_idle_draw(fig):
+        gm.plot(column="growth", ax=ax, cmap="YlOrRd", edgecolor="white", linewidth=0.6,
+                legend=True, legend_kwds={"label": f"growth of population 85+ {year_from}-"
+                                          f"{year_to} [%]", "orientation": "horizontal",
+                                          "shrink": 0.7, "pad": 0.02})
     for _, row in gm.iterrows():
         point = row.geometry.representative_point()
         ax.annotate(f"{names.get(row['gm_code'], row['gm_code'])}\n{row['growth']:+.0f}%",
