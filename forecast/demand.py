@@ -39,7 +39,7 @@ import regions as regions_mod
 from .errors import InputError, display_path, spreadsheet_row
 from .population import build_projection
 from .scenarios import get_scenario, load_scenarios
-from .timeseries import TrendModel, choose_method, standardised_rate
+from .timeseries import TrendModel, fan_paths, standardised_rate, trend_forecast
 from .usage import rates_array, read_rates_file, usage_rates, wlz_vv
 
 __all__ = ["project_demand", "read_calibration", "national_summary", "oosr", "carried",
@@ -135,21 +135,22 @@ def _rate_multiplier(years, scenario, draws, seed, data=None) -> tuple[np.ndarra
     info = {}
     if scenario.rates == "trend":
         series = standardised_rate(data=data).loc[TREND_WINDOW[0]:TREND_WINDOW[1]]
-        method, scores = choose_method(series, min_train=5)
-        model = TrendModel(method).fit(series)
+        last = int(series.index[-1])
         base = series.loc[DEMAND_BASE_YEAR]
-        h = int(years.max()) - model.last_year_
-        future = years > model.last_year_
+        h = int(years.max()) - last
+        future = years > last
+        fc = trend_forecast(series, max(h, 1), min_train=5)
         if h > 0:
-            if draws:
-                paths = model.simulate(h, draws, seed + 1)
-            else:
-                paths = model.forecast(h)["mean"].to_numpy()[None]
-            m[:, future] = paths[:, years[future] - model.last_year_ - 1] / base
+            # draws: the backtested interval of both families (forecast.timeseries.fan_paths)
+            paths = (fan_paths(fc, draws, seed + 1) if draws
+                     else fc["mean"].to_numpy()[None])
+            m[:, future] = paths[:, years[future] - last - 1] / base
         for j, y in enumerate(years):
             if not future[j]:
                 m[:, j] = series.loc[y] / base
-        info = {"trend_method": method, "trend_scores": scores.to_dict("records")}
+        info = {"trend_method": fc.attrs["method"], "trend_scores": fc.attrs["scores"],
+                "trend_interval": "envelope of the ETS and ARIMA 95% intervals, two-piece "
+                "normal paths (forecast.timeseries.trend_forecast, fan_paths)"}
     m *= (1 + scenario.rate_change) ** (years - DEMAND_BASE_YEAR)[None]
     return m, info
 

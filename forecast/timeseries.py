@@ -22,10 +22,24 @@ structural breaks this series has had (the end of the verzorgingshuis, the Wlz o
 :func:`choose_method` picks the family with the lower mean absolute error over rolling origins
 within the fitting window (1- to 5-year horizons).
 
+:func:`trend_forecast` is what the demand model and the backtest use: the chosen family's
+forecast as the centre, and as the interval the **envelope of both families' intervals**.
+An interval conditional on one selected model ignores the uncertainty of the selection
+itself (Chatfield 1996); here the two families disagree on exactly what matters for this
+series, whether its trend continues (ARIMA with drift) or damps out (ETS damped), and the
+backtest showed intervals of the chosen family alone covering only 15 of 30 held-out years
+(see ``reports/backtest.md``). :func:`fan_paths` turns such a centre and interval into
+Monte Carlo paths: a two-piece normal on the log scale (Britton, Fisher & Whitley 1998, the
+Bank of England fan chart), one standard-normal draw per path, so each path keeps its level
+shift over the years as a trend error does.
+
 References
 ----------
 Hyndman, R.J., Koehler, A.B., Ord, J.K., Snyder, R.D. (2008). Forecasting with Exponential
 Smoothing. Springer. Seabold & Perktold (2010), statsmodels. CBS 37620.
+Chatfield, C. (1996). Model uncertainty and forecast accuracy. Journal of Forecasting 15,
+495-508. Britton, E., Fisher, P., Whitley, J. (1998). The Inflation Report projections:
+understanding the fan chart. Bank of England Quarterly Bulletin 38(1), 30-37.
 """
 
 from __future__ import annotations
@@ -39,7 +53,7 @@ import pandas as pd
 from .usage import institutional_rates
 
 __all__ = ["standardised_rate", "TrendModel", "choose_method", "METHODS", "aggregate_rate",
-           "top_down"]
+           "trend_forecast", "fan_paths", "top_down"]
 
 METHODS = ("ets", "arima")
 
@@ -231,12 +245,52 @@ def choose_method(series: pd.Series, min_train: int = 8) -> tuple[str, pd.DataFr
     return table.sort_values("mae").iloc[0]["method"], table.copy()
 
 
+def trend_forecast(series: pd.Series, h: int, level: float = 95, min_train: int = 8,
+                   method: str | None = None) -> pd.DataFrame:
+    """Centre of the chosen family, interval of both families (see the module docstring).
+
+    Returns ``year, mean, lo, hi`` (original scale) for the ``h`` years after the series, with
+    ``attrs``: ``method`` (the centre's family), ``scores`` (rolling-origin errors) and
+    ``level``. ``method`` fixes the centre's family instead of choosing it.
+    """
+    if method is None:
+        method, scores = choose_method(series, min_train=min_train)
+        scores = scores.to_dict("records")
+    else:
+        scores = None
+    fits = {m: TrendModel(m, min_train=min_train).fit(series).forecast(h, level)
+            for m in METHODS}
+    out = fits[method].copy()
+    out["lo"] = np.minimum.reduce([f["lo"].to_numpy() for f in fits.values()])
+    out["hi"] = np.maximum.reduce([f["hi"].to_numpy() for f in fits.values()])
+    out.attrs.update({"method": method, "scores": scores, "level": level})
+    return out
+
+
+def fan_paths(fc: pd.DataFrame, n: int, seed: int) -> np.ndarray:
+    """``n`` paths (n, h) whose quantiles per year reproduce ``fc``'s interval.
+
+    Two-piece normal on the log scale around ``log(mean)`` with the lower and the upper
+    standard deviation set by ``lo`` and ``hi`` at ``fc.attrs["level"]`` (Britton et al.
+    1998); one z per path, so a path above the centre stays above it.
+    """
+    from scipy.stats import norm
+
+    z_level = norm.ppf(0.5 + fc.attrs.get("level", 95) / 200)
+    centre = np.log(fc["mean"].to_numpy())
+    sd_lo = (centre - np.log(fc["lo"].to_numpy())) / z_level
+    sd_hi = (np.log(fc["hi"].to_numpy()) - centre) / z_level
+    z = np.random.default_rng(seed).standard_normal(n)[:, None]
+    return np.exp(centre[None] + np.where(z < 0, z * sd_lo[None], z * sd_hi[None]))
+
+
 def top_down(to: int, level: float = 95, data=None) -> pd.DataFrame:
     """Independent national forecast of Wlz V&V clients with stay from their own history.
 
     The series of clients with zzp VV4-VV10 and care with stay 2015-2023 (CBS 84529NED) is
     forecast by the family (``ets`` or ``arima``) with the lower rolling-origin error (first
-    origin after 5 years), with ``level``% intervals. It knows nothing of demography: set
+    origin after 5 years), with ``level``% intervals of both families
+    (:func:`trend_forecast`). It knows nothing of demography: set
     next to the cohort model it shows how much of the cohort forecast is ageing that the
     recent trend alone would not predict.
 
@@ -245,8 +299,4 @@ def top_down(to: int, level: float = 95, data=None) -> pd.DataFrame:
     from .usage import wlz_vv
 
     series = wlz_vv(data).set_index("year")["with_stay"]
-    method, scores = choose_method(series, min_train=5)
-    model = TrendModel(method, min_train=5).fit(series)
-    out = model.forecast(to - model.last_year_, level)
-    out.attrs.update({"method": method, "scores": scores.to_dict("records")})
-    return out
+    return trend_forecast(series, to - int(series.index[-1]), level, min_train=5)

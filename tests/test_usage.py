@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 from conftest import needs_data
@@ -129,16 +130,41 @@ def test_standardised_rate_history():
 def test_backtest_table_has_baselines_and_honest_numbers():
     table = B.backtest()
     assert set(B.BASELINES) <= set(table.model) and "cohort_auto" in table.model.values
-    assert set(table.origin) == {2005, 2010, 2014} and set(table.horizon) == {5, 10}
+    assert set(table.origin) == {2005, 2010, 2014} and set(table.horizon) == set(range(1, 11))
+    assert len(table.query("model == 'cohort_auto'")) == 10 + 10 + 10  # 2015-2024 for 2014
     # Observed institutional residents 65+ on 1-1-2015 (CBS 37620): 131,495.
     assert table.query("target_year == 2015").observed.iloc[0] == 131_495
     bel = table.query("model == 'beleidsarm'")
-    assert (bel.error_pct > 5).all()  # constant rates over-forecast at every origin
+    # constant rates over-forecast at every origin and horizon, by > 5% at 5 and 10 years
+    assert (bel.error_pct > 0).all() and (bel.query("horizon in [5, 10]").error_pct > 5).all()
     summary = B.summarise(table)
     assert summary["beats_baselines"] == {2005: True, 2010: False, 2014: True}
-    assert int(summary["coverage"].loc["cohort_auto", "sum"]) == 3
+    # 95% intervals of both families (the envelope): 4 of 6 points at 5 and 10 years, 22 of
+    # 30 held-out years; the chosen family's interval alone covered 3 of 6 and 15 of 30.
+    assert int(summary["coverage"].loc["cohort_auto", "sum"]) == 4
+    assert int(summary["coverage_all"].loc["cohort_auto", "sum"]) == 22
+    single = B._single_family(table)
+    assert len(single) == 30 and int(single["covered"].sum()) == 15
+    auto = table.query("model == 'cohort_auto'").set_index(["origin", "target_year"])
+    for fam in ("cohort_ets", "cohort_arima"):  # the envelope contains each family's interval
+        f = table[table["model"] == fam].set_index(["origin", "target_year"])
+        assert (auto.lo <= f.lo + 1e-6).all() and (auto.hi >= f.hi - 1e-6).all()
     text = B.to_markdown(table)
-    assert "Why not at origin 2010" in text and "3 of 6" in text
+    assert "Why not at origin 2010" in text and "| cohort_auto | 4 of 6 | 22 of 30 |" in text
+
+
+def test_fan_paths_reproduce_the_interval():
+    # Asymmetric interval: the 2.5% and 97.5% quantiles of the paths are lo and hi, the
+    # median is the centre, and each path stays on one side of it.
+    fc = pd.DataFrame({"year": [2025, 2026], "mean": [1.0, 2.0], "lo": [0.9, 1.5],
+                       "hi": [1.2, 3.0]})
+    fc.attrs["level"] = 95
+    paths = T.fan_paths(fc, 200_000, seed=3)
+    q = np.quantile(paths, [0.025, 0.5, 0.975], axis=0)
+    assert q[0] == pytest.approx([0.9, 1.5], rel=0.01)
+    assert q[1] == pytest.approx([1.0, 2.0], rel=0.01)
+    assert q[2] == pytest.approx([1.2, 3.0], rel=0.01)
+    assert ((paths[:, 0] > 1.0) == (paths[:, 1] > 2.0)).all()
 
 
 @needs_data
