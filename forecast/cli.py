@@ -118,7 +118,7 @@ def _cmd_forecast(args) -> int:
 
     td = top_down(last, data=args.data).set_index("year")
     print(f"\nTop-down check (trend of clients with stay 2015-2023 alone, "
-          f"{td.attrs['method']}, 95% interval) against this scenario:")
+          f"{td.attrs['method']}, 95% interval of ETS and ARIMA) against this scenario:")
     for year in [y for y in (2030, 2035, 2040, last) if y in td.index][:3]:
         print(f"  {year}: top-down {td.loc[year, 'mean']:,.0f} ({td.loc[year, 'lo']:,.0f}-"
               f"{td.loc[year, 'hi']:,.0f}); cohort model {nat.loc[year, 'clients_with_stay']:,.0f}")

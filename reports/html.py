@@ -109,7 +109,8 @@ def render_html(*, scenario: str, national: pd.DataFrame, regions_table: pd.Data
                      | {"growth_factor": "{:.2f}"}),
               *([f"<h3>Top-down check</h3><p class='note'>The trend of the national clients "
                  f"with stay 2015-2023 alone ({html.escape(top_down.attrs.get('method', ''))}, "
-                 "chosen by rolling-origin error; 95% interval) knows nothing of ageing: "
+                 "chosen by rolling-origin error; 95% interval of both ETS and ARIMA) knows "
+                 "nothing of ageing: "
                  "the distance to the cohort model is the growth that demography adds.</p>",
                  _table(top_down, {c: "{:,.0f}" for c in top_down.columns if c != "year"})]
                 if top_down is not None else []),
