@@ -103,9 +103,19 @@ def _cmd_forecast(args) -> int:
     frame = project_demand(scenario=args.scenario, to=args.to, draws=args.draws,
                            seed=args.seed, occupancy=args.occupancy, calibrate=args.calibrate,
                            rates=args.rates, population_variant=args.population_variant,
-                           scenario_file=args.scenario_file, data=args.data)
+                           scenario_file=args.scenario_file,
+                           regional_factors=args.regional_factors, data=args.data)
     for path in write_table(frame, args.out, f"demand_{args.scenario}"):
         print(f"wrote {path}")
+    if args.regional_factors == "71488ned":
+        from .regional import zk_factors
+
+        zkf = zk_factors(2025, args.data)
+        for path in write_table(zkf, args.out, "regional_factors"):
+            print(f"wrote {path}")
+        lo, hi = zkf.loc[zkf["factor"].idxmin()], zkf.loc[zkf["factor"].idxmax()]
+        print(f"Regional factors (CBS 71488ned, institutional residents per COROP 2021): "
+              f"{lo['factor']:.2f} ({lo['zk_name']}) to {hi['factor']:.2f} ({hi['zk_name']}).")
     nat = national_summary(frame).set_index("year")
     base, last = nat.index.min(), nat.index.max()
     print(f"\nScenario {args.scenario}: {frame.attrs['parameters']['description']}")
@@ -141,7 +151,8 @@ def _cmd_gap(args) -> int:
     )
 
     demand = project_demand(scenario=args.scenario, to=args.to, draws=args.draws,
-                            seed=args.seed, calibrate=args.calibrate, data=args.data)
+                            seed=args.seed, calibrate=args.calibrate,
+                            regional_factors=args.regional_factors, data=args.data)
     kwargs = {"capacity": args.capacity, "plans": args.plans, "status_file": args.status_file,
               "fte_per_place": args.fte_per_place}
     gap = compare_capacity(demand, waiting=args.waiting, reference=args.reference, **kwargs)
@@ -180,7 +191,7 @@ def _cmd_report(args) -> int:
     paths = run_report(scenario=args.scenario, to=args.to, out=args.out, draws=args.draws,
                        seed=args.seed, capacity=args.capacity, plans=args.plans,
                        calibrate=args.calibrate, reference=args.reference, data=args.data,
-                       echo=echo)
+                       regional_factors=args.regional_factors, echo=echo)
     print(f"wrote {paths['html']}")
     print(f"wrote {paths['excel']}")
     print(f"wrote {len(paths['maps'])} maps (PNG and SVG) in {paths['html'].parent / 'maps'}")
@@ -216,6 +227,11 @@ def _run_args(parser, scenario: str, supply: bool = False) -> None:
     parser.add_argument("--seed", type=int, default=20240101)
     parser.add_argument("--calibrate", default=None,
                         help="CSV zk_code,clients_with_stay (base year) for regional factors")
+    parser.add_argument("--regional-factors", default="national",
+                        choices=["national", "71488ned"],
+                        help="national rates everywhere (default), or factors from "
+                             "institutional residents per COROP region (CBS 71488ned; all "
+                             "ages and kinds of institution)")
     if supply:
         parser.add_argument("--capacity", default=None, help="capacity CSV (template in "
                             "data_raw/templates)")

@@ -159,7 +159,7 @@ def project_demand(scenario: str = "beleidsarm", to: int = 2040, regions=None, d
                    seed: int = 20240101, occupancy: float = OCCUPANCY, calibrate=None,
                    rates=None, population_variant: str = "point", scenario_file=None,
                    engine: str = "numpy", reconcile: bool = True,
-                   data=None) -> pd.DataFrame:
+                   regional_factors: str | None = None, data=None) -> pd.DataFrame:
     """Demand for Wlz V&V care with stay per zorgkantoorregio per year, base year to ``to``.
 
     Parameters
@@ -175,7 +175,11 @@ def project_demand(scenario: str = "beleidsarm", to: int = 2040, regions=None, d
     occupancy : float
         Share of places occupied [fraction]; places_needed = clients / occupancy.
     calibrate : str or Path, optional
-        CSV ``zk_code, clients_with_stay`` of the base year: regional factors.
+        CSV ``zk_code, clients_with_stay`` of the base year: regional factors. Overrides
+        ``regional_factors`` for the regions in the file.
+    regional_factors : {None, "national", "71488ned"}
+        ``None``/``"national"``: national rates everywhere (default). ``"71488ned"``: factors
+        from institutional residents per COROP region (:mod:`forecast.regional`).
     rates : str or Path, optional
         CSV ``sex, age, rate`` replacing the CBS-based usage rates.
     population_variant : str
@@ -213,6 +217,14 @@ def project_demand(scenario: str = "beleidsarm", to: int = 2040, regions=None, d
     u = rates_array(u_frame)
     raw = np.einsum("dyrsa,sa->dyr", persons, u)
     factor = np.ones(len(proj.codes))
+    if regional_factors not in (None, "national", "71488ned"):
+        raise ValueError(f"`regional_factors` was {regional_factors!r} but is expected to be "
+                         "in ['national', '71488ned']")
+    if regional_factors == "71488ned":
+        from .regional import zk_factors
+
+        zkf = zk_factors(2025, data).set_index("zk_code")["factor"]
+        factor = zkf.reindex(proj.codes).to_numpy(float)
     if calibrate is not None:
         cal = read_calibration(calibrate).set_index("zk_code")["clients_with_stay"]
         point_base = np.einsum("rsa,sa->r", proj.persons[:, proj.years.index(DEMAND_BASE_YEAR)]
@@ -255,13 +267,17 @@ def project_demand(scenario: str = "beleidsarm", to: int = 2040, regions=None, d
                        "draws": draws, "seed": seed, "occupancy": occupancy,
                        "population_variant": population_variant,
                        "calibrate": str(calibrate) if calibrate else None,
+                       "regional_factors": regional_factors or "national",
                        "rates": str(rates) if rates else "CBS 37620 x 70791ned levelled to "
                        "84529NED", "base_year": DEMAND_BASE_YEAR, **info},
         "assumptions": {
             "occupancy_rate": f"{occupancy:.2f} of places occupied",
             "home_ratio_national": "national ratio of VPT+MPT to stay clients in every region",
-            "regional_rates": "national usage rates" if calibrate is None else
-            "regional factors from the calibration file; others national",
+            "regional_rates": ("national usage rates" if regional_factors in (None, "national")
+                               else "national usage rates x factors from institutional "
+                               "residents per COROP 2021 (CBS 71488ned; all ages and kinds of "
+                               "institution, incl. GHZ/GGZ)")
+            + ("" if calibrate is None else "; regions in the calibration file: its counts"),
             "trend_window": f"trend models fitted on {TREND_WINDOW[0]}-{TREND_WINDOW[1]}",
             **({"oosr_elasticity": f"usage x (OOSR_t/OOSR_{DEMAND_BASE_YEAR}) ** "
                 f"-{scn.oosr_elasticity} (no published elasticity; settable)"}

@@ -140,7 +140,7 @@ class _Pool:
 def run_report(scenario: str = "trend", to: int = 2040, out="reports/latest",
                draws: int = 200, seed: int = 20240101, capacity=None, plans=None,
                calibrate=None, reference: str = "model", data=None, echo=print,
-               workers: int | None = None) -> dict:
+               workers: int | None = None, regional_factors: str | None = None) -> dict:
     """Run the whole chain and write the report; returns the paths written.
 
     ``workers``: processes that render the figures (default: the number of cores, at most 4).
@@ -174,13 +174,14 @@ def run_report(scenario: str = "trend", to: int = 2040, out="reports/latest",
                    for code in regions.ZORGKANTOORREGIOS}
         progress(f"demand ({scenario}, {draws} draws)")
         demand = project_demand(scenario, to=to, draws=draws, seed=seed, calibrate=calibrate,
-                                data=data)
+                                regional_factors=regional_factors, data=data)
         progress("gap to capacity and plans")
         gap = compare_capacity(demand, capacity=capacity, plans=plans, reference=reference,
                                seed=seed)
         gap_total = compare_capacity(demand, capacity=capacity, plans=plans, waiting="total")
         progress("decomposition of the change in need")
-        point = project_demand(scenario, to=to, draws=0, calibrate=calibrate, data=data)
+        point = project_demand(scenario, to=to, draws=0, calibrate=calibrate,
+                               regional_factors=regional_factors, data=data)
         parts = decompose(point, gap.attrs["parameters"]["unmet_share"], years=[to])
         ambition = ambition_2025(gap)
         refs = national_references(gap)
@@ -236,6 +237,10 @@ def run_report(scenario: str = "trend", to: int = 2040, out="reports/latest",
                   "assumptions": pd.DataFrame(list(prov["assumptions"].items()),
                                               columns=["assumption", "value"]),
                   "inputs": pd.DataFrame(prov["inputs"])}
+        if regional_factors == "71488ned":
+            from forecast.regional import zk_factors
+
+            sheets["regional_factors"] = zk_factors(2025, data)
         with pd.ExcelWriter(work / "zorgcap_report.xlsx", engine="openpyxl") as xl:
             for name, frame in sheets.items():
                 clean = frame.copy()
