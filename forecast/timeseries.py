@@ -53,7 +53,7 @@ import pandas as pd
 from .usage import institutional_rates
 
 __all__ = ["standardised_rate", "TrendModel", "choose_method", "METHODS", "aggregate_rate",
-           "trend_forecast", "fan_paths", "top_down"]
+           "trend_forecast", "fan_paths", "top_down", "waiting_forecast"]
 
 METHODS = ("ets", "arima")
 
@@ -300,3 +300,53 @@ def top_down(to: int, level: float = 95, data=None) -> pd.DataFrame:
 
     series = wlz_vv(data).set_index("year")["with_stay"]
     return trend_forecast(series, to - int(series.index[-1]), level, min_train=5)
+
+
+WAITING_FROM = 2022  # first full year of the waiting statuses introduced in 2021
+
+
+def waiting_forecast(to: int, status: str = "total", level: float = 95) -> pd.DataFrame:
+    """Forecast of the national V&V waiting list (yearly mean of its quarters) [persons].
+
+    The series (``data_raw/waiting_lists.csv``) is short: the waiting statuses changed in
+    2021, so only the years from :data:`WAITING_FROM` are comparable, and the last figures are
+    rounded ("approximate"). Too few years to choose between ETS and ARIMA by rolling-origin
+    error (:func:`choose_method` needs at least 8), so the simplest model is fitted and named:
+    a random walk on the log scale (statsmodels ARIMA(0,1,0)), whose interval widens with the
+    square root of the horizon at the size of the year-to-year changes seen so far.
+
+    Returns ``year, mean, lo, hi`` with ``attrs``: ``method``, ``observed`` (year -> persons),
+    ``approximate_years`` and ``level``.
+
+    Raises
+    ------
+    ValueError
+        Fewer than 3 comparable years of ``status`` (``urgent_plus_actief`` has 2).
+    """
+    from statsmodels.tsa.arima.model import ARIMA
+
+    from .supply import waiting_list
+
+    w = waiting_list(status)
+    w = w[w["date"].dt.year >= WAITING_FROM]
+    yearly = w.groupby(w["date"].dt.year)["persons"].mean()
+    if len(yearly) < 3:
+        raise ValueError(f"the waiting list of status {status!r} has {len(yearly)} comparable "
+                         f"years since {WAITING_FROM}; a forecast needs at least 3")
+    last = int(yearly.index.max())
+    if to <= last:
+        raise ValueError(f"`to` was {to} but is expected to be after {last}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = ARIMA(np.log(_periods(yearly)), order=(0, 1, 0)).fit()
+        sf = res.get_forecast(to - last).summary_frame(alpha=1 - level / 100)
+    out = pd.DataFrame({"year": np.arange(last + 1, to + 1),
+                        "mean": np.exp(sf["mean"].to_numpy()),
+                        "lo": np.exp(sf["mean_ci_lower"].to_numpy()),
+                        "hi": np.exp(sf["mean_ci_upper"].to_numpy())})
+    approx = w[w["approximate"].astype(str).str.lower() == "yes"]["date"].dt.year
+    out.attrs.update({"method": "random walk on log (ARIMA(0,1,0))", "level": level,
+                      "observed": {int(k): float(v) for k, v in yearly.items()},
+                      "approximate_years": sorted({int(y) for y in approx}),
+                      "sigma": float(np.sqrt(res.params["sigma2"]))})
+    return out

@@ -29,7 +29,7 @@ from forecast.gap import (
 from forecast.io.status import data_status
 from forecast.population import build_projection
 from forecast.provenance import provenance
-from forecast.timeseries import top_down
+from forecast.timeseries import top_down, waiting_forecast
 
 from .charts import backtest_chart, region_chart, waiting_chart, waterfall_chart
 from .html import render_html
@@ -96,9 +96,11 @@ def _region_figures(code, gap, parts, base_year, to, scenario, work):
 
 
 def _history_figures(work, data):
-    """The backtest (table, cached) with its chart, and the waiting-list chart."""
+    """The backtest (table, cached) with its chart, and the waiting list with its forecast."""
     table = cached_backtest(data=data)
-    return table, backtest_chart(table, work / "charts"), waiting_chart(work / "charts")
+    waiting = waiting_forecast(2030)  # five years: the series is short (see its docstring)
+    return (table, backtest_chart(table, work / "charts"),
+            waiting_chart(work / "charts", waiting), waiting)
 
 
 class _Done:
@@ -196,7 +198,7 @@ def run_report(scenario: str = "trend", to: int = 2040, out="reports/latest",
                                          parts.set_index("zk_code").loc[code], base_year, to,
                                          scenario, work)
                        for code in table["zk_code"]}
-        bt, bt_chart, wl_chart = _history_figures(work, data)
+        bt, bt_chart, wl_chart, waiting = _history_figures(work, data)
         maps = maps_job.result()
         charts = {code: job.result()[0] for code, job in region_jobs.items()}
         waterfalls = {code: job.result()[1] for code, job in region_jobs.items()}
@@ -234,6 +236,7 @@ def run_report(scenario: str = "trend", to: int = 2040, out="reports/latest",
                                           "base", *PARTS, "total", "need"]],
                   "gap_steps": gap[gap["year"].isin(STEP_YEARS)], "ambition_2025": ambition,
                   "references": refs, "backtest": bt,
+                  "waiting_forecast": waiting.assign(method=waiting.attrs["method"]),
                   "assumptions": pd.DataFrame(list(prov["assumptions"].items()),
                                               columns=["assumption", "value"]),
                   "inputs": pd.DataFrame(prov["inputs"])}

@@ -49,13 +49,20 @@ def region_chart(gap: pd.DataFrame, zk_code: str, out_dir, scenario: str) -> lis
     return _save(fig, Path(out_dir) / f"chart_{zk_code}", formats=("png",))
 
 
-def waiting_chart(out_dir) -> list[Path]:
-    """National V&V waiting list by quarter, by status (data_raw/waiting_lists.csv)."""
+def waiting_chart(out_dir, forecast: pd.DataFrame | None = None) -> list[Path]:
+    """National V&V waiting list by quarter, by status (data_raw/waiting_lists.csv), with
+    the forecast of the total (:func:`forecast.timeseries.waiting_forecast`) if given."""
     fig, ax = plt.subplots(figsize=CHART_SIZE)
     for status, colour in (("total", "black"), ("wacht_op_voorkeur", "tab:blue"),
                            ("urgent_plus_actief", "tab:red")):
         w = waiting_list(status)
         ax.plot(w["date"], w["persons"], marker="o", color=colour, label=status)
+    if forecast is not None:  # yearly means, drawn at mid-year
+        mid = pd.to_datetime(forecast["year"].astype(str) + "-07-01")
+        ax.fill_between(mid, forecast["lo"], forecast["hi"], color="grey", alpha=0.2,
+                        label=f"total: {forecast.attrs.get('level', 95):.0f}% interval")
+        ax.plot(mid, forecast["mean"], ls="--", color="black",
+                label=f"total: forecast ({forecast.attrs.get('method', '')})")
     ax.axvline(pd.Timestamp("2021-07-01"), color="grey", ls=":", lw=1)
     ax.text(pd.Timestamp("2021-08-01"), ax.get_ylim()[1] * 0.95, "new waiting statuses",
             fontsize=7, color="grey", va="top")

@@ -124,6 +124,12 @@ def render_html(*, scenario: str, national: pd.DataFrame, regions_table: pd.Data
         parts.append("<h2 id='history'>Waiting list and backtest</h2>")
         if waiting_chart:
             parts.append(_img(waiting_chart[0], "waiting list"))
+            parts.append("<p class='note'>The dashed line and grey band: a random walk "
+                         "(statsmodels ARIMA(0,1,0) on the log) of the yearly mean total "
+                         "since 2022, the first full year of today's waiting statuses; the "
+                         "last two years are rounded figures. Too short for more than this, "
+                         "so the gap keeps the urgent waiting list as a fixed share of "
+                         "clients (assumption <code>waiting_list_share</code>).</p>")
         if backtest_chart:
             parts.append(_img(backtest_chart[0], "backtest"))
     parts += ["<h2 id='regions'>Regions</h2>",

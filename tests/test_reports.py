@@ -63,10 +63,10 @@ def test_html_has_every_region_and_needs_no_network(report):
 def test_excel_workbook_has_one_sheet_per_table(report):
     book = pd.read_excel(report["excel"], sheet_name=None)
     for sheet in ("summary", "top_down_check", "regions", "demand", "gap", "decomposition",
-                  "gap_steps",
-                  "ambition_2025",
-                  "references", "backtest", "assumptions", "inputs"):
+                  "gap_steps", "ambition_2025", "references", "backtest",
+                  "waiting_forecast", "assumptions", "inputs"):
         assert sheet in book
+    assert book["waiting_forecast"]["year"].tolist() == list(range(2026, 2031))
     assert len(book["regions"]) == 31
     assert book["gap"]["year"].min() == 2023 and book["gap"]["year"].max() == 2040
 

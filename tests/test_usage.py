@@ -175,3 +175,24 @@ def test_top_down_forecast_of_the_wlz_series():
     assert (td.lo <= td["mean"]).all() and (td["mean"] <= td.hi).all()
     # Clients with stay 2023: 126,105; the trend alone stays within +-25% by 2030.
     assert 0.75 * 126_105 < td.set_index("year").loc[2030, "mean"] < 1.25 * 126_105
+
+
+def test_waiting_list_forecast_is_a_random_walk_of_the_comparable_years():
+    f = T.waiting_forecast(2030)
+    obs = f.attrs["observed"]
+    # Yearly means since 2022 (data_raw/waiting_lists.csv): 2023 = mean of four quarters.
+    assert list(obs) == [2022, 2023, 2024, 2025]
+    assert obs[2023] == pytest.approx((21294 + 21137 + 21209 + 22218) / 4)
+    assert f.attrs["approximate_years"] == [2024, 2025]
+    # A random walk: the centre stays at the last year, sigma is the root mean square of
+    # the yearly log changes, and the band widens with sqrt(h).
+    assert f["mean"].tolist() == pytest.approx([obs[2025]] * 5)
+    d = np.diff(np.log(list(obs.values())))
+    assert f.attrs["sigma"] == pytest.approx(np.sqrt((d ** 2).mean()), rel=1e-3)
+    width = np.log(f["hi"] / f["mean"]).to_numpy()
+    np.testing.assert_allclose(width, 1.959964 * f.attrs["sigma"] * np.sqrt(np.arange(1, 6)),
+                               rtol=1e-3)
+    with pytest.raises(ValueError, match="has 2 comparable years"):
+        T.waiting_forecast(2030, "urgent_plus_actief")
+    with pytest.raises(ValueError, match="`to` was 2025"):
+        T.waiting_forecast(2025)
