@@ -86,6 +86,10 @@ def backtest_chart(table: pd.DataFrame, out_dir) -> list[Path]:
         for origin, rows in t.groupby("origin"):
             ax.plot(rows["target_year"], rows["forecast"], "o--", color=colour, alpha=0.8,
                     label=model if origin == t["origin"].min() else None)
+            if model == "cohort_auto":
+                ax.fill_between(rows["target_year"], rows["lo"], rows["hi"], color=colour,
+                                alpha=0.12, label="cohort_auto 95% interval"
+                                if origin == t["origin"].min() else None)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title("Backtest: institutional residents 65+ (CBS 37620), forecasts from 2005, "
                  "2010, 2014", fontsize=10)
