@@ -53,7 +53,7 @@ import pandas as pd
 from .usage import institutional_rates
 
 __all__ = ["standardised_rate", "TrendModel", "choose_method", "METHODS", "aggregate_rate",
-           "trend_forecast", "fan_paths", "top_down", "waiting_forecast"]
+           "trend_forecast", "fan_paths", "top_down", "waiting_forecast", "origin_errors"]
 
 METHODS = ("ets", "arima")
 
@@ -126,8 +126,7 @@ class TrendModel:
         self.last_year_ = int(series.index[-1])
         self.errors_ = None
         if self.empirical and len(series) > self.min_train:
-            origins = list(series.index)[self.min_train - 1:-1]
-            self.errors_ = rolling_errors(series, self.method, origins, empirical=False)
+            self.errors_ = origin_errors(series, self.method, self.min_train)
         return self
 
     def _empirical_width(self, h: int, level: float) -> np.ndarray:
@@ -188,12 +187,12 @@ def rolling_errors(series: pd.Series, method: str, origins, horizons=(1, 2, 3, 4
     return pd.DataFrame(rows)
 
 
-_SCORES_VERSION = 1  # bump when rolling_errors or the model families change
+_ERRORS_VERSION = 1  # bump when rolling_errors or the model families change
 
 
-def _scores_key(series: pd.Series, min_train: int) -> str:
-    """SHA-256 of everything the scores depend on: the series, ``min_train``, the methods,
-    the statsmodels version and :data:`_SCORES_VERSION`."""
+def _errors_key(series: pd.Series, method: str, min_train: int) -> str:
+    """SHA-256 of everything the rolling-origin errors depend on: the series' years and
+    values, the method, ``min_train``, the statsmodels version and :data:`_ERRORS_VERSION`."""
     import hashlib
 
     import statsmodels
@@ -201,48 +200,58 @@ def _scores_key(series: pd.Series, min_train: int) -> str:
     h = hashlib.sha256()
     h.update(np.asarray(series.index, dtype="int64").tobytes())
     h.update(np.asarray(series.to_numpy(), dtype="float64").tobytes())
-    h.update(f"{min_train}|{','.join(METHODS)}|{statsmodels.__version__}|"
-             f"{_SCORES_VERSION}".encode())
+    h.update(f"{method}|{min_train}|{statsmodels.__version__}|{_ERRORS_VERSION}".encode())
     return h.hexdigest()
 
 
-_SCORES: dict[str, pd.DataFrame] = {}
+_ERRORS: dict[str, pd.DataFrame] = {}
+
+
+def origin_errors(series: pd.Series, method: str, min_train: int = 8) -> pd.DataFrame:
+    """:func:`rolling_errors` of ``method`` from the ``min_train``-th year to the year before
+    the last (horizons 1-5): ``origin, horizon, abs_log_error``.
+
+    A pure function of the series, so it is kept in memory and in the cache
+    (``<cache>/models/``), keyed by :func:`_errors_key`: refitting a model at every origin
+    gives the same numbers every time (about 0.25 s per method and series). Both
+    :func:`choose_method` and the empirical intervals of :class:`TrendModel` use it.
+    """
+    from .io.cache import atomic_write
+    from .io.datadir import cache_dir
+
+    key = _errors_key(series, method, min_train)
+    table = _ERRORS.get(key)
+    path = cache_dir() / "models" / f"errors-{key[:24]}.csv"
+    if table is None and path.exists():
+        try:
+            table = pd.read_csv(path)
+            if list(table.columns) != ["origin", "horizon", "abs_log_error"]:
+                table = None
+        except Exception:  # noqa: BLE001 - a damaged cache file is recomputed, never trusted
+            table = None
+    if table is None:
+        origins = list(series.index)[min_train - 1:-1]
+        table = rolling_errors(series, method, origins)
+        if table.empty:
+            table = pd.DataFrame(columns=["origin", "horizon", "abs_log_error"])
+        atomic_write(path, lambda tmp: table.to_csv(tmp, index=False, float_format="%.17g"))
+    _ERRORS[key] = table
+    return table.copy()
 
 
 def choose_method(series: pd.Series, min_train: int = 8) -> tuple[str, pd.DataFrame]:
     """The method with the lowest mean absolute log error over rolling origins.
 
-    Origins run from the ``min_train``-th year to the year before the last; returns the
-    chosen method and a table ``method, mae, n``. The table is a pure function of the series,
-    so it is kept in memory and in the cache (``<cache>/models/``), keyed by the SHA-256 of
-    the series' years and values, ``min_train``, the methods and the statsmodels version:
-    refitting ~40 models gives the same numbers every time (about 0.5 s a series).
+    Origins run from the ``min_train``-th year to the year before the last
+    (:func:`origin_errors`, cached); returns the chosen method and a table ``method, mae,
+    n``.
     """
-    from .io.cache import atomic_write
-    from .io.datadir import cache_dir
-
-    key = _scores_key(series, min_train)
-    table = _SCORES.get(key)
-    path = cache_dir() / "models" / f"scores-{key[:24]}.csv"
-    if table is None and path.exists():
-        try:
-            table = pd.read_csv(path)
-            if list(table["method"]) != list(METHODS):
-                table = None
-        except Exception:  # noqa: BLE001 - a damaged cache file is recomputed, never trusted
-            table = None
-    if table is None:
-        years = list(series.index)
-        origins = years[min_train - 1:-1]
-        scores = []
-        for method in METHODS:
-            err = rolling_errors(series, method, origins)
-            scores.append({"method": method, "mae": err["abs_log_error"].mean(),
-                           "n": len(err)})
-        table = pd.DataFrame(scores)
-        atomic_write(path, lambda tmp: table.to_csv(tmp, index=False, float_format="%.17g"))
-    _SCORES[key] = table
-    return table.sort_values("mae").iloc[0]["method"], table.copy()
+    scores = []
+    for method in METHODS:
+        err = origin_errors(series, method, min_train)
+        scores.append({"method": method, "mae": err["abs_log_error"].mean(), "n": len(err)})
+    table = pd.DataFrame(scores)
+    return table.sort_values("mae").iloc[0]["method"], table
 
 
 def trend_forecast(series: pd.Series, h: int, level: float = 95, min_train: int = 8,
