@@ -103,12 +103,13 @@ def zk_factors(indeling: int = 2025, data=None) -> pd.DataFrame:
     The expected-client-weighted mean of the gemeenten's COROP factors, rescaled so that the
     national number of expected clients is unchanged (module docstring).
     """
+    from .demand import DEMAND_BASE_YEAR
     from .population import base_population
     from .usage import rates_array, usage_rates
 
     corop = corop_factors(FACTOR_YEAR, data).set_index("corop_name")["factor"]
     codes, pop = base_population(data)
-    clients = np.einsum("gsa,sa->g", pop, rates_array(usage_rates(2023, data)))
+    clients = np.einsum("gsa,sa->g", pop, rates_array(usage_rates(DEMAND_BASE_YEAR, data)))
     gm = regions.gemeenten(FACTOR_YEAR, data).set_index("gm_code")
     f = gm["corop_name"].reindex(codes).map(corop).to_numpy()
     frame = pd.DataFrame({"gm_code": codes, "clients": clients, "weighted": clients * f})
