@@ -170,13 +170,16 @@ class TrendModel:
         return np.exp(arr)
 
 
-def rolling_errors(series: pd.Series, method: str, origins, horizons=(1, 2, 3, 4, 5),
-                   empirical: bool = False) -> pd.DataFrame:
-    """Absolute log errors of ``method`` fitted up to each origin, for each horizon."""
+def rolling_errors(series: pd.Series, method: str, origins,
+                   horizons=(1, 2, 3, 4, 5)) -> pd.DataFrame:
+    """Absolute log errors of ``method`` fitted up to each origin, for each horizon.
+
+    The models are fitted without empirical intervals: only their means are scored.
+    """
     rows = []
     for origin in origins:
         train = series.loc[:origin]
-        fc = TrendModel(method, empirical=empirical).fit(train).forecast(
+        fc = TrendModel(method, empirical=False).fit(train).forecast(
             max(horizons)).set_index("year")
         for h in horizons:
             year = origin + h
