@@ -3,18 +3,29 @@
 Search order for an input table (first directory that holds the file wins):
 
 1. the directory passed as ``data=`` / ``--data DIR``, else the ``ZORGCAP_DATA`` variable;
-2. the project's own cache (``<cache>/data``, filled by ``zorgcap data fetch``);
-3. ``../shared/data`` beside the project root (and beside the working directory).
+2. the user's cache (``<cache>/data``, filled by ``zorgcap data fetch``);
+3. ``../shared/data`` beside the source checkout (when zorgcap runs from one) and beside the
+   working directory.
 
-The cache root is ``ZORGCAP_CACHE`` or ``<project root>/.cache/zorgcap``; parsed tables are
-kept there as Parquet (``<cache>/parquet``), downloads in ``<cache>/data``.
+The cache root is ``ZORGCAP_CACHE`` or the user's cache directory for ``zorgcap``
+(``platformdirs.user_cache_dir``: ``~/.cache/zorgcap`` on Linux,
+``~/Library/Caches/zorgcap`` on macOS, ``%LOCALAPPDATA%\\zorgcap\\Cache`` on Windows), never a
+folder beside the code; parsed tables are kept there as Parquet (``<cache>/parquet``),
+downloads in ``<cache>/data``.
+
+``data_raw/`` (the manifest, transcribed public figures, planner templates) ships inside the
+package as the import package ``data_raw`` and is found with :mod:`importlib.resources`, so it
+is the same folder in a source checkout, an editable install and an installed wheel.
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
+
+import platformdirs
 
 __all__ = ["DataRoot", "cache_dir", "data_raw_dir", "data_roots", "project_root"]
 
@@ -22,20 +33,35 @@ ENV_DATA = "ZORGCAP_DATA"
 ENV_CACHE = "ZORGCAP_CACHE"
 
 
-def project_root() -> Path:
-    """The repository root: the folder that holds ``forecast/`` and ``data_raw/``."""
-    return Path(__file__).resolve().parents[2]
-
-
 def data_raw_dir() -> Path:
-    """``data_raw/``: the manifest, transcribed public figures and planner templates."""
-    return project_root() / "data_raw"
+    """``data_raw/``: the manifest, transcribed public figures and planner templates.
+
+    Found through the import system (``importlib.resources.files("data_raw")``), so it works
+    from a source checkout, an editable install and an installed wheel alike.
+    """
+    root = resources.files("data_raw")
+    if not isinstance(root, Path):  # e.g. a zipped install: not a directory on disk
+        raise RuntimeError(f"data_raw is not a directory on disk ({root!r}); "
+                           "install zorgcap with pip, not as a zip file")
+    return root
+
+
+def project_root() -> Path | None:
+    """The root of the source checkout zorgcap runs from, or ``None`` for an installed wheel.
+
+    A checkout is recognised by ``pyproject.toml`` beside ``data_raw/``; an installed wheel
+    has ``data_raw/`` in ``site-packages`` and no project root.
+    """
+    root = data_raw_dir().parent
+    return root if (root / "pyproject.toml").is_file() else None
 
 
 def cache_dir() -> Path:
-    """Root of the project's cache (``ZORGCAP_CACHE`` or ``<project root>/.cache/zorgcap``)."""
+    """Root of the cache: ``ZORGCAP_CACHE``, else the user's cache directory for zorgcap."""
     env = os.environ.get(ENV_CACHE)
-    return Path(env) if env else project_root() / ".cache" / "zorgcap"
+    if env:
+        return Path(env)
+    return Path(platformdirs.user_cache_dir("zorgcap", appauthor=False))
 
 
 @dataclass(frozen=True)
@@ -54,8 +80,9 @@ def data_roots(data=None, fallback: bool = True) -> list[DataRoot]:
     data : str or Path, optional
         A directory given by the user (``--data``). Overrides ``ZORGCAP_DATA``.
     fallback : bool, default True
-        Also search the project cache and ``../shared/data``. With ``False`` only the
-        user's directory is searched (useful to check that a directory is complete).
+        Also search the cache and ``../shared/data`` (beside the source checkout, if any, and
+        beside the working directory). With ``False`` only the user's directory is searched
+        (useful to check that a directory is complete).
     """
     roots: list[DataRoot] = []
     if data is not None:
@@ -65,7 +92,8 @@ def data_roots(data=None, fallback: bool = True) -> list[DataRoot]:
     if fallback or not roots:
         roots.append(DataRoot(cache_dir() / "data", "cache"))
         seen = {r.path.resolve() for r in roots}
-        for base in (project_root(), Path.cwd()):
+        bases = [b for b in (project_root(), Path.cwd()) if b is not None]
+        for base in bases:
             shared = (base / ".." / "shared" / "data").resolve()
             if shared.is_dir() and shared not in seen:
                 roots.append(DataRoot(shared, "shared"))
