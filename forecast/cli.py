@@ -51,26 +51,15 @@ def _cmd_regions(args) -> int:
 
 def write_table(frame, out_dir, name: str) -> list:
     """Write ``frame`` as CSV and Parquet under ``out_dir`` (atomically) and return the paths."""
-    import json
     from pathlib import Path
 
     from .io.cache import atomic_write
 
     out_dir = Path(out_dir)
-    meta = {}
-    for key, value in frame.attrs.items():  # keep the provenance that JSON can carry
-        try:
-            json.dumps(value)
-            meta[key] = value
-        except TypeError:
-            continue
-    frame = frame.copy()
-    frame.attrs = meta
-    paths = [
+    return [
         atomic_write(out_dir / f"{name}.csv", lambda tmp: frame.to_csv(tmp, index=False)),
         atomic_write(out_dir / f"{name}.parquet", lambda tmp: frame.to_parquet(tmp)),
     ]
-    return paths
 
 
 def _cmd_population(args) -> int:
@@ -97,41 +86,83 @@ def _cmd_population(args) -> int:
     return 0
 
 
+def _chain_config(args):
+    """The one :class:`~forecast.modelchain.ChainConfig` of ``forecast``, ``gap`` and ``report``."""
+    from .modelchain import ChainConfig
+
+    regions = None
+    if args.regions:
+        regions = tuple(c.strip().upper() for c in args.regions.split(",") if c.strip())
+    try:
+        level = tuple(float(v) for v in args.level.split(","))
+    except ValueError:
+        raise ValueError(f"`--level` was {args.level!r} but is expected to be whole numbers "
+                         "between 0 and 100 separated by commas, e.g. 80,95") from None
+    level = tuple(int(v) if v == int(v) else v for v in level)
+    return ChainConfig(
+        scenario=args.scenario, scenario_file=args.scenario_file, to=args.to, draws=args.draws,
+        seed=args.seed, population_variant=args.population_variant, occupancy=args.occupancy,
+        rates=args.rates, calibrate=args.calibrate, regional_factors=args.regional_factors,
+        capacity=args.capacity, plans=args.plans, status_file=args.status_file,
+        waiting=None if args.waiting == "none" else args.waiting,
+        fte_per_place=args.fte_per_place, reference=args.reference, engine=args.engine,
+        regions=regions, level=level, data=args.data)
+
+
+def _run_chain(args):
+    from .modelchain import ForecastChain
+
+    config = _chain_config(args)  # every argument is checked before any work
+
+    def echo(msg):
+        print(msg, file=sys.stderr, flush=True)
+
+    return ForecastChain(config, echo=echo).run()
+
+
+def _write_provenance(result, out_dir) -> list:
+    """``provenance.json`` beside the tables: version, options, assumptions, input hashes."""
+    import json
+    from pathlib import Path
+
+    from .io.cache import atomic_write
+
+    text = json.dumps(result.provenance, indent=1, ensure_ascii=False)
+    return [atomic_write(Path(out_dir) / "provenance.json",
+                         lambda tmp: tmp.write_text(text, encoding="utf-8"))]
+
+
 def _cmd_forecast(args) -> int:
-    from .demand import national_summary, project_demand
-
-    frame = project_demand(scenario=args.scenario, to=args.to, draws=args.draws,
-                           seed=args.seed, occupancy=args.occupancy, calibrate=args.calibrate,
-                           rates=args.rates, population_variant=args.population_variant,
-                           scenario_file=args.scenario_file,
-                           regional_factors=args.regional_factors, data=args.data)
-    for path in write_table(frame, args.out, f"demand_{args.scenario}"):
+    result = _run_chain(args)
+    frame = result.demand
+    scenario = result.config.scenario
+    for path in write_table(frame, args.out, f"demand_{scenario}") + _write_provenance(
+            result, args.out):
         print(f"wrote {path}")
-    if args.regional_factors == "71488ned":
-        from .regional import zk_factors
-
-        zkf = zk_factors(2025, args.data)
+    if result.regional_factors is not None:
+        zkf = result.regional_factors
         for path in write_table(zkf, args.out, "regional_factors"):
             print(f"wrote {path}")
         lo, hi = zkf.loc[zkf["factor"].idxmin()], zkf.loc[zkf["factor"].idxmax()]
         print(f"Regional factors (CBS 71488ned, institutional residents per COROP 2021): "
               f"{lo['factor']:.2f} ({lo['zk_name']}) to {hi['factor']:.2f} ({hi['zk_name']}).")
-    nat = national_summary(frame).set_index("year")
+    nat = result.national.set_index("year")
     base, last = nat.index.min(), nat.index.max()
-    print(f"\nScenario {args.scenario}: {frame.attrs['parameters']['description']}")
+    params = result.parameters
+    print(f"\nScenario {scenario}: {params['description']}")
     print(f"Base year {base}: model {nat.loc[base, 'clients_with_stay']:,.0f} clients with stay "
           f"(observed Wlz VV4-VV10 'Zin verblijf', CBS 84529NED: "
-          f"{frame.attrs['base_national']:,.0f}).")
-    print(nat.loc[[y for y in nat.index if y in (base, 2025, 2030, 2035, 2040, last)]]
+          f"{params['base_observed']:,.0f}).")
+    cols = ["clients_with_stay", "clients_at_home", "places_needed", "growth_factor"]
+    print(nat.loc[[y for y in nat.index if y in (base, 2025, 2030, 2035, 2040, last)], cols]
           .round(2).to_string())
-    from .timeseries import top_down
-
-    td = top_down(last, data=args.data).set_index("year")
+    td = result.checks.set_index("year")
     print(f"\nTop-down check (trend of clients with stay 2015-2023 alone, "
-          f"{td.attrs['method']}, 95% interval of ETS and ARIMA) against this scenario:")
+          f"{td['method'].iloc[0]}, 95% interval of ETS and ARIMA) against this scenario:")
     for year in [y for y in (2030, 2035, 2040, last) if y in td.index][:3]:
-        print(f"  {year}: top-down {td.loc[year, 'mean']:,.0f} ({td.loc[year, 'lo']:,.0f}-"
-              f"{td.loc[year, 'hi']:,.0f}); cohort model {nat.loc[year, 'clients_with_stay']:,.0f}")
+        print(f"  {year}: top-down {td.loc[year, 'top_down']:,.0f} "
+              f"({td.loc[year, 'top_down_lo']:,.0f}-{td.loc[year, 'top_down_hi']:,.0f}); "
+              f"cohort model {nat.loc[year, 'clients_with_stay']:,.0f}")
     factor = nat.loc[last, "growth_factor"]
     print(f"\nGrowth factor of clients with stay {base} -> {last}: x{factor:.2f} "
           f"({nat.loc[last, 'clients_with_stay'] - nat.loc[base, 'clients_with_stay']:+,.0f}). "
@@ -141,57 +172,41 @@ def _cmd_forecast(args) -> int:
 
 
 def _cmd_gap(args) -> int:
-    from .demand import project_demand
-    from .gap import (
-        STEP_YEARS,
-        ambition_2025,
-        compare_capacity,
-        explain_2025,
-        national_references,
-    )
+    from .gap import STEP_YEARS
 
-    demand = project_demand(scenario=args.scenario, to=args.to, draws=args.draws,
-                            seed=args.seed, calibrate=args.calibrate,
-                            regional_factors=args.regional_factors, data=args.data)
-    kwargs = {"capacity": args.capacity, "plans": args.plans, "status_file": args.status_file,
-              "fte_per_place": args.fte_per_place}
-    gap = compare_capacity(demand, waiting=args.waiting, reference=args.reference, **kwargs)
-    total = compare_capacity(demand, waiting="total", **kwargs)
+    result = _run_chain(args)
+    gap = result.gap
+    scenario = result.config.scenario
     steps = gap[gap["year"].isin(STEP_YEARS)]
-    written = write_table(gap, args.out, f"gap_{args.scenario}")
-    written += write_table(steps, args.out, f"gap_{args.scenario}_steps")
-    amb = ambition_2025(gap)
-    refs = national_references(gap)
-    written += write_table(amb, args.out, "ambition_2025")
-    written += write_table(refs, args.out, "national_references")
+    written = write_table(gap, args.out, f"gap_{scenario}")
+    written += write_table(steps, args.out, f"gap_{scenario}_steps")
+    written += write_table(result.ambition, args.out, "ambition_2025")
+    written += write_table(result.references, args.out, "national_references")
+    written += _write_provenance(result, args.out)
     for path in written:
         print(f"wrote {path}")
     nat = steps.groupby("year")[["need", "supply", "gap", "reference_need", "reference_gap",
                                  "fte_gap"]].sum().round(0)
-    print(f"\nReference: {gap.attrs['parameters']['reference_description']}")
-    print(f"National rollup ({args.scenario}; places; + = short):")
+    where = ("" if result.config.regions is None
+             else f"; regions {', '.join(result.config.regions)}")
+    print(f"\nReference: {result.parameters['reference_description']}")
+    print(f"Rollup ({scenario}{where}; places; + = short):")
     print(nat.to_string())
-    print("\nReference figures:")
-    print(refs[["reference", "published", "zorgcap"]].round(0).to_string(index=False))
+    print("\nReference figures (national):")
+    print(result.references[["reference", "published", "zorgcap"]].round(0)
+          .to_string(index=False))
     print()
-    print(explain_2025(gap, total))
-    est = [k for k in gap.attrs["assumptions"] if k in ("capacity_from_clients",
-                                                         "plans_from_national")]
-    if est:
-        print(f"\nESTIMATES in use (no planner file given): {', '.join(est)}.")
+    print(result.explanation)
+    if result.estimates:
+        print(f"\nESTIMATES in use (no planner file given): {', '.join(result.estimates)}.")
     return 0
 
 
 def _cmd_report(args) -> int:
-    from reports import run_report
+    from reports import render
 
-    def echo(msg):
-        print(msg, file=sys.stderr, flush=True)
-
-    paths = run_report(scenario=args.scenario, to=args.to, out=args.out, draws=args.draws,
-                       seed=args.seed, capacity=args.capacity, plans=args.plans,
-                       calibrate=args.calibrate, reference=args.reference, data=args.data,
-                       regional_factors=args.regional_factors, echo=echo)
+    result = _run_chain(args)
+    paths = render(result, args.out, echo=lambda m: print(m, file=sys.stderr, flush=True))
     print(f"wrote {paths['html']}")
     print(f"wrote {paths['excel']}")
     print(f"wrote {len(paths['maps'])} maps (PNG and SVG) in {paths['html'].parent / 'maps'}")
@@ -217,14 +232,21 @@ REFERENCE_HELP = ("what supply is compared against: model, tno2019, ambition2025
                   "ambition2031, ratio75:N or ratio80:N (N places per 1,000 aged 75+/80+)")
 
 
-def _run_args(parser, scenario: str, supply: bool = False) -> None:
-    """The options every forecasting command shares."""
-    parser.add_argument("--scenario", default=scenario,
-                        help="beleidsarm, trend, langer-thuis, mantelzorg or a name in "
-                             "--scenario-file")
-    parser.add_argument("--to", type=int, default=2040, help="last year")
+def _run_args(parser, out: str) -> None:
+    """The one option set of ``forecast``, ``gap`` and ``report`` (fields of ChainConfig)."""
+    parser.add_argument("--scenario", default="trend",
+                        help="trend (default), beleidsarm, langer-thuis, mantelzorg or a name "
+                             "in --scenario-file")
+    parser.add_argument("--scenario-file", default=None, help="TOML file with own scenarios")
+    parser.add_argument("--to", type=int, default=2040, help="last year (2025-2050)")
     parser.add_argument("--draws", type=int, default=200, help="Monte Carlo draws (0 = point)")
-    parser.add_argument("--seed", type=int, default=20240101)
+    parser.add_argument("--seed", type=int, default=20240101,
+                        help="seed of every random draw of the run")
+    parser.add_argument("--population-variant", default="point",
+                        choices=["point", "low67", "high67", "low95", "high95"])
+    parser.add_argument("--occupancy", type=float, default=0.97,
+                        help="share of places occupied (0.5-1)")
+    parser.add_argument("--rates", default=None, help="CSV sex,age,rate replacing CBS rates")
     parser.add_argument("--calibrate", default=None,
                         help="CSV zk_code,clients_with_stay (base year) for regional factors")
     parser.add_argument("--regional-factors", default="national",
@@ -232,12 +254,23 @@ def _run_args(parser, scenario: str, supply: bool = False) -> None:
                         help="national rates everywhere (default), or factors from "
                              "institutional residents per COROP region (CBS 71488ned; all "
                              "ages and kinds of institution)")
-    if supply:
-        parser.add_argument("--capacity", default=None, help="capacity CSV (template in "
-                            "data_raw/templates)")
-        parser.add_argument("--plans", default=None, help="build plans CSV (template in "
-                            "data_raw/templates)")
-        parser.add_argument("--reference", default="model", help=REFERENCE_HELP)
+    parser.add_argument("--capacity", default=None, help="capacity CSV (template in "
+                        "data_raw/templates)")
+    parser.add_argument("--plans", default=None, help="build plans CSV (template in "
+                        "data_raw/templates)")
+    parser.add_argument("--status-file", default=None,
+                        help="realisation probability per plan status")
+    parser.add_argument("--waiting", default="urgent_plus_actief",
+                        choices=["urgent_plus_actief", "total", "none"],
+                        help="waiting list counted as unmet demand")
+    parser.add_argument("--fte-per-place", type=float, default=1.2)
+    parser.add_argument("--reference", default="model", help=REFERENCE_HELP)
+    parser.add_argument("--engine", default="numpy", choices=["numpy", "dask"],
+                        help="where the population draws run")
+    parser.add_argument("--regions", default=None,
+                        help="comma-separated zorgkantoorregio codes (default all 31)")
+    parser.add_argument("--level", default="80,95", help="interval levels in %% (e.g. 80,95)")
+    parser.add_argument("--out", default=out, help="output directory")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -245,6 +278,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="zorgcap",
         description="Forecast nursing-home places (Wlz V&V) per zorgkantoorregio.",
     )
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"zorgcap {__version__}")
     parser.add_argument("--data", metavar="DIR", default=None,
                         help="data directory searched first (else $ZORGCAP_DATA, the project "
                              "cache, ../shared/data)")
@@ -270,27 +306,15 @@ def build_parser() -> argparse.ArgumentParser:
     pop.set_defaults(func=_cmd_population)
 
     fc = sub.add_parser("forecast", help="demand for nursing-home places per region")
-    _run_args(fc, "beleidsarm")
-    fc.add_argument("--scenario-file", default=None, help="TOML file with own scenarios")
-    fc.add_argument("--occupancy", type=float, default=0.97)
-    fc.add_argument("--rates", default=None, help="CSV sex,age,rate replacing CBS rates")
-    fc.add_argument("--population-variant", default="point",
-                    choices=["point", "low67", "high67", "low95", "high95"])
-    fc.add_argument("--out", default="reports/out")
+    _run_args(fc, "reports/out")
     fc.set_defaults(func=_cmd_forecast)
 
     gp = sub.add_parser("gap", help="gap between need and capacity plus plans per region")
-    _run_args(gp, "beleidsarm", supply=True)
-    gp.add_argument("--status-file", default=None, help="realisation probability per status")
-    gp.add_argument("--waiting", default="urgent_plus_actief",
-                    choices=["urgent_plus_actief", "total"])
-    gp.add_argument("--fte-per-place", type=float, default=1.2)
-    gp.add_argument("--out", default="reports/out")
+    _run_args(gp, "reports/out")
     gp.set_defaults(func=_cmd_gap)
 
     rp = sub.add_parser("report", help="the whole chain: maps, HTML report, Excel workbook")
-    _run_args(rp, "trend", supply=True)
-    rp.add_argument("--out", default="reports/latest")
+    _run_args(rp, "reports/latest")
     rp.set_defaults(func=_cmd_report)
 
     bt = sub.add_parser("backtest", help="rolling-origin backtest of the usage models")

@@ -33,8 +33,6 @@ from math import factorial
 
 import pandas as pd
 
-from .demand import carried
-
 __all__ = ["decompose", "shapley", "PARTS"]
 
 PARTS = ("population", "ageing", "usage_rates", "informal_care", "care_at_home",
@@ -59,16 +57,16 @@ def shapley(f, old: dict, new: dict) -> dict:
     return parts
 
 
-def decompose(demand: pd.DataFrame, waiting_share: float = 0.0, years=None) -> pd.DataFrame:
+def decompose(demand, waiting_share: float = 0.0, years=None) -> pd.DataFrame:
     """Parts of the change in need per region from the base year to each of ``years``.
 
     Parameters
     ----------
-    demand : pandas.DataFrame
-        A point run of :func:`forecast.demand.project_demand` (``draws=0``), which carries
-        its multiplicative parts in ``attrs["components"]``.
+    demand : forecast.demand.DemandRun
+        A demand run (:func:`forecast.demand.run_demand`): its point path, which is the
+        central number of every table, and the multiplicative parts of that path.
     waiting_share : float
-        ``w`` of :func:`forecast.gap.compare_capacity` (``attrs["parameters"]["unmet_share"]``).
+        ``w`` of :func:`forecast.gap.supply_gap` (``GapRun.unmet_share``) [fraction].
     years : list of int, optional
         Target years (default: every year after the base year).
 
@@ -77,44 +75,56 @@ def decompose(demand: pd.DataFrame, waiting_share: float = 0.0, years=None) -> p
     pandas.DataFrame
         ``zk_code, zk_name, year_from, year_to, base, population, ageing, usage_rates,
         informal_care, care_at_home, waiting_list, total, need`` [places];
-        ``base + total = need`` and the six parts sum to ``total``.
+        ``base + total = need`` and the six parts sum to ``total``; ``need`` equals the gap
+        table's ``need`` of the same run.
     """
-    comp = carried(demand, "components")
-    if comp is None:
-        raise ValueError("decompose needs a point run: project_demand(..., draws=0)")
-    all_years = sorted(demand["year"].unique())
-    codes = list(demand.drop_duplicates("zk_code")["zk_code"])
-    names = demand.drop_duplicates("zk_code").set_index("zk_code")["zk_name"]
-    persons = comp["persons"]  # (year, region, sex, age)
+    from .demand import DemandRun
+
+    if not isinstance(demand, DemandRun):
+        raise ValueError(f"`demand` was a {type(demand).__name__} but is expected to be a "
+                         "DemandRun: forecast.demand.run_demand(...) (or ChainResult."
+                         "decomposition, which the chain computes)")
+    if not 0 <= waiting_share < 1:
+        raise ValueError(f"`waiting_share` was {waiting_share} but is expected to be in [0, 1)")
+    comp = demand.components
+    frame = demand.frame
+    all_years = list(comp.years)
+    codes = list(comp.codes)
+    names = frame.drop_duplicates("zk_code").set_index("zk_code")["zk_name"]
+    bad = [y for y in (years or []) if y not in all_years[1:]]
+    if bad:
+        raise ValueError(f"`years` holds {bad} but is expected to be within "
+                         f"{all_years[1]}-{all_years[-1]}")
+    persons = comp.persons  # (year, region, sex, age)
     n = persons.sum(axis=(-2, -1))
     shares = persons / n[..., None, None]
-    rates = comp["rates"][None] * comp["regional_factor"][:, None, None]  # (region, sex, age)
-    occ = comp["occupancy"]
+    rates = comp.rates[None] * comp.regional_factor[:, None, None]  # (region, sex, age)
+    occ = comp.occupancy
 
     def f(population, ageing, usage_rates, informal_care):
         return population * (ageing * usage_rates).sum(axis=(-2, -1)) * informal_care / occ
 
     base_i = 0
-    d_all = demand.pivot(index="year", columns="zk_code", values="places_needed")[codes]
+    d_all = frame.pivot(index="year", columns="zk_code", values="places_needed")[codes]
     rows = []
     for year in years or all_years[1:]:
         i = all_years.index(year)
         old = {"population": n[base_i], "ageing": shares[base_i],
-               "usage_rates": rates * comp["multiplier"][base_i],
-               "informal_care": comp["care"][base_i]}
+               "usage_rates": rates * comp.multiplier[base_i],
+               "informal_care": comp.care[base_i]}
         new = {"population": n[i], "ageing": shares[i],
-               "usage_rates": rates * comp["multiplier"][i], "informal_care": comp["care"][i]}
+               "usage_rates": rates * comp.multiplier[i], "informal_care": comp.care[i]}
         parts = shapley(f, old, new)
         core = f(**new)
         d_t = d_all.loc[year].to_numpy()
         base = d_all.loc[all_years[base_i]].to_numpy()
-        frame = pd.DataFrame({"zk_code": codes, "zk_name": names[codes].to_numpy(),
-                              "year_from": all_years[base_i], "year_to": year, "base": base})
+        out = pd.DataFrame({"zk_code": codes, "zk_name": names[codes].to_numpy(),
+                            "year_from": all_years[base_i], "year_to": year, "base": base})
         for part in _FACTORS:
-            frame[part] = parts[part]
-        frame["care_at_home"] = d_t - core
-        frame["waiting_list"] = waiting_share * d_t
-        frame["total"] = frame[list(PARTS)].sum(axis=1)
-        frame["need"] = d_t * (1 + waiting_share)
-        rows.append(frame)
+            out[part] = parts[part]
+        out["care_at_home"] = d_t - core
+        out["waiting_list"] = waiting_share * d_t
+        out["total"] = out[list(PARTS)].sum(axis=1)
+        out["need"] = d_t * (1 + waiting_share)
+        rows.append(out)
     return pd.concat(rows, ignore_index=True)

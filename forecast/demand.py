@@ -28,8 +28,7 @@ Named assumptions (reported in ``frame.attrs["assumptions"]``):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -42,32 +41,14 @@ from .scenarios import get_scenario, load_scenarios
 from .timeseries import TrendModel, fan_paths, standardised_rate, trend_forecast
 from .usage import rates_array, read_rates_file, usage_rates, wlz_vv
 
-__all__ = ["project_demand", "read_calibration", "national_summary", "oosr", "carried",
-           "informal_care_factor", "OCCUPANCY", "DEMAND_BASE_YEAR", "TREND_WINDOW"]
+__all__ = ["project_demand", "run_demand", "DemandRun", "DemandComponents", "validate_level",
+           "read_calibration", "national_summary", "oosr", "informal_care_factor",
+           "OCCUPANCY", "DEMAND_BASE_YEAR", "TREND_WINDOW"]
 
 OCCUPANCY = 0.97
 DEMAND_BASE_YEAR = 2023
 TREND_WINDOW = (2015, 2024)
 HOME_TREND_DAMPING = 0.85
-QUANTILES = (0.025, 0.1, 0.5, 0.9, 0.975)
-_BANDS = ("lo_95", "lo_80", None, "hi_80", "hi_95")
-
-
-@dataclass(eq=False)
-class Carried:
-    """Arrays carried in a frame's ``attrs``.
-
-    Compared by identity, so that pandas can merge and concatenate frames that carry them
-    (pandas compares ``attrs`` with ``==``, which numpy arrays cannot answer with one bool).
-    """
-
-    value: Any
-
-
-def carried(frame: pd.DataFrame, key: str):
-    """``frame.attrs[key]`` unwrapped from :class:`Carried` (None if absent)."""
-    item = frame.attrs.get(key)
-    return item.value if isinstance(item, Carried) else item
 
 
 def read_calibration(path) -> pd.DataFrame:
@@ -127,11 +108,15 @@ def informal_care_factor(persons: np.ndarray, elasticity: float) -> np.ndarray:
     return (ratio / ratio[:, :1]) ** (-elasticity)
 
 
-def _rate_multiplier(years, scenario, draws, seed, data=None) -> tuple[np.ndarray, dict]:
-    """m(draw, year): the usage-rate multiplier relative to the base year."""
-    n = max(draws, 1)
+def _rate_multiplier(years, scenario, draws, seed, data=None):
+    """The usage-rate multiplier relative to the base year.
+
+    Returns ``(point, paths, info)``: ``point`` (1, year) is the central path, ``paths``
+    (draw, year) the Monte Carlo paths (None without draws) [ratio to the base year].
+    """
     years = np.asarray(years)
-    m = np.ones((n, len(years)))
+    point = np.ones((1, len(years)))
+    paths = np.ones((draws, len(years))) if draws else None
     info = {}
     if scenario.rates == "trend":
         series = standardised_rate(data=data).loc[TREND_WINDOW[0]:TREND_WINDOW[1]]
@@ -140,66 +125,215 @@ def _rate_multiplier(years, scenario, draws, seed, data=None) -> tuple[np.ndarra
         h = int(years.max()) - last
         future = years > last
         fc = trend_forecast(series, max(h, 1), min_train=5)
-        if h > 0:
-            # draws: the backtested interval of both families (forecast.timeseries.fan_paths)
-            paths = (fan_paths(fc, draws, seed + 1) if draws
-                     else fc["mean"].to_numpy()[None])
-            m[:, future] = paths[:, years[future] - last - 1] / base
-        for j, y in enumerate(years):
-            if not future[j]:
-                m[:, j] = series.loc[y] / base
+        for m, values in ((point, fc["mean"].to_numpy()[None]),
+                          # draws: the backtested interval of both families (fan_paths)
+                          (paths, fan_paths(fc, draws, seed + 1) if draws else None)):
+            if m is None:
+                continue
+            if h > 0:
+                m[:, future] = values[:, years[future] - last - 1] / base
+            for j, y in enumerate(years):
+                if not future[j]:
+                    m[:, j] = series.loc[y] / base
         info = {"trend_method": fc.attrs["method"], "trend_scores": fc.attrs["scores"],
                 "trend_interval": "envelope of the ETS and ARIMA 95% intervals, two-piece "
                 "normal paths (forecast.timeseries.trend_forecast, fan_paths)"}
-    m *= (1 + scenario.rate_change) ** (years - DEMAND_BASE_YEAR)[None]
-    return m, info
+    growth = (1 + scenario.rate_change) ** (years - DEMAND_BASE_YEAR)[None]
+    return point * growth, None if paths is None else paths * growth, info
 
 
-def project_demand(scenario: str = "beleidsarm", to: int = 2040, regions=None, draws: int = 0,
+def validate_level(level) -> tuple[int, ...]:
+    """Interval levels [%] as a sorted tuple of whole numbers strictly between 0 and 100.
+
+    In the manner of statsforecast's ``_validate_level``: the band columns are named after
+    the level (``_lo_80``, ``_hi_95``), so a level must be a whole number.
+    """
+    if level is None:
+        return ()
+    if isinstance(level, (int, float)) and not isinstance(level, bool):
+        level = [level]
+    try:
+        values = list(level)
+    except TypeError:
+        raise ValueError(f"`level` was {level!r} but is expected to be a list of whole "
+                         "numbers between 0 and 100, e.g. [80, 95]") from None
+    out = []
+    for v in values:
+        if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)) \
+                or not np.isfinite(v) or not 0 < v < 100 or float(v) != int(v):
+            raise ValueError(f"`level` holds {v!r} but every level is expected to be a whole "
+                             "number between 0 and 100 (exclusive), e.g. [80, 95]")
+        out.append(int(v))
+    return tuple(sorted(set(out)))
+
+
+def _quantiles(levels) -> tuple[list[float], list[str]]:
+    """Quantile probabilities and column suffixes for the bands of ``levels`` (median last)."""
+    probs, names = [], []
+    for lv in levels:
+        probs += [0.5 - lv / 200, 0.5 + lv / 200]
+        names += [f"_lo_{lv}", f"_hi_{lv}"]
+    return probs, names
+
+
+@dataclass(frozen=True)
+class DemandComponents:
+    """The multiplicative parts of the point path of a demand run (for :mod:`forecast.decompose`).
+
+    Attributes
+    ----------
+    years : tuple of int
+        Years [1 January], base year first.
+    codes : tuple of str
+        zorgkantoorregio codes (axis ``region`` below).
+    persons : numpy.ndarray
+        Population (year, region, sex, age) [persons].
+    rates : numpy.ndarray
+        Base-year usage rates (sex, age) [clients with stay per person].
+    regional_factor : numpy.ndarray
+        (region,) [ratio to the national rates].
+    multiplier : numpy.ndarray
+        Scenario rate multiplier (year,) [ratio to the base year].
+    care : numpy.ndarray
+        Informal-care factor (year, region) [ratio].
+    home_share : float
+        Share of growth above the base year met at home [fraction].
+    occupancy : float
+        Share of places occupied [fraction].
+    """
+
+    years: tuple
+    codes: tuple
+    persons: np.ndarray
+    rates: np.ndarray
+    regional_factor: np.ndarray
+    multiplier: np.ndarray
+    care: np.ndarray
+    home_share: float
+    occupancy: float
+
+    def subset(self, codes) -> DemandComponents:
+        """The same parts for the regions ``codes`` only."""
+        keep = [self.codes.index(c) for c in codes]
+        return replace(self, codes=tuple(codes), persons=self.persons[:, keep],
+                       regional_factor=self.regional_factor[keep], care=self.care[:, keep])
+
+
+@dataclass(frozen=True)
+class DemandRun:
+    """Everything one demand run computes; :func:`project_demand` returns only ``frame``.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        Tidy demand per year x region (columns: see :func:`project_demand`).
+    places_draws : numpy.ndarray or None
+        Places needed per Monte Carlo draw (draw, year, region) [places], years and regions
+        in the order of ``frame``; None without draws.
+    components : DemandComponents
+        The parts of the point path.
+    parameters : dict
+        The run's settings (JSON-serialisable).
+    assumptions : dict
+        Named assumptions (name -> text) that replace missing figures.
+    base_observed : float
+        Observed national clients with stay in the base year [clients] (CBS 84529NED).
+    """
+
+    frame: pd.DataFrame
+    places_draws: np.ndarray | None
+    components: DemandComponents
+    parameters: dict
+    assumptions: dict
+    base_observed: float
+
+    def subset(self, codes) -> DemandRun:
+        """The run for the regions ``codes`` only (every number as in the full run)."""
+        codes = list(codes)
+        all_codes = list(self.components.codes)
+        keep = [all_codes.index(c) for c in codes]
+        frame = self.frame[self.frame["zk_code"].isin(codes)].reset_index(drop=True)
+        draws = None if self.places_draws is None else self.places_draws[:, :, keep]
+        return replace(self, frame=frame, places_draws=draws,
+                       components=self.components.subset(codes))
+
+
+def project_demand(scenario: str = "trend", to: int = 2040, regions=None, draws: int = 0,
                    seed: int = 20240101, occupancy: float = OCCUPANCY, calibrate=None,
                    rates=None, population_variant: str = "point", scenario_file=None,
-                   engine: str = "numpy", reconcile: bool = True,
-                   regional_factors: str | None = None, data=None) -> pd.DataFrame:
+                   engine: str = "numpy", regional_factors: str | None = None,
+                   level=(80, 95), data=None) -> pd.DataFrame:
     """Demand for Wlz V&V care with stay per zorgkantoorregio per year, base year to ``to``.
 
     Parameters
     ----------
     scenario : str
-        ``beleidsarm``, ``trend``, ``langer-thuis`` or a name from ``scenario_file``.
+        ``beleidsarm``, ``trend``, ``langer-thuis``, ``mantelzorg`` or a name from
+        ``scenario_file``.
     to : int
         Last year [year], 2024-2050.
     regions : list of str, optional
-        zorgkantoorregio codes to return (default all 31).
+        zorgkantoorregio codes to return (default all 31); every number equals the full run's.
     draws : int
         Monte Carlo draws over population and usage-rate paths (0 = point only).
+    seed : int
+        Seed of the draws.
     occupancy : float
         Share of places occupied [fraction]; places_needed = clients / occupancy.
     calibrate : str or Path, optional
         CSV ``zk_code, clients_with_stay`` of the base year: regional factors. Overrides
         ``regional_factors`` for the regions in the file.
-    regional_factors : {None, "national", "71488ned"}
-        ``None``/``"national"``: national rates everywhere (default). ``"71488ned"``: factors
-        from institutional residents per COROP region (:mod:`forecast.regional`).
     rates : str or Path, optional
         CSV ``sex, age, rate`` replacing the CBS-based usage rates.
     population_variant : str
         Population variant (``point``, ``low95`` ... see :mod:`forecast.population`).
+    scenario_file : str or Path, optional
+        TOML file with own scenarios (:mod:`forecast.scenarios`).
     engine : {"numpy", "dask"}
         Where the population draws run (see :func:`forecast.population.build_projection`).
-    reconcile : bool
-        With draws, scale regional medians and bands so that they sum to the national
-        median (:mod:`forecast.reconcile`).
+    regional_factors : {None, "national", "71488ned"}
+        ``None``/``"national"``: national rates everywhere (default). ``"71488ned"``: factors
+        from institutional residents per COROP region (:mod:`forecast.regional`).
+    level : list of int
+        Interval levels [%] of the bands (default 80 and 95).
 
     Returns
     -------
     pandas.DataFrame
-        ``year, zk_code, zk_name, scenario, clients_with_stay`` [persons],
+        ``year, zk_code, zk_name, scenario``, ``clients_with_stay`` [persons; the point path],
         ``clients_at_home`` [persons; VPT+MPT], ``places_needed`` [places],
         ``persons_75plus, persons_80plus, persons_85plus`` [persons] and ``oosr`` [persons
-        50-74 per person 85+]; with draws also
-        ``*_lo_95, *_lo_80, *_hi_80, *_hi_95`` for clients_with_stay and places_needed.
-        ``attrs``: ``assumptions``, ``parameters``, ``base_national`` [clients] and, with
-        draws, ``places_draws`` (draw, year, region) [places].
+        50-74 per person 85+]; with draws also ``*_lo_<level>, *_hi_<level>`` for
+        clients_with_stay and places_needed (quantiles of the draws). The point path is the
+        central number: it adds up over regions, does not move with the number of draws, and
+        equals the median of the rate paths (see :func:`run_demand`).
+    """
+    return run_demand(scenario=scenario, to=to, regions=regions, draws=draws, seed=seed,
+                      occupancy=occupancy, calibrate=calibrate, rates=rates,
+                      population_variant=population_variant, scenario_file=scenario_file,
+                      engine=engine, regional_factors=regional_factors, level=level,
+                      data=data).frame
+
+
+def _demand_arrays(persons, u, factor, mult, scn):
+    """Clients with stay and at home (draw, year, region) from persons (d, y, r, s, a)."""
+    raw = np.einsum("dyrsa,sa->dyr", persons, u) * factor[None, None]
+    care = informal_care_factor(persons, scn.oosr_elasticity)
+    demand = raw * mult[:, :, None] * care
+    return demand, care
+
+
+def run_demand(scenario: str = "trend", to: int = 2040, regions=None, draws: int = 0,
+               seed: int = 20240101, occupancy: float = OCCUPANCY, calibrate=None,
+               rates=None, population_variant: str = "point", scenario_file=None,
+               engine: str = "numpy", regional_factors: str | None = None,
+               level=(80, 95), data=None) -> DemandRun:
+    """The demand model with everything it computes (parameters as :func:`project_demand`).
+
+    The central numbers come from the point path: the point population projection with the
+    scenario's central rate path. The bands are quantiles of ``draws`` Monte Carlo paths
+    (population draws x rate paths). The rate paths are two-piece normal around the central
+    path (:func:`forecast.timeseries.fan_paths`), so their median is the central path.
     """
     extra = load_scenarios(scenario_file) if scenario_file else None
     scn = get_scenario(scenario, extra)
@@ -207,106 +341,103 @@ def project_demand(scenario: str = "beleidsarm", to: int = 2040, regions=None, d
         raise ValueError(f"`to` was {to} but is expected to be in {DEMAND_BASE_YEAR + 1}-2050")
     if not 0.5 <= occupancy <= 1:
         raise ValueError(f"`occupancy` was {occupancy} but is expected to be in 0.5-1")
-    if regions is not None:
-        regions_mod.check_region_codes(regions, column="regions")
-    proj = build_projection(to=to, draws=draws, seed=seed, variant=population_variant,
-                            level="zk", indeling=2025, engine=engine, data=data)
-    years = [y for y in proj.years if y >= DEMAND_BASE_YEAR]
-    persons = proj.persons[:, [proj.years.index(y) for y in years]]  # (d, y, r, s, a)
-    u_frame = usage_rates(DEMAND_BASE_YEAR, data) if rates is None else read_rates_file(rates)
-    u = rates_array(u_frame)
-    raw = np.einsum("dyrsa,sa->dyr", persons, u)
-    factor = np.ones(len(proj.codes))
+    if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 0:
+        raise ValueError(f"`draws` was {draws!r} but is expected to be a whole number >= 0")
+    levels = validate_level(level)
     if regional_factors not in (None, "national", "71488ned"):
         raise ValueError(f"`regional_factors` was {regional_factors!r} but is expected to be "
                          "in ['national', '71488ned']")
+    if regions is not None:
+        regions = list(regions)
+        regions_mod.check_region_codes(regions, column="regions")
+    point = build_projection(to=to, draws=0, variant=population_variant, level="zk",
+                             indeling=2025, data=data)
+    years = [y for y in point.years if y >= DEMAND_BASE_YEAR]
+    idx = [point.years.index(y) for y in years]
+    persons = point.persons[:, idx]  # (1, year, region, sex, age)
+    u_frame = usage_rates(DEMAND_BASE_YEAR, data) if rates is None else read_rates_file(rates)
+    u = rates_array(u_frame)
+    factor = np.ones(len(point.codes))
     if regional_factors == "71488ned":
         from .regional import zk_factors
 
         zkf = zk_factors(2025, data).set_index("zk_code")["factor"]
-        factor = zkf.reindex(proj.codes).to_numpy(float)
+        factor = zkf.reindex(point.codes).to_numpy(float)
     if calibrate is not None:
         cal = read_calibration(calibrate).set_index("zk_code")["clients_with_stay"]
-        point_base = np.einsum("rsa,sa->r", proj.persons[:, proj.years.index(DEMAND_BASE_YEAR)]
-                               .mean(axis=0), u)
-        for i, code in enumerate(proj.codes):
+        point_base = np.einsum("rsa,sa->r", persons[0, 0], u)
+        for i, code in enumerate(point.codes):
             if code in cal.index:
                 factor[i] = cal[code] / point_base[i]
-    raw = raw * factor[None, None]
-    mult, info = _rate_multiplier(years, scn, draws, seed, data)
-    care = informal_care_factor(persons, scn.oosr_elasticity)
-    demand = raw * mult[:, :, None] * care
-    home = demand * _home_ratio(years, scn.rates == "trend", data)[None, :, None]
-    if scn.home_share:
-        growth = np.maximum(demand - demand[:, :1], 0)
-        demand = demand - scn.home_share * growth
-        home = home + scn.home_share * growth
-    frame = _to_frame(years, proj, demand, home, occupancy, scn.name)
-    mid = np.median(persons, axis=0)  # (year, region, sex, age)
-    for age in (75, 80, 85):
-        frame[f"persons_{age}plus"] = mid[..., age:].sum(axis=(-2, -1)).ravel()
-    frame["oosr"] = oosr(mid).ravel()
-    if not draws:  # the multiplicative parts, for forecast.decompose
-        frame.attrs["components"] = Carried({
-            "persons": persons[0], "rates": u, "regional_factor": factor,
-            "multiplier": mult[0], "care": care[0], "home_share": scn.home_share,
-            "occupancy": occupancy})
-    keep = np.arange(len(proj.codes))
-    if regions is not None:
-        frame = frame[frame["zk_code"].isin(list(regions))].reset_index(drop=True)
-        keep = np.array([i for i, c in enumerate(proj.codes) if c in set(regions)])
-    if draws:  # places needed per draw (draw, year, region) for shortage probabilities
-        frame.attrs["places_draws"] = Carried(
-            (demand[:, :, keep] / occupancy).astype(np.float32))
-        if reconcile and regions is None:
-            from .reconcile import reconcile as _reconcile
+    home_ratio = _home_ratio(years, scn.rates == "trend", data)[None, :, None]
 
-            frame = _reconcile(frame)
-    frame.attrs.update({
-        "parameters": {"scenario": scn.name, "description": scn.description, "to": to,
-                       "draws": draws, "seed": seed, "occupancy": occupancy,
-                       "population_variant": population_variant,
-                       "calibrate": str(calibrate) if calibrate else None,
-                       "regional_factors": regional_factors or "national",
-                       "rates": str(rates) if rates else "CBS 37620 x 70791ned levelled to "
-                       "84529NED", "base_year": DEMAND_BASE_YEAR, **info},
-        "assumptions": {
-            "occupancy_rate": f"{occupancy:.2f} of places occupied",
-            "home_ratio_national": "national ratio of VPT+MPT to stay clients in every region",
-            "regional_rates": ("national usage rates" if regional_factors in (None, "national")
-                               else "national usage rates x factors from institutional "
-                               "residents per COROP 2021 (CBS 71488ned; all ages and kinds of "
-                               "institution, incl. GHZ/GGZ)")
-            + ("" if calibrate is None else "; regions in the calibration file: its counts"),
-            "trend_window": f"trend models fitted on {TREND_WINDOW[0]}-{TREND_WINDOW[1]}",
-            **({"oosr_elasticity": f"usage x (OOSR_t/OOSR_{DEMAND_BASE_YEAR}) ** "
-                f"-{scn.oosr_elasticity} (no published elasticity; settable)"}
-               if scn.oosr_elasticity else {}),
-            "home_trend_damping": f"home/stay ratio trend damped with phi {HOME_TREND_DAMPING}",
-            **proj.assumptions},
-        "base_national": float(u_frame.attrs.get("observed", np.nan)),
-    })
-    return frame
+    def paths(persons_, mult_):
+        demand, care = _demand_arrays(persons_, u, factor, mult_, scn)
+        home = demand * home_ratio
+        if scn.home_share:
+            growth = np.maximum(demand - demand[:, :1], 0)
+            demand = demand - scn.home_share * growth
+            home = home + scn.home_share * growth
+        return demand, home, care
+
+    mult, d_mult, info = _rate_multiplier(years, scn, draws, seed, data)
+    demand, home, care = paths(persons, mult)
+    frame = _to_frame(years, point, demand[0], home[0], occupancy, scn.name)
+    for age in (75, 80, 85):
+        frame[f"persons_{age}plus"] = persons[0][..., age:].sum(axis=(-2, -1)).ravel()
+    frame["oosr"] = oosr(persons[0]).ravel()
+    places_draws = None
+    if draws:
+        proj = build_projection(to=to, draws=draws, seed=seed, variant=population_variant,
+                                level="zk", indeling=2025, engine=engine, data=data)
+        d_persons = proj.persons[:, [proj.years.index(y) for y in years]]
+        d_demand, _, _ = paths(d_persons, d_mult)
+        probs, names = _quantiles(levels)
+        q = np.quantile(d_demand, probs, axis=0) if probs else []
+        for name, values in zip(names, q, strict=True):
+            frame[f"clients_with_stay{name}"] = values.ravel()
+            frame[f"places_needed{name}"] = values.ravel() / occupancy
+        places_draws = (d_demand / occupancy).astype(np.float32)
+    components = DemandComponents(
+        years=tuple(years), codes=tuple(point.codes), persons=persons[0], rates=u,
+        regional_factor=factor, multiplier=mult[0], care=care[0],
+        home_share=scn.home_share, occupancy=occupancy)
+    parameters = {
+        "scenario": scn.name, "description": scn.description, "to": to, "draws": draws,
+        "seed": seed, "occupancy": occupancy, "population_variant": population_variant,
+        "level": list(levels), "calibrate": str(calibrate) if calibrate else None,
+        "regional_factors": regional_factors or "national",
+        "rates": str(rates) if rates else "CBS 37620 x 70791ned levelled to 84529NED",
+        "base_year": DEMAND_BASE_YEAR, **info}
+    assumptions = {
+        "occupancy_rate": f"{occupancy:.2f} of places occupied",
+        "home_ratio_national": "national ratio of VPT+MPT to stay clients in every region",
+        "regional_rates": ("national usage rates" if regional_factors in (None, "national")
+                           else "national usage rates x factors from institutional "
+                           "residents per COROP 2021 (CBS 71488ned; all ages and kinds of "
+                           "institution, incl. GHZ/GGZ)")
+        + ("" if calibrate is None else "; regions in the calibration file: its counts"),
+        "trend_window": f"trend models fitted on {TREND_WINDOW[0]}-{TREND_WINDOW[1]}",
+        **({"oosr_elasticity": f"usage x (OOSR_t/OOSR_{DEMAND_BASE_YEAR}) ** "
+            f"-{scn.oosr_elasticity} (no published elasticity; settable)"}
+           if scn.oosr_elasticity else {}),
+        "home_trend_damping": f"home/stay ratio trend damped with phi {HOME_TREND_DAMPING}",
+        **point.assumptions}
+    run = DemandRun(frame=frame, places_draws=places_draws, components=components,
+                    parameters=parameters, assumptions=assumptions,
+                    base_observed=float(u_frame.attrs.get("observed", np.nan)))
+    return run.subset(regions) if regions is not None else run
 
 
 def _to_frame(years, proj, demand, home, occupancy, scenario) -> pd.DataFrame:
+    """The point path (year, region) as a tidy frame."""
     idx = pd.MultiIndex.from_product([years, proj.codes], names=["year", "zk_code"])
     out = pd.DataFrame(index=idx).reset_index()
     out.insert(2, "zk_name", out["zk_code"].map(proj.names))
     out.insert(3, "scenario", scenario)
-    if demand.shape[0] == 1:
-        out["clients_with_stay"] = demand[0].ravel()
-        out["clients_at_home"] = home[0].ravel()
-        out["places_needed"] = out["clients_with_stay"] / occupancy
-        return out
-    q = np.quantile(demand, QUANTILES, axis=0)
-    for band, values in zip(_BANDS, q, strict=True):
-        name = "clients_with_stay" + (f"_{band}" if band else "")
-        out[name] = values.ravel()
-    out["clients_at_home"] = np.median(home, axis=0).ravel()
-    for band in _BANDS:
-        suffix = f"_{band}" if band else ""
-        out[f"places_needed{suffix}"] = out[f"clients_with_stay{suffix}"] / occupancy
+    out["clients_with_stay"] = demand.ravel()
+    out["clients_at_home"] = home.ravel()
+    out["places_needed"] = out["clients_with_stay"] / occupancy
     return out
 
 

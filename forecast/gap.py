@@ -22,10 +22,13 @@ set your own).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
-from .demand import carried
+from regions.codes import ZORGKANTOORREGIOS
+
 from .io.datadir import data_raw_dir
 from .references import describe, reference_need
 from .supply import (
@@ -37,7 +40,7 @@ from .supply import (
     read_plans,
 )
 
-__all__ = ["compare_capacity", "ambition_2025", "national_references", "explain_2025",
+__all__ = ["compare_capacity", "supply_gap", "GapRun", "check_demand_frame", "ambition_2025", "national_references", "explain_2025",
            "STEP_YEARS", "FTE_PER_PLACE"]
 
 STEP_YEARS = (2025, 2030, 2035, 2040)
@@ -94,16 +97,83 @@ def _plan_draws(plans, status, codes, years, draws: int, seed: int) -> np.ndarra
     return out
 
 
+_KEYS = ["year", "zk_code", "zk_name", "scenario", "places_needed", "clients_with_stay"]
+
+
+def check_demand_frame(demand: pd.DataFrame, places_draws=None) -> None:
+    """Refuse a demand frame that :func:`compare_capacity` cannot handle exactly.
+
+    Raises :class:`ValueError` that says what to do: missing columns, more than one
+    scenario, a region or year missing or doubled, or draws of another shape.
+    """
+    if not isinstance(demand, pd.DataFrame):
+        raise ValueError(f"`demand` was a {type(demand).__name__} but is expected to be the "
+                         "DataFrame of forecast.project_demand")
+    missing = [c for c in _KEYS if c not in demand]
+    if missing:
+        raise ValueError(f"the demand frame has no column(s) {missing}: pass the frame of "
+                         "forecast.project_demand unchanged")
+    scenarios = demand["scenario"].unique()
+    if len(scenarios) != 1:
+        raise ValueError(f"the demand frame holds {len(scenarios)} scenarios "
+                         f"({', '.join(map(str, scenarios))}); compare one scenario at a time")
+    codes = set(demand["zk_code"])
+    if codes != set(ZORGKANTOORREGIOS):
+        raise ValueError(
+            f"the demand frame covers {len(codes)} of the 31 zorgkantoorregio's: the national "
+            "waiting list, plan estimates and references are shared over all 31 regions, so "
+            "a subset would get wrong numbers. Pass the full frame and select regions from "
+            "the result, or use forecast.ForecastChain(ChainConfig(regions=[...])).run()")
+    years = sorted(demand["year"].unique())
+    if years != list(range(years[0], years[-1] + 1)) or \
+            demand.duplicated(["year", "zk_code"]).any() or len(demand) != 31 * len(years):
+        raise ValueError("the demand frame needs exactly one row per year and region, for "
+                         "consecutive years from the base year; pass the frame of "
+                         "forecast.project_demand unchanged")
+    if places_draws is not None:
+        shape = np.shape(places_draws)
+        if len(shape) != 3 or shape[1:] != (len(years), 31):
+            raise ValueError(f"`places_draws` has shape {shape} but is expected to be (draws, "
+                             f"{len(years)} years, 31 regions): pass DemandRun.places_draws "
+                             "of the same run")
+
+
+@dataclass(frozen=True)
+class GapRun:
+    """Everything :func:`supply_gap` computes; :func:`compare_capacity` returns ``frame``.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        Gap per year x region (columns: see :func:`compare_capacity`).
+    plans : pandas.DataFrame
+        The plans counted (a planner's file or the named estimate): ``project_id, zk_code,
+        year_ready, places, delivery_form, status, kind, plans_source``.
+    unmet_share : float
+        ``w``: the waiting list as a share of demand [fraction].
+    parameters : dict
+        The settings of the comparison (JSON-serialisable).
+    assumptions : dict
+        Named assumptions (name -> text).
+    """
+
+    frame: pd.DataFrame
+    plans: pd.DataFrame
+    unmet_share: float
+    parameters: dict
+    assumptions: dict
+
+
 def compare_capacity(demand: pd.DataFrame, capacity=None, plans=None, status_file=None,
                      waiting: str | None = "urgent_plus_actief",
                      fte_per_place: float = FTE_PER_PLACE, reference: str = "model",
-                     seed: int = 20240101) -> pd.DataFrame:
+                     seed: int = 20240101, places_draws=None) -> pd.DataFrame:
     """Gap per region per year from a :func:`forecast.demand.project_demand` frame.
 
     Parameters
     ----------
     demand : pandas.DataFrame
-        Output of ``project_demand`` (one scenario).
+        Output of ``project_demand`` (one scenario, all 31 regions).
     capacity : str, Path or DataFrame, optional
         Capacity file (template ``data_raw/templates/capacity.csv``); default: estimate.
     plans : str, Path or DataFrame, optional
@@ -119,18 +189,42 @@ def compare_capacity(demand: pd.DataFrame, capacity=None, plans=None, status_fil
         (:mod:`forecast.references`: model, tno2019, ambition2025, wozo2030,
         ambition2031, ratio75:N, ratio80:N).
     seed : int
-        Seed of the draws of plan realisation and delay (with demand draws).
+        Seed of the draws of plan realisation and delay (with ``places_draws``).
+    places_draws : numpy.ndarray, optional
+        Places needed per draw (draw, year, region) of the same run
+        (:attr:`forecast.demand.DemandRun.places_draws`): gives ``p_short``.
 
     Returns
     -------
     pandas.DataFrame
         ``year, zk_code, zk_name, scenario, places_needed, need`` [places], ``capacity``,
-        ``plans_expected``, ``supply``, ``gap`` [places; + = short], bands ``gap_lo_95 …``
-        and ``p_short``, ``p_closed`` where the demand has draws, ``reference``,
-        ``reference_need``, ``reference_gap`` [places], ``fte_needed``, ``fte_gap`` [fte],
-        ``capacity_source``, ``plans_source`` (``ESTIMATE …`` where no planner file was
-        given). ``attrs``: ``assumptions``, ``parameters``.
+        ``plans_expected``, ``supply``, ``gap`` [places; + = short], bands ``gap_lo_<level>,
+        gap_hi_<level>`` where the demand has bands, ``p_short``, ``p_closed`` [probability]
+        with ``places_draws``, ``reference``, ``reference_need``, ``reference_gap``
+        [places], ``fte_needed``, ``fte_gap`` [fte], ``capacity_source``, ``plans_source``
+        (``ESTIMATE …`` where no planner file was given).
     """
+    return supply_gap(demand, capacity=capacity, plans=plans, status_file=status_file,
+                      waiting=waiting, fte_per_place=fte_per_place, reference=reference,
+                      seed=seed, places_draws=places_draws).frame
+
+
+def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None,
+               waiting: str | None = "urgent_plus_actief",
+               fte_per_place: float = FTE_PER_PLACE, reference: str = "model",
+               seed: int = 20240101, places_draws=None) -> GapRun:
+    """:func:`compare_capacity` with the plans, waiting share and assumptions it used."""
+    check_demand_frame(demand, places_draws)
+    if waiting not in (None, "urgent_plus_actief", "total"):
+        raise ValueError(f"`waiting` was {waiting!r} but is expected to be one of "
+                         "['urgent_plus_actief', 'total', None]")
+    if not np.isfinite(fte_per_place) or fte_per_place <= 0:
+        raise ValueError(f"`fte_per_place` was {fte_per_place} but is expected to be a "
+                         "positive number of fte per place")
+    describe(reference)  # an unknown reference fails before any work
+    # places_draws follow the region order of the demand frame's rows (as returned)
+    run_codes = list(pd.unique(demand["zk_code"]))
+    demand = demand.sort_values(["year", "zk_code"]).reset_index(drop=True)
     base_year = int(demand["year"].min())
     years = sorted(demand["year"].unique())
     codes = sorted(demand["zk_code"].unique())
@@ -170,13 +264,13 @@ def compare_capacity(demand: pd.DataFrame, capacity=None, plans=None, status_fil
                         "gap": gap.ravel()}, index=idx).reset_index()
     meta = demand[["year", "zk_code", "zk_name", "scenario"]]
     out = meta.merge(out, on=["year", "zk_code"])
-    for band in _BANDS:
-        col = f"places_needed_{band}"
-        if col in demand:
+    for col in demand.columns:
+        band = col.removeprefix("places_needed_")
+        if col.startswith("places_needed_") and band[:3] in ("lo_", "hi_"):
             b = demand.pivot(index="year", columns="zk_code", values=col)[codes].to_numpy()
             out[f"gap_{band}"] = (b * (1 + w) - supply).ravel()
-    draws = carried(demand, "places_draws")
-    if draws is not None:  # demand draws against plan draws (realisation and delay)
+    if places_draws is not None:  # demand draws against plan draws (realisation and delay)
+        draws = np.asarray(places_draws)[:, :, [run_codes.index(c) for c in codes]]
         supply_d = (cap["places_with_stay"].to_numpy()[None, None]
                     + _plan_draws(plan_frame, status, codes, years, draws.shape[0], seed))
         short = (draws * (1 + w) > supply_d).mean(axis=0)
@@ -194,31 +288,26 @@ def compare_capacity(demand: pd.DataFrame, capacity=None, plans=None, status_fil
     out["capacity_source"] = out["zk_code"].map(cap["capacity_source"])
     sources = plan_frame.groupby("zk_code")["plans_source"].first() if len(plan_frame) else {}
     out["plans_source"] = out["zk_code"].map(sources).astype(object).fillna("none")
-    out.attrs.update({
-        "parameters": {"base_year": base_year, "waiting": waiting, "unmet_share": w,
-                       "fte_per_place": fte_per_place, "reference": reference,
-                       "reference_description": describe(reference),
-                       "scenario": demand["scenario"].iloc[0]},
-        "assumptions": {
-            **demand.attrs.get("assumptions", {}),
-            "waiting_list_share": f"unmet demand = {100 * w:.1f}% of demand in every region "
-                                  f"({waiting or 'none'} waiting list, {base_year})",
-            "fte_per_place": f"{fte_per_place} fte per place (no public figure; settable)",
-            "realisation_probability": dict(zip(status["status"],
-                                                status["realisation_probability"],
-                                                strict=True)),
-            "plan_delay": "Poisson delay beyond year_ready, mean by status: "
-                          + ", ".join(f"{s} {d:g} y" for s, d in zip(
-                              status["status"], status["delay_mean_years"], strict=True)),
-            **({"capacity_from_clients": "capacity = base-year clients with stay / "
-                "occupancy"} if (cap["capacity_source"].str.startswith("ESTIMATE")).any()
-               else {}),
-            **({"plans_from_national": "ZN Regiomonitor 2022: 7,000 places 2023-2027 spread "
-                "by demand growth"} if plans is None else {}),
-        },
-        "plans": plan_frame,
-    })
-    return out
+    parameters = {"base_year": base_year, "waiting": waiting, "unmet_share": w,
+                  "fte_per_place": fte_per_place, "reference": reference,
+                  "reference_description": describe(reference),
+                  "scenario": str(demand["scenario"].iloc[0]), "plan_seed": seed}
+    assumptions = {
+        "waiting_list_share": f"unmet demand = {100 * w:.1f}% of demand in every region "
+                              f"({waiting or 'none'} waiting list, {base_year})",
+        "fte_per_place": f"{fte_per_place} fte per place (no public figure; settable)",
+        "realisation_probability": dict(zip(status["status"],
+                                            status["realisation_probability"], strict=True)),
+        "plan_delay": "Poisson delay beyond year_ready, mean by status: "
+                      + ", ".join(f"{s} {d:g} y" for s, d in zip(
+                          status["status"], status["delay_mean_years"], strict=True)),
+        **({"capacity_from_clients": "capacity = base-year clients with stay / occupancy"}
+           if (cap["capacity_source"].str.startswith("ESTIMATE")).any() else {}),
+        **({"plans_from_national": "ZN Regiomonitor 2022: 7,000 places 2023-2027 spread "
+            "by demand growth"} if plans is None else {}),
+    }
+    return GapRun(frame=out, plans=plan_frame, unmet_share=w, parameters=parameters,
+                  assumptions=assumptions)
 
 
 def _references() -> pd.Series:
@@ -226,8 +315,19 @@ def _references() -> pd.Series:
     return ref["value"]
 
 
-def ambition_2025(gap: pd.DataFrame, ambition: float | None = None) -> pd.DataFrame:
+def _require_all_regions(gap: pd.DataFrame, why: str) -> None:
+    n = gap["zk_code"].nunique()
+    if set(gap["zk_code"]) != set(ZORGKANTOORREGIOS):
+        raise ValueError(f"the gap table covers {n} of the 31 zorgkantoorregio's, but {why}: "
+                         "pass the full table and select regions from the result")
+
+
+def ambition_2025(gap: pd.DataFrame, plans: pd.DataFrame | None = None,
+                  ambition: float | None = None) -> pd.DataFrame:
     """The 25,000-place ambition allocated to regions by their share of the 2025 gap.
+
+    ``gap`` must hold all 31 regions (the ambition is national); ``plans`` are the plans
+    counted (:attr:`GapRun.plans`; None: no plans listed).
 
     Returns ``zk_code, zk_name, gap_2025, ambition_share`` [places],
     ``plans_to_2025`` (all plans of every form and status, expansions minus closures, ready
@@ -235,12 +335,12 @@ def ambition_2025(gap: pd.DataFrame, ambition: float | None = None) -> pd.DataFr
     """
     ambition = ambition if ambition is not None else float(_references()["ambition_2025"])
     g = gap[gap["year"] == 2025].set_index("zk_code")
+    _require_all_regions(gap, "the ambition is shared over all 31")
     if g.empty:
         raise ValueError("the gap table has no year 2025; forecast from the base year to "
                          "at least 2025")
     positive = g["gap"].clip(lower=0)
     share = ambition * positive / positive.sum() if positive.sum() > 0 else positive * 0
-    plans = gap.attrs.get("plans")
     planned = pd.Series(0.0, index=g.index)
     if plans is not None and len(plans):
         p = plans[plans["year_ready"] <= 2025]
@@ -254,6 +354,7 @@ def ambition_2025(gap: pd.DataFrame, ambition: float | None = None) -> pd.DataFr
 
 def national_references(gap: pd.DataFrame) -> pd.DataFrame:
     """National rollup of the gap next to the public reference figures, with definitions."""
+    _require_all_regions(gap, "the reference figures are national")
     ref = _references()
     nat = gap.groupby("year")[["need", "supply", "gap", "capacity"]].sum()
     base = int(gap["year"].min())
@@ -290,6 +391,7 @@ def national_references(gap: pd.DataFrame) -> pd.DataFrame:
 
 def explain_2025(gap: pd.DataFrame, gap_total_waiting: pd.DataFrame | None = None) -> str:
     """Why the national 2025 gap differs from TNO's 22,206 and the 25,000 ambition."""
+    _require_all_regions(gap, "the comparison is national")
     ref = _references()
     base = int(gap["year"].min())
     nat = gap.groupby("year")[["gap", "need", "capacity", "supply"]].sum()

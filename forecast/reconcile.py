@@ -9,8 +9,12 @@ band limits in year t by the same factor
 
 where ``national(t)`` is the median over the draws of the national total (the sum of the
 regions in each draw), or a national forecast given by the user. A positive factor keeps every
-band non-negative and in order. The factor is reported (``attrs["reconciliation"]``); it is
+band non-negative and in order. The factor is returned; it is
 close to 1 (regional medians already nearly add up), so the bands keep their width.
+
+The chain does not reconcile: its central numbers are the point path, which adds up over
+regions by construction (:func:`forecast.demand.run_demand`). This is for an analyst who wants
+the regions to agree with another national figure, such as the top-down forecast.
 """
 
 from __future__ import annotations
@@ -18,46 +22,56 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .demand import carried
-
 __all__ = ["reconcile"]
 
 _COLUMNS = ("clients_with_stay", "places_needed")
-_BANDS = ("", "_lo_95", "_lo_80", "_hi_80", "_hi_95")
 
 
-def reconcile(frame: pd.DataFrame, national: pd.Series | None = None) -> pd.DataFrame:
-    """Scale regional medians and bands so that the medians sum to the national median.
+def reconcile(frame: pd.DataFrame, national: pd.Series | None = None,
+              places_draws=None) -> tuple[pd.DataFrame, pd.Series]:
+    """Scale regional central values and bands so that they sum to a national series.
 
     Parameters
     ----------
     frame : pandas.DataFrame
-        A demand frame with draws (``attrs["places_draws"]``).
+        A demand frame of :func:`forecast.demand.project_demand` (all regions of the nation).
     national : pandas.Series, optional
-        National places needed by year [places] to reconcile to; default the median of the
-        national total over the draws.
+        National places needed by year [places] to reconcile to, e.g. an independent
+        national forecast.
+    places_draws : numpy.ndarray, optional
+        Places needed per draw (draw, year, region) of the same run: reconcile to the median
+        over the draws of the national total instead.
 
     Returns
     -------
-    pandas.DataFrame
-        The frame with reconciled columns; ``attrs["reconciliation"]`` = factor by year.
+    (pandas.DataFrame, pandas.Series)
+        The frame with reconciled ``clients_with_stay``, ``places_needed`` and their band
+        columns, and the factor ``k(t)`` by year.
     """
-    draws = carried(frame, "places_draws")
+    years = sorted(frame["year"].unique())
     if national is None:
-        if draws is None:
-            raise ValueError("reconcile needs draws (project_demand(..., draws > 0)) or a "
-                             "national series")
-        years = sorted(frame["year"].unique())
+        if places_draws is None:
+            raise ValueError("reconcile needs a national series (`national=`) or the draws "
+                             "of the run (`places_draws=` DemandRun.places_draws)")
+        draws = np.asarray(places_draws)
+        if draws.ndim != 3 or draws.shape[1] != len(years):
+            raise ValueError(f"`places_draws` has shape {draws.shape} but is expected to be "
+                             f"(draws, {len(years)} years, regions)")
         national = pd.Series(np.median(draws.sum(axis=2, dtype=np.float64), axis=0),
                              index=years)
-    if (national <= 0).any():
-        raise ValueError("the national series must be positive")
+    national = pd.Series(national, dtype=float)
+    missing = sorted(set(years) - set(national.index))
+    if missing:
+        raise ValueError(f"the national series has no value for {missing}")
+    if not (np.isfinite(national) & (national > 0)).all():
+        raise ValueError("the national series must be positive and finite")
     total = frame.groupby("year")["places_needed"].sum()
-    factor = (national / total).reindex(frame["year"]).to_numpy()
+    factor = national.reindex(total.index) / total
+    k = factor.reindex(frame["year"]).to_numpy()
     out = frame.copy()
     for col in _COLUMNS:
-        for band in _BANDS:
-            if col + band in out:
-                out[col + band] = out[col + band] * factor
-    out.attrs["reconciliation"] = {int(y): float(f) for y, f in (national / total).items()}
-    return out
+        for name in [c for c in out.columns if c == col or c.startswith(col + "_lo_")
+                     or c.startswith(col + "_hi_")]:
+            out[name] = out[name] * k
+    factor.index.name = "year"
+    return out, factor.rename("factor")

@@ -1,9 +1,10 @@
 """Maps, charts and the HTML/Excel report for planners.
 
-``reports.run_report(scenario="trend", to=2040, out="reports/latest")`` runs the whole chain
-(data -> population -> demand -> gap -> maps -> report). CLI: ``zorgcap report``.
+``reports.render(result, out)`` draws a :class:`forecast.ChainResult` (maps, charts, HTML,
+Excel); ``reports.run_report(out, **options)`` runs the chain and renders it. CLI:
+``zorgcap report``.
 """
 
-from .build import regions_table, run_report
+from .build import regions_table, render, run_report
 
-__all__ = ["run_report", "regions_table"]
+__all__ = ["render", "run_report", "regions_table"]

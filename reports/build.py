@@ -1,7 +1,6 @@
-"""The whole chain: data -> population -> demand -> gap -> maps -> report (HTML, Excel).
-
-:func:`run_report` writes into a temporary folder beside ``out`` and renames it into place
-at the end, so a failing run never leaves a half-written report.
+"""The report of one run: :func:`render` draws a :class:`forecast.ChainResult` as maps,
+charts, an HTML report and an Excel workbook. It computes nothing of the model: every number
+comes from the result, so the report shows one value per quantity.
 """
 
 from __future__ import annotations
@@ -14,28 +13,14 @@ from pathlib import Path
 
 import pandas as pd
 
-import regions
-from forecast.backtest import cached_backtest
-from forecast.decompose import PARTS, decompose
-from forecast.demand import national_summary, project_demand
-from forecast.errors import InputError
-from forecast.gap import (
-    STEP_YEARS,
-    ambition_2025,
-    compare_capacity,
-    explain_2025,
-    national_references,
-)
-from forecast.io.status import data_status
-from forecast.population import build_projection
-from forecast.provenance import provenance
-from forecast.timeseries import top_down, waiting_forecast
+from forecast.decompose import PARTS
+from forecast.gap import STEP_YEARS
 
 from .charts import backtest_chart, region_chart, waiting_chart, waterfall_chart
 from .html import render_html
 from .maps import gemeente_growth_map, region_maps
 
-__all__ = ["run_report", "regions_table"]
+__all__ = ["render", "run_report", "regions_table"]
 
 
 class _Progress:
@@ -95,14 +80,6 @@ def _region_figures(code, gap, parts, base_year, to, scenario, work):
             waterfall_chart(parts, code, parts["zk_name"], base_year, to, work / "charts"))
 
 
-def _history_figures(work, data):
-    """The backtest (table, cached) with its chart, and the waiting list with its forecast."""
-    table = cached_backtest(data=data)
-    waiting = waiting_forecast(2030)  # five years: the series is short (see its docstring)
-    return (table, backtest_chart(table, work / "charts"),
-            waiting_chart(work / "charts", waiting), waiting)
-
-
 class _Done:
     def __init__(self, value):
         self.value = value
@@ -112,22 +89,24 @@ class _Done:
 
 
 class _Pool:
-    """Figure jobs in ``workers`` forked processes, or in this process with one worker.
+    """Figure jobs in ``workers`` processes, or in this process with one worker.
 
-    Figures are independent files, so rendering them in parallel, and while the forecast
-    is still being computed, changes nothing but time.
+    Figures are independent files, so rendering them in parallel changes nothing but time.
+    Workers start with ``spawn`` (the only start method on Windows, and safe on macOS and
+    with threaded BLAS): every job is a module-level function with picklable arguments.
     """
 
-    def __init__(self, workers: int):
-        self.workers, self.pool = workers, None
+    def __init__(self, workers: int, start_method: str = "spawn"):
+        self.workers, self.start_method, self.pool = workers, start_method, None
 
     def __enter__(self):
         if self.workers > 1:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
-            self.pool = ProcessPoolExecutor(max_workers=self.workers,
-                                            mp_context=multiprocessing.get_context("fork"))
+            self.pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context(self.start_method))
         return self
 
     def __exit__(self, *exc):
@@ -139,120 +118,110 @@ class _Pool:
         return self.pool.submit(fn, *args) if self.pool else _Done(fn(*args))
 
 
-def run_report(scenario: str = "trend", to: int = 2040, out="reports/latest",
-               draws: int = 200, seed: int = 20240101, capacity=None, plans=None,
-               calibrate=None, reference: str = "model", data=None, echo=print,
-               workers: int | None = None, regional_factors: str | None = None) -> dict:
-    """Run the whole chain and write the report; returns the paths written.
+MARKER = ".zorgcap-report"  # marks a folder written by render(): only such a folder is replaced
 
+
+def _check_out(out: Path) -> None:
+    """Refuse to replace anything but an earlier zorgcap report."""
+    from forecast.errors import InputError
+
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {out} is a file, not a folder", file=str(out),
+                         fix="give the path of a new folder, or of an earlier report folder.")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
+        raise InputError(f"--out {out} is a folder that holds other files than a zorgcap "
+                         "report; it is left untouched", file=str(out),
+                         fix="give a new or empty folder, or the folder of an earlier report.")
+
+
+def render(result, out="reports/latest", echo=print, workers: int | None = None,
+           start_method: str = "spawn") -> dict:
+    """Draw a :class:`forecast.ChainResult` as maps, charts, HTML report and Excel workbook.
+
+    Writes into a temporary folder beside ``out`` and renames it into place at the end, so a
+    failing run never leaves a half-written report. ``out`` may be new, empty, or an earlier
+    report (it holds the file ``.zorgcap-report``); any other folder or a file is refused.
     ``workers``: processes that render the figures (default: the number of cores, at most 4).
+    Returns the paths written (``html``, ``excel``, ``maps``, ``provenance``).
     """
     import os
 
     workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
-    if to < 2025:
-        raise ValueError(f"`to` was {to} but the report needs at least 2025")
-    progress = _Progress(9, echo)
+    c = result.config
+    progress = _Progress(5, echo)
     out = Path(out)
+    _check_out(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    pool = _Pool(workers).__enter__()
+    os.chmod(work, 0o755)  # a report folder on a share is read by colleagues
+    pool = _Pool(workers, start_method).__enter__()
     try:
-        progress("checking input tables")
-        status = data_status(data)
-        bad = status[~status["usable"]]
-        if len(bad):
-            raise InputError(f"input tables not usable: {', '.join(bad['key'])}",
-                             fix="run 'zorgcap data status' and 'zorgcap data fetch'.")
-        progress("projecting population per gemeente (85+ maps)")
-        pop = build_projection(to=to, level="gemeente", data=data).to_frame()
-        old = pop[pop["age"] >= 85].groupby(["gm_code", "year"], as_index=False)["persons"].sum()
-        old = regions.to_indeling(old, 2025, ["persons"], data=data)
-        wide = old.pivot(index="gm_code", columns="year", values="persons")
-        gm_growth = 100 * (wide[to] / wide[wide.columns.min()] - 1)
-        # The 85+ maps need only the population: they render while demand is computed.
+        progress("maps of 85+ per gemeente")
+        to = c.to
+        wide = result.gemeente_85plus.pivot_table(index="gm_code", columns="year",
+                                                  values="persons_85plus", aggfunc="sum")
+        first = int(wide.columns.min())
+        gm_growth = 100 * (wide[to] / wide[first] - 1)
+        codes = list(pd.unique(result.demand["zk_code"]))
         gm_jobs = {code: pool.submit(gemeente_growth_map, code, gm_growth, work / "maps",
-                                     int(wide.columns.min()), to, 2025, data)
-                   for code in regions.ZORGKANTOORREGIOS}
-        progress(f"demand ({scenario}, {draws} draws)")
-        demand = project_demand(scenario, to=to, draws=draws, seed=seed, calibrate=calibrate,
-                                regional_factors=regional_factors, data=data)
-        progress("gap to capacity and plans")
-        gap = compare_capacity(demand, capacity=capacity, plans=plans, reference=reference,
-                               seed=seed)
-        gap_total = compare_capacity(demand, capacity=capacity, plans=plans, waiting="total")
-        progress("decomposition of the change in need")
-        point = project_demand(scenario, to=to, draws=0, calibrate=calibrate,
-                               regional_factors=regional_factors, data=data)
-        parts = decompose(point, gap.attrs["parameters"]["unmet_share"], years=[to])
-        ambition = ambition_2025(gap)
-        refs = national_references(gap)
-        explanation = explain_2025(gap, gap_total)
-        progress("maps and charts")
-        table = regions_table(demand, gap, ambition)
+                                     first, to, 2025, c.data) for code in codes}
+        progress("region maps and charts")
+        gap, demand = result.gap, result.demand
+        parts = result.decomposition[result.decomposition["year_to"] == to]
+        table = regions_table(demand, gap, result.ambition)
         base_year = int(parts["year_from"].iloc[0])
-        slim = gap.copy()
-        slim.attrs = {}  # the workers need the numbers, not the draws
-        maps_job = pool.submit(region_maps, slim, demand, work / "maps", scenario, 2025, data)
-        region_jobs = {code: pool.submit(_region_figures, code, slim,
+        maps_job = pool.submit(region_maps, gap, demand, work / "maps", c.scenario, 2025,
+                               c.data)
+        region_jobs = {code: pool.submit(_region_figures, code, gap,
                                          parts.set_index("zk_code").loc[code], base_year, to,
-                                         scenario, work)
+                                         c.scenario, work)
                        for code in table["zk_code"]}
-        bt, bt_chart, wl_chart, waiting = _history_figures(work, data)
+        bt_chart = backtest_chart(result.backtest, work / "charts")
+        wl_chart = waiting_chart(work / "charts", result.waiting_forecast)
         maps = maps_job.result()
         charts = {code: job.result()[0] for code, job in region_jobs.items()}
         waterfalls = {code: job.result()[1] for code, job in region_jobs.items()}
         gm_maps = {code: job.result() for code, job in gm_jobs.items()}
-        progress("provenance")
-        params = {**demand.attrs["parameters"], **gap.attrs["parameters"]}
-        assumptions = gap.attrs["assumptions"]
-        prov = provenance(params, assumptions, data)
-        estimates = [k for k in ("capacity_from_clients", "plans_from_national")
-                     if k in assumptions]
-        national = national_summary(demand)
+        progress("HTML report")
+        prov = result.provenance
+        national = result.national
         national = national[national["year"].isin(
             [national["year"].min(), *STEP_YEARS, to])].drop_duplicates("year")
-        td = top_down(to, data=data)
-        check = national[["year", "clients_with_stay"]].merge(
-            td.rename(columns={"mean": "top_down", "lo": "top_down_lo_95",
-                               "hi": "top_down_hi_95"}), on="year")
-        check.attrs = {"method": td.attrs["method"]}
-        progress("HTML report")
         last = int(demand["year"].max())
         notes = {row["zk_code"]: _region_note(row, last) for _, row in table.iterrows()}
-        page = render_html(scenario=scenario, national=national, regions_table=table,
-                           references=refs, explanation=explanation, maps=maps, charts=charts,
-                           region_notes=notes, gemeente_maps=gm_maps, provenance=prov,
-                           backtest_chart=bt_chart, waiting_chart=wl_chart,
-                           estimates=estimates, decomposition=parts, waterfalls=waterfalls,
-                           top_down=check)
+        page = render_html(scenario=c.scenario, national=national, regions_table=table,
+                           references=result.references, explanation=result.explanation,
+                           maps=maps, charts=charts, region_notes=notes,
+                           gemeente_maps=gm_maps, provenance=prov, backtest_chart=bt_chart,
+                           waiting_chart=wl_chart, estimates=result.estimates,
+                           decomposition=parts, waterfalls=waterfalls, top_down=result.checks)
         (work / "report.html").write_text(page, encoding="utf-8")
         (work / "provenance.json").write_text(json.dumps(prov, indent=1, ensure_ascii=False),
                                               encoding="utf-8")
         progress("Excel workbook")
-        sheets = {"summary": national, "top_down_check": check, "regions": table,
+        sheets = {"summary": national, "top_down_check": result.checks, "regions": table,
                   "demand": demand, "gap": gap,
-                  "decomposition": parts[["zk_code", "zk_name", "year_from", "year_to",
-                                          "base", *PARTS, "total", "need"]],
-                  "gap_steps": gap[gap["year"].isin(STEP_YEARS)], "ambition_2025": ambition,
-                  "references": refs, "backtest": bt,
-                  "waiting_forecast": waiting.assign(method=waiting.attrs["method"]),
+                  "decomposition": result.decomposition[
+                      ["zk_code", "zk_name", "year_from", "year_to", "base", *PARTS, "total",
+                       "need"]],
+                  "gap_steps": gap[gap["year"].isin(STEP_YEARS)], "ambition_2025":
+                  result.ambition, "references": result.references, "backtest":
+                  result.backtest, "waiting_forecast": result.waiting_forecast,
                   "assumptions": pd.DataFrame(list(prov["assumptions"].items()),
                                               columns=["assumption", "value"]),
                   "inputs": pd.DataFrame(prov["inputs"])}
-        if regional_factors == "71488ned":
-            from forecast.regional import zk_factors
-
-            sheets["regional_factors"] = zk_factors(2025, data)
+        if result.regional_factors is not None:
+            sheets["regional_factors"] = result.regional_factors
         with pd.ExcelWriter(work / "zorgcap_report.xlsx", engine="openpyxl") as xl:
             for name, frame in sheets.items():
-                clean = frame.copy()
-                clean.attrs = {}
-                clean.to_excel(xl, sheet_name=name, index=False)
+                frame.to_excel(xl, sheet_name=name, index=False)
+        (work / MARKER).write_text("written by zorgcap's reports.render; this folder is "
+                                   "replaced by the next report written here\n",
+                                   encoding="utf-8")
+        progress("moving the report into place")
         if out.exists():
-            old_dir = out.with_name(f".{out.name}.old")
-            shutil.rmtree(old_dir, ignore_errors=True)
-            out.rename(old_dir)
+            old_dir = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
+            out.rename(old_dir / out.name)
             work.rename(out)
             shutil.rmtree(old_dir, ignore_errors=True)
         else:
@@ -265,3 +234,12 @@ def run_report(scenario: str = "trend", to: int = 2040, out="reports/latest",
         pool.__exit__(None, None, None)
     return {"html": out / "report.html", "excel": out / "zorgcap_report.xlsx",
             "maps": sorted((out / "maps").glob("*.png")), "provenance": out / "provenance.json"}
+
+
+def run_report(out="reports/latest", echo=print, workers: int | None = None,
+               **options) -> dict:
+    """Run the chain for ``ChainConfig(**options)`` and render it (see :func:`render`)."""
+    from forecast.modelchain import ChainConfig, ForecastChain
+
+    result = ForecastChain(ChainConfig(**options), echo=echo).run()
+    return render(result, out, echo=echo, workers=workers)

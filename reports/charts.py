@@ -32,12 +32,13 @@ def region_chart(gap: pd.DataFrame, zk_code: str, out_dir, scenario: str) -> lis
     g = gap[gap["zk_code"] == zk_code].sort_values("year")
     name = g["zk_name"].iloc[0]
     fig, ax = plt.subplots(figsize=CHART_SIZE)
-    if "gap_lo_95" in g:  # need band = supply + gap band
-        lo95, hi95 = g["supply"] + g["gap_lo_95"], g["supply"] + g["gap_hi_95"]
-        lo80, hi80 = g["supply"] + g["gap_lo_80"], g["supply"] + g["gap_hi_80"]
-        ax.fill_between(g["year"], lo95, hi95, color="tab:orange", alpha=0.18, label="95% band")
-        ax.fill_between(g["year"], lo80, hi80, color="tab:orange", alpha=0.35, label="80% band")
-    ax.plot(g["year"], g["need"], color="tab:red", lw=2, label="need (median) [places]")
+    levels = sorted((int(col[len("gap_lo_"):]) for col in g.columns
+                     if col.startswith("gap_lo_")), reverse=True)
+    for i, lv in enumerate(levels):  # need band = supply + gap band, widest first
+        ax.fill_between(g["year"], g["supply"] + g[f"gap_lo_{lv}"],
+                        g["supply"] + g[f"gap_hi_{lv}"], color="tab:orange",
+                        alpha=0.18 + 0.17 * i, label=f"{lv}% band")
+    ax.plot(g["year"], g["need"], color="tab:red", lw=2, label="need (central path) [places]")
     ax.step(g["year"], g["supply"], where="post", color="tab:blue", lw=2,
             label="capacity + expected plans [places]")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -51,7 +52,8 @@ def region_chart(gap: pd.DataFrame, zk_code: str, out_dir, scenario: str) -> lis
 
 def waiting_chart(out_dir, forecast: pd.DataFrame | None = None) -> list[Path]:
     """National V&V waiting list by quarter, by status (data_raw/waiting_lists.csv), with
-    the forecast of the total (:func:`forecast.timeseries.waiting_forecast`) if given."""
+    the forecast of the total (``ChainResult.waiting_forecast``: ``year, mean, lo, hi,
+    level, method``) if given."""
     fig, ax = plt.subplots(figsize=CHART_SIZE)
     for status, colour in (("total", "black"), ("wacht_op_voorkeur", "tab:blue"),
                            ("urgent_plus_actief", "tab:red")):
@@ -60,9 +62,9 @@ def waiting_chart(out_dir, forecast: pd.DataFrame | None = None) -> list[Path]:
     if forecast is not None:  # yearly means, drawn at mid-year
         mid = pd.to_datetime(forecast["year"].astype(str) + "-07-01")
         ax.fill_between(mid, forecast["lo"], forecast["hi"], color="grey", alpha=0.2,
-                        label=f"total: {forecast.attrs.get('level', 95):.0f}% interval")
+                        label=f"total: {forecast['level'].iloc[0]:.0f}% interval")
         ax.plot(mid, forecast["mean"], ls="--", color="black",
-                label=f"total: forecast ({forecast.attrs.get('method', '')})")
+                label=f"total: forecast ({forecast['method'].iloc[0]})")
     ax.axvline(pd.Timestamp("2021-07-01"), color="grey", ls=":", lw=1)
     ax.text(pd.Timestamp("2021-08-01"), ax.get_ylim()[1] * 0.95, "new waiting statuses",
             fontsize=7, color="grey", va="top")

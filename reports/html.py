@@ -108,11 +108,12 @@ def render_html(*, scenario: str, national: pd.DataFrame, regions_table: pd.Data
               _table(national, {c: "{:,.0f}" for c in national.columns if c != "year"}
                      | {"growth_factor": "{:.2f}"}),
               *([f"<h3>Top-down check</h3><p class='note'>The trend of the national clients "
-                 f"with stay 2015-2023 alone ({html.escape(top_down.attrs.get('method', ''))}, "
+                 f"with stay 2015-2023 alone ({html.escape(str(top_down['method'].iloc[0]))}, "
                  "chosen by rolling-origin error; 95% interval of both ETS and ARIMA) knows "
                  "nothing of ageing: "
                  "the distance to the cohort model is the growth that demography adds.</p>",
-                 _table(top_down, {c: "{:,.0f}" for c in top_down.columns if c != "year"})]
+                 _table(top_down.drop(columns=["method", "level"], errors="ignore"),
+                        {c: "{:,.0f}" for c in top_down.columns if c != "year"})]
                 if top_down is not None else []),
               "<h2 id='references'>Reference figures</h2>",
               _table(references, {"published": "{:,.0f}", "zorgcap": "{:,.0f}"}),

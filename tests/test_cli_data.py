@@ -95,7 +95,8 @@ def test_population_command_writes_csv_and_parquet_and_prints_85_plus_growth(tmp
 
 @needs_data
 def test_forecast_command_prints_growth_factor(tmp_path, capsys):
-    assert main(["forecast", "--to", "2030", "--draws", "0", "--out", str(tmp_path)]) == 0
+    assert main(["forecast", "--scenario", "beleidsarm", "--to", "2030", "--draws", "0",
+                 "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "Growth factor of clients with stay 2023 -> 2030: x1.2" in out
     assert "126,105" in out and (tmp_path / "demand_beleidsarm.parquet").exists()
@@ -115,16 +116,18 @@ def test_forecast_command_unknown_scenario_exits_2(capsys):
 
 @needs_data
 def test_gap_command_writes_tables_and_explains_2025(tmp_path, capsys):
-    assert main(["gap", "--to", "2030", "--draws", "0", "--out", str(tmp_path)]) == 0
+    assert main(["gap", "--scenario", "beleidsarm", "--to", "2030", "--draws", "0",
+                 "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "22,206" in out and "25,000" in out and "ESTIMATES in use" in out
     for name in ("gap_beleidsarm", "gap_beleidsarm_steps", "ambition_2025",
                  "national_references"):
         assert (tmp_path / f"{name}.csv").exists() and (tmp_path / f"{name}.parquet").exists()
-    import pandas as pd
+    import json
 
-    meta = pd.read_parquet(tmp_path / "gap_beleidsarm.parquet").attrs
-    assert "capacity_from_clients" in meta["assumptions"]  # provenance travels with the file
+    prov = json.loads((tmp_path / "provenance.json").read_text(encoding="utf-8"))
+    assert "capacity_from_clients" in prov["assumptions"]  # provenance beside the tables
+    assert prov["parameters"]["config"]["scenario"] == "beleidsarm"
 
 
 @needs_data
@@ -136,8 +139,8 @@ def test_gap_command_reference_switch_changes_the_table(tmp_path, capsys):
                  "--out", str(tmp_path / "r")]) == 0
     out = capsys.readouterr().out
     assert "planning ratio: 110 places per 1,000 inhabitants aged 80+" in out
-    m = pd.read_csv(tmp_path / "m" / "gap_beleidsarm.csv")
-    r = pd.read_csv(tmp_path / "r" / "gap_beleidsarm.csv")
+    m = pd.read_csv(tmp_path / "m" / "gap_trend.csv")  # trend: the default of every command
+    r = pd.read_csv(tmp_path / "r" / "gap_trend.csv")
     assert (m["need"] == r["need"]).all()
     assert (m["reference_gap"] != r["reference_gap"]).any()
     assert set(r["reference"]) == {"ratio80:110"}

@@ -21,7 +21,7 @@ def beleidsarm():
 def test_base_year_national_clients_match_the_observed_figure(beleidsarm):
     nat = D.national_summary(beleidsarm).set_index("year")
     # CBS 84529NED: 126,105 clients with zzp VV4-VV10 and care with stay in 2023.
-    assert beleidsarm.attrs["base_national"] == 126_105
+    assert D.run_demand("beleidsarm", to=2025).base_observed == 126_105
     assert nat.loc[2023, "clients_with_stay"] == pytest.approx(126_105, rel=0.02)
     assert beleidsarm.zk_code.nunique() == 31
 
@@ -50,8 +50,9 @@ def test_langer_thuis_moves_growth_home_and_conserves_clients(beleidsarm):
 
 
 def test_trend_scenario_uses_the_fitted_rate_path(beleidsarm):
-    tr = D.project_demand("trend", to=2040)
-    assert tr.attrs["parameters"]["trend_method"] in ("ets", "arima")
+    run = D.run_demand("trend", to=2040)
+    tr = run.frame
+    assert run.parameters["trend_method"] in ("ets", "arima")
     b = D.national_summary(beleidsarm).set_index("year")
     t = D.national_summary(tr).set_index("year")
     # 2024 is observed: the standardised rate rose 2023 -> 2024 (0.0384 -> 0.0389).
@@ -63,6 +64,9 @@ def test_trend_scenario_uses_the_fitted_rate_path(beleidsarm):
 def test_monte_carlo_bands_are_ordered_and_reproducible():
     a = D.project_demand("trend", to=2030, draws=40, seed=3)
     b = D.project_demand("trend", to=2030, draws=40, seed=3)
+    c = D.project_demand("trend", to=2030, draws=0)
+    # The central number is the point path: it does not move with the draws.
+    np.testing.assert_array_equal(a["clients_with_stay"], c["clients_with_stay"])
     cols = ["clients_with_stay_lo_95", "clients_with_stay_lo_80", "clients_with_stay",
             "clients_with_stay_hi_80", "clients_with_stay_hi_95"]
     np.testing.assert_array_equal(a[cols].to_numpy(), b[cols].to_numpy())
@@ -100,6 +104,13 @@ def test_unknown_scenario_and_region():
         D.project_demand("groei", to=2030)
     with pytest.raises(InputError, match="ZK99"):
         D.project_demand("beleidsarm", to=2030, regions=["ZK99"])
+    with pytest.raises(ValueError, match=r"`level` holds 99.5"):
+        D.project_demand("beleidsarm", to=2030, level=[80, 99.5])
+    with pytest.raises(ValueError, match=r"`level` holds 100"):
+        D.validate_level([100])
+    assert D.validate_level([95, 80, 95.0]) == (80, 95)
+    with pytest.raises(ValueError, match=r"`draws` was -1"):
+        D.project_demand("beleidsarm", to=2030, draws=-1)
 
 
 def test_user_scenario_file(tmp_path):

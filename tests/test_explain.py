@@ -1,4 +1,4 @@
-"""Issue 9: decomposition, informal care (OOSR), references, reconciliation."""
+"""Issue 9: decomposition, informal care (OOSR), references."""
 
 from __future__ import annotations
 
@@ -27,8 +27,8 @@ def test_shapley_of_a_product_by_hand():
 @needs_data
 @pytest.mark.parametrize("scenario", ["beleidsarm", "trend", "langer-thuis", "mantelzorg"])
 def test_parts_add_up_to_the_total_change_for_every_region(scenario):
-    demand = D.project_demand(scenario, to=2040)
-    parts = decompose(demand, waiting_share=0.032, years=[2030, 2040])
+    run = D.run_demand(scenario, to=2040)
+    parts = decompose(run, waiting_share=0.032, years=[2030, 2040])
     assert parts.zk_code.nunique() == 31
     np.testing.assert_allclose(parts[list(PARTS)].sum(axis=1), parts["total"], atol=1e-6)
     np.testing.assert_allclose(parts["base"] + parts["total"], parts["need"], atol=1e-6)
@@ -94,21 +94,5 @@ def test_switching_reference_changes_gap_table_not_need():
     np.testing.assert_allclose(a["need"], b["need"])
     np.testing.assert_allclose(a["reference_gap"], a["gap"])
     assert not np.allclose(a["reference_gap"], b["reference_gap"])
-    assert b.attrs["parameters"]["reference_description"].startswith("planning ratio: 110")
-
-
-@needs_data
-def test_reconciled_regions_sum_to_the_national_median_and_stay_positive():
-    demand = D.project_demand("trend", to=2040, draws=60, seed=4)
-    nat = np.median(D.carried(demand, "places_draws").sum(axis=2, dtype=np.float64), axis=0)
-    total = demand.groupby("year")["places_needed"].sum().to_numpy()
-    np.testing.assert_allclose(total, nat, rtol=1e-3)
-    bands = [c for c in demand.columns if "_lo_" in c or "_hi_" in c]
-    assert (demand[bands] >= 0).all().all()
-    cols = ["places_needed_lo_95", "places_needed_lo_80", "places_needed",
-            "places_needed_hi_80", "places_needed_hi_95"]
-    assert (np.diff(demand[cols].to_numpy(), axis=1) >= 0).all()
-    raw = D.project_demand("trend", to=2040, draws=60, seed=4, reconcile=False)
-    factor = demand.attrs["reconciliation"]
-    assert set(factor) == set(range(2023, 2041)) and all(0.99 < f < 1.01 for f in factor.values())
-    assert raw.attrs.get("reconciliation") is None
+    run = G.supply_gap(demand, reference="ratio80:110")
+    assert run.parameters["reference_description"].startswith("planning ratio: 110")

@@ -1,0 +1,476 @@
+"""One forecast run: :class:`ChainConfig` -> :meth:`ForecastChain.run` -> :class:`ChainResult`.
+
+In the manner of pvlib's ``ModelChain``: every option of a run lives in one frozen
+configuration, validated before any expensive step; the chain
+
+    data check -> population -> demand (point path + draws) -> gap (capacity, plans,
+    waiting list) -> decomposition -> ambition and references -> checks -> provenance
+
+runs once and in one direction; the result is a dataclass whose fields document their
+columns and units. The CLI commands ``forecast``, ``gap`` and ``report`` all build a
+``ChainConfig`` and run this chain; the report only draws a ``ChainResult``
+(:func:`reports.render`).
+
+One number per quantity: the central number of every table, map and chart is the point path
+(the point population projection with the scenario's central rate path); it adds up over
+regions and does not move with the number of draws. The Monte Carlo draws give the bands and
+the shortage probabilities only.
+
+Region subsets are exact: the chain always runs all 31 regions (national quantities such as
+the waiting list, plan estimates, the ambition and the references are shared over all of
+them) and selects the regions asked for at the end, so every regional number of a subset run
+equals the full run's.
+
+Example
+-------
+>>> from forecast import ChainConfig, ForecastChain
+>>> result = ForecastChain(ChainConfig(scenario="trend", to=2040, draws=200)).run()  # doctest: +SKIP
+>>> result.gap.query("year == 2030 and zk_code == 'ZK20'")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["ChainConfig", "ForecastChain", "ChainResult"]
+
+_VARIANTS = ("point", "low67", "high67", "low95", "high95")
+_WAITING = ("urgent_plus_actief", "total")
+_REGIONAL = ("national", "71488ned")
+_ENGINES = ("numpy", "dask")
+_FILES = ("scenario_file", "rates", "calibrate", "capacity", "plans", "status_file")
+MAX_DRAWS = 20_000  # population draws kept in memory at zorgkantoorregio level
+
+
+def _expected(name, value, expected) -> ValueError:
+    return ValueError(f"`{name}` was {value!r} but is expected to be {expected}")
+
+
+def _whole(name, value, lo, hi=None) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise _expected(name, value, f"a whole number >= {lo}" if hi is None
+                        else f"a whole number in {lo}-{hi}")
+    if value < lo or (hi is not None and value > hi):
+        raise _expected(name, value, f">= {lo}" if hi is None else f"in {lo}-{hi}")
+    return int(value)
+
+
+def _number(name, value, lo, hi, lo_open=False) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
+            or not math.isfinite(value) or value > hi or value < lo or (lo_open and value == lo):
+        raise _expected(name, value, f"a number in {'(' if lo_open else '['}{lo}, {hi}]")
+    return float(value)
+
+
+@dataclass(frozen=True)
+class ChainConfig:
+    """Every option of a forecast run (validated on creation; see :meth:`validate`).
+
+    Attributes
+    ----------
+    scenario : str
+        ``trend`` (default), ``beleidsarm``, ``langer-thuis``, ``mantelzorg`` or a name in
+        ``scenario_file`` (:mod:`forecast.scenarios`).
+    scenario_file : path, optional
+        TOML file with own scenarios.
+    to : int
+        Last year [year], 2025-2050.
+    draws : int
+        Monte Carlo draws (0 = point path only, no bands or shortage probabilities).
+    seed : int
+        Seed of every random draw of the run (population, rate paths, plan realisation).
+    population_variant : str
+        ``point`` or a Kernprognose interval bound ``low67, high67, low95, high95``.
+    occupancy : float
+        Share of places occupied [fraction], 0.5-1.
+    rates : path, optional
+        CSV ``sex, age, rate`` replacing the CBS usage rates.
+    calibrate : path, optional
+        CSV ``zk_code, clients_with_stay``: a planner's count of current clients.
+    regional_factors : {"national", "71488ned"}
+        Regional usage levels (:mod:`forecast.regional`).
+    capacity, plans, status_file : path, optional
+        Planner files (templates in ``data_raw/templates``); without them named estimates.
+    waiting : {"urgent_plus_actief", "total", None}
+        Which waiting list counts as unmet demand (None: none).
+    fte_per_place : float
+        Care staff per place [fte per place].
+    reference : str
+        What supply is compared against (:mod:`forecast.references`).
+    engine : {"numpy", "dask"}
+        Where the population draws run.
+    regions : tuple of str, optional
+        zorgkantoorregio codes to return (default all 31); numbers equal the full run's.
+    level : tuple of int
+        Interval levels of the bands [%] (default 80 and 95).
+    data : path, optional
+        Data directory searched first (else ``ZORGCAP_DATA``, the cache, ``../shared/data``).
+    """
+
+    scenario: str = "trend"
+    scenario_file: str | Path | None = None
+    to: int = 2040
+    draws: int = 200
+    seed: int = 20240101
+    population_variant: str = "point"
+    occupancy: float = 0.97
+    rates: str | Path | None = None
+    calibrate: str | Path | None = None
+    regional_factors: str = "national"
+    capacity: str | Path | None = None
+    plans: str | Path | None = None
+    status_file: str | Path | None = None
+    waiting: str | None = "urgent_plus_actief"
+    fte_per_place: float = 1.2
+    reference: str = "model"
+    engine: str = "numpy"
+    regions: tuple | None = None
+    level: tuple = (80, 95)
+    data: str | Path | None = None
+
+    def __post_init__(self):
+        self.validate()
+
+    def validate(self) -> None:
+        """Check every option; raises :class:`ValueError` naming the option and what is valid.
+
+        Cheap checks only (types, ranges, files that must exist, scenario names): a run that
+        would fail on an argument fails here, before any expensive step.
+        """
+        from .demand import validate_level
+        from .references import describe
+        from .scenarios import get_scenario, load_scenarios
+
+        def put(name, value):
+            object.__setattr__(self, name, value)
+
+        for name in _FILES:
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if not isinstance(value, (str, Path)) or str(value) == "":
+                raise _expected(name, value, "the path of a file")
+            if not Path(value).is_file():
+                raise ValueError(f"`{name}` was {str(value)!r} but no such file exists")
+        if self.data is not None:
+            if not isinstance(self.data, (str, Path)) or not Path(self.data).is_dir():
+                raise ValueError(f"`data` was {str(self.data)!r} but no such directory exists; "
+                                 "give the folder that holds the CBS tables")
+        if not isinstance(self.scenario, str):
+            raise _expected("scenario", self.scenario, "a scenario name (str)")
+        extra = load_scenarios(self.scenario_file) if self.scenario_file else None
+        get_scenario(self.scenario, extra)
+        put("to", _whole("to", self.to, 2025, 2050))
+        put("draws", _whole("draws", self.draws, 0, MAX_DRAWS))
+        put("seed", _whole("seed", self.seed, 0, 2 ** 32 - 1))
+        if self.population_variant not in _VARIANTS:
+            raise _expected("population_variant", self.population_variant,
+                            f"one of {list(_VARIANTS)}")
+        put("occupancy", _number("occupancy", self.occupancy, 0.5, 1.0))
+        if self.regional_factors not in _REGIONAL:
+            raise _expected("regional_factors", self.regional_factors,
+                            f"one of {list(_REGIONAL)}")
+        if self.waiting not in (*_WAITING, None):
+            raise _expected("waiting", self.waiting, f"one of {[*_WAITING, None]}")
+        put("fte_per_place", _number("fte_per_place", self.fte_per_place, 0.0, 10.0,
+                                     lo_open=True))
+        if not isinstance(self.reference, str):
+            raise _expected("reference", self.reference, "a reference name (str)")
+        describe(self.reference)
+        if self.engine not in _ENGINES:
+            raise _expected("engine", self.engine, f"one of {list(_ENGINES)}")
+        if self.regions is not None:
+            import regions as regions_mod
+
+            codes = [self.regions] if isinstance(self.regions, str) else list(self.regions)
+            if not codes:
+                raise _expected("regions", self.regions, "None (all) or region codes")
+            regions_mod.check_region_codes(pd.Series(codes), column="regions")
+            put("regions", tuple(dict.fromkeys(codes)))
+        put("level", validate_level(self.level))
+        if not self.level and self.draws:
+            raise _expected("level", self.level, "at least one level when draws > 0")
+
+    def to_dict(self) -> dict:
+        """The options as a JSON-serialisable dict (paths as strings)."""
+        out = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            out[f.name] = (str(value) if isinstance(value, Path)
+                           else list(value) if isinstance(value, tuple) else value)
+        return out
+
+
+@dataclass(frozen=True)
+class ChainResult:
+    """Everything a run computed. Frames are tidy, carry no ``attrs`` and save to Parquet.
+
+    Regional frames hold the regions of ``config.regions`` (all 31 by default); national
+    frames (``national``, ``references``, ``checks``) are always national.
+
+    Attributes
+    ----------
+    config : ChainConfig
+        The options of the run.
+    population : pandas.DataFrame
+        Point projection ``year, zk_code, zk_name, sex, age`` [years; 95 = 95+],
+        ``persons`` [persons], from the population base year (2021) to ``to``.
+    gemeente_85plus : pandas.DataFrame
+        ``gm_code`` (indeling 2025), ``zk_code``, ``year``, ``persons_85plus`` [persons]:
+        the point projection of inhabitants aged 85+ per gemeente (maps).
+    demand : pandas.DataFrame
+        ``year, zk_code, zk_name, scenario, clients_with_stay, clients_at_home`` [clients],
+        ``places_needed`` [places], ``persons_75plus, persons_80plus, persons_85plus``
+        [persons], ``oosr`` [persons 50-74 per person 85+]; with draws the bands
+        ``clients_with_stay_lo_<level>, …_hi_<level>`` and ``places_needed_lo/hi_<level>``.
+    demand_draws : numpy.ndarray or None
+        Places needed per draw (draw, year, region) [places]; years and regions in the
+        order of ``demand``. None without draws.
+    gap : pandas.DataFrame
+        Per year and region (:func:`forecast.gap.compare_capacity`): ``places_needed, need,
+        capacity, plans_expected, supply, gap`` [places; gap > 0 = short], ``gap_lo/hi_<level>``
+        [places], ``p_short, p_closed`` [probability] with draws, ``reference,
+        reference_need, reference_gap`` [places], ``fte_needed, fte_gap`` [fte],
+        ``capacity_source, plans_source``.
+    plans : pandas.DataFrame
+        The plans counted: ``project_id, zk_code, year_ready, places, delivery_form, status,
+        kind, plans_source``.
+    ambition : pandas.DataFrame
+        ``zk_code, zk_name, gap_2025, ambition_share, plans_to_2025, plans_minus_share``
+        [places] (the 25,000-place ambition shared over all 31 regions).
+    decomposition : pandas.DataFrame
+        ``zk_code, zk_name, year_from, year_to, base, population, ageing, usage_rates,
+        informal_care, care_at_home, waiting_list, total, need`` [places] for each step year
+        (2025, 2030, 2035, 2040) up to ``to`` and ``to``; ``need`` equals ``gap.need``.
+    national : pandas.DataFrame
+        National totals per year: ``year, clients_with_stay, clients_at_home`` [clients],
+        ``places_needed, need, capacity, supply, gap`` [places], ``growth_factor`` [ratio to
+        the base year]; with draws ``need_lo/hi_<level>`` and ``gap_lo/hi_<level>``
+        [places] (quantiles of the national total over the draws).
+    references : pandas.DataFrame
+        ``reference, year, published, zorgcap, zorgcap_definition`` [places].
+    explanation : str
+        Why the national 2025 gap differs from TNO's and the ambition's figures.
+    checks : pandas.DataFrame
+        Independent national check: ``year, clients_with_stay`` (this run) next to
+        ``top_down, top_down_lo, top_down_hi`` [clients] (trend of clients with stay alone,
+        :func:`forecast.timeseries.top_down`), ``level`` [%], ``method``.
+    waiting_forecast : pandas.DataFrame
+        ``year, mean, lo, hi`` [persons], ``level`` [%], ``method``: the national waiting
+        list (total).
+    backtest : pandas.DataFrame
+        The rolling-origin backtest table (:func:`forecast.backtest.backtest`).
+    regional_factors : pandas.DataFrame or None
+        ``zk_code, zk_name, factor`` with ``regional_factors="71488ned"``.
+    parameters : dict
+        The run's settings and derived parameters (JSON-serialisable).
+    assumptions : dict
+        Named assumptions that replace missing figures (name -> text).
+    provenance : dict
+        Version, date, parameters, assumptions, and every input file with its SHA-256.
+    """
+
+    config: ChainConfig
+    population: pd.DataFrame
+    gemeente_85plus: pd.DataFrame
+    demand: pd.DataFrame
+    demand_draws: np.ndarray | None
+    gap: pd.DataFrame
+    plans: pd.DataFrame
+    ambition: pd.DataFrame
+    decomposition: pd.DataFrame
+    national: pd.DataFrame
+    references: pd.DataFrame
+    explanation: str
+    checks: pd.DataFrame
+    waiting_forecast: pd.DataFrame
+    backtest: pd.DataFrame
+    regional_factors: pd.DataFrame | None
+    parameters: dict = field(default_factory=dict)
+    assumptions: dict = field(default_factory=dict)
+    provenance: dict = field(default_factory=dict)
+
+    @property
+    def estimates(self) -> list[str]:
+        """Names of the estimates in use where a planner file is missing."""
+        return [k for k in ("capacity_from_clients", "plans_from_national")
+                if k in self.assumptions]
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """Every tidy frame of the result by field name (for saving)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)
+                if isinstance(getattr(self, f.name), pd.DataFrame)}
+
+
+class ForecastChain:
+    """Runs the chain for one :class:`ChainConfig`.
+
+    Parameters
+    ----------
+    config : ChainConfig
+    echo : callable, optional
+        Called with a line of progress per step (e.g. ``print``).
+    """
+
+    STEPS = 7
+
+    def __init__(self, config: ChainConfig | None = None, echo=None):
+        if config is None:
+            config = ChainConfig()
+        if not isinstance(config, ChainConfig):
+            raise _expected("config", config, "a ChainConfig")
+        self.config = config
+        self.echo = echo
+        self._step = 0
+        self._t0 = time.perf_counter()
+
+    def _progress(self, what: str) -> None:
+        self._step += 1
+        if self.echo:
+            self.echo(f"[{self._step}/{self.STEPS}] {what} "
+                      f"({time.perf_counter() - self._t0:.1f} s)")
+
+    def run(self) -> ChainResult:
+        """Run every step once; returns the :class:`ChainResult`."""
+        from .backtest import cached_backtest
+        from .decompose import decompose
+        from .demand import national_summary, run_demand
+        from .errors import InputError
+        from .gap import STEP_YEARS, ambition_2025, explain_2025, national_references, supply_gap
+        from .io.status import data_status
+        from .population import build_projection
+        from .provenance import provenance
+        from .timeseries import top_down, waiting_forecast
+
+        c = self.config
+        self._t0 = time.perf_counter()
+        self._step = 0
+        self._progress("checking input tables")
+        status = data_status(c.data)
+        bad = status[~status["usable"]]
+        if len(bad):
+            raise InputError(f"input tables not usable: {', '.join(bad['key'])}",
+                             fix="run 'zorgcap data status' and 'zorgcap data fetch'.")
+        self._progress("population per gemeente and region")
+        population = build_projection(to=c.to, variant=c.population_variant, level="zk",
+                                      data=c.data).to_frame()
+        gm85 = self._gemeente_85plus()
+        self._progress(f"demand ({c.scenario}, {c.draws} draws)")
+        demand = run_demand(scenario=c.scenario, to=c.to, draws=c.draws, seed=c.seed,
+                            occupancy=c.occupancy, calibrate=c.calibrate, rates=c.rates,
+                            population_variant=c.population_variant,
+                            scenario_file=c.scenario_file, engine=c.engine,
+                            regional_factors=c.regional_factors, level=c.level, data=c.data)
+        self._progress("gap to capacity and plans")
+        kwargs = {"capacity": c.capacity, "plans": c.plans, "status_file": c.status_file,
+                  "fte_per_place": c.fte_per_place}
+        gap = supply_gap(demand.frame, waiting=c.waiting, reference=c.reference, seed=c.seed,
+                         places_draws=demand.places_draws, **kwargs)
+        gap_total = supply_gap(demand.frame, waiting="total", **kwargs).frame
+        self._progress("decomposition, ambition and references")
+        years = sorted({*[y for y in STEP_YEARS if y <= c.to], c.to})
+        parts = decompose(demand, gap.unmet_share, years=years)
+        ambition = ambition_2025(gap.frame, gap.plans)
+        refs = national_references(gap.frame)
+        explanation = explain_2025(gap.frame, gap_total)
+        national = self._national(national_summary(demand.frame), gap.frame,
+                                  demand.places_draws, gap.unmet_share)
+        self._progress("checks: top-down trend, waiting list, backtest")
+        td = top_down(c.to, data=c.data)
+        checks = national[["year", "clients_with_stay"]].merge(
+            pd.DataFrame({"year": td["year"], "top_down": td["mean"], "top_down_lo": td["lo"],
+                          "top_down_hi": td["hi"]}), on="year")
+        checks["level"] = float(td.attrs.get("level", 95))
+        checks["method"] = td.attrs.get("method", "")
+        wf = waiting_forecast(min(max(c.to, 2026), 2030))  # short series: five years at most
+        waiting = pd.DataFrame({"year": wf["year"], "mean": wf["mean"], "lo": wf["lo"],
+                                "hi": wf["hi"]})
+        waiting["level"] = float(wf.attrs.get("level", 95))
+        waiting["method"] = wf.attrs.get("method", "")
+        backtest = _plain(cached_backtest(data=c.data))
+        factors = None
+        if c.regional_factors == "71488ned":
+            from .regional import zk_factors
+
+            factors = _plain(zk_factors(2025, c.data))
+        self._progress("provenance")
+        parameters = {"config": c.to_dict(), **demand.parameters, **gap.parameters,
+                      "base_observed": demand.base_observed,
+                      "central": "point path (point population x central rate path); bands "
+                                 "and p_short from the draws"}
+        assumptions = {**demand.assumptions, **gap.assumptions}
+        prov = provenance(parameters, assumptions, c.data)
+        result = ChainResult(
+            config=c, population=population, gemeente_85plus=gm85, demand=demand.frame,
+            demand_draws=demand.places_draws, gap=gap.frame, plans=gap.plans,
+            ambition=ambition, decomposition=parts, national=national, references=refs,
+            explanation=explanation, checks=checks, waiting_forecast=waiting,
+            backtest=backtest, regional_factors=factors, parameters=parameters,
+            assumptions=assumptions, provenance=prov)
+        return _select(result, c.regions) if c.regions else result
+
+    def _gemeente_85plus(self) -> pd.DataFrame:
+        import regions
+
+        from .population import build_projection
+
+        c = self.config
+        proj = build_projection(to=c.to, variant=c.population_variant, level="gemeente",
+                                data=c.data)
+        old = proj.persons[0][..., 85:].sum(axis=(-2, -1))  # (year, gemeente)
+        frame = pd.DataFrame({"gm_code": np.tile(proj.codes, len(proj.years)),
+                              "year": np.repeat(proj.years, len(proj.codes)),
+                              "persons": old.ravel()})
+        frame = regions.to_indeling(frame, 2025, ["persons"], data=c.data)
+        zk = regions.gemeenten(2025, c.data).set_index("gm_code")["zk_code"]
+        frame["zk_code"] = frame["gm_code"].map(zk)
+        return _plain(frame.rename(columns={"persons": "persons_85plus"})
+                      [["gm_code", "zk_code", "year", "persons_85plus"]])
+
+    def _national(self, summary, gap, draws, w) -> pd.DataFrame:
+        """National totals per year, with bands of the national total over the draws."""
+        nat = gap.groupby("year")[["need", "capacity", "supply", "gap"]].sum().reset_index()
+        out = summary.merge(nat, on="year")
+        if draws is not None:
+            total = draws.sum(axis=2, dtype=np.float64) * (1 + w)  # (draw, year)
+            for lv in self.config.level:
+                for side, q in (("lo", 0.5 - lv / 200), ("hi", 0.5 + lv / 200)):
+                    need_q = np.quantile(total, q, axis=0)
+                    out[f"need_{side}_{lv}"] = need_q
+                    out[f"gap_{side}_{lv}"] = need_q - out["supply"].to_numpy()
+        return out
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy without ``attrs`` (results carry data in columns, never in attrs)."""
+    out = frame.copy()
+    out.attrs = {}
+    return out
+
+
+def _select(result: ChainResult, codes) -> ChainResult:
+    """The result for the regions ``codes``: regional frames filtered, national ones kept."""
+    from dataclasses import replace
+
+    codes = list(codes)
+
+    def pick(frame):
+        return frame[frame["zk_code"].isin(codes)].reset_index(drop=True)
+
+    draws = result.demand_draws
+    if draws is not None:
+        order = list(pd.unique(result.demand["zk_code"]))  # the draws' region axis
+        draws = draws[:, :, [i for i, c in enumerate(order) if c in codes]]
+    return replace(
+        result, population=pick(result.population), gemeente_85plus=pick(result.gemeente_85plus),
+        demand=pick(result.demand), demand_draws=draws, gap=pick(result.gap),
+        plans=pick(result.plans), ambition=pick(result.ambition),
+        decomposition=pick(result.decomposition),
+        regional_factors=None if result.regional_factors is None
+        else pick(result.regional_factors))
