@@ -48,7 +48,7 @@ def _parse(reference: str):
             ratio = float(value)
         except ValueError:
             ratio = -1
-        if ratio <= 0:
+        if not np.isfinite(ratio) or ratio <= 0:
             raise ValueError(f"`reference` was {reference!r}: the planning ratio must be a "
                              "positive number of places per 1,000 (e.g. ratio80:110)")
         return kind, ratio

@@ -144,3 +144,13 @@ def test_gap_command_reference_switch_changes_the_table(tmp_path, capsys):
     assert (m["need"] == r["need"]).all()
     assert (m["reference_gap"] != r["reference_gap"]).any()
     assert set(r["reference"]) == {"ratio80:110"}
+
+
+@needs_data
+def test_report_command_for_one_region(tmp_path, capsys):
+    out = tmp_path / "r"
+    assert main(["report", "--to", "2025", "--draws", "5", "--regions", "ZK08",
+                 "--out", str(out)]) == 0
+    assert "wrote" in capsys.readouterr().out
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "id='ZK08'" in page and "id='ZK20'" not in page

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import needs_data
+from handmade import CODES, small_result
 
 import regions
 
@@ -18,12 +19,16 @@ pytestmark = needs_data
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory):
-    from reports import run_report
+def result():
+    return small_result()
+
+
+@pytest.fixture(scope="module")
+def report(result, tmp_path_factory):
+    from reports import render
 
     out = tmp_path_factory.mktemp("rep") / "latest"
-    paths = run_report(scenario="trend", to=2040, out=out, draws=20, seed=5, echo=None)
-    return paths
+    return render(result, out, echo=None, workers=2, start_method="spawn")
 
 
 def _png_size(path):
@@ -35,10 +40,12 @@ def _png_size(path):
 
 def test_maps_are_non_empty_images_of_the_right_size(report):
     names = {p.stem for p in report["maps"]}
-    for expected in ("map_demand_growth", "map_gap_2025", "map_gap_2030", "map_gap_2035",
-                     "map_gap_2040", "map_probability_short", "map_plans_vs_need"):
+    for expected in ("map_demand_growth", "map_gap_2025", "map_gap_2030",
+                     "map_probability_short", "map_plans_vs_need"):
         assert expected in names
-    assert sum(n.startswith("map_85plus_ZK") for n in names) == 31
+    assert "map_gap_2035" not in names  # the result ends in 2030
+    assert sorted(n for n in names if n.startswith("map_85plus_ZK")) == [
+        f"map_85plus_{c}" for c in CODES]
     for path in report["maps"]:
         width, height, spread = _png_size(path)
         assert (width, height) == (800, 900), path.name  # 8 x 9 inches at 100 dpi
@@ -48,57 +55,62 @@ def test_maps_are_non_empty_images_of_the_right_size(report):
             assert svg.exists() and "<svg" in svg.read_text(encoding="utf-8")[:500]
 
 
-def test_html_has_every_region_and_needs_no_network(report):
+def test_html_has_every_region_and_needs_no_network(report, result):
     page = report["html"].read_text(encoding="utf-8")
-    for code, name in regions.ZORGKANTOORREGIOS.items():
+    for code in CODES:
+        name = regions.ZORGKANTOORREGIOS[code]
         assert f"id='{code}'" in page and name.replace("'", "&#x27;") in page
+    assert "id='ZK01'" not in page
     # Nothing is loaded from elsewhere: no external src/href/url(), no <link> tags.
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
     assert "url(http" not in page and "<link" not in page
-    assert page.count("data:image/png;base64,") >= 31 * 3 + 7  # chart, waterfall, 85+ map
+    assert page.count("data:image/png;base64,") >= 3 * 3 + 7  # chart, waterfall, 85+ map
     assert "What drives the change in need" in page
     assert "22,206" in page and "25,000" in page and "Provenance" in page
+    # The numbers are the result's: national need 2030 = 1,700 + 3,400 + 5,100 places.
+    assert result.national.set_index("year").loc[2030, "need"] == 10_200
+    assert "10,200" in page
 
 
-def test_excel_workbook_has_one_sheet_per_table(report):
+def test_excel_workbook_has_one_sheet_per_table(report, result):
     book = pd.read_excel(report["excel"], sheet_name=None)
     for sheet in ("summary", "top_down_check", "regions", "demand", "gap", "decomposition",
                   "gap_steps", "ambition_2025", "references", "backtest",
                   "waiting_forecast", "assumptions", "inputs"):
         assert sheet in book
-    assert book["waiting_forecast"]["year"].tolist() == list(range(2026, 2031))
-    assert len(book["regions"]) == 31
-    assert book["gap"]["year"].min() == 2023 and book["gap"]["year"].max() == 2040
+    assert book["waiting_forecast"]["year"].tolist() == [2026, 2027]
+    assert len(book["regions"]) == 3
+    pd.testing.assert_frame_equal(book["gap"], result.gap, check_dtype=False)
+    # One number per quantity: the decomposition's need is the gap table's.
+    d = book["decomposition"].query("year_to == 2030").set_index("zk_code")["need"]
+    g = book["gap"].query("year == 2030").set_index("zk_code")["need"]
+    pd.testing.assert_series_equal(d, g, check_names=False)
 
 
-def test_provenance_names_inputs_parameters_seed_and_version(report):
+def test_provenance_is_the_result_s(report, result):
     prov = json.loads(report["provenance"].read_text(encoding="utf-8"))
-    assert prov["parameters"]["seed"] == 5 and prov["parameters"]["scenario"] == "trend"
-    keys = {i["key"]: i for i in prov["inputs"]}
-    assert len(keys["households_age_sex"]["sha256"]) == 64
-    assert "occupancy_rate" in prov["assumptions"] and prov["zorgcap_version"]
+    assert prov == result.provenance
 
 
 def test_waterfall_per_region(report):
     charts = report["html"].parent / "charts"
-    assert len(list(charts.glob("waterfall_ZK*.png"))) == 31
+    assert sorted(p.stem for p in charts.glob("waterfall_ZK*.png")) == [
+        f"waterfall_{c}" for c in CODES]
 
 
-def test_maps_follow_the_reference(tmp_path):
-    from forecast.demand import project_demand
-    from forecast.gap import compare_capacity
+def test_maps_follow_the_reference(tmp_path, result):
     from reports.maps import region_maps
 
-    demand = project_demand("beleidsarm", to=2030)
-    a = region_maps(compare_capacity(demand), demand, tmp_path / "a", "beleidsarm")
-    b = region_maps(compare_capacity(demand, reference="ratio80:110"), demand,
-                    tmp_path / "b", "beleidsarm")
+    gap = result.gap
+    other = gap.assign(reference="ratio80:110", reference_gap=gap["reference_gap"] * 2 - 500)
+    a = region_maps(gap, result.demand, tmp_path / "a", "trend")
+    b = region_maps(other, result.demand, tmp_path / "b", "trend")
     assert a["gap_2030"][0].read_bytes() != b["gap_2030"][0].read_bytes()
     svg = b["gap_2030"][1].read_text(encoding="utf-8")
     assert "ratio80:110" in svg or "110 places per 1,000" in svg
 
 
-def test_a_failing_run_leaves_no_half_written_report(tmp_path, monkeypatch):
+def test_a_failing_run_leaves_no_half_written_report(tmp_path, monkeypatch, result):
     import reports.build as build
 
     def boom(**kwargs):
@@ -106,8 +118,30 @@ def test_a_failing_run_leaves_no_half_written_report(tmp_path, monkeypatch):
 
     monkeypatch.setattr(build, "render_html", boom)
     with pytest.raises(RuntimeError, match="disk full"):
-        build.run_report(to=2025, draws=0, out=tmp_path / "latest", echo=None)
+        build.render(result, tmp_path / "latest", echo=None, workers=1)
     assert list(tmp_path.iterdir()) == []  # neither the report nor its temporary folder
+
+
+def test_out_replaces_only_an_earlier_report(tmp_path, report, result):
+    from forecast.errors import InputError
+    from reports import render
+
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.docx").write_text("a planner's own file", encoding="utf-8")
+    with pytest.raises(InputError, match="holds other files than a zorgcap report"):
+        render(result, mine, echo=None, workers=1)
+    assert [p.name for p in mine.iterdir()] == ["notes.docx"]
+    note = tmp_path / "file.txt"
+    note.write_text("x", encoding="utf-8")
+    with pytest.raises(InputError, match="is a file, not a folder"):
+        render(result, note, echo=None, workers=1)
+    assert note.read_text(encoding="utf-8") == "x" and sorted(
+        p.name for p in tmp_path.iterdir()) == ["file.txt", "mine"]
+    # An earlier report is replaced; the folder is readable by colleagues.
+    again = render(result, report["html"].parent, echo=None, workers=1)
+    assert again["html"].exists() and (report["html"].parent / ".zorgcap-report").exists()
+    assert report["html"].parent.stat().st_mode & 0o055 == 0o055
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -129,4 +163,4 @@ def test_report_renders_in_headless_chromium_without_network(report, tmp_path):
     assert (width, height) == (1200, 1600) and spread > 0.05
     dom = subprocess.run([*flags, "--dump-dom", url], check=True, timeout=120,
                          capture_output=True, text=True).stdout
-    assert dom.count("<tr>") >= 31 and "Westland Schieland Delfland" in dom
+    assert dom.count("<tr>") >= 3 and "Rotterdam" in dom

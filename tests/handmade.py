@@ -1,0 +1,125 @@
+"""A small hand-made :class:`forecast.ChainResult` for report tests.
+
+Three regions, 2023-2030, round numbers: the report must show exactly these, so a test can
+check a figure in the HTML or the Excel workbook against the frame it came from. Only the
+geometry (maps) and the gemeente list come from the real data.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from forecast import ChainConfig, ChainResult
+from forecast.decompose import PARTS
+
+CODES = ("ZK07", "ZK08", "ZK20")
+YEARS = list(range(2023, 2031))
+
+
+def small_result(codes=CODES, to: int = 2030, draws: int = 20) -> ChainResult:
+    """Need of region i (0, 1, 2) in year t: 1,000 x (i + 1) + 100 x (i + 1) x (t - 2023)
+    places; capacity 1,000 x (i + 1); one plan of 50 places in 2026 in the first region."""
+    import regions
+
+    from forecast.gap import STEP_YEARS
+
+    years = list(range(2023, to + 1))
+    names = {c: regions.ZORGKANTOORREGIOS[c] for c in codes}
+    rows, gap_rows = [], []
+    rng = np.random.default_rng(1)
+    draws_arr = np.zeros((draws, len(years), len(codes)))
+    for j, year in enumerate(years):
+        for i, code in enumerate(codes):
+            need = 1000.0 * (i + 1) + 100.0 * (i + 1) * (year - 2023)
+            cap = 1000.0 * (i + 1)
+            plans = 50.0 if (i == 0 and year >= 2026) else 0.0
+            spread = 0.01 * (year - 2022) * need
+            rows.append({"year": year, "zk_code": code, "zk_name": names[code],
+                         "scenario": "trend", "clients_with_stay": 0.97 * need,
+                         "clients_at_home": 0.4 * need, "places_needed": need,
+                         "persons_75plus": 20 * need, "persons_80plus": 12 * need,
+                         "persons_85plus": 5 * need, "oosr": 14.0 - 0.2 * (year - 2023),
+                         "places_needed_lo_95": need - 2 * spread,
+                         "places_needed_lo_80": need - spread,
+                         "places_needed_hi_80": need + spread,
+                         "places_needed_hi_95": need + 2 * spread})
+            gap_rows.append({"year": year, "zk_code": code, "zk_name": names[code],
+                             "scenario": "trend", "places_needed": need, "need": need,
+                             "capacity": cap, "plans_expected": plans, "supply": cap + plans,
+                             "gap": need - cap - plans,
+                             "gap_lo_95": need - 2 * spread - cap - plans,
+                             "gap_lo_80": need - spread - cap - plans,
+                             "gap_hi_80": need + spread - cap - plans,
+                             "gap_hi_95": need + 2 * spread - cap - plans,
+                             "p_short": 0.5 if year > 2023 else 0.0, "reference": "model",
+                             "reference_need": need, "reference_gap": need - cap - plans,
+                             "fte_needed": 1.2 * need, "fte_gap": 1.2 * (need - cap - plans),
+                             "capacity_source": "file handmade", "plans_source": "file handmade"})
+            draws_arr[:, j, i] = need + spread * rng.standard_normal(draws)
+    demand, gap = pd.DataFrame(rows), pd.DataFrame(gap_rows)
+    gap["p_closed"] = 1 - gap["p_short"]
+    parts = []
+    for year in sorted({*[y for y in STEP_YEARS if y <= to], to}):
+        for i, code in enumerate(codes):
+            base = 1000.0 * (i + 1)
+            total = 100.0 * (i + 1) * (year - 2023)
+            row = {"zk_code": code, "zk_name": names[code], "year_from": 2023,
+                   "year_to": year, "base": base, "population": 0.2 * total,
+                   "ageing": 0.8 * total, "usage_rates": 0.0, "informal_care": 0.0,
+                   "care_at_home": 0.0, "waiting_list": 0.0}
+            row["total"] = sum(row[p] for p in PARTS)
+            row["need"] = base + row["total"]
+            parts.append(row)
+    nat = gap.groupby("year")[["need", "capacity", "supply", "gap"]].sum().reset_index()
+    cl = demand.groupby("year")[["clients_with_stay", "clients_at_home", "places_needed"]].sum()
+    national = cl.reset_index().merge(nat, on="year")
+    national["growth_factor"] = national["clients_with_stay"] / national[
+        "clients_with_stay"].iloc[0]
+    gm = regions.gemeenten(2025).query("zk_code in @codes")[["gm_code", "zk_code"]]
+    grow = 1 + np.arange(len(gm)) % 5  # gemeenten grow at five speeds: maps with colours
+    gm85 = pd.concat([gm.assign(year=y, persons_85plus=100.0 + 10.0 * (y - 2021) * grow)
+                      for y in range(2021, to + 1)], ignore_index=True)
+    backtest = pd.DataFrame(
+        [{"model": m, "method": "ets", "origin": 2014, "horizon": h, "target_year": 2014 + h,
+          "observed": 100_000.0 - 1000 * h, "forecast": 100_000.0 - 900 * h,
+          "lo": 95_000.0 - 900 * h, "hi": 105_000.0 - 900 * h, "error_pct": 0.9 * h,
+          "covered": True} for m in ("beleidsarm", "ets_aggregate", "cohort_auto")
+         for h in (1, 5, 10)])
+    provenance = {"zorgcap_version": "test", "run_at": "2026-01-01T00:00:00+00:00",
+                  "python": "3", "parameters": {"scenario": "trend", "to": to,
+                                                "draws": draws, "seed": 1, "base_year": 2023,
+                                                "description": "hand-made",
+                                                "reference_description": "zorgcap need"},
+                  "assumptions": {"occupancy_rate": "0.97 of places occupied"},
+                  "inputs": [{"key": "handmade", "cbs_id": "-", "state": "found",
+                              "origin": "test", "path": "-", "title": "hand-made"}]}
+    return ChainResult(
+        config=ChainConfig(to=to, draws=draws, regions=codes), population=pd.DataFrame(
+            {"year": [2023], "zk_code": [codes[0]], "zk_name": [names[codes[0]]],
+             "sex": ["female"], "age": [85], "persons": [1.0]}),
+        gemeente_85plus=gm85, demand=demand, demand_draws=draws_arr.astype(np.float32),
+        gap=gap, plans=pd.DataFrame({"project_id": ["P1"], "zk_code": [codes[0]],
+                                     "year_ready": [2026], "places": [50.0],
+                                     "delivery_form": ["with_stay"], "status": ["realised"],
+                                     "kind": ["expansion"], "plans_source": ["file handmade"]}),
+        ambition=pd.DataFrame({"zk_code": list(codes), "zk_name": [names[c] for c in codes],
+                               "gap_2025": [150.0, 400.0, 600.0],
+                               "ambition_share": [100.0, 200.0, 300.0],
+                               "plans_to_2025": [0.0, 0.0, 0.0],
+                               "plans_minus_share": [-100.0, -200.0, -300.0]}),
+        decomposition=pd.DataFrame(parts), national=national,
+        references=pd.DataFrame({"reference": ["TNO 2019: places short in 2025"],
+                                 "year": [2025], "published": [22206.0],
+                                 "zorgcap": [1234.0], "zorgcap_definition": ["test"]}),
+        explanation="Hand-made explanation: 22,206 and 25,000.",
+        checks=pd.DataFrame({"year": years[1:], "clients_with_stay":
+                             national["clients_with_stay"].to_numpy()[1:],
+                             "top_down": 5000.0, "top_down_lo": 4000.0, "top_down_hi": 6000.0,
+                             "level": 95.0, "method": "ets"}),
+        waiting_forecast=pd.DataFrame({"year": [2026, 2027], "mean": [20_000.0, 21_000.0],
+                                       "lo": [15_000.0, 14_000.0], "hi": [25_000.0, 28_000.0],
+                                       "level": 95.0, "method": "random walk"}),
+        backtest=backtest, regional_factors=None, parameters=provenance["parameters"],
+        assumptions={**provenance["assumptions"], "capacity_from_clients": "estimate"},
+        provenance=provenance)

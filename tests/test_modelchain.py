@@ -1,0 +1,217 @@
+"""The run object (forecast.modelchain): config validation, subsets, one number per quantity,
+options reaching every command, frames that save."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import needs_data
+
+from forecast import ChainConfig, ChainResult, ForecastChain
+from forecast.cli import _chain_config, build_parser
+from forecast.decompose import PARTS
+from forecast.errors import InputError
+
+# --- validation up front (no data needed: nothing expensive runs) -------------------------
+
+
+@pytest.mark.parametrize("kwargs,match", [
+    ({"to": 2024}, r"`to` was 2024 but is expected to be in 2025-2050"),
+    ({"to": 2040.5}, r"`to` was 2040.5 but is expected to be a whole number"),
+    ({"draws": -1}, r"`draws` was -1"),
+    ({"draws": True}, r"`draws` was True"),
+    ({"occupancy": 1.5}, r"`occupancy` was 1.5 but is expected to be a number in \[0.5, 1"),
+    ({"occupancy": float("nan")}, r"`occupancy` was nan"),
+    ({"fte_per_place": -1}, r"`fte_per_place` was -1"),
+    ({"fte_per_place": float("inf")}, r"`fte_per_place` was inf"),
+    ({"scenario": "groei"}, r"`scenario` was 'groei' but is expected to be in"),
+    ({"population_variant": "low99"}, r"`population_variant` was 'low99'.*one of"),
+    ({"regional_factors": "pbl"}, r"`regional_factors` was 'pbl'"),
+    ({"waiting": "all"}, r"`waiting` was 'all'"),
+    ({"reference": "ratio75:nan"}, r"planning ratio must be a positive number"),
+    ({"reference": "tno2030"}, r"`reference` was 'tno2030'"),
+    ({"engine": "spark"}, r"`engine` was 'spark'"),
+    ({"level": [80, 100]}, r"`level` holds 100"),
+    ({"level": "95"}, r"`level` holds '9'"),
+    ({"capacity": "no/such/file.csv"}, r"`capacity` was 'no/such/file.csv' but no such file"),
+    ({"scenario_file": "nope.toml"}, r"`scenario_file` was 'nope.toml' but no such file"),
+    ({"data": "no/such/dir"}, r"`data` was 'no/such/dir' but no such directory exists"),
+])
+def test_bad_options_are_refused_before_any_work(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        ChainConfig(**kwargs)
+
+
+def test_unknown_region_is_an_input_error_and_regions_are_normalised():
+    with pytest.raises(InputError, match="ZK15"):
+        ChainConfig(regions=["ZK15"])
+    c = ChainConfig(regions=["ZK20", "ZK08", "ZK20"], level=[95, 80])
+    assert c.regions == ("ZK20", "ZK08") and c.level == (80, 95)
+    assert ChainConfig(regions="ZK08").regions == ("ZK08",)
+    assert json.loads(json.dumps(c.to_dict()))["regions"] == ["ZK20", "ZK08"]
+    with pytest.raises(AttributeError):
+        c.draws = 5  # frozen
+
+
+def test_a_scenario_from_a_file_is_known_to_the_config(tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text('[scenario.krimp]\nrates = "constant"\nrate_change = -0.01\n',
+                    encoding="utf-8")
+    assert ChainConfig(scenario="krimp", scenario_file=path).scenario == "krimp"
+    with pytest.raises(ValueError, match="`scenario` was 'krimp'"):
+        ChainConfig(scenario="krimp")
+
+
+# --- options reach every command ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["forecast", "gap", "report"])
+def test_every_option_reaches_the_config_of_every_command(command, tmp_path):
+    files = {}
+    for name, body in (("s.toml", '[scenario.krimp]\nrates = "constant"\n'),
+                       ("cap.csv", "zk_code,places_with_stay\nZK01,100\n"),
+                       ("plans.csv", "x\n"), ("status.csv", "x\n"), ("rates.csv", "x\n"),
+                       ("cal.csv", "x\n")):
+        files[name] = tmp_path / name
+        files[name].write_text(body, encoding="utf-8")
+    argv = ["--data", str(tmp_path), command, "--scenario", "krimp",
+            "--scenario-file", str(files["s.toml"]), "--to", "2035", "--draws", "7",
+            "--seed", "11", "--population-variant", "low95", "--occupancy", "0.95",
+            "--rates", str(files["rates.csv"]), "--calibrate", str(files["cal.csv"]),
+            "--regional-factors", "71488ned", "--capacity", str(files["cap.csv"]),
+            "--plans", str(files["plans.csv"]), "--status-file", str(files["status.csv"]),
+            "--waiting", "total", "--fte-per-place", "1.4", "--reference", "ratio80:110",
+            "--engine", "dask", "--regions", "zk08, ZK20", "--level", "50,90"]
+    config = _chain_config(build_parser().parse_args(argv))
+    assert config == ChainConfig(
+        scenario="krimp", scenario_file=str(files["s.toml"]), to=2035, draws=7, seed=11,
+        population_variant="low95", occupancy=0.95, rates=str(files["rates.csv"]),
+        calibrate=str(files["cal.csv"]), regional_factors="71488ned",
+        capacity=str(files["cap.csv"]), plans=str(files["plans.csv"]),
+        status_file=str(files["status.csv"]), waiting="total", fte_per_place=1.4,
+        reference="ratio80:110", engine="dask", regions=("ZK08", "ZK20"), level=(50, 90),
+        data=str(tmp_path))
+
+
+def test_the_commands_share_their_defaults():
+    configs = [_chain_config(build_parser().parse_args([c])) for c in
+               ("forecast", "gap", "report")]
+    assert configs[0] == configs[1] == configs[2] == ChainConfig()
+    assert ChainConfig().scenario == "trend"
+    assert _chain_config(build_parser().parse_args(["gap", "--waiting", "none"])).waiting is None
+
+
+def test_cli_reports_a_bad_option_in_one_line(capsys):
+    from forecast.cli import main
+
+    assert main(["gap", "--occupancy", "2"]) == 2
+    err = capsys.readouterr().err
+    assert "`occupancy` was 2.0 but is expected to be a number in [0.5, 1.0]" in err
+    assert "Traceback" not in err
+    assert main(["--data", "/no/such/dir", "forecast"]) == 2
+    assert "no such directory" in capsys.readouterr().err
+
+
+# --- runs -------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def full():
+    return ForecastChain(ChainConfig(to=2030, draws=30, seed=7)).run()
+
+
+@pytest.fixture(scope="module")
+def subset():
+    return ForecastChain(ChainConfig(to=2030, draws=30, seed=7,
+                                     regions=("ZK20", "ZK08"))).run()
+
+
+@needs_data
+def test_a_region_subset_equals_the_full_run_for_those_regions(full, subset):
+    codes = ["ZK08", "ZK20"]
+    for name in ("demand", "gap", "decomposition", "ambition", "population",
+                 "gemeente_85plus", "plans"):
+        a = getattr(full, name)
+        a = a[a["zk_code"].isin(codes)].reset_index(drop=True)
+        b = getattr(subset, name)
+        assert set(b["zk_code"]) == set(codes), name
+        pd.testing.assert_frame_equal(a, b, check_dtype=False, obj=name)
+    # The draws too (p_short depends on them), in the order of the demand frame.
+    order = list(pd.unique(full.demand["zk_code"]))
+    keep = [i for i, c in enumerate(order) if c in codes]
+    np.testing.assert_array_equal(full.demand_draws[:, :, keep], subset.demand_draws)
+    # National frames stay national.
+    pd.testing.assert_frame_equal(full.national, subset.national)
+    pd.testing.assert_frame_equal(full.references, subset.references)
+    # Rotterdam's 2030 gap is its share of the national quantities, not of the subset's.
+    g = subset.gap.set_index(["year", "zk_code"])
+    assert g.loc[(2030, "ZK20"), "gap"] == full.gap.set_index(["year", "zk_code"]).loc[
+        (2030, "ZK20"), "gap"]
+
+
+@needs_data
+def test_one_number_per_quantity(full):
+    """The need of the gap table, the decomposition and the national summary agree."""
+    g = full.gap.set_index(["year", "zk_code"])
+    d = full.decomposition.set_index(["year_to", "zk_code"])
+    years = sorted(full.decomposition["year_to"].unique())
+    assert years == [2025, 2030]
+    for year in years:
+        np.testing.assert_allclose(d.loc[year, "need"], g.loc[year, "need"], rtol=1e-12)
+        np.testing.assert_allclose(d.loc[year][list(PARTS)].sum(axis=1) + d.loc[year, "base"],
+                                   g.loc[year, "need"], rtol=1e-9)
+    nat = full.national.set_index("year")
+    np.testing.assert_allclose(nat["need"], full.gap.groupby("year")["need"].sum())
+    np.testing.assert_allclose(nat["clients_with_stay"],
+                               full.demand.groupby("year")["clients_with_stay"].sum())
+    np.testing.assert_allclose(full.checks.set_index("year")["clients_with_stay"],
+                               nat.loc[full.checks["year"], "clients_with_stay"])
+    # The central number is the point path: a run without draws has the same need.
+    point = ForecastChain(ChainConfig(to=2030, draws=0)).run()
+    np.testing.assert_allclose(point.gap["need"], full.gap["need"], rtol=1e-12)
+    assert point.demand_draws is None and "p_short" not in point.gap
+
+
+@needs_data
+def test_national_bands_bracket_the_central_need(full):
+    nat = full.national.set_index("year").loc[2030]
+    assert nat["need_lo_95"] < nat["need_lo_80"] < nat["need"] < nat["need_hi_80"] \
+        < nat["need_hi_95"]
+    assert nat["gap_hi_95"] - nat["gap_lo_95"] == pytest.approx(
+        nat["need_hi_95"] - nat["need_lo_95"])
+
+
+@needs_data
+def test_every_frame_saves_to_parquet_and_carries_no_attrs(full):
+    from forecast import compare_capacity, decompose, project_demand
+    from forecast.demand import run_demand
+
+    frames = dict(full.frames())
+    run = run_demand("beleidsarm", to=2026, draws=5)
+    frames["project_demand"] = project_demand("beleidsarm", to=2026)
+    frames["compare_capacity"] = compare_capacity(run.frame, places_draws=run.places_draws)
+    frames["decompose"] = decompose(run)
+    assert {"population", "demand", "gap", "decomposition", "national", "references",
+            "checks", "waiting_forecast", "backtest", "ambition", "plans"} <= set(frames)
+    for name, frame in frames.items():
+        assert frame.attrs == {}, name
+        buf = io.BytesIO()
+        frame.to_parquet(buf)
+        back = pd.read_parquet(io.BytesIO(buf.getvalue()))
+        assert list(back.columns) == list(frame.columns), name
+    json.dumps(full.provenance)
+    json.dumps(full.parameters)
+
+
+@needs_data
+def test_result_documents_its_fields():
+    doc = ChainResult.__doc__
+    for name in ChainResult.__dataclass_fields__:
+        assert f"\n    {name} :" in doc or f"\n    {name}," in doc, name
+    doc = ChainConfig.__doc__
+    for name in ChainConfig.__dataclass_fields__:
+        assert name in doc, name
