@@ -71,7 +71,7 @@ def backtest(origins=ORIGINS, horizons=HORIZONS, min_age: int = 65, level: float
         fits = {m: TrendModel(m).fit(std.loc[:origin]).forecast(h_max, level).set_index("year")
                 for m in ("ets", "arima")}
         auto = trend_forecast(std.loc[:origin], h_max, level).set_index("year")
-        chosen = auto.attrs["method"]
+        chosen = auto["method"].iloc[0]
         agg = TrendModel("ets").fit(crude.loc[:origin]).forecast(h_max, level).set_index("year")
         for t in targets:
             base = {"origin": origin, "horizon": t - origin, "target_year": t,
@@ -85,7 +85,7 @@ def backtest(origins=ORIGINS, horizons=HORIZONS, min_age: int = 65, level: float
             for name, method, fc in (("cohort_ets", "ets", fits["ets"]),
                                      ("cohort_arima", "arima", fits["arima"]),
                                      (RECOMMENDED, chosen, auto)):
-                f = fc.loc[t] / std.loc[origin]
+                f = fc.loc[t, ["mean", "lo", "hi"]] / std.loc[origin]
                 rows.append({**base, "model": name, "method": method,
                              "forecast": const[t] * f["mean"], "lo": const[t] * f["lo"],
                              "hi": const[t] * f["hi"]})

@@ -13,7 +13,7 @@ clients (CBS 84529NED, 2023: (18,405 + 35,100) / 126,105 = 0.424) times clients 
 in the ``trend`` scenario the ratio follows its 2015-2023 trend (damped). In ``langer-thuis``
 a share of the growth above the base year moves from stay to home.
 
-Named assumptions (reported in ``frame.attrs["assumptions"]``):
+Named assumptions (reported in :attr:`DemandRun.assumptions` and the chain's result):
 
 ``occupancy_rate``       0.97 places occupied: NZa counted about 3,900 empty places in
                          August 2020 against about 120,000 residents (shared/public_figures).
@@ -38,7 +38,13 @@ import regions as regions_mod
 from .errors import InputError, display_path, spreadsheet_row
 from .population import build_projection
 from .scenarios import get_scenario, load_scenarios
-from .timeseries import TrendModel, fan_paths, standardised_rate, trend_forecast
+from .timeseries import (
+    TrendModel,
+    choose_method,
+    fan_paths,
+    standardised_rate,
+    trend_forecast,
+)
 from .usage import rates_array, read_rates_file, usage_rates, wlz_vv
 
 __all__ = ["project_demand", "run_demand", "DemandRun", "DemandComponents", "validate_level",
@@ -135,7 +141,9 @@ def _rate_multiplier(years, scenario, draws, seed, data=None):
             for j, y in enumerate(years):
                 if not future[j]:
                     m[:, j] = series.loc[y] / base
-        info = {"trend_method": fc.attrs["method"], "trend_scores": fc.attrs["scores"],
+        _, scores = choose_method(series, min_train=5)  # cached rolling-origin errors
+        info = {"trend_method": str(fc["method"].iloc[0]),
+                "trend_scores": scores.to_dict("records"),
                 "trend_interval": "envelope of the ETS and ARIMA 95% intervals, two-piece "
                 "normal paths (forecast.timeseries.trend_forecast, fan_paths)"}
     growth = (1 + scenario.rate_change) ** (years - DEMAND_BASE_YEAR)[None]

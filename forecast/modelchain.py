@@ -384,15 +384,11 @@ class ForecastChain:
         self._progress("checks: top-down trend, waiting list, backtest")
         td = top_down(c.to, data=c.data)
         checks = national[["year", "clients_with_stay"]].merge(
-            pd.DataFrame({"year": td["year"], "top_down": td["mean"], "top_down_lo": td["lo"],
-                          "top_down_hi": td["hi"]}), on="year")
-        checks["level"] = float(td.attrs.get("level", 95))
-        checks["method"] = td.attrs.get("method", "")
-        wf = waiting_forecast(min(max(c.to, 2026), 2030))  # short series: five years at most
-        waiting = pd.DataFrame({"year": wf["year"], "mean": wf["mean"], "lo": wf["lo"],
-                                "hi": wf["hi"]})
-        waiting["level"] = float(wf.attrs.get("level", 95))
-        waiting["method"] = wf.attrs.get("method", "")
+            td.rename(columns={"mean": "top_down", "lo": "top_down_lo", "hi": "top_down_hi"}),
+            on="year")
+        # the waiting-list series is short: five years ahead at most
+        waiting = waiting_forecast(min(max(c.to, 2026), 2030))[
+            ["year", "mean", "lo", "hi", "level", "method"]]
         backtest = _plain(cached_backtest(data=c.data))
         factors = None
         if c.regional_factors == "71488ned":

@@ -53,7 +53,8 @@ import pandas as pd
 from .usage import institutional_rates
 
 __all__ = ["standardised_rate", "TrendModel", "choose_method", "METHODS", "aggregate_rate",
-           "trend_forecast", "fan_paths", "top_down", "waiting_forecast", "origin_errors"]
+           "trend_forecast", "fan_paths", "top_down", "waiting_forecast", "waiting_yearly",
+           "origin_errors"]
 
 METHODS = ("ets", "arima")
 
@@ -261,21 +262,19 @@ def trend_forecast(series: pd.Series, h: int, level: float = 95, min_train: int 
                    method: str | None = None) -> pd.DataFrame:
     """Centre of the chosen family, interval of both families (see the module docstring).
 
-    Returns ``year, mean, lo, hi`` (original scale) for the ``h`` years after the series, with
-    ``attrs``: ``method`` (the centre's family), ``scores`` (rolling-origin errors) and
-    ``level``. ``method`` fixes the centre's family instead of choosing it.
+    Returns ``year, mean, lo, hi`` (original scale) for the ``h`` years after the series,
+    ``level`` [%] and ``method`` (the centre's family; its rolling-origin errors:
+    :func:`choose_method`). ``method`` fixes the centre's family instead of choosing it.
     """
     if method is None:
-        method, scores = choose_method(series, min_train=min_train)
-        scores = scores.to_dict("records")
-    else:
-        scores = None
+        method, _ = choose_method(series, min_train=min_train)
     fits = {m: TrendModel(m, min_train=min_train).fit(series).forecast(h, level)
             for m in METHODS}
     out = fits[method].copy()
     out["lo"] = np.minimum.reduce([f["lo"].to_numpy() for f in fits.values()])
     out["hi"] = np.maximum.reduce([f["hi"].to_numpy() for f in fits.values()])
-    out.attrs.update({"method": method, "scores": scores, "level": level})
+    out["level"] = float(level)
+    out["method"] = method
     return out
 
 
@@ -283,12 +282,13 @@ def fan_paths(fc: pd.DataFrame, n: int, seed: int) -> np.ndarray:
     """``n`` paths (n, h) whose quantiles per year reproduce ``fc``'s interval.
 
     Two-piece normal on the log scale around ``log(mean)`` with the lower and the upper
-    standard deviation set by ``lo`` and ``hi`` at ``fc.attrs["level"]`` (Britton et al.
+    standard deviation set by ``lo`` and ``hi`` at ``fc["level"]`` [%] (Britton et al.
     1998); one z per path, so a path above the centre stays above it.
     """
     from scipy.stats import norm
 
-    z_level = norm.ppf(0.5 + fc.attrs.get("level", 95) / 200)
+    level = fc["level"].to_numpy(float) if "level" in fc else np.full(len(fc), 95.0)
+    z_level = norm.ppf(0.5 + level / 200)
     centre = np.log(fc["mean"].to_numpy())
     sd_lo = (centre - np.log(fc["lo"].to_numpy())) / z_level
     sd_hi = (np.log(fc["hi"].to_numpy()) - centre) / z_level
@@ -306,7 +306,7 @@ def top_down(to: int, level: float = 95, data=None) -> pd.DataFrame:
     next to the cohort model it shows how much of the cohort forecast is ageing that the
     recent trend alone would not predict.
 
-    Returns ``year, mean, lo, hi`` [clients] with ``attrs["method"]`` and ``attrs["scores"]``.
+    Returns ``year, mean, lo, hi`` [clients], ``level`` [%], ``method``.
     """
     from .usage import wlz_vv
 
@@ -327,8 +327,9 @@ def waiting_forecast(to: int, status: str = "total", level: float = 95) -> pd.Da
     a random walk on the log scale (statsmodels ARIMA(0,1,0)), whose interval widens with the
     square root of the horizon at the size of the year-to-year changes seen so far.
 
-    Returns ``year, mean, lo, hi`` with ``attrs``: ``method``, ``observed`` (year -> persons),
-    ``approximate_years`` and ``level``.
+    Returns ``year, mean, lo, hi`` [persons], ``level`` [%], ``method`` and ``sigma`` (the
+    random walk's standard deviation of the yearly change [log persons]); the observed
+    yearly means are :func:`waiting_yearly`.
 
     Raises
     ------
@@ -337,11 +338,7 @@ def waiting_forecast(to: int, status: str = "total", level: float = 95) -> pd.Da
     """
     from statsmodels.tsa.arima.model import ARIMA
 
-    from .supply import waiting_list
-
-    w = waiting_list(status)
-    w = w[w["date"].dt.year >= WAITING_FROM]
-    yearly = w.groupby(w["date"].dt.year)["persons"].mean()
+    yearly = waiting_yearly(status).set_index("year")["persons"]
     if len(yearly) < 3:
         raise ValueError(f"the waiting list of status {status!r} has {len(yearly)} comparable "
                          f"years since {WAITING_FROM}; a forecast needs at least 3")
@@ -356,9 +353,24 @@ def waiting_forecast(to: int, status: str = "total", level: float = 95) -> pd.Da
                         "mean": np.exp(sf["mean"].to_numpy()),
                         "lo": np.exp(sf["mean_ci_lower"].to_numpy()),
                         "hi": np.exp(sf["mean_ci_upper"].to_numpy())})
-    approx = w[w["approximate"].astype(str).str.lower() == "yes"]["date"].dt.year
-    out.attrs.update({"method": "random walk on log (ARIMA(0,1,0))", "level": level,
-                      "observed": {int(k): float(v) for k, v in yearly.items()},
-                      "approximate_years": sorted({int(y) for y in approx}),
-                      "sigma": float(np.sqrt(res.params["sigma2"]))})
+    out["level"] = float(level)
+    out["method"] = "random walk on log (ARIMA(0,1,0))"
+    out["sigma"] = float(np.sqrt(res.params["sigma2"]))
     return out
+
+
+def waiting_yearly(status: str = "total") -> pd.DataFrame:
+    """Yearly means of the quarterly waiting list since :data:`WAITING_FROM`.
+
+    Returns ``year``, ``persons`` [persons] and ``approximate`` (the year holds a rounded
+    figure).
+    """
+    from .supply import waiting_list
+
+    w = waiting_list(status)
+    w = w[w["date"].dt.year >= WAITING_FROM]
+    year = w["date"].dt.year
+    approx = w["approximate"].astype(str).str.lower().eq("yes").groupby(year).any()
+    persons = w.groupby(year)["persons"].mean()
+    return pd.DataFrame({"year": persons.index.astype(int), "persons": persons.to_numpy(),
+                         "approximate": approx.reindex(persons.index).to_numpy()})
