@@ -6,15 +6,78 @@ Public API::
     forecast.project_demand(scenario="trend", to=2040, draws=500)
     forecast.compare_capacity(demand, capacity=..., plans=..., reference="model")
     forecast.decompose(point_demand, waiting_share)              # what drives the change
+    forecast.ChainConfig / ForecastChain / ChainResult           # one run, config to result
+
+The public names are loaded on first use (PEP 562): ``import forecast.errors`` or
+``import forecast.io`` loads the data layer only, no model code. Layers, from the bottom:
+:mod:`forecast.errors`, :mod:`forecast.schema` and :mod:`forecast.io` (the data layer),
+:mod:`regions`, then the model (population, usage, demand, gap, ...).
 """
+
+import sys
+import types
+from importlib import import_module
 
 __version__ = "0.1.0"
 
-from .decompose import decompose  # noqa: E402
-from .demand import project_demand  # noqa: E402
-from .errors import DataMissingError, InputError  # noqa: E402
-from .gap import compare_capacity  # noqa: E402
-from .population import build_projection, project_population  # noqa: E402
+# public name -> submodule that defines it
+_LAZY = {
+    "ChainConfig": "modelchain",
+    "ChainResult": "modelchain",
+    "DataMissingError": "errors",
+    "ForecastChain": "modelchain",
+    "InputError": "errors",
+    "build_projection": "population",
+    "compare_capacity": "gap",
+    "decompose": "decompose",
+    "project_demand": "demand",
+    "project_population": "population",
+}
 
-__all__ = ["InputError", "DataMissingError", "__version__", "project_population",
-           "build_projection", "project_demand", "compare_capacity", "decompose"]
+__all__ = ["__version__", *sorted(_LAZY)]
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        module = f"{__name__}.{_LAZY[name]}"
+        try:
+            value = getattr(import_module(module), name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r} "
+                                 f"({module} is not available)") from exc
+        globals()[name] = value  # later look-ups skip __getattr__
+        return value
+    # `import forecast; forecast.demand.X` worked while this module imported its submodules
+    # eagerly; keep submodules reachable as attributes.
+    if not name.startswith("__"):
+        try:
+            return import_module(f".{name}", __name__)
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
+
+
+class _Package(types.ModuleType):
+    """This package's module type: ``forecast.decompose`` stays the function.
+
+    Importing a submodule binds it as an attribute of its package, which would hide a lazy
+    public name that is also a submodule's name (the function ``decompose`` of the module
+    ``forecast.decompose``). Such bindings are skipped, so the name keeps resolving through
+    ``__getattr__`` to the function, as when this package imported it eagerly; the module is
+    ``sys.modules["forecast.decompose"]``.
+    """
+
+    def __setattr__(self, name, value):
+        if name in _LAZY and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from .io.tables import read_table
+from .schema import SEXES
 
 __all__ = [
     "MAX_AGE",
@@ -46,7 +47,7 @@ __all__ = [
     "survival_ratios",
 ]
 
-SEXES = ("male", "female")  # axis order of every (…, sex, age) array
+# SEXES (the axis order of every (…, sex, age) array) is defined in forecast.schema.
 MAX_AGE = 99  # last single age of the rate schedules; 100+ is the open group
 _FIT_YEARS = (1970, 2016)
 

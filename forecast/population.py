@@ -36,7 +36,6 @@ frame.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -44,25 +43,27 @@ import pandas as pd
 import regions
 
 from . import mortality as mort
+from .cohort import MIGRATION_RHO, MIGRATION_SD, SEX_RATIO_AT_BIRTH, birth_shares, step
+from .io.cache import content_cache
 from .io.tables import load_households_age_sex, load_population_gemeente, read_table
+from .schema import AGES, BASE_YEAR, LAST_YEAR, OPEN_AGE, QUANTILES, SEXES, band_columns
+from .stochastic import simulate_draws
 
 __all__ = [
     "AGES",
     "BASE_YEAR",
+    "MIGRATION_RHO",
     "MIGRATION_SD",
     "OPEN_AGE",
+    "SEX_RATIO_AT_BIRTH",
     "VARIANTS",
     "PopulationProjection",
     "build_projection",
     "project_population",
 ]
 
-BASE_YEAR = 2021
-OPEN_AGE = 95
-AGES = np.arange(OPEN_AGE + 1)  # 0..94 single years, 95 = 95+
-SEX_RATIO_AT_BIRTH = 1.05  # boys per girl (CBS long-run average, about 105:100)
-MIGRATION_SD = 0.35  # sd of the yearly national net-migration shock, share of KVS net migration
-MIGRATION_RHO = 0.8
+# AGES, BASE_YEAR, OPEN_AGE: forecast.schema; the step and the migration shock's
+# MIGRATION_SD, MIGRATION_RHO: forecast.cohort (shared with the draws of forecast.stochastic).
 OBSERVED_YEARS = (2022, 2023, 2024)  # national age x sex from CBS 37620
 MAX_OUTPUT_BYTES = 3e9  # draws kept in memory by build_projection [bytes]
 VARIANTS = {"point": "Prognose", "low67": "Ondergrens 67%-prognose-interval",
@@ -78,10 +79,10 @@ _UNDER_65 = AGES < 65
 # --- inputs ------------------------------------------------------------------------------
 
 def _sex_axis(frame: pd.DataFrame, values: str) -> np.ndarray:
-    return np.stack([frame[frame["sex"] == s][values].to_numpy() for s in mort.SEXES])
+    return np.stack([frame[frame["sex"] == s][values].to_numpy() for s in SEXES])
 
 
-@lru_cache(maxsize=4)
+@content_cache(maxsize=4)
 def national_single_ages(data=None) -> pd.DataFrame:
     """Observed national population 1 January by single age x sex (CBS 37620), 1995-2024.
 
@@ -93,7 +94,7 @@ def national_single_ages(data=None) -> pd.DataFrame:
 def _national_array(year: int, data=None) -> np.ndarray:
     nat = national_single_ages(data)
     nat = nat[nat["year"] == year].sort_values(["sex", "age"])
-    return np.stack([nat[nat["sex"] == s]["persons"].to_numpy() for s in mort.SEXES])
+    return np.stack([nat[nat["sex"] == s]["persons"].to_numpy() for s in SEXES])
 
 
 def base_population(data=None) -> tuple[list[str], np.ndarray]:
@@ -106,7 +107,7 @@ def base_population(data=None) -> tuple[list[str], np.ndarray]:
     codes = sorted(raw["gm_code"].unique())
     bands = raw.pivot_table(index=["gm_code", "sex"], columns="age_lo", values="persons",
                             aggfunc="sum").reindex(
-        pd.MultiIndex.from_product([codes, mort.SEXES]), fill_value=0.0)
+        pd.MultiIndex.from_product([codes, SEXES]), fill_value=0.0)
     band_values = bands.to_numpy().reshape(len(codes), 2, 20)
     national = _national_array(BASE_YEAR, data)  # (sex, age)
     band_of_age = np.minimum(AGES // 5, 19)
@@ -184,24 +185,6 @@ def _net_migration(years, data=None) -> np.ndarray:
                           "MigratiesaldoInclusiefCorrecties_5", data)
 
 
-def _step(pop, surv, birth_surv, births):
-    """Age one year: (…, sex, age) -> (…, sex, age) before migration."""
-    new = np.empty_like(pop)
-    new[..., 1:OPEN_AGE] = pop[..., : OPEN_AGE - 1] * surv[..., : OPEN_AGE - 1]
-    new[..., OPEN_AGE] = (pop[..., OPEN_AGE - 1] * surv[..., OPEN_AGE - 1]
-                          + pop[..., OPEN_AGE] * surv[..., OPEN_AGE])
-    boys = SEX_RATIO_AT_BIRTH / (1 + SEX_RATIO_AT_BIRTH)
-    new[..., 0, 0] = births * boys * birth_surv[..., 0]
-    new[..., 1, 0] = births * (1 - boys) * birth_surv[..., 1]
-    return new
-
-
-def _birth_shares(pop: np.ndarray) -> np.ndarray:
-    """Share of each gemeente in national women aged 15-49 (…, gemeente)."""
-    women = pop[..., 1, 15:50].sum(axis=-1)
-    return women / women.sum(axis=-1, keepdims=True)
-
-
 def migration_profile(data=None) -> np.ndarray:
     """Observed national net migration by sex x age, 2021-2024, as shares summing to 1.
 
@@ -214,7 +197,7 @@ def migration_profile(data=None) -> np.ndarray:
     total = np.zeros((2, OPEN_AGE + 1))
     for i, year in enumerate(years[:-1]):
         pop = _national_array(year, data)
-        survived = _step(pop, surv[i], bsurv[i], _births([year], data)[0])
+        survived = step(pop, surv[i], bsurv[i], _births([year], data)[0])
         total += _national_array(year + 1, data) - survived
     return total / total.sum()
 
@@ -225,7 +208,7 @@ def _strip(name: str) -> str:
     return name.split(" (")[0]
 
 
-@lru_cache(maxsize=2)
+@content_cache(maxsize=2)
 def calibration_units(data=None) -> tuple[pd.Series, pd.DataFrame]:
     """Unit of each 2021 gemeente, and unit shares of the national total 2023-2050.
 
@@ -290,21 +273,20 @@ class PopulationProjection:
     names: dict = field(default_factory=dict)
     assumptions: dict = field(default_factory=dict)
 
-    def to_frame(self, quantiles=(0.025, 0.1, 0.5, 0.9, 0.975)) -> pd.DataFrame:
+    def to_frame(self, quantiles=QUANTILES) -> pd.DataFrame:
         """Tidy frame ``year, <level>_code, sex, age, persons`` (and band columns with draws).
 
         ``age`` is 0..95 where 95 means 95+. With draws, ``persons`` is the median and
         ``persons_lo_95, persons_lo_80, persons_hi_80, persons_hi_95`` the band limits.
         """
         code_col = "gm_code" if self.level == "gemeente" else f"{self.level}_code"
-        idx = pd.MultiIndex.from_product([self.years, self.codes, mort.SEXES, AGES],
+        idx = pd.MultiIndex.from_product([self.years, self.codes, SEXES, AGES],
                                          names=["year", code_col, "sex", "age"])
         if self.persons.shape[0] == 1:
             frame = pd.DataFrame({"persons": self.persons[0].ravel()}, index=idx)
         else:
             q = np.quantile(self.persons, quantiles, axis=0)
-            names = ["persons_lo_95", "persons_lo_80", "persons", "persons_hi_80",
-                     "persons_hi_95"]
+            names = band_columns("persons")
             frame = pd.DataFrame({n: q[i].ravel() for i, n in enumerate(names)}, index=idx)
         frame = frame.reset_index()
         if self.names:
@@ -344,15 +326,15 @@ def _ipf_under_65(pop, unit_index, n_units, unit_targets, col_targets, iters=8):
     return out
 
 
-@lru_cache(maxsize=4)
+@content_cache(maxsize=4)
 def _point_run(years: tuple, variant: str, national: str, calibrate_regions: bool, data):
     """The deterministic projection per gemeente and the inputs the draws reuse.
 
     Returns ``(path, rates, m, births, netmig, profile)``: the population per year, each step's
     total migration rate per gemeente x sex x age, and the death rates, births, national net
-    migration and its age profile of each step year. Cached in this process (the projected
-    arrays are read-only): a report asks for the same point run for its maps, its draws and its
-    decomposition.
+    migration and its age profile of each step year. Cached in this process while its input
+    files are unchanged (the returned arrays are read-only): a report asks for the same point
+    run for its maps, its draws and its decomposition.
     """
     years = list(years)
     codes, pop = base_population(data)
@@ -372,7 +354,7 @@ def _point_run(years: tuple, variant: str, national: str, calibrate_regions: boo
     path = [pop]
     rates = []
     for i, year in enumerate(years[:-1]):
-        survived = _step(pop, surv[i], bsurv[i], births[i] * _birth_shares(pop))
+        survived = step(pop, surv[i], bsurv[i], births[i] * birth_shares(pop))
         if national == "kvs":
             nat = survived.sum(axis=0)
             factor = targets[i] / _group_sums(nat)
@@ -394,8 +376,6 @@ def _point_run(years: tuple, variant: str, national: str, calibrate_regions: boo
         rates.append(np.where(survived > 0, new / np.where(survived > 0, survived, 1) - 1, 0))
         path.append(new)
         pop = new
-    for arr in (*path[1:], *rates):
-        arr.setflags(write=False)
     return tuple(path), tuple(rates), m, births, netmig, profile
 
 
@@ -435,8 +415,8 @@ def build_projection(to: int = 2050, draws: int = 0, seed: int = 20240101,
     if base_year != BASE_YEAR:
         raise ValueError(f"`base_year` was {base_year} but only {BASE_YEAR} has a regional "
                          "population by age in the data (1-1-2021, CBS 83502NED)")
-    if not BASE_YEAR < to <= 2050:
-        raise ValueError(f"`to` was {to} but is expected to be in {BASE_YEAR + 1}-2050")
+    if not BASE_YEAR < to <= LAST_YEAR:
+        raise ValueError(f"`to` was {to} but is expected to be in {BASE_YEAR + 1}-{LAST_YEAR}")
     if national not in ("kvs", "components"):
         raise ValueError(f"`national` was {national!r} but is expected to be in "
                          "['kvs', 'components']")
@@ -459,8 +439,6 @@ def build_projection(to: int = 2050, draws: int = 0, seed: int = 20240101,
         mat, out_codes, names = _aggregation(codes, level, indeling, data)
     persons = point if mat is None else np.einsum("dygsa,gr->dyrsa", point, mat)
     if draws:
-        from .stochastic import simulate_draws
-
         persons = simulate_draws(path[0], years, births, rates, m, netmig, profile, draws,
                                  seed, mat, engine=engine, chunk=chunk, data=data)
     return PopulationProjection(

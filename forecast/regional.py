@@ -33,11 +33,14 @@ import pandas as pd
 import regions
 
 from .errors import InputError
-from .io import read_table
+from .io.tables import read_table
+from .population import base_population
+from .schema import BASE_YEAR, DEMAND_BASE_YEAR, SEXES
+from .usage import institutional_rates, rates_array, usage_rates
 
 __all__ = ["corop_factors", "zk_factors", "FACTOR_YEAR"]
 
-FACTOR_YEAR = 2021  # the base year of the population projection
+FACTOR_YEAR = BASE_YEAR  # the base year of the population projection
 _COLUMN = "PersonenInInstitutioneleHuishoudens_12"
 _SUFFIX = " (CR)"
 
@@ -67,9 +70,6 @@ def corop_factors(year: int = FACTOR_YEAR, data=None) -> pd.DataFrame:
 
     See the module docstring for the formula.
     """
-    from .population import base_population
-    from .usage import institutional_rates
-
     if year != FACTOR_YEAR:
         raise ValueError(f"`year` was {year} but the gemeente population by age exists only "
                          f"for {FACTOR_YEAR}")
@@ -77,7 +77,7 @@ def corop_factors(year: int = FACTOR_YEAR, data=None) -> pd.DataFrame:
     inst = institutional_rates(data)
     inst = inst[inst["year"] == year].sort_values(["sex", "age"])
     rate = np.stack([inst[inst["sex"] == s]["rate"].fillna(0).to_numpy()
-                     for s in ("male", "female")])
+                     for s in SEXES])
     expected_g = pd.Series(np.einsum("gsa,sa->g", pop, rate), index=codes)
     gm = regions.gemeenten(year, data).set_index("gm_code")
     expected = expected_g.groupby(gm["corop_name"].reindex(expected_g.index)).sum()
@@ -103,10 +103,6 @@ def zk_factors(indeling: int = 2025, data=None) -> pd.DataFrame:
     The expected-client-weighted mean of the gemeenten's COROP factors, rescaled so that the
     national number of expected clients is unchanged (module docstring).
     """
-    from .demand import DEMAND_BASE_YEAR
-    from .population import base_population
-    from .usage import rates_array, usage_rates
-
     corop = corop_factors(FACTOR_YEAR, data).set_index("corop_name")["factor"]
     codes, pop = base_population(data)
     clients = np.einsum("gsa,sa->g", pop, rates_array(usage_rates(DEMAND_BASE_YEAR, data)))

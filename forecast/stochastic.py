@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import mortality as mort
+from .cohort import MIGRATION_RHO, MIGRATION_SD, birth_shares, step
+from .schema import OPEN_AGE
 
 __all__ = ["simulate_draws", "draw_shocks", "ENGINES"]
 
@@ -44,8 +46,6 @@ def _layout(mat, n_gemeenten):
 def _simulate_chunk(base, log_m, shock, births, growth, netmig, profile, order, starts,
                     mat32, one_hot, open_age):
     """Simulate one chunk of draws; returns (draw, year, region or gemeente, sex, age)."""
-    from .population import _birth_shares, _step
-
     draws, steps = shock.shape
     pop = np.ascontiguousarray(np.broadcast_to(base[order], (draws,) + base.shape),
                                dtype=np.float32)
@@ -63,8 +63,8 @@ def _simulate_chunk(base, log_m, shock, births, growth, netmig, profile, order, 
     store(0, pop)
     for t in range(steps):
         s_d, b_d = mort.survival_ratios(np.exp(log_m[:, t]), open_age)  # (draw, sex, age)
-        b_t = births[t] * _birth_shares(pop)
-        survived = _step(pop, s_d[:, None].astype(np.float32), b_d[:, None].astype(np.float32),
+        b_t = births[t] * birth_shares(pop)
+        survived = step(pop, s_d[:, None].astype(np.float32), b_d[:, None].astype(np.float32),
                          b_t.astype(np.float32))
         # National migration shock as a rate per (draw, sex, age), the same in every gemeente.
         nat = survived.sum(axis=1)
@@ -84,8 +84,6 @@ def simulate_draws(base, years, births, rates, m, netmig, profile, draws, seed, 
     run's migration rates per step, ``m`` its death rates, ``mat`` the gemeente -> region
     matrix (None: keep gemeenten).
     """
-    from .population import MIGRATION_RHO, MIGRATION_SD, OPEN_AGE
-
     if engine not in ENGINES:
         raise ValueError(f"`engine` was {engine!r} but is expected to be in {list(ENGINES)}")
     if chunk < 1:

@@ -24,15 +24,13 @@ CBS StatLine 37620, 70791ned, 84529NED; see ``data_raw/manifest.csv``.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 import pandas as pd
 
 from .errors import InputError, display_path, spreadsheet_row
-from .io.tables import load_households_age_sex, read_table
-from .mortality import SEXES
-from .population import AGES, OPEN_AGE
+from .io.cache import content_cache
+from .io.tables import load_households_age_sex, read_table, read_user_csv
+from .schema import AGES, DEMAND_BASE_YEAR, OPEN_AGE, SEXES
 
 __all__ = ["institutional_rates", "nursing_share", "wlz_vv", "usage_rates", "read_rates_file",
            "VV_WITH_STAY", "NURSING_SHARE_YEARS"]
@@ -46,7 +44,7 @@ def _age_of(label: pd.Series) -> pd.Series:
     return label.str.extract(r"^(\d+) jaar")[0].astype(float)
 
 
-@lru_cache(maxsize=2)
+@content_cache(maxsize=2)
 def institutional_rates(data=None) -> pd.DataFrame:
     """``year, sex, age, persons, institutional, rate`` by single age 0..95 (95 = 95+).
 
@@ -57,7 +55,7 @@ def institutional_rates(data=None) -> pd.DataFrame:
     return out
 
 
-@lru_cache(maxsize=2)
+@content_cache(maxsize=2)
 def nursing_share(data=None, years=NURSING_SHARE_YEARS) -> pd.DataFrame:
     """``sex, age, share``: share of institutional residents living in a care/nursing home.
 
@@ -76,7 +74,7 @@ def nursing_share(data=None, years=NURSING_SHARE_YEARS) -> pd.DataFrame:
     return out.sort_values(["sex", "age"]).reset_index(drop=True)
 
 
-@lru_cache(maxsize=2)
+@content_cache(maxsize=2)
 def wlz_vv(data=None) -> pd.DataFrame:
     """Wlz V&V clients with zzp VV4-VV10 by delivery form: ``year, with_stay, vpt, mpt, pgb``.
 
@@ -101,7 +99,7 @@ def wlz_vv(data=None) -> pd.DataFrame:
     return out[["year", "with_stay", "vpt", "mpt", "pgb"]]
 
 
-def usage_rates(base_year: int = 2023, data=None) -> pd.DataFrame:
+def usage_rates(base_year: int = DEMAND_BASE_YEAR, data=None) -> pd.DataFrame:
     """Rate of Wlz V&V care with stay by sex x age in ``base_year`` (see module docstring).
 
     Returns
@@ -141,8 +139,6 @@ def read_rates_file(path) -> pd.DataFrame:
     Raises :class:`InputError` naming the row for unknown sexes, ages out of range, rates
     outside [0, 1], duplicates, and listing missing ages.
     """
-    from .io.tables import read_user_csv
-
     frame = read_user_csv(path, "rates", ["sex", "age", "rate"])
     where = {"file": display_path(path)}
     for i, row in enumerate(frame.itertuples(index=False)):

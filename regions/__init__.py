@@ -8,34 +8,43 @@ Public API::
     regions.to_indeling(frame, year, value_cols)   # mergers: translate to another year
     regions.to_regions(frame, year, value_cols)    # gemeente -> region sums
     regions.region_geometry(year, crs)             # dissolved polygons
+
+The names are loaded on first use (PEP 562), so ``import regions.codes`` or the mapping does
+not load geopandas: only the geometry needs it. ``regions`` uses the data layer
+(:mod:`forecast.errors`, :mod:`forecast.io`) and nothing of the model.
 """
 
-from .aggregate import LEVELS, to_regions
-from .codes import YEARS, ZORGKANTOORREGIOS, check_region_codes
-from .geometry import RD_NEW, WGS84, gemeente_geometry, region_geometry
-from .mapping import (
-    check_gemeente_codes,
-    code_years,
-    gemeente_changes,
-    gemeenten,
-    to_indeling,
-    zorgkantoorregios,
-)
+from importlib import import_module
 
-__all__ = [
-    "LEVELS",
-    "RD_NEW",
-    "WGS84",
-    "YEARS",
-    "ZORGKANTOORREGIOS",
-    "check_gemeente_codes",
-    "check_region_codes",
-    "code_years",
-    "gemeente_changes",
-    "gemeente_geometry",
-    "gemeenten",
-    "region_geometry",
-    "to_indeling",
-    "to_regions",
-    "zorgkantoorregios",
-]
+# public name -> submodule that defines it
+_LAZY = {
+    "LEVELS": "aggregate",
+    "to_regions": "aggregate",
+    "YEARS": "codes",
+    "ZORGKANTOORREGIOS": "codes",
+    "check_region_codes": "codes",
+    "RD_NEW": "geometry",
+    "WGS84": "geometry",
+    "gemeente_geometry": "geometry",
+    "region_geometry": "geometry",
+    "check_gemeente_codes": "mapping",
+    "code_years": "mapping",
+    "gemeente_changes": "mapping",
+    "gemeenten": "mapping",
+    "to_indeling": "mapping",
+    "zorgkantoorregios": "mapping",
+}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
+    globals()[name] = value  # later look-ups skip __getattr__
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

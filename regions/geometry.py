@@ -14,13 +14,12 @@ Region geometry is the dissolve of its gemeenten ("zorgkantoorregio = union of g
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import geopandas as gpd
 import pandas as pd
 import shapely
 
 from forecast.errors import InputError
+from forecast.io.cache import content_cache
 from forecast.io.tables import read_table
 
 from .codes import check_year
@@ -52,7 +51,7 @@ def _polygonal(geom):
     return shapely.unary_union(parts)
 
 
-@lru_cache(maxsize=8)
+@content_cache(maxsize=8)
 def _raw_geometry(geometry_year: int, data) -> gpd.GeoDataFrame:
     raw = read_table(GEOMETRY_YEARS[geometry_year], data)
     code = "gm_code" if "gm_code" in raw.columns else "statcode"
@@ -98,7 +97,7 @@ def gemeente_geometry(year: int, crs: str = RD_NEW, data=None) -> gpd.GeoDataFra
     """
     year = check_year(year)
     gy = _geometry_year(year)
-    geo = _raw_geometry(gy, None if data is None else str(data)).copy()
+    geo = _raw_geometry(gy, data)  # a copy, re-read when the file changes
     zk = _zk_for(geo["gm_code"], gy, year, data)
     out = geo.merge(zk, on="gm_code", how="left")
     missing = out["zk_code"].isna()

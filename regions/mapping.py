@@ -9,12 +9,11 @@ the yearly CBS tables.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 import pandas as pd
 
 from forecast.errors import InputError, spreadsheet_row
+from forecast.io.cache import content_cache, note_input
 from forecast.io.datadir import data_raw_dir
 from forecast.io.tables import load_gebieden
 
@@ -30,9 +29,9 @@ __all__ = [
 ]
 
 
-@lru_cache(maxsize=32)
+@content_cache(maxsize=32)
 def _gemeenten(year: int, data) -> pd.DataFrame:
-    return load_gebieden(year, data)
+    return load_gebieden(year, data)  # a copy each call, re-read when the file changes
 
 
 def gemeenten(year: int, data=None) -> pd.DataFrame:
@@ -44,7 +43,7 @@ def gemeenten(year: int, data=None) -> pd.DataFrame:
         ``year, gm_code, gm_name, zk_code, zk_name, pv_code, pv_name, corop_code,
         corop_name, cbs_table`` (one row per gemeente).
     """
-    return _gemeenten(check_year(year), None if data is None else str(data)).copy()
+    return _gemeenten(check_year(year), data)
 
 
 def zorgkantoorregios(year: int = 2025, data=None) -> pd.DataFrame:
@@ -62,19 +61,16 @@ def zorgkantoorregios(year: int = 2025, data=None) -> pd.DataFrame:
     return out.sort_values("zk_code").reset_index(drop=True)
 
 
-@lru_cache(maxsize=1)
-def _changes() -> pd.DataFrame:
-    frame = pd.read_csv(data_raw_dir() / "gemeente_changes.csv", dtype={"to_year": int})
-    return frame
-
-
+@content_cache(maxsize=1)
 def gemeente_changes() -> pd.DataFrame:
     """Mergers and splits: ``to_year, old_gm_code, new_gm_code, share, kind, source, note``.
 
     ``to_year`` is the first indeling in which ``old_gm_code`` no longer exists; ``share`` is
     the part of the old gemeente's population that went to ``new_gm_code`` [fraction].
     """
-    return _changes().copy()
+    path = data_raw_dir() / "gemeente_changes.csv"
+    note_input(path)
+    return pd.read_csv(path, dtype={"to_year": int})
 
 
 def code_years(data=None) -> pd.DataFrame:

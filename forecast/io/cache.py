@@ -1,24 +1,51 @@
-"""Parquet cache of parsed tables, keyed by the source file's content hash.
+"""Caches keyed by the content of the input files: Parquet on disk, and results in memory.
 
-A parsed table is stored as ``<cache>/parquet/<key>-<parser>-v<version>-<sha256[:16]>.parquet``.
-Any change to the source file changes the hash, so a stale cache is never read; a change to a
-parser is announced by bumping its ``version``. Files are written to a temporary name and then
-renamed, so an interrupted run never leaves a half-written cache file.
+**On disk.** A parsed table is stored as
+``<cache>/parquet/<key>-<parser>-v<version>-<sha256[:16]>.parquet``. Any change to the source
+file changes the hash, so a stale cache is never read; a change to a parser is announced by
+bumping its ``version``. Files are written to a temporary name and then renamed, so an
+interrupted run never leaves a half-written cache file (:func:`cached`).
+
+**In memory.** :func:`content_cache` memoises a function in this process, like
+:func:`functools.lru_cache`, but a result is only reused while every input file it was
+computed from is unchanged. The input files are not declared: they are recorded while the
+function runs, at the one place every input is found (:func:`forecast.io.manifest.locate`
+and the readers of ``data_raw/``, which call :func:`note_input`), including the inputs of
+the cached functions it calls. Before a result is reused, each input table is located again
+through the same search order (``--data``, ``ZORGCAP_DATA``, the cache, ``../shared/data``)
+and each file's stamp is compared (:func:`file_stamp`: size, modification time and inode;
+for a file modified in the two seconds before it was read, whose modification time may not
+yet tell two versions apart, also its SHA-256). A changed, moved, newly shadowing or
+vanished file therefore means the function runs again. Checking costs a ``stat`` and a
+directory lookup per input: a fraction of a millisecond, against the seconds an expensive
+result such as the population point run takes.
+
+Callers cannot change a cached result: frames (and series) are returned as copies (cheap
+under pandas' copy-on-write), arrays are made read-only, tuples, lists and dicts are rebuilt
+around the protected values.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import inspect
 import os
 import tempfile
+import threading
+import time
+from collections import OrderedDict, namedtuple
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .datadir import cache_dir
 
-__all__ = ["atomic_write", "cache_path", "cached", "file_hash"]
+__all__ = ["atomic_write", "cache_path", "cached", "clear_content_caches", "content_cache",
+           "file_hash", "file_stamp", "note_input"]
 
 
 def file_hash(path) -> str:
@@ -86,3 +113,212 @@ def _read(path: Path) -> pd.DataFrame:
 
         return gpd.read_parquet(path)
     return pd.read_parquet(path)
+
+
+# --- in-process results keyed by the content of their input files ----------------------
+
+#: A file modified less than this long before it is read is also identified by its SHA-256:
+#: file systems keep modification times in ticks of up to a few milliseconds (seconds on
+#: some), so a second write of the same size within that tick would leave the stamp as it
+#: was. A file older than this gets a new modification time from any later write [ns].
+_RECENT_NS = 2_000_000_000
+
+CacheInfo = namedtuple("CacheInfo", ["hits", "misses", "maxsize", "currsize"])
+
+
+def file_stamp(path) -> tuple:
+    """``(size, mtime_ns, inode)`` of a file: changes when the file is written or replaced.
+
+    Raises ``OSError`` if the file is gone.
+    """
+    st = os.stat(path)
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def _recent(stamp: tuple) -> bool:
+    return time.time_ns() - stamp[1] < _RECENT_NS
+
+
+@dataclass(eq=False)
+class _Input:
+    """One input file a cached result was computed from."""
+
+    what: tuple  # ("table", key, data) or ("file", path): one entry per input
+    path: str  # the file that was read
+    stamp: tuple  # file_stamp(path) when it was found
+    digest: str | None  # its SHA-256 if it had just been modified (see _RECENT_NS)
+    find: Callable[[], object] | None  # where `what` is found now; None: always `path`
+
+    def unchanged(self) -> bool:
+        try:
+            path = os.fspath(self.find()) if self.find is not None else self.path
+            if path != self.path or file_stamp(path) != self.stamp:
+                return False
+            if self.digest is not None:
+                if file_hash(path) != self.digest:
+                    return False
+                if not _recent(self.stamp):
+                    # Verified after its tick had passed: from now on a write changes mtime.
+                    self.digest = None
+            return True
+        except Exception:  # noqa: BLE001 - not found now: recompute (and fail there)
+            return False
+
+
+_local = threading.local()  # .recorders: inputs of the cached calls running in this thread
+
+
+def _recorders() -> list[dict]:
+    if not hasattr(_local, "recorders"):
+        _local.recorders = []
+    return _local.recorders
+
+
+def _pass_up(inputs) -> None:
+    """Make ``inputs`` inputs of the cached call that is running (if any)."""
+    stack = _recorders()
+    if stack:
+        for item in inputs:
+            stack[-1].setdefault(item.what, item)
+
+
+def note_input(path, what: tuple | None = None, find: Callable[[], object] | None = None):
+    """Record that the running cached function (if any) reads file ``path``.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file read.
+    what : tuple, optional
+        What was looked for, e.g. ``("table", key, data)``; default ``("file", path)``.
+    find : callable, optional
+        Looks ``what`` up again and returns the file it resolves to now; without it the
+        input is the fixed file ``path``.
+    """
+    if not _recorders():
+        return
+    path = os.fspath(path)
+    try:
+        stamp = file_stamp(path)
+        digest = file_hash(path) if _recent(stamp) else None
+    except OSError:
+        return  # unreadable: the reader raises its own error, nothing is cached
+    _pass_up([_Input(what or ("file", path), path, stamp, digest, find)])
+
+
+def _key_value(value):
+    return os.fspath(value) if isinstance(value, os.PathLike) else value
+
+
+def _freeze(value):
+    """Make arrays in a result read-only before the result is kept."""
+    if isinstance(value, np.ndarray):
+        value.flags.writeable = False
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            _freeze(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _freeze(item)
+    return value
+
+
+def _protect(value):
+    """What a caller gets of a kept result: copies of frames, the rest rebuilt around them."""
+    if isinstance(value, (pd.DataFrame, pd.Series)):
+        return value.copy()
+    if isinstance(value, tuple):
+        items = [_protect(v) for v in value]
+        return type(value)(*items) if hasattr(value, "_fields") else tuple(items)
+    if isinstance(value, list):
+        return [_protect(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _protect(v) for k, v in value.items()}
+    return value  # read-only arrays, numbers, strings, frozen dataclasses
+
+
+_ALL: list = []  # every content-cached function, for clear_content_caches
+
+
+def content_cache(maxsize: int = 8):
+    """Memoise a function in this process while the files it read are unchanged.
+
+    Like ``functools.lru_cache(maxsize)``, with three differences (module docstring):
+    a result is reused only if every input file it was computed from is unchanged and still
+    the one the search order finds; results are protected (frames copied, arrays read-only);
+    ``Path`` and ``str`` arguments naming the same directory share an entry. Arguments must
+    be hashable. ``f.cache_clear()`` and ``f.cache_info()`` work as for ``lru_cache``.
+
+    Examples
+    --------
+    >>> from forecast.io.cache import content_cache
+    >>> from forecast.io.tables import read_table
+    >>> @content_cache(maxsize=4)
+    ... def wlz_total(data=None):
+    ...     return read_table("wlz_indications", data)["PersonenMetIndicatieOpPeildatum_1"].sum()
+    """
+
+    def decorate(func):
+        signature = inspect.signature(func)
+        entries: OrderedDict = OrderedDict()  # key -> (inputs, value)
+        lock = threading.Lock()
+        counts = {"hits": 0, "misses": 0}
+
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            key = tuple((name, _key_value(v)) for name, v in bound.arguments.items())
+            with lock:
+                entry = entries.get(key)
+            if entry is not None and all(item.unchanged() for item in entry[0]):
+                with lock:
+                    counts["hits"] += 1
+                    if key in entries:
+                        entries.move_to_end(key)
+                _pass_up(entry[0])
+                return _protect(entry[1])
+            with lock:
+                counts["misses"] += 1
+            recorded: dict = {}
+            _recorders().append(recorded)
+            try:
+                value = _freeze(func(*args, **kwargs))
+            finally:
+                _recorders().pop()
+            inputs = tuple(recorded.values())
+            with lock:
+                entries[key] = (inputs, value)
+                entries.move_to_end(key)
+                while len(entries) > maxsize:
+                    entries.popitem(last=False)
+            _pass_up(inputs)
+            return _protect(value)
+
+        def cache_clear():
+            with lock:
+                entries.clear()
+                counts.update(hits=0, misses=0)
+
+        def cache_info():
+            with lock:
+                return CacheInfo(counts["hits"], counts["misses"], maxsize, len(entries))
+
+        def cache_inputs():
+            """The input files of each kept result: ``{arguments: [path, ...]}``."""
+            with lock:
+                return {k: [i.path for i in v[0]] for k, v in entries.items()}
+
+        wrapper.cache_clear = cache_clear
+        wrapper.cache_info = cache_info
+        wrapper.cache_inputs = cache_inputs
+        _ALL.append(wrapper)
+        return wrapper
+
+    return decorate
+
+
+def clear_content_caches() -> None:
+    """Forget every in-memory result of :func:`content_cache` functions in this process."""
+    for func in _ALL:
+        func.cache_clear()

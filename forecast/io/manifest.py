@@ -24,11 +24,12 @@ Columns of the manifest:
 from __future__ import annotations
 
 import csv
+import os
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from ..errors import DataMissingError, InputError
+from .cache import content_cache, note_input
 from .datadir import DataRoot, data_raw_dir, data_roots
 
 __all__ = ["Located", "Table", "locate", "manifest", "table"]
@@ -64,10 +65,11 @@ class Located:
     root: DataRoot
 
 
-@lru_cache(maxsize=1)
+@content_cache(maxsize=1)
 def manifest() -> dict[str, Table]:
-    """All input tables by key, read from ``data_raw/manifest.csv``."""
+    """All input tables by key, read from ``data_raw/manifest.csv`` (re-read if it changes)."""
     path = data_raw_dir() / "manifest.csv"
+    note_input(path)
     out: dict[str, Table] = {}
     with open(path, newline="", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
@@ -104,6 +106,10 @@ def _candidates(root: Path, pattern: str) -> list[Path]:
 def locate(key: str, data=None) -> Located:
     """Find the file of table ``key`` in the data directories (see :mod:`.datadir`).
 
+    The file found is an input of the :func:`~forecast.io.cache.content_cache` function
+    running (if any): its result is reused only while ``locate`` finds the same, unchanged
+    file.
+
     Raises
     ------
     DataMissingError
@@ -114,6 +120,8 @@ def locate(key: str, data=None) -> Located:
     for root in roots:
         files = _candidates(root.path, entry.path)
         if files:
+            note_input(files[0], what=("table", key, None if data is None else os.fspath(data)),
+                       find=lambda: locate(key, data).path)
             return Located(entry, files[0], root)
     looked = "; ".join(f"{r.path} ({r.origin})" for r in roots)
     fix = (

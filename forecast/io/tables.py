@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, display_path, spreadsheet_row
+from ..schema import OPEN_AGE
 from .cache import cached
 from .cbs import read_cbs_csv, require_columns
 from .manifest import check_complete, locate
@@ -21,9 +22,8 @@ from .manifest import check_complete, locate
 __all__ = ["AGE_BANDS", "load_gebieden", "load_households_age_sex", "load_population_gemeente",
            "read_table", "read_user_csv"]
 
-# 5-year bands of CBS 83502NED: "0-4" ... "90-94", "95+".
-AGE_BANDS = [f"{a}-{a + 4}" for a in range(0, 95, 5)] + ["95+"]
-OPEN_AGE = 95  # lower bound of the open-ended band
+# 5-year bands of CBS 83502NED: "0-4" ... "90-94", "95+" (OPEN_AGE: forecast.schema).
+AGE_BANDS = [f"{a}-{a + 4}" for a in range(0, OPEN_AGE, 5)] + [f"{OPEN_AGE}+"]
 
 
 def _read_csv(path: Path) -> pd.DataFrame:

@@ -1,0 +1,294 @@
+"""Constants of the model and the columns, with units, of every tidy frame zorgcap returns.
+
+One place for what several modules share: the age and sex axes of every ``(…, sex, age)``
+array, the base years, the step years of the tables, the default occupancy and staffing,
+the quantiles of the Monte Carlo bands, and the documented columns of each frame. Code
+imports these names from here rather than from each other, so that the data layer, the
+regions and the model can be used apart (this module imports numpy only).
+
+Frames are tidy (long) pandas frames with stable lower_snake_case columns. Each
+``*_COLUMNS`` dict maps a column to its description with the unit in brackets; a column
+with Monte Carlo bands also has the columns :func:`band_columns` names (``<column>_lo_95``
+... ``<column>_hi_95``) when the run has draws.
+
+Examples
+--------
+>>> from forecast import schema
+>>> schema.band_columns("gap")
+['gap_lo_95', 'gap_lo_80', 'gap', 'gap_hi_80', 'gap_hi_95']
+>>> schema.DEMAND_COLUMNS["places_needed"]
+'nursing-home places needed: clients_with_stay / occupancy [places]'
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = [
+    "AGES",
+    "AGE_GROUPS_OLD",
+    "AMBITION_COLUMNS",
+    "BAND_SUFFIXES",
+    "BASE_YEAR",
+    "DECOMPOSITION_COLUMNS",
+    "DEMAND_BASE_YEAR",
+    "DEMAND_COLUMNS",
+    "FRAMES",
+    "FTE_PER_PLACE",
+    "GAP_COLUMNS",
+    "GEMEENTEN_COLUMNS",
+    "INTERVAL_SUFFIXES",
+    "LAST_YEAR",
+    "NATIONAL_POPULATION_COLUMNS",
+    "NATIONAL_SUMMARY_COLUMNS",
+    "OCCUPANCY",
+    "OPEN_AGE",
+    "POPULATION_COLUMNS",
+    "POPULATION_GEMEENTE_COLUMNS",
+    "QUANTILES",
+    "REFERENCES_COLUMNS",
+    "REGIONS_COLUMNS",
+    "SEXES",
+    "STEP_YEARS",
+    "TREND_WINDOW",
+    "USAGE_RATES_COLUMNS",
+    "band_columns",
+]
+
+# --- axes ------------------------------------------------------------------------------
+
+#: Lower bound of the open age group: single ages 0..94 and 95 meaning 95+ [years].
+OPEN_AGE = 95
+#: The age axis of every (…, sex, age) array and the ``age`` column of every frame [years].
+AGES = np.arange(OPEN_AGE + 1)
+AGES.setflags(write=False)
+#: The sex axis of every (…, sex, age) array, in this order, and the values of ``sex``.
+SEXES = ("male", "female")
+#: The old-age groups whose persons the demand and gap frames report [years and over].
+AGE_GROUPS_OLD = (75, 80, 85)
+
+# --- years -----------------------------------------------------------------------------
+
+#: Base year of the population projection: the regional population by age exists for
+#: 1 January 2021 only (CBS 83502NED) [year].
+BASE_YEAR = 2021
+#: Base year of demand and gap: the last year of observed Wlz V&V clients (CBS 84529NED),
+#: to which the usage rates are levelled [year].
+DEMAND_BASE_YEAR = 2023
+#: Last year of a projection: the end of the PBL/CBS regional prognosis 2023-2050 [year].
+LAST_YEAR = 2050
+#: The years the summary tables, maps and reports show [year].
+STEP_YEARS = (2025, 2030, 2035, 2040)
+#: Years the usage-rate trend models are fitted on: after the Wlz of 2015 [year].
+TREND_WINDOW = (2015, 2024)
+
+# --- defaults of the demand and gap arithmetic ----------------------------------------
+
+#: Share of places occupied (``assumption occupancy_rate``): NZa counted about 3,900 empty
+#: places in August 2020 against about 120,000 residents [fraction].
+OCCUPANCY = 0.97
+#: Care staff per place (``assumption fte_per_place``; no transcribed public figure, set
+#: your own) [fte per place].
+FTE_PER_PLACE = 1.2
+
+# --- Monte Carlo bands -----------------------------------------------------------------
+
+#: Quantiles a run with draws reports: the limits of the 95% and 80% intervals and the
+#: median [fraction].
+QUANTILES = (0.025, 0.1, 0.5, 0.9, 0.975)
+#: Column suffix of each of :data:`QUANTILES` ("" for the median, which keeps the name).
+BAND_SUFFIXES = ("_lo_95", "_lo_80", "", "_hi_80", "_hi_95")
+#: The interval limits only (the suffixes without the median), in :data:`QUANTILES` order.
+INTERVAL_SUFFIXES = tuple(s for s in BAND_SUFFIXES if s)
+
+
+def band_columns(column: str, median: bool = True) -> list[str]:
+    """The columns of ``column`` and its band limits, in :data:`QUANTILES` order.
+
+    Parameters
+    ----------
+    column : str
+        A banded column, e.g. ``"places_needed"``.
+    median : bool, default True
+        Include ``column`` itself (the median of the draws).
+    """
+    return [column + s for s in BAND_SUFFIXES if median or s]
+
+
+# --- columns of the tidy frames --------------------------------------------------------
+
+_YEAR = "1 January of the year (population) or the year (care, places) [year]"
+_ZK_CODE = "zorgkantoorregio code, ZK01 ... ZK33"
+_ZK_NAME = "zorgkantoorregio name (CBS Gebieden in Nederland)"
+_SCENARIO = "scenario name (beleidsarm, trend, langer-thuis or a scenario file's)"
+_BANDS = " ; with draws the median of the draws, bands ``{c}_lo_95 … {c}_hi_95``"
+
+#: Gemeente -> regions of one indeling: ``regions.gemeenten(year)``,
+#: ``forecast.io.load_gebieden``.
+GEMEENTEN_COLUMNS = {
+    "year": "indeling year: the gemeenten of 1 January [year]",
+    "gm_code": "gemeente code, GM + 4 digits",
+    "gm_name": "gemeente name",
+    "zk_code": _ZK_CODE,
+    "zk_name": _ZK_NAME,
+    "pv_code": "provincie code, PV20 ... PV31",
+    "pv_name": "provincie name",
+    "corop_code": "COROP region code, CR01 ... CR40",
+    "corop_name": "COROP region name",
+    "cbs_table": "CBS table id of the indeling",
+}
+
+#: The 31 regions of one indeling: ``regions.zorgkantoorregios(year)``.
+REGIONS_COLUMNS = {
+    "zk_code": _ZK_CODE,
+    "zk_name": _ZK_NAME,
+    "n_gemeenten": "gemeenten in the region [count]",
+    "pv_codes": "provinces the region lies in, ';'-separated",
+}
+
+#: Population 1-1-2021 by gemeente x 5-year band x sex: ``forecast.io.load_population_gemeente``.
+POPULATION_GEMEENTE_COLUMNS = {
+    "year": "reference date 1 January [year]",
+    "gm_code": "gemeente code as in the source (2021 indeling)",
+    "age_band": "5-year age band, '0-4' ... '90-94', '95+'",
+    "age_lo": "lower bound of the band [years]",
+    "sex": "male or female",
+    "persons": "inhabitants [persons]",
+}
+
+#: National population by single age x sex (CBS 37620): ``population.national_single_ages``.
+NATIONAL_POPULATION_COLUMNS = {
+    "year": "1 January [year]",
+    "sex": "male or female",
+    "age": f"single age, {OPEN_AGE} = {OPEN_AGE}+ [years]",
+    "persons": "persons in households: the population [persons]",
+    "institutional": "persons in institutional households [persons] (CBS 37620 loaders only)",
+}
+
+#: Projected population: ``forecast.project_population`` (``<level>_code`` is ``gm_code``,
+#: ``zk_code``, ``pv_code`` or ``corop_code``).
+POPULATION_COLUMNS = {
+    "year": "1 January [year]",
+    "<level>_code": "region code of the output level (gm_code: 2021 indeling)",
+    "<level>_name": "region name (not for gemeenten)",
+    "sex": "male or female",
+    "age": f"single age, {OPEN_AGE} = {OPEN_AGE}+ [years]",
+    "persons": "projected inhabitants [persons]" + _BANDS.format(c="persons"),
+}
+
+#: Usage rates of the base year: ``forecast.usage.usage_rates``.
+USAGE_RATES_COLUMNS = {
+    "sex": "male or female",
+    "age": f"single age, {OPEN_AGE} = {OPEN_AGE}+ [years]",
+    "institutional_rate": "persons in institutions per person (CBS 37620) [per person]",
+    "nursing_share": "share of institutional residents in a care or nursing home "
+                     "(CBS 70791ned, 2011-2013) [fraction]",
+    "rate": "Wlz V&V clients with stay per person [per person]",
+}
+
+#: Demand per region and year: ``forecast.project_demand``.
+DEMAND_COLUMNS = {
+    "year": "[year], the demand base year to `to`",
+    "zk_code": _ZK_CODE,
+    "zk_name": _ZK_NAME,
+    "scenario": _SCENARIO,
+    "clients_with_stay": "Wlz V&V clients (zzp VV4-VV10) with care with stay [persons]"
+                         + _BANDS.format(c="clients_with_stay"),
+    "clients_at_home": "Wlz V&V clients with VPT or MPT at home [persons]",
+    "places_needed": "nursing-home places needed: clients_with_stay / occupancy [places]",
+    "persons_75plus": "inhabitants aged 75+ [persons]",
+    "persons_80plus": "inhabitants aged 80+ [persons]",
+    "persons_85plus": "inhabitants aged 85+ [persons]",
+    "oosr": "Oldest Old Support Ratio: persons aged 50-74 per person aged 85+ [persons per "
+            "person]",
+}
+
+#: National totals per year: ``forecast.demand.national_summary``.
+NATIONAL_SUMMARY_COLUMNS = {
+    "year": "[year]",
+    "clients_with_stay": "sum of the regions [persons]",
+    "clients_at_home": "sum of the regions [persons]",
+    "places_needed": "sum of the regions [places]",
+    "growth_factor": "clients_with_stay relative to the first year [-]",
+}
+
+#: Gap between need and supply per region and year: ``forecast.compare_capacity``.
+GAP_COLUMNS = {
+    "year": "[year]",
+    "zk_code": _ZK_CODE,
+    "zk_name": _ZK_NAME,
+    "scenario": _SCENARIO,
+    "places_needed": "places needed by the demand model [places]",
+    "need": "places_needed x (1 + waiting-list share) [places]",
+    "capacity": "places with stay in the base year [places]",
+    "plans_expected": "expected places with stay added by build plans up to the year [places]",
+    "supply": "capacity + plans_expected [places]",
+    "gap": "need - supply, > 0: places short [places]" + _BANDS.format(c="gap"),
+    "p_short": "share of draws with need > supply (runs with draws) [probability]",
+    "p_closed": "1 - p_short (runs with draws) [probability]",
+    "persons_75plus": "inhabitants aged 75+ [persons]",
+    "persons_80plus": "inhabitants aged 80+ [persons]",
+    "persons_85plus": "inhabitants aged 85+ [persons]",
+    "oosr": "persons aged 50-74 per person aged 85+ [persons per person]",
+    "fte_needed": "need x fte per place [fte]",
+    "fte_gap": "gap x fte per place [fte]",
+    "reference": "what supply is compared against in reference_need (model, tno2019, ...)",
+    "reference_need": "need according to the reference [places]",
+    "reference_gap": "reference_need - supply [places]",
+    "capacity_source": "planner file, or 'ESTIMATE …' where none was given",
+    "plans_source": "planner file, 'ESTIMATE …' or 'none'",
+}
+
+#: What drives each region's change in need: ``forecast.decompose``; the six parts sum to
+#: ``total`` and ``base + total = need``.
+DECOMPOSITION_COLUMNS = {
+    "zk_code": _ZK_CODE,
+    "zk_name": _ZK_NAME,
+    "year_from": "base year of the change [year]",
+    "year_to": "year of the change [year]",
+    "base": "places in use in the base year [places]",
+    "population": "growth of the number of inhabitants [places]",
+    "ageing": "change of the age-sex structure [places]",
+    "usage_rates": "change of usage rates: trend, own rate changes [places]",
+    "informal_care": "change of the informal-care (OOSR) factor [places]",
+    "care_at_home": "growth met at home instead of with stay [places]",
+    "waiting_list": "clearing the waiting-list backlog [places]",
+    "total": "sum of the six parts [places]",
+    "need": "need in year_to [places]",
+}
+
+#: The national rollup next to public reference figures: ``forecast.gap.national_references``.
+REFERENCES_COLUMNS = {
+    "reference": "the published figure, with its source",
+    "year": "year the figure is for [year]",
+    "published": "the published number [places]",
+    "zorgcap": "zorgcap's number on the nearest comparable definition [places]",
+    "zorgcap_definition": "how zorgcap's number is computed",
+}
+
+#: The 25,000-place ambition allocated to regions: ``forecast.gap.ambition_2025``.
+AMBITION_COLUMNS = {
+    "zk_code": _ZK_CODE,
+    "zk_name": _ZK_NAME,
+    "gap_2025": "gap in 2025 [places]",
+    "ambition_share": "the region's share of the ambition, by its share of the positive "
+                      "2025 gaps [places]",
+    "plans_to_2025": "net places of all plans ready by 2025 [places]",
+    "plans_minus_share": "plans_to_2025 - ambition_share [places]",
+}
+
+#: Every documented frame by name.
+FRAMES = {
+    "gemeenten": GEMEENTEN_COLUMNS,
+    "regions": REGIONS_COLUMNS,
+    "population_gemeente": POPULATION_GEMEENTE_COLUMNS,
+    "national_population": NATIONAL_POPULATION_COLUMNS,
+    "population": POPULATION_COLUMNS,
+    "usage_rates": USAGE_RATES_COLUMNS,
+    "demand": DEMAND_COLUMNS,
+    "national_summary": NATIONAL_SUMMARY_COLUMNS,
+    "gap": GAP_COLUMNS,
+    "decomposition": DECOMPOSITION_COLUMNS,
+    "references": REFERENCES_COLUMNS,
+    "ambition": AMBITION_COLUMNS,
+}
