@@ -40,8 +40,8 @@ from .supply import (
     read_plans,
 )
 
-__all__ = ["compare_capacity", "supply_gap", "GapRun", "check_demand_frame", "ambition_2025", "national_references", "explain_2025",
-           "STEP_YEARS", "FTE_PER_PLACE"]
+__all__ = ["compare_capacity", "supply_gap", "GapRun", "check_demand_frame", "ambition_2025",
+           "national_references", "explain_2025", "STEP_YEARS", "FTE_PER_PLACE"]
 
 STEP_YEARS = (2025, 2030, 2035, 2040)
 FTE_PER_PLACE = 1.2

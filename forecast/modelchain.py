@@ -24,7 +24,8 @@ equals the full run's.
 Example
 -------
 >>> from forecast import ChainConfig, ForecastChain
->>> result = ForecastChain(ChainConfig(scenario="trend", to=2040, draws=200)).run()  # doctest: +SKIP
+>>> config = ChainConfig(scenario="trend", to=2040, draws=200)
+>>> result = ForecastChain(config).run()  # doctest: +SKIP
 >>> result.gap.query("year == 2030 and zk_code == 'ZK20'")  # doctest: +SKIP
 """
 

@@ -60,7 +60,7 @@ def reconcile(frame: pd.DataFrame, national: pd.Series | None = None,
         national = pd.Series(np.median(draws.sum(axis=2, dtype=np.float64), axis=0),
                              index=years)
     national = pd.Series(national, dtype=float)
-    missing = sorted(set(years) - set(national.index))
+    missing = sorted(int(y) for y in set(years) - set(national.index))
     if missing:
         raise ValueError(f"the national series has no value for {missing}")
     if not (np.isfinite(national) & (national > 0)).all():

@@ -8,7 +8,6 @@ from conftest import needs_data
 
 from forecast import demand as D
 from forecast.errors import InputError
-from forecast.scenarios import load_scenarios
 
 pytestmark = needs_data
 
@@ -111,17 +110,3 @@ def test_unknown_scenario_and_region():
     assert D.validate_level([95, 80, 95.0]) == (80, 95)
     with pytest.raises(ValueError, match=r"`draws` was -1"):
         D.project_demand("beleidsarm", to=2030, draws=-1)
-
-
-def test_user_scenario_file(tmp_path):
-    path = tmp_path / "s.toml"
-    path.write_text('[scenario.krimp]\nrates = "constant"\nrate_change = -0.01\n',
-                    encoding="utf-8")
-    f = D.project_demand("krimp", to=2030, scenario_file=path, regions=["ZK07"])
-    b = D.project_demand("beleidsarm", to=2030, regions=["ZK07"])
-    ratio = (f.set_index("year").clients_with_stay / b.set_index("year").clients_with_stay)
-    assert ratio[2030] == pytest.approx(0.99 ** 7)
-    bad = tmp_path / "bad.toml"
-    bad.write_text('[scenario.x]\nrates = "sometimes"\n', encoding="utf-8")
-    with pytest.raises(InputError, match=r"bad\.toml, column 'scenario.x': rates"):
-        load_scenarios(bad)

@@ -1,4 +1,4 @@
-"""Gap arithmetic (forecast.gap) and planner files (forecast.supply) on hand-made cases."""
+"""Gap arithmetic (forecast.gap) on hand-made cases."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ import pytest
 from conftest import needs_data
 
 from forecast import gap as G
-from forecast import supply as S
-from forecast.errors import InputError
 from regions.codes import ZORGKANTOORREGIOS
 
 # ZK01 and ZK02 carry the hand-made numbers; the other 29 regions (the gap needs all 31:
@@ -143,47 +141,6 @@ def test_ambition_allocated_by_share_of_the_2025_gap():
     # Plans to 2025 of every form: ZK01 10 + 20; ZK02 -30 (closure) + 8 (vpt).
     assert a.loc["ZK01", "plans_to_2025"] == 30 and a.loc["ZK02", "plans_to_2025"] == -22
     assert a.loc["ZK01", "plans_minus_share"] == pytest.approx(-80.0)
-
-
-def _plans_csv(tmp_path, rows):
-    head = "project_id,zk_code,year_ready,places,delivery_form,status,kind\n"
-    path = tmp_path / "plans.csv"
-    path.write_text(head + "\n".join(rows) + "\n", encoding="utf-8")
-    return path
-
-
-GOOD = "P1,ZK01,2026,60,with_stay,planned,expansion"
-
-
-@pytest.mark.parametrize("bad,match", [
-    ("P2,ZK05,2026,60,with_stay,planned,expansion", r"row 3, column 'zk_code'.*'ZK05'"),
-    ("P2,ZK01,2021,60,with_stay,planned,expansion", r"row 3, column 'year_ready'.*2021"),
-    ("P2,ZK01,2026,-60,with_stay,planned,expansion", r"row 3, column 'places'.*'-60'"),
-    ("P1,ZK02,2026,60,with_stay,planned,expansion", r"row 3, column 'project_id'.*'P1' is "
-                                                    r"used twice \(also row 2\)"),
-    ("P2,ZK01,2026,60,intramuraal,planned,expansion", r"row 3, column 'delivery_form'"),
-    ("P2,ZK01,2026,60,with_stay,dreaming,expansion", r"row 3, column 'status'"),
-])
-def test_bad_plans_rows_are_named(tmp_path, bad, match):
-    with pytest.raises(InputError, match=match) as err:
-        S.read_plans(_plans_csv(tmp_path, [GOOD, bad]), base_year=2023)
-    assert "plans.csv" in str(err.value) and "Fix:" in str(err.value)
-
-
-def test_plans_template_is_valid():
-    from forecast.io.datadir import data_raw_dir
-
-    plans = S.read_plans(data_raw_dir() / "templates" / "build_plans.csv", base_year=2023)
-    assert plans["kind"].tolist() == ["expansion", "closure"]
-    cap = S.read_capacity(data_raw_dir() / "templates" / "capacity.csv", base_year=2023)
-    assert cap["places_with_stay"].tolist() == [3400.0]
-
-
-def test_capacity_of_another_year_is_refused(tmp_path):
-    path = tmp_path / "cap.csv"
-    path.write_text("zk_code,year,places_with_stay\nZK01,2022,3000\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"row 2, column 'year'.*base year is 2023"):
-        S.read_capacity(path, base_year=2023)
 
 
 @needs_data

@@ -1,16 +1,13 @@
-"""Issue 9: decomposition, informal care (OOSR), references."""
+"""What drives the change in need (forecast.decompose) and informal care (OOSR)."""
 
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 from conftest import needs_data
 
 from forecast import demand as D
-from forecast import gap as G
 from forecast.decompose import PARTS, decompose, shapley
-from forecast.references import extra_path, reference_need
 
 
 def test_shapley_of_a_product_by_hand():
@@ -56,43 +53,3 @@ def test_oosr_falls_as_the_oldest_old_grow():
     expected = (z.loc[2040] / z.loc[2023]) ** -0.3
     ratio = m.loc[2040, "clients_with_stay"] / b.loc[2040, "clients_with_stay"]
     np.testing.assert_allclose(ratio, expected.loc[ratio.index], rtol=1e-9)
-
-
-def _gap_frame():
-    # Hand-made gap table: two regions, base 2023; capacity 100 and 300.
-    rows = [(2023, "ZK01", 100, 100, 100, 1000), (2023, "ZK02", 300, 300, 300, 2000),
-            (2025, "ZK01", 130, 100, 110, 1200), (2025, "ZK02", 330, 300, 300, 2400)]
-    frame = pd.DataFrame(rows, columns=["year", "zk_code", "need", "capacity", "supply",
-                                        "persons_80plus"])
-    return frame
-
-
-def test_two_references_on_a_hand_made_case():
-    g = _gap_frame()
-    ratio = reference_need(g, "ratio80:110")
-    # 110 places per 1,000 aged 80+: 1,200 -> 132 places, 2,400 -> 264 places in 2025.
-    assert ratio.tolist() == pytest.approx([110, 220, 132, 264])
-    amb = reference_need(g, "ambition2025")
-    # 25,000 extra places by 2025 (0 in the base year), shared by growth of need 30 : 30.
-    assert amb.tolist() == pytest.approx([100, 300, 100 + 12_500, 300 + 12_500])
-    with pytest.raises(ValueError, match="ratio80:110"):
-        reference_need(g, "ratio80:")
-    with pytest.raises(ValueError, match="expected to be in"):
-        reference_need(g, "tno2030")
-
-
-def test_reference_paths_through_the_published_figures():
-    path = extra_path("tno2019", [2023, 2025, 2040, 2045])
-    assert path.tolist() == pytest.approx([0, 22_206, 110_000, 110_000])
-
-
-@needs_data
-def test_switching_reference_changes_gap_table_not_need():
-    demand = D.project_demand("beleidsarm", to=2030)
-    a = G.compare_capacity(demand, reference="model")
-    b = G.compare_capacity(demand, reference="ratio80:110")
-    np.testing.assert_allclose(a["need"], b["need"])
-    np.testing.assert_allclose(a["reference_gap"], a["gap"])
-    assert not np.allclose(a["reference_gap"], b["reference_gap"])
-    run = G.supply_gap(demand, reference="ratio80:110")
-    assert run.parameters["reference_description"].startswith("planning ratio: 110")

@@ -1,0 +1,49 @@
+"""Planner files and default supply (forecast.supply)."""
+
+from __future__ import annotations
+
+import pytest
+
+from forecast import supply as S
+from forecast.errors import InputError
+
+
+def _plans_csv(tmp_path, rows):
+    head = "project_id,zk_code,year_ready,places,delivery_form,status,kind\n"
+    path = tmp_path / "plans.csv"
+    path.write_text(head + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+GOOD = "P1,ZK01,2026,60,with_stay,planned,expansion"
+
+
+@pytest.mark.parametrize("bad,match", [
+    ("P2,ZK05,2026,60,with_stay,planned,expansion", r"row 3, column 'zk_code'.*'ZK05'"),
+    ("P2,ZK01,2021,60,with_stay,planned,expansion", r"row 3, column 'year_ready'.*2021"),
+    ("P2,ZK01,2026,-60,with_stay,planned,expansion", r"row 3, column 'places'.*'-60'"),
+    ("P1,ZK02,2026,60,with_stay,planned,expansion", r"row 3, column 'project_id'.*'P1' is "
+                                                    r"used twice \(also row 2\)"),
+    ("P2,ZK01,2026,60,intramuraal,planned,expansion", r"row 3, column 'delivery_form'"),
+    ("P2,ZK01,2026,60,with_stay,dreaming,expansion", r"row 3, column 'status'"),
+])
+def test_bad_plans_rows_are_named(tmp_path, bad, match):
+    with pytest.raises(InputError, match=match) as err:
+        S.read_plans(_plans_csv(tmp_path, [GOOD, bad]), base_year=2023)
+    assert "plans.csv" in str(err.value) and "Fix:" in str(err.value)
+
+
+def test_plans_template_is_valid():
+    from forecast.io.datadir import data_raw_dir
+
+    plans = S.read_plans(data_raw_dir() / "templates" / "build_plans.csv", base_year=2023)
+    assert plans["kind"].tolist() == ["expansion", "closure"]
+    cap = S.read_capacity(data_raw_dir() / "templates" / "capacity.csv", base_year=2023)
+    assert cap["places_with_stay"].tolist() == [3400.0]
+
+
+def test_capacity_of_another_year_is_refused(tmp_path):
+    path = tmp_path / "cap.csv"
+    path.write_text("zk_code,year,places_with_stay\nZK01,2022,3000\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"row 2, column 'year'.*base year is 2023"):
+        S.read_capacity(path, base_year=2023)
