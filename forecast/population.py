@@ -379,7 +379,7 @@ def _point_run(years: tuple, variant: str, national: str, calibrate_regions: boo
     return tuple(path), tuple(rates), m, births, netmig, profile
 
 
-def build_projection(to: int = 2050, draws: int = 0, seed: int = 20240101,
+def build_projection(to: int = LAST_YEAR, draws: int = 0, seed: int = 20240101,
                      variant: str = "point", national: str = "kvs", level: str = "zk",
                      indeling: int = 2025, calibrate_regions: bool = True,
                      base_year: int = BASE_YEAR, engine: str = "numpy", chunk: int = 250,
@@ -453,7 +453,7 @@ def build_projection(to: int = 2050, draws: int = 0, seed: int = 20240101,
     )
 
 
-def project_population(level: str = "zk", to: int = 2050, draws: int = 0, seed: int = 20240101,
+def project_population(level: str = "zk", to: int = LAST_YEAR, draws: int = 0, seed: int = 20240101,
                        variant: str = "point", national: str = "kvs", indeling: int = 2025,
                        base_year: int = BASE_YEAR, data=None) -> pd.DataFrame:
     """Projected population 1 January by region x sex x single age, base year to ``to``.

@@ -8,8 +8,9 @@ regions and the model can be used apart (this module imports numpy only).
 
 Frames are tidy (long) pandas frames with stable lower_snake_case columns. Each
 ``*_COLUMNS`` dict maps a column to its description with the unit in brackets; a column
-with Monte Carlo bands also has the columns :func:`band_columns` names (``<column>_lo_95``
-... ``<column>_hi_95``) when the run has draws.
+with Monte Carlo bands also has the band limits :func:`band_columns` names
+(``<column>_lo_95`` ... ``<column>_hi_95``, :data:`QUANTILES` of the draws) when the run has
+draws.
 
 Examples
 --------
@@ -121,7 +122,7 @@ _YEAR = "1 January of the year (population) or the year (care, places) [year]"
 _ZK_CODE = "zorgkantoorregio code, ZK01 ... ZK33"
 _ZK_NAME = "zorgkantoorregio name (CBS Gebieden in Nederland)"
 _SCENARIO = "scenario name (beleidsarm, trend, langer-thuis or a scenario file's)"
-_BANDS = " ; with draws the median of the draws, bands ``{c}_lo_95 … {c}_hi_95``"
+_BANDS = "; with draws also the band limits ``{c}_lo_95 … {c}_hi_95``"
 
 #: Gemeente -> regions of one indeling: ``regions.gemeenten(year)``,
 #: ``forecast.io.load_gebieden``.
@@ -173,7 +174,8 @@ POPULATION_COLUMNS = {
     "<level>_name": "region name (not for gemeenten)",
     "sex": "male or female",
     "age": f"single age, {OPEN_AGE} = {OPEN_AGE}+ [years]",
-    "persons": "projected inhabitants [persons]" + _BANDS.format(c="persons"),
+    "persons": "projected inhabitants [persons]; with draws their median"
+               + _BANDS.format(c="persons"),
 }
 
 #: Usage rates of the base year: ``forecast.usage.usage_rates``.
@@ -203,13 +205,18 @@ DEMAND_COLUMNS = {
             "person]",
 }
 
-#: National totals per year: ``forecast.demand.national_summary``.
+#: National totals per year: ``forecast.demand.national_summary``; a run's national table
+#: (``ChainResult.national``) adds the gap's totals.
 NATIONAL_SUMMARY_COLUMNS = {
     "year": "[year]",
     "clients_with_stay": "sum of the regions [persons]",
     "clients_at_home": "sum of the regions [persons]",
     "places_needed": "sum of the regions [places]",
     "growth_factor": "clients_with_stay relative to the first year [-]",
+    "need": "sum of the regions' need [places]" + _BANDS.format(c="need"),
+    "capacity": "sum of the regions' base-year capacity [places]",
+    "supply": "sum of the regions' supply [places]",
+    "gap": "national need - supply [places]" + _BANDS.format(c="gap"),
 }
 
 #: Gap between need and supply per region and year: ``forecast.compare_capacity``.
