@@ -247,7 +247,12 @@ def content_cache(maxsize: int = 8):
     a result is reused only if every input file it was computed from is unchanged and still
     the one the search order finds; results are protected (frames copied, arrays read-only);
     ``Path`` and ``str`` arguments naming the same directory share an entry. Arguments must
-    be hashable. ``f.cache_clear()`` and ``f.cache_info()`` work as for ``lru_cache``.
+    be hashable. ``f.cache_clear()`` and ``f.cache_info()`` work as for ``lru_cache``;
+    ``f.cache_inputs()`` lists the input files of each kept result.
+
+    Every file the function reads must be found with :func:`~forecast.io.manifest.locate`
+    (as :func:`~forecast.io.tables.read_table` does) or announced with :func:`note_input`;
+    a file read otherwise is not watched.
 
     Examples
     --------
