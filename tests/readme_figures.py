@@ -1,0 +1,319 @@
+"""The model figures that README.md quotes, computed from the public API.
+
+README.md marks every figure that comes from the model with an HTML comment pair, which
+GitHub does not show::
+
+    **<!--fig:gap_2025_beleidsarm-->9,380<!--/fig--> places short**
+
+:func:`figures` computes them (name -> the text as the README writes it, with its unit sign
+and rounding); ``python tests/readme_figures.py --write`` rewrites the marked text in
+README.md; ``tests/test_readme.py`` asserts that the README holds exactly these texts and
+no unknown or missing marker. A name may be marked more than once (the same number quoted in
+two sections). Figures that are published facts or data (TNO's 22,206, the 25,000 ambition,
+CBS's observed 126,105, ZN's 7,000 planned places, the Haaren split) are not model output and
+stay unmarked; :func:`published` reads them from ``data_raw`` so that the test can check that
+the README quotes them as the data holds them.
+
+Few runs, shared by every figure and cached for the process: the chain for ``beleidsarm``
+(200 draws: the bands of the population draws alone) and ``trend`` (200 draws) to 2040;
+demand runs (point path) for ``mantelzorg`` and for beleidsarm with the 71488ned regional
+factors; a components-only population projection. Central numbers do not move with
+the number of draws (the point path).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+MARKER = re.compile(r"<!--fig:([a-z0-9_]+)-->(.*?)<!--/fig-->", re.S)
+TO = 2040
+DRAWS = 200
+_CACHE: dict = {}  # results of this process (runs and figures)
+
+
+# --- formatting as the README writes numbers ------------------------------------------------
+
+def _n(x: float, step: int = 1) -> str:
+    """Whole number with thousands separators, rounded to ``step``: 12,300."""
+    return f"{round(float(x) / step) * step:,.0f}"
+
+
+def _pct(x: float, decimals: int = 0, sign: bool = True) -> str:
+    """Percentage of a fraction (0.031 -> +3%)."""
+    return f"{100 * float(x):{'+' if sign else ''}.{decimals}f}%"
+
+
+def _factor(x: float) -> str:
+    return f"{float(x):.2f}"
+
+
+# --- the runs -----------------------------------------------------------------------------
+
+def _chain(scenario: str, draws: int):
+    key = ("chain", scenario, draws)
+    if key not in _CACHE:
+        from forecast import ChainConfig, ForecastChain
+
+        _CACHE[key] = ForecastChain(ChainConfig(scenario=scenario, to=TO, draws=draws)).run()
+    return _CACHE[key]
+
+
+def _cached(key, compute):
+    if key not in _CACHE:
+        _CACHE[key] = compute()
+    return _CACHE[key]
+
+
+def _at(frame: pd.DataFrame, year: int) -> pd.Series:
+    return frame.set_index("year").loc[year]
+
+
+# --- figures per README section -----------------------------------------------------------
+
+def _population(bel) -> dict:
+    from forecast.population import build_projection, national_targets
+
+    pop = bel.population
+    old = pop[pop["age"] >= 85].groupby(["zk_name", "year"])["persons"].sum().unstack()
+    first = int(pop["year"].min())
+    growth = (old[TO] / old[first] - 1).sort_values()
+    national = old.sum()
+    out = {
+        "pop85_2021": _n(national[first]),
+        "pop85_2040": _n(national[TO]),
+        "pop85_growth": _pct(national[TO] / national[first] - 1),
+        "pop85_lowest_region": growth.index[0],
+        "pop85_lowest_growth": _pct(growth.iloc[0]),
+        "pop85_highest_region": growth.index[-1],
+        "pop85_highest_growth": _pct(growth.iloc[-1]),
+    }
+    # Independent check: births, life expectancy and total net migration only (national
+    # age structure not imposed), against the Kernprognose 2023 in 2040.
+    proj = _cached("components", lambda: build_projection(to=TO, national="components",
+                                                          calibrate_regions=False))
+    ours = proj.persons[0][proj.years.index(TO)].sum(axis=0)  # (sex, age)
+    cbs = national_targets([TO])[0]  # (sex, 5-year group 0-4 ... 85-89, 90+)
+    for age in (65, 80, 90):
+        out[f"components_{age}plus"] = _pct(
+            abs(ours[:, age:].sum() / cbs[:, age // 5:].sum() - 1), 1, sign=False)
+    return out
+
+
+def _demand(bel, trend, mantelzorg) -> dict:
+    from forecast import project_demand
+    from forecast.regional import zk_factors
+
+    nat = bel.national
+    base_year = int(nat["year"].min())
+    b, e = _at(nat, base_year), _at(nat, TO)
+    observed = bel.parameters["base_observed"]
+    clients = mantelzorg.groupby("year")["clients_with_stay"].sum()
+    out = {
+        "clients_2023": _n(b["clients_with_stay"]),
+        "clients_2023_vs_observed": _pct(b["clients_with_stay"] / observed - 1, 1),
+        "clients_2040_beleidsarm": _n(e["clients_with_stay"]),
+        "growth_2040_beleidsarm": _factor(e["growth_factor"]),
+        "extra_clients_2040_beleidsarm": "+" + _n(e["clients_with_stay"]
+                                                  - b["clients_with_stay"], 100),
+        "extra_places_2040_beleidsarm": "+" + _n(e["places_needed"] - b["places_needed"], 100),
+        "growth_2040_trend": _factor(_at(trend.national, TO)["growth_factor"]),
+        "growth_2040_mantelzorg": _factor(clients[TO] / clients[base_year]),
+    }
+    z = _cached("zk_factors", lambda: zk_factors(2025)).sort_values("factor")
+    out.update({"factor_min": _factor(z["factor"].iloc[0]),
+                "factor_min_region": z["zk_name"].iloc[0],
+                "factor_max": _factor(z["factor"].iloc[-1]),
+                "factor_max_region": z["zk_name"].iloc[-1]})
+    factored = _cached("factored", lambda: project_demand(
+        "beleidsarm", to=TO, regional_factors="71488ned"))
+    ratio = (factored.groupby("year")["clients_with_stay"].sum()
+             / bel.demand.groupby("year")["clients_with_stay"].sum())
+    out["factor_national_move"] = _pct((ratio - 1).abs().max(), 2, sign=False)
+    oosr = bel.demand[bel.demand["year"] == base_year]["oosr"]
+    out["oosr_2023_min"] = f"{oosr.min():.1f}"
+    out["oosr_2023_max"] = f"{oosr.max():.1f}"
+    return out
+
+
+def _bands(bel, trend) -> dict:
+    t = _at(trend.national, TO)
+    b = _at(bel.national, TO)
+    return {
+        "need_2040_trend": _n(t["need"], 1000),
+        "need_2040_trend_lo_95": _n(t["need_lo_95"], 1000),
+        "need_2040_trend_hi_95": _n(t["need_hi_95"], 1000),
+        "draws": _n(DRAWS),
+        "population_band_2040_beleidsarm": "±" + _pct(
+            (b["need_hi_95"] - b["need_lo_95"]) / 2 / b["need"], 0, sign=False),
+    }
+
+
+def _backtest(table: pd.DataFrame) -> dict:
+    from forecast.backtest import BASELINES, summarise
+
+    rec_name = "cohort_auto"
+    s = summarise(table)
+    rep = table[table["horizon"].isin((5, 10))]
+    bel = rep[rep["model"] == "beleidsarm"]["error_pct"] / 100
+    rec = rep[rep["model"] == rec_name]
+    mae = rec.assign(a=rec["error_pct"].abs()).groupby("horizon")["a"].mean()
+    beats = s["beats_baselines"]
+    yes = [str(o) for o, ok in beats.items() if ok]
+    no = [str(o) for o, ok in beats.items() if not ok]
+    better = {"beleidsarm": "the constant-rate convention",
+              "ets_aggregate": "a crude-rate smoothing"}
+
+    def listing(items):  # "2005", "2005 and 2014", "2005, 2010 and 2014"
+        return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+    if not no:
+        verdict = "it beats both baselines at every origin"
+    elif not yes:
+        verdict = "it beats both baselines at no origin"
+    else:
+        winners = dict.fromkeys(better[s["mape"].loc[int(o), list(BASELINES)].idxmin()]
+                                for o in no)
+        verdict = (f"it beats both baselines at origin{'s' * (len(yes) > 1)} {listing(yes)} "
+                   f"but not at {listing(no)}, where {listing(list(winners))} did better")
+    cov, cov_all = s["coverage"].loc[rec_name], s["coverage_all"].loc[rec_name]
+    # the chosen family's own interval at each point of the recommended model (the interval
+    # method before 2026-11, reported because it was changed after a backtest)
+    chosen = table[table["model"] == rec_name][["origin", "target_year", "method"]]
+    family = table[table["model"].isin(["cohort_ets", "cohort_arima"])]
+    single = chosen.merge(family.assign(method=family["model"].str.removeprefix("cohort_")),
+                          on=["origin", "target_year", "method"])
+    single_rep = single[single["horizon"].isin((5, 10))]
+    return {
+        "backtest_beleidsarm_min": _pct(bel.min()),
+        "backtest_beleidsarm_max": _pct(bel.max()),
+        "backtest_mae_5": f"{mae.loc[5]:.1f}%",
+        "backtest_mae_10": f"{mae.loc[10]:.1f}%",
+        "backtest_verdict": verdict,
+        "backtest_cover_5_10": f"{int(cov['sum'])} of the {int(cov['count'])}",
+        "backtest_cover_all": f"{int(cov_all['sum'])} of the {int(cov_all['count'])}",
+        "backtest_single_cover_5_10": f"{int(single_rep['covered'].sum())} of {len(single_rep)}",
+        "backtest_single_cover_all": f"{int(single['covered'].sum())} of {len(single)}",
+    }
+
+
+def _waiting(bel, trend) -> dict:
+    from forecast import compare_capacity
+    from forecast.supply import waiting_list
+
+    wf = _at(bel.waiting_forecast, 2030)
+    base_year = int(bel.national["year"].min())
+
+    def mean(status):  # the yearly mean of the quarters, as the gap counts it
+        w = waiting_list(status)
+        return w[w["date"].dt.year == base_year]["persons"].mean()
+
+    total = _cached("gap_total_waiting", lambda: compare_capacity(bel.demand, waiting="total"))
+    return {
+        "waiting_2030": _n(wf["mean"], 100),
+        "waiting_2030_lo": _n(wf["lo"], 100),
+        "waiting_2030_hi": _n(wf["hi"], 100),
+        "gap_2025_beleidsarm": _n(_at(bel.national, 2025)["gap"]),
+        "gap_2025_trend": _n(_at(trend.national, 2025)["gap"]),
+        "waiting_urgent_2023": _n(mean("urgent_plus_actief")),
+        "waiting_total_2023": _n(mean("total")),
+        "gap_2025_beleidsarm_total_waiting": _n(total[total["year"] == 2025]["gap"].sum()),
+    }
+
+
+def _decomposition(bel) -> dict:
+    d = bel.decomposition
+    d = d[d["year_to"] == TO]
+    return {f"decomposition_{part}": _n(d[part].sum(), 1000)
+            for part in ("ageing", "population", "waiting_list")}
+
+
+def figures() -> dict[str, str]:
+    """Every model figure the README quotes: name -> text as the README writes it."""
+    if "figures" not in _CACHE:
+        from forecast import project_demand
+
+        bel = _chain("beleidsarm", DRAWS)
+        trend = _chain("trend", DRAWS)
+        mantelzorg = _cached("mantelzorg", lambda: project_demand("mantelzorg", to=TO))
+        out = {}
+        for part in (_population(bel), _demand(bel, trend, mantelzorg), _bands(bel, trend),
+                     _backtest(bel.backtest), _waiting(bel, trend), _decomposition(bel)):
+            out.update(part)
+        _CACHE["figures"] = out
+    return dict(_CACHE["figures"])
+
+
+def published() -> dict[str, str]:
+    """Published figures the README quotes unmarked, as the data_raw files hold them."""
+    ref = pd.read_csv(ROOT / "data_raw" / "reference_figures.csv").set_index("key")["value"]
+    plans = pd.read_csv(ROOT / "data_raw" / "plan_totals.csv").set_index("key")["places"]
+    haaren = pd.read_csv(ROOT / "data_raw" / "gemeente_changes.csv")
+    haaren = haaren[haaren["old_gm_name"] == "Haaren"]
+    bel = _chain("beleidsarm", DRAWS)
+    return {"split_haaren": ", ".join(f"{_pct(r.share, 1, sign=False)} {r.new_gm_name}"
+                                      for r in haaren.itertuples()),
+            "tno_2019_shortage_2025": _n(ref["tno_2019_shortage_2025"]),
+            "tno_2019_extra_2040": _n(ref["tno_2019_extra_2040"]),
+            "ambition_2025": _n(ref["ambition_2025"]),
+            "zn_regiomonitor_2022_intramural": _n(plans["zn_regiomonitor_2022_intramural"]),
+            "clients_2023_observed": _n(bel.parameters["base_observed"])}
+
+
+# --- reading and writing the README -------------------------------------------------------
+
+def marked(text: str) -> list[tuple[str, str]]:
+    """(name, text) of every marker in ``text``, in order."""
+    return MARKER.findall(text)
+
+
+def problems(text: str, figs: dict[str, str]) -> list[str]:
+    """What differs between the README ``text`` and the computed ``figs``."""
+    found = marked(text)
+    out = [f"unknown marker fig:{name}" for name in dict.fromkeys(n for n, _ in found)
+           if name not in figs]
+    names = {n for n, _ in found}
+    out += [f"missing marker fig:{name} (value {value})" for name, value in figs.items()
+            if name not in names]
+    out += [f"fig:{name} says {old!r}, the code gives {figs[name]!r}" for name, old in found
+            if name in figs and old != figs[name]]
+    return out
+
+
+def rewrite(text: str, figs: dict[str, str]) -> str:
+    """``text`` with every marked figure replaced by its computed value."""
+    unknown = sorted({n for n, _ in marked(text)} - set(figs))
+    if unknown:
+        raise KeyError(f"README.md has markers that no code computes: {unknown}")
+    return MARKER.sub(lambda m: f"<!--fig:{m[1]}-->{figs[m[1]]}<!--/fig-->", text)
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    figs = figures()
+    text = README.read_text(encoding="utf-8")
+    if "--write" in argv:
+        new = rewrite(text, figs)
+        if new != text:
+            README.write_text(new, encoding="utf-8")
+        changed = sum(a != b for a, b in zip(marked(text), marked(new), strict=True))
+        print(f"README.md: {changed} figure(s) rewritten")
+        text = new
+    else:
+        width = max(map(len, figs))
+        for name, value in figs.items():
+            print(f"{name:<{width}}  {value}")
+    issues = problems(text, figs)
+    for line in issues:
+        print(line, file=sys.stderr)
+    return 1 if issues else 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    raise SystemExit(main())
