@@ -12,9 +12,11 @@ from hypothesis.extra.numpy import arrays
 
 from forecast import gap as G
 from forecast import mortality as mort
+from forecast.cohort import step as _step
 from forecast.errors import InputError
 from forecast.io.cbs import read_cbs_csv
-from forecast.population import OPEN_AGE, _step
+from forecast.schema import OPEN_AGE
+from regions.codes import ZORGKANTOORREGIOS
 
 POP = arrays(np.float64, (3, 2, OPEN_AGE + 1), elements=st.floats(0, 1e5))
 RATES = arrays(np.float64, (2, 100), elements=st.floats(1e-5, 1.5))
@@ -60,11 +62,17 @@ def test_higher_mortality_means_lower_survival_and_life_expectancy(m, factor):
 
 
 def _demand(places):
+    # ZK01 and ZK02 carry the drawn numbers; the other 29 regions (the gap needs all 31)
+    # need and have 50 places.
     years = list(range(2023, 2023 + places.shape[0]))
-    rows = [(y, code, code, "p", places[i, j], places[i, j])
-            for i, y in enumerate(years) for j, code in enumerate(["ZK01", "ZK02"])]
+    rows = [(y, code, code, "p", places[i, j] if j < 2 else 50.0,
+             places[i, j] if j < 2 else 50.0)
+            for i, y in enumerate(years) for j, code in enumerate(_CODES)]
     return pd.DataFrame(rows, columns=["year", "zk_code", "zk_name", "scenario",
                                        "places_needed", "clients_with_stay"])
+
+
+_CODES = ["ZK01", "ZK02", *[c for c in ZORGKANTOORREGIOS if c not in ("ZK01", "ZK02")]]
 
 
 PLACES = arrays(np.float64, (4, 2), elements=st.floats(0, 1e4))
@@ -74,7 +82,8 @@ PLACES = arrays(np.float64, (4, 2), elements=st.floats(0, 1e4))
 @given(PLACES, st.floats(0, 1e4), st.floats(0, 1e4), st.floats(0, 500),
        st.sampled_from(["idea", "planned", "under_construction", "realised"]))
 def test_gap_is_need_minus_supply_and_plans_only_reduce_it(places, cap1, cap2, extra, status):
-    capacity = pd.DataFrame({"zk_code": ["ZK01", "ZK02"], "places_with_stay": [cap1, cap2],
+    capacity = pd.DataFrame({"zk_code": _CODES,
+                             "places_with_stay": [cap1, cap2] + [50.0] * 29,
                              "vpt_capacity": np.nan, "capacity_source": "t"})
     none = pd.DataFrame(columns=["project_id", "zk_code", "year_ready", "places",
                                  "delivery_form", "status", "kind", "plans_source"])
