@@ -19,6 +19,7 @@ import argparse
 import sys
 
 from .errors import InputError
+from .schema import FTE_PER_PLACE, OCCUPANCY, STEP_YEARS
 
 __all__ = ["build_parser", "main"]
 
@@ -172,8 +173,6 @@ def _cmd_forecast(args) -> int:
 
 
 def _cmd_gap(args) -> int:
-    from .gap import STEP_YEARS
-
     result = _run_chain(args)
     gap = result.gap
     scenario = result.config.scenario
@@ -244,7 +243,7 @@ def _run_args(parser, out: str) -> None:
                         help="seed of every random draw of the run")
     parser.add_argument("--population-variant", default="point",
                         choices=["point", "low67", "high67", "low95", "high95"])
-    parser.add_argument("--occupancy", type=float, default=0.97,
+    parser.add_argument("--occupancy", type=float, default=OCCUPANCY,
                         help="share of places occupied (0.5-1)")
     parser.add_argument("--rates", default=None, help="CSV sex,age,rate replacing CBS rates")
     parser.add_argument("--calibrate", default=None,
@@ -263,7 +262,8 @@ def _run_args(parser, out: str) -> None:
     parser.add_argument("--waiting", default="urgent_plus_actief",
                         choices=["urgent_plus_actief", "total", "none"],
                         help="waiting list counted as unmet demand")
-    parser.add_argument("--fte-per-place", type=float, default=1.2)
+    parser.add_argument("--fte-per-place", type=float, default=FTE_PER_PLACE,
+                        help="care staff per place [fte]")
     parser.add_argument("--reference", default="model", help=REFERENCE_HELP)
     parser.add_argument("--engine", default="numpy", choices=["numpy", "dask"],
                         help="where the population draws run")

@@ -38,6 +38,7 @@ import regions as regions_mod
 from .errors import InputError, display_path, spreadsheet_row
 from .population import build_projection
 from .scenarios import get_scenario, load_scenarios
+from .schema import DEMAND_BASE_YEAR, OCCUPANCY, TREND_WINDOW
 from .timeseries import (
     TrendModel,
     choose_method,
@@ -51,9 +52,6 @@ __all__ = ["project_demand", "run_demand", "DemandRun", "DemandComponents", "val
            "read_calibration", "national_summary", "oosr", "informal_care_factor",
            "OCCUPANCY", "DEMAND_BASE_YEAR", "TREND_WINDOW"]
 
-OCCUPANCY = 0.97
-DEMAND_BASE_YEAR = 2023
-TREND_WINDOW = (2015, 2024)
 HOME_TREND_DAMPING = 0.85
 
 

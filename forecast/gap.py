@@ -31,6 +31,7 @@ from regions.codes import ZORGKANTOORREGIOS
 
 from .io.datadir import data_raw_dir
 from .references import describe, reference_need
+from .schema import FTE_PER_PLACE, STEP_YEARS
 from .supply import (
     base_waiting,
     estimate_capacity,
@@ -43,9 +44,6 @@ from .supply import (
 __all__ = ["compare_capacity", "supply_gap", "GapRun", "check_demand_frame", "ambition_2025",
            "national_references", "explain_2025", "STEP_YEARS", "FTE_PER_PLACE"]
 
-STEP_YEARS = (2025, 2030, 2035, 2040)
-FTE_PER_PLACE = 1.2
-_BANDS = ("lo_95", "lo_80", "hi_80", "hi_95")
 
 
 def _signed_places(plans: pd.DataFrame) -> pd.Series:

@@ -39,6 +39,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .schema import FTE_PER_PLACE, OCCUPANCY, STEP_YEARS
+
 __all__ = ["ChainConfig", "ForecastChain", "ChainResult"]
 
 _VARIANTS = ("point", "low67", "high67", "low95", "high95")
@@ -120,7 +122,7 @@ class ChainConfig:
     draws: int = 200
     seed: int = 20240101
     population_variant: str = "point"
-    occupancy: float = 0.97
+    occupancy: float = OCCUPANCY
     rates: str | Path | None = None
     calibrate: str | Path | None = None
     regional_factors: str = "national"
@@ -128,7 +130,7 @@ class ChainConfig:
     plans: str | Path | None = None
     status_file: str | Path | None = None
     waiting: str | None = "urgent_plus_actief"
-    fte_per_place: float = 1.2
+    fte_per_place: float = FTE_PER_PLACE
     reference: str = "model"
     engine: str = "numpy"
     regions: tuple | None = None
@@ -343,7 +345,7 @@ class ForecastChain:
         from .decompose import decompose
         from .demand import national_summary, run_demand
         from .errors import InputError
-        from .gap import STEP_YEARS, ambition_2025, explain_2025, national_references, supply_gap
+        from .gap import ambition_2025, explain_2025, national_references, supply_gap
         from .io.status import data_status
         from .population import build_projection
         from .provenance import provenance

@@ -123,6 +123,9 @@ _ZK_CODE = "zorgkantoorregio code, ZK01 ... ZK33"
 _ZK_NAME = "zorgkantoorregio name (CBS Gebieden in Nederland)"
 _SCENARIO = "scenario name (beleidsarm, trend, langer-thuis or a scenario file's)"
 _BANDS = "; with draws also the band limits ``{c}_lo_95 … {c}_hi_95``"
+_LEVEL_BANDS = ("; the point path (central number, see forecast.demand.run_demand); with "
+                "draws also ``{c}_lo_<level>, {c}_hi_<level>`` per interval level [%] "
+                "(default 80 and 95): quantiles of the draws")
 
 #: Gemeente -> regions of one indeling: ``regions.gemeenten(year)``,
 #: ``forecast.io.load_gebieden``.
@@ -195,9 +198,10 @@ DEMAND_COLUMNS = {
     "zk_name": _ZK_NAME,
     "scenario": _SCENARIO,
     "clients_with_stay": "Wlz V&V clients (zzp VV4-VV10) with care with stay [persons]"
-                         + _BANDS.format(c="clients_with_stay"),
+                         + _LEVEL_BANDS.format(c="clients_with_stay"),
     "clients_at_home": "Wlz V&V clients with VPT or MPT at home [persons]",
-    "places_needed": "nursing-home places needed: clients_with_stay / occupancy [places]",
+    "places_needed": "nursing-home places needed: clients_with_stay / occupancy [places]"
+                     + _LEVEL_BANDS.format(c="places_needed"),
     "persons_75plus": "inhabitants aged 75+ [persons]",
     "persons_80plus": "inhabitants aged 80+ [persons]",
     "persons_85plus": "inhabitants aged 85+ [persons]",
@@ -213,10 +217,11 @@ NATIONAL_SUMMARY_COLUMNS = {
     "clients_at_home": "sum of the regions [persons]",
     "places_needed": "sum of the regions [places]",
     "growth_factor": "clients_with_stay relative to the first year [-]",
-    "need": "sum of the regions' need [places]" + _BANDS.format(c="need"),
+    "need": "sum of the regions' need [places]; with draws ``need_lo_<level>, "
+            "need_hi_<level>``: quantiles of the national total over the draws",
     "capacity": "sum of the regions' base-year capacity [places]",
     "supply": "sum of the regions' supply [places]",
-    "gap": "national need - supply [places]" + _BANDS.format(c="gap"),
+    "gap": "national need - supply [places]; with draws ``gap_lo_<level>, gap_hi_<level>``",
 }
 
 #: Gap between need and supply per region and year: ``forecast.compare_capacity``.
@@ -230,7 +235,7 @@ GAP_COLUMNS = {
     "capacity": "places with stay in the base year [places]",
     "plans_expected": "expected places with stay added by build plans up to the year [places]",
     "supply": "capacity + plans_expected [places]",
-    "gap": "need - supply, > 0: places short [places]" + _BANDS.format(c="gap"),
+    "gap": "need - supply, > 0: places short [places]" + _LEVEL_BANDS.format(c="gap"),
     "p_short": "share of draws with need > supply (runs with draws) [probability]",
     "p_closed": "1 - p_short (runs with draws) [probability]",
     "persons_75plus": "inhabitants aged 75+ [persons]",

@@ -50,6 +50,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .schema import DEMAND_BASE_YEAR
 from .usage import institutional_rates
 
 __all__ = ["standardised_rate", "TrendModel", "choose_method", "METHODS", "aggregate_rate",
@@ -59,7 +60,8 @@ __all__ = ["standardised_rate", "TrendModel", "choose_method", "METHODS", "aggre
 METHODS = ("ets", "arima")
 
 
-def standardised_rate(min_age: int = 65, standard_year: int = 2023, data=None) -> pd.Series:
+def standardised_rate(min_age: int = 65, standard_year: int = DEMAND_BASE_YEAR,
+                      data=None) -> pd.Series:
     """Age-sex-standardised institutional rate, 1995-2024 [persons per person], by year."""
     inst = institutional_rates(data)
     inst = inst[inst["age"] >= min_age]

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from forecast.decompose import PARTS
-from forecast.gap import STEP_YEARS
+from forecast.schema import STEP_YEARS
 
 from .charts import backtest_chart, region_chart, waiting_chart, waterfall_chart
 from .html import render_html

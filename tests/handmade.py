@@ -21,7 +21,7 @@ def small_result(codes=CODES, to: int = 2030, draws: int = 20) -> ChainResult:
     """Need of region i (0, 1, 2) in year t: 1,000 x (i + 1) + 100 x (i + 1) x (t - 2023)
     places; capacity 1,000 x (i + 1); one plan of 50 places in 2026 in the first region."""
     import regions
-    from forecast.gap import STEP_YEARS
+    from forecast.schema import STEP_YEARS
 
     years = list(range(2023, to + 1))
     names = {c: regions.ZORGKANTOORREGIOS[c] for c in codes}

@@ -215,3 +215,28 @@ def test_result_documents_its_fields():
     doc = ChainConfig.__doc__
     for name in ChainConfig.__dataclass_fields__:
         assert name in doc, name
+
+
+@needs_data
+def test_frames_have_the_documented_columns(full):
+    """Every column of the result's frames is documented in forecast.schema (with units)."""
+    import re
+
+    from forecast import schema
+
+    band = re.compile(r"^(?P<c>.+)_(lo|hi)_(?P<lv>\d+)$")
+    for name, documented in (("demand", schema.DEMAND_COLUMNS), ("gap", schema.GAP_COLUMNS),
+                             ("decomposition", schema.DECOMPOSITION_COLUMNS),
+                             ("national", schema.NATIONAL_SUMMARY_COLUMNS),
+                             ("references", schema.REFERENCES_COLUMNS),
+                             ("ambition", schema.AMBITION_COLUMNS)):
+        frame = getattr(full, name)
+        for col in frame.columns:
+            m = band.match(col)
+            if m and int(m["lv"]) in full.config.level:
+                assert m["c"] in documented, (name, col)
+            else:
+                assert col in documented, (name, col)
+        assert all("[" in text or "code" in text or "name" in text or "scenario" in text
+                   or "reference" in col or "source" in col or "definition" in col
+                   for col, text in documented.items()), name
