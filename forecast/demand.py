@@ -431,7 +431,8 @@ def run_demand(scenario: str = "trend", to: int = 2040, regions=None, draws: int
         **point.assumptions}
     run = DemandRun(frame=frame, places_draws=places_draws, components=components,
                     parameters=parameters, assumptions=assumptions,
-                    base_observed=float(u_frame.attrs.get("observed", np.nan)))
+                    base_observed=float(wlz_vv(data).set_index("year").loc[
+                        DEMAND_BASE_YEAR, "with_stay"]))
     return run.subset(regions) if regions is not None else run
 
 

@@ -93,7 +93,6 @@ def corop_factors(year: int = FACTOR_YEAR, data=None) -> pd.DataFrame:
     out["factor"] = out["observed"] / out["expected"] / level
     codes_of = gm.drop_duplicates("corop_name").set_index("corop_name")["corop_code"]
     out.insert(0, "corop_code", out["corop_name"].map(codes_of))
-    out.attrs["national_ratio"] = float(level)
     return out.sort_values("corop_code").reset_index(drop=True)
 
 

@@ -189,6 +189,8 @@ USAGE_RATES_COLUMNS = {
     "nursing_share": "share of institutional residents in a care or nursing home "
                      "(CBS 70791ned, 2011-2013) [fraction]",
     "rate": "Wlz V&V clients with stay per person [per person]",
+    "kappa": "levelling factor: observed clients with stay of the base year / what the "
+             "unlevelled rates give, the same in every row [-]",
 }
 
 #: Demand per region and year: ``forecast.project_demand``.

@@ -106,8 +106,9 @@ def usage_rates(base_year: int = DEMAND_BASE_YEAR, data=None) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``sex, age`` (0..95; 95 = 95+), ``institutional_rate`` [per person],
-        ``nursing_share`` [fraction], ``rate`` [clients with stay per person]; ``attrs`` hold
-        ``kappa`` [-], ``observed`` [clients] and ``base_year``.
+        ``nursing_share`` [fraction], ``rate`` [clients with stay per person] and ``kappa``
+        [-], the levelling factor (the same in every row: observed clients with stay of
+        ``base_year`` / what the unlevelled rates give).
     """
     wlz = wlz_vv(data).set_index("year")
     if base_year not in wlz.index:
@@ -121,8 +122,7 @@ def usage_rates(base_year: int = DEMAND_BASE_YEAR, data=None) -> pd.DataFrame:
     kappa = observed / expected
     out = pd.DataFrame({"sex": frame["sex"], "age": frame["age"],
                         "institutional_rate": frame["rate"], "nursing_share": frame["share"],
-                        "rate": kappa * frame["rate"] * frame["share"]})
-    out.attrs.update({"kappa": kappa, "observed": observed, "base_year": base_year})
+                        "rate": kappa * frame["rate"] * frame["share"], "kappa": kappa})
     return out.reset_index(drop=True)
 
 
