@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import needs_data
 
 from forecast import backtest as B
 
 
+@pytest.mark.validation
 @needs_data
 def test_backtest_table_has_baselines_and_honest_numbers():
     table = B.backtest()

@@ -17,6 +17,7 @@ def beleidsarm():
     return D.project_demand("beleidsarm", to=2040)
 
 
+@pytest.mark.calibration
 def test_base_year_national_clients_match_the_observed_figure(beleidsarm):
     nat = D.national_summary(beleidsarm).set_index("year")
     # CBS 84529NED: 126,105 clients with zzp VV4-VV10 and care with stay in 2023.
@@ -75,6 +76,7 @@ def test_monte_carlo_bands_are_ordered_and_reproducible():
     assert (a[cols] >= 0).all().all()
 
 
+@pytest.mark.calibration
 def test_calibration_file_sets_the_base_year_level_of_its_regions(tmp_path, beleidsarm):
     path = tmp_path / "clients.csv"
     path.write_text("zk_code,clients_with_stay\nZK02,6000\n", encoding="utf-8")

@@ -29,6 +29,7 @@ def test_survival_ratios_conserve_people_without_deaths():
     assert np.allclose(surv, 1) and np.allclose(birth, 1)
 
 
+@pytest.mark.calibration
 @needs_data
 def test_lee_carter_fit_reproduces_the_last_observed_year():
     rates = mort.hmd_rates()
@@ -43,6 +44,7 @@ def test_lee_carter_fit_reproduces_the_last_observed_year():
     assert (lc.drift < 0).all()  # mortality fell 1970-2016 for both sexes
 
 
+@pytest.mark.calibration
 @needs_data
 @pytest.mark.parametrize("year", [2030, 2040])
 def test_calibrated_e65_and_e0_match_cbs(year):

@@ -31,6 +31,7 @@ def _ours(proj, year):
             "90+": nat[:, 90:].sum()}
 
 
+@pytest.mark.calibration
 @pytest.mark.parametrize("year", [2030, 2040])
 def test_regions_sum_to_the_cbs_national_projection(point, year):
     ours, kvs = _ours(point, year), _kvs_groups(year)
@@ -41,6 +42,7 @@ def test_regions_sum_to_the_cbs_national_projection(point, year):
         assert ours[group] == pytest.approx(kvs[group], rel=0.03), group
 
 
+@pytest.mark.validation
 @pytest.mark.parametrize("year", [2030, 2040])
 def test_components_run_reproduces_the_old_age_projection_independently(year):
     # Without imposing the national age structure (births, CBS e0/e65 and total net
@@ -54,7 +56,10 @@ def test_components_run_reproduces_the_old_age_projection_independently(year):
     assert ours["90+"] == pytest.approx(kvs["90+"], rel=0.04)
 
 
-@pytest.mark.parametrize("calibrate", [True, False])
+@pytest.mark.parametrize("calibrate", [
+    pytest.param(True, marks=pytest.mark.calibration),  # calibrated to these very totals
+    pytest.param(False, marks=pytest.mark.validation),  # PBL's totals not used at all
+])
 def test_2023_provinces_within_2_percent_of_pbl(calibrate):
     proj = P.build_projection(to=2023, level="pv", indeling=2021, calibrate_regions=calibrate)
     f = proj.to_frame().query("year == 2023").groupby("pv_name").persons.sum()
@@ -82,6 +87,7 @@ def test_no_negative_counts_and_85_plus_growth_reported(point):
     assert growth.idxmax() == "ZK07" and (growth > 0.5).all() and (growth < 2.0).all()
 
 
+@pytest.mark.calibration
 def test_base_year_equals_the_base_population(point):
     _codes, base = P.base_population()
     assert point.persons[0, 0].sum() == pytest.approx(base.sum())

@@ -12,6 +12,7 @@ from forecast.io import load_population_gemeente, read_table
 from forecast.io.tables import tidy_population
 
 
+@pytest.mark.validation
 @needs_data
 def test_region_totals_sum_to_the_national_total_within_0_1_percent():
     gm = regions.to_indeling(load_population_gemeente(), 2021, ["persons"])
@@ -26,6 +27,7 @@ def test_region_totals_sum_to_the_national_total_within_0_1_percent():
     assert 0 < national - zk.persons.sum() < 10_000
 
 
+@pytest.mark.validation
 @needs_data
 def test_85_plus_by_sex_matches_cbs_37620_within_1_percent():
     gm = load_population_gemeente()

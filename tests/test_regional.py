@@ -26,6 +26,7 @@ def _raw_count(shared_data, region: str, year: str) -> float:
     raise AssertionError(f"{region} {year} not in the file")
 
 
+@pytest.mark.validation
 @needs_data
 def test_corop_factors_follow_the_formula(shared_data):
     c = R.corop_factors().set_index("corop_name")
@@ -43,6 +44,7 @@ def test_corop_factors_follow_the_formula(shared_data):
     assert (c["factor"] * c["expected"]).sum() / c["expected"].sum() == pytest.approx(1)
 
 
+@pytest.mark.calibration
 @needs_data
 def test_zk_factors_keep_the_national_level_and_shift_regions():
     z = R.zk_factors().set_index("zk_code")

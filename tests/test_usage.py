@@ -20,6 +20,7 @@ def test_wlz_vv4_to_vv10_with_stay_is_the_sum_of_the_zzp_rows():
     assert list(w.index) == list(range(2015, 2024))
 
 
+@pytest.mark.calibration
 @needs_data
 def test_base_year_rates_reproduce_the_observed_clients():
     rates = U.usage_rates(2023)
