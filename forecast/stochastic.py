@@ -77,20 +77,38 @@ def _simulate_chunk(base, log_m, shock, births, growth, netmig, profile, order, 
 
 
 def simulate_draws(base, years, births, rates, m, netmig, profile, draws, seed, mat,
-                   engine: str = "numpy", chunk: int = 250, data=None) -> np.ndarray:
+                   engine: str = "numpy", chunk: int = 250, data=None, shocks=None,
+                   lc: mort.LeeCarter | None = None) -> np.ndarray:
     """Draws of the projection, shape (draw, year, region or gemeente, sex, age), float32.
 
     Parameters: see :func:`forecast.population.build_projection`; ``rates`` are the point
     run's migration rates per step, ``m`` its death rates, ``mat`` the gemeente -> region
-    matrix (None: keep gemeenten).
+    matrix (None: keep gemeenten). Two optional inputs replace what is otherwise drawn from
+    ``seed`` or fitted to ``data`` (zero shocks repeat the point run; hand-made inputs let a
+    test check the engine against a plain reference):
+
+    shocks : tuple of two ndarrays (draw, step), optional
+        The mortality random walk [sigmas of the yearly change of ``k``] and the national
+        net-migration shock [share of the year's net migration]; default
+        :func:`draw_shocks` with ``seed``.
+    lc : LeeCarter, optional
+        Mortality model whose ``b`` and ``sigma`` carry the walk into the death rates
+        (default: fitted to HMD 1970-2016).
     """
     if engine not in ENGINES:
         raise ValueError(f"`engine` was {engine!r} but is expected to be in {list(ENGINES)}")
     if chunk < 1:
         raise ValueError(f"`chunk` was {chunk} but must be >= 1")
     steps = len(years) - 1
-    lc = mort.fit_lee_carter(mort.hmd_rates(data=data))
-    walk, shock = draw_shocks(draws, steps, seed, MIGRATION_SD, MIGRATION_RHO)
+    if lc is None:
+        lc = mort.fit_lee_carter(mort.hmd_rates(data=data))
+    if shocks is None:
+        walk, shock = draw_shocks(draws, steps, seed, MIGRATION_SD, MIGRATION_RHO)
+    else:
+        walk, shock = (np.asarray(a, dtype=float) for a in shocks)
+        if walk.shape != (draws, steps) or shock.shape != (draws, steps):
+            raise ValueError(f"`shocks` have shapes {walk.shape} and {shock.shape} but are "
+                             f"expected to be (draws, steps) = {(draws, steps)}")
     # Common mortality shock for both sexes, scaled by each sex's sigma of k.
     log_m = np.log(m)[None] + lc.b[None, None] * (walk[:, :, None, None]
                                                   * lc.sigma[None, None, :, None])
