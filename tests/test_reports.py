@@ -110,22 +110,29 @@ def test_maps_follow_the_reference(tmp_path, result):
     assert "ratio80:110" in svg or "110 places per 1,000" in svg
 
 
-def test_a_failing_run_leaves_no_half_written_report(tmp_path, monkeypatch, result):
+@pytest.fixture(scope="module")
+def one_region():
+    return small_result(codes=("ZK08",))
+
+
+def test_a_failing_run_leaves_no_half_written_report(tmp_path, monkeypatch, one_region):
     import reports.build as build
 
-    def boom(**kwargs):
+    def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(build, "render_html", boom)
+    # Fails after the 85+ maps were written into the temporary folder.
+    monkeypatch.setattr(build, "region_maps", boom)
     with pytest.raises(RuntimeError, match="disk full"):
-        build.render(result, tmp_path / "latest", echo=None, workers=1)
+        build.render(one_region, tmp_path / "latest", echo=None, workers=1)
     assert list(tmp_path.iterdir()) == []  # neither the report nor its temporary folder
 
 
-def test_out_replaces_only_an_earlier_report(tmp_path, report, result):
+def test_out_replaces_only_an_earlier_report(tmp_path, one_region):
     from forecast.errors import InputError
     from reports import render
 
+    result = one_region
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "notes.docx").write_text("a planner's own file", encoding="utf-8")
@@ -139,9 +146,11 @@ def test_out_replaces_only_an_earlier_report(tmp_path, report, result):
     assert note.read_text(encoding="utf-8") == "x" and sorted(
         p.name for p in tmp_path.iterdir()) == ["file.txt", "mine"]
     # An earlier report is replaced; the folder is readable by colleagues.
-    again = render(result, report["html"].parent, echo=None, workers=1)
-    assert again["html"].exists() and (report["html"].parent / ".zorgcap-report").exists()
-    assert report["html"].parent.stat().st_mode & 0o055 == 0o055
+    first = render(result, tmp_path / "r", echo=None, workers=1)["html"].parent
+    (first / "stale.txt").write_text("left by an earlier report", encoding="utf-8")
+    again = render(result, first, echo=None, workers=1)
+    assert again["html"].exists() and (first / ".zorgcap-report").exists()
+    assert not (first / "stale.txt").exists() and first.stat().st_mode & 0o055 == 0o055
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
