@@ -35,7 +35,7 @@ import pandas as pd
 
 import regions as regions_mod
 
-from .errors import InputError, display_path, spreadsheet_row
+from .errors import display_path
 from .population import build_projection
 from .scenarios import get_scenario, load_scenarios
 from .schema import DEMAND_BASE_YEAR, OCCUPANCY, TREND_WINDOW
@@ -58,27 +58,18 @@ HOME_TREND_DAMPING = 0.85
 def read_calibration(path) -> pd.DataFrame:
     """A planner's count of current clients with stay: ``zk_code, clients_with_stay``.
 
-    Raises :class:`InputError` (file, row, fix) for unknown regions, non-numeric or negative
-    counts and duplicated regions.
+    Read by the file's notation (``,`` or Dutch ``;``, :mod:`forecast.io.planner`) and
+    validated by :data:`forecast.validation.CALIBRATION_SCHEMA`: known unique regions,
+    counts [clients] finite and 0-25,000. Raises :class:`InputError` (file, row, fix).
     """
-    from .io.tables import read_user_csv
+    from .io.planner import COUNT, read_planner_csv
+    from .validation import CALIBRATION_SCHEMA, validate
 
-    frame = read_user_csv(path, "calibration", ["zk_code", "clients_with_stay"])
-    regions_mod.check_region_codes(frame["zk_code"].str.strip(), file=display_path(path))
-    values = pd.to_numeric(frame["clients_with_stay"], errors="coerce")
-    bad = values.isna() | (values < 0)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise InputError(f"clients_with_stay {frame['clients_with_stay'][i]!r} is not a count "
-                         ">= 0", file=display_path(path), row=spreadsheet_row(i),
-                         column="clients_with_stay",
-                         fix="enter the number of clients with stay on the base date.")
-    dup = frame["zk_code"].duplicated()
-    if dup.any():
-        i = int(np.flatnonzero(dup)[0])
-        raise InputError(f"region {frame['zk_code'][i]} appears twice", file=display_path(path),
-                         row=spreadsheet_row(i), fix="keep one row per region.")
-    return pd.DataFrame({"zk_code": frame["zk_code"].str.strip(), "clients_with_stay": values})
+    frame = read_planner_csv(path, "calibration", ["zk_code", "clients_with_stay"],
+                             numbers={"clients_with_stay": COUNT})
+    frame = validate(frame, CALIBRATION_SCHEMA, file=display_path(path))
+    return pd.DataFrame({"zk_code": frame["zk_code"].astype(str),
+                         "clients_with_stay": frame["clients_with_stay"].astype(float)})
 
 
 def _home_ratio(years, trend: bool, data=None) -> np.ndarray:

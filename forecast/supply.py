@@ -25,135 +25,108 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-import regions as regions_mod
-
-from .errors import InputError, display_path, spreadsheet_row
+from .errors import InputError, display_path
 from .io.datadir import data_raw_dir
-from .io.tables import read_user_csv
+from .io.planner import COUNT, FRACTION, read_planner_csv
+from .validation import (
+    FORMS,
+    KINDS,
+    STATUS_SCHEMA,
+    STATUSES,
+    capacity_schema,
+    check_closures,
+    plans_schema,
+    validate,
+)
 
 __all__ = ["read_capacity", "read_plans", "plan_status", "waiting_list", "estimate_capacity",
-           "estimate_plans", "FORMS", "STATUSES", "KINDS"]
-
-FORMS = ("with_stay", "geclusterd", "vpt")
-STATUSES = ("idea", "planned", "under_construction", "realised")
-KINDS = ("expansion", "closure")
+           "estimate_plans", "check_closures", "FORMS", "STATUSES", "KINDS"]
 
 
-def _read(path, what, columns) -> pd.DataFrame:
-    return read_user_csv(path, what, columns, template=f"{what}.csv")
+def _read(path, what, columns, numbers, allow_empty=False) -> pd.DataFrame:
+    """A planner file by its notation (``,`` or Dutch ``;``; :mod:`forecast.io.planner`)."""
+    return read_planner_csv(path, what, columns, numbers=numbers, template=f"{what}.csv",
+                            allow_empty=allow_empty)
 
 
-def _numbers(frame, col, path, *, integer=False, minimum=0.0, what="a number"):
-    values = pd.to_numeric(frame[col], errors="coerce")
-    bad = values.isna() | (values < minimum)
-    if integer:
-        bad |= values.notna() & (values != values.round())
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise InputError(f"{col} {frame[col][i]!r} is not {what}", file=display_path(path),
-                         row=spreadsheet_row(i), column=col,
-                         fix=f"enter {what} (closures: a positive number with kind=closure).")
-    return values
-
-
-def _choice(frame, col, options, path):
-    bad = ~frame[col].isin(options)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise InputError(f"{col} {frame[col][i]!r} is not one of {list(options)}",
-                         file=display_path(path), row=spreadsheet_row(i), column=col,
-                         fix=f"use one of: {', '.join(options)}.")
+def _source(path_or_frame):
+    """(frame or None, file for messages, source label) of a path or a DataFrame input."""
+    if isinstance(path_or_frame, pd.DataFrame):
+        return path_or_frame.copy(), None, "DataFrame"
+    where = display_path(path_or_frame)
+    return None, where, f"file {where}"
 
 
 def read_capacity(path, base_year: int) -> pd.DataFrame:
-    """A planner's capacity file -> ``zk_code, places_with_stay, vpt_capacity, source``."""
-    frame = _read(path, "capacity", ["zk_code", "year", "places_with_stay"])
-    regions_mod.check_region_codes(frame["zk_code"], file=display_path(path))
-    year = _numbers(frame, "year", path, integer=True, what="a year")
-    wrong = year != base_year
-    if wrong.any():
-        i = int(np.flatnonzero(wrong)[0])
-        raise InputError(f"capacity of year {frame['year'][i]} but the base year is {base_year}",
-                         file=display_path(path), row=spreadsheet_row(i), column="year",
-                         fix=f"give the capacity on the base date of {base_year}.")
-    places = _numbers(frame, "places_with_stay", path, what="a number of places >= 0")
-    vpt = (_numbers(frame, "vpt_capacity", path, what="a number >= 0")
-           if "vpt_capacity" in frame and (frame["vpt_capacity"] != "").all()
-           else pd.Series(np.nan, index=frame.index))
-    dup = frame["zk_code"].duplicated()
-    if dup.any():
-        i = int(np.flatnonzero(dup)[0])
-        raise InputError(f"region {frame['zk_code'][i]} appears twice", file=display_path(path),
-                         row=spreadsheet_row(i), fix="keep one row per region.")
-    return pd.DataFrame({"zk_code": frame["zk_code"], "places_with_stay": places,
-                         "vpt_capacity": vpt, "capacity_source": f"file {display_path(path)}"})
+    """A planner's capacity file (or DataFrame) -> ``zk_code, places_with_stay,
+    vpt_capacity, capacity_source``.
+
+    Validated by :func:`forecast.validation.capacity_schema`: known unique regions, the
+    base year, places with stay [places] finite and 0-25,000. A file with a header and no
+    rows is an error (leave ``--capacity`` out to use the named estimate).
+    """
+    frame, where, label = _source(path)
+    if frame is None:
+        frame = _read(path, "capacity", ["zk_code", "year", "places_with_stay"],
+                      {"year": COUNT, "places_with_stay": COUNT, "vpt_capacity": COUNT})
+    elif frame.empty:
+        raise InputError("the capacity DataFrame has no rows",
+                         fix="give one row per region, or capacity=None for the estimate.")
+    if "vpt_capacity" not in frame:
+        frame["vpt_capacity"] = np.nan
+    frame = validate(frame, capacity_schema(base_year), file=where)
+    return pd.DataFrame({"zk_code": frame["zk_code"], "places_with_stay": frame[
+        "places_with_stay"].astype(float), "vpt_capacity": frame["vpt_capacity"].astype(float),
+        "capacity_source": label})
 
 
 def read_plans(path, base_year: int, last_year: int = 2050) -> pd.DataFrame:
-    """A planner's build-plans file, validated row by row (see the module docstring)."""
-    frame = _read(path, "build_plans", ["project_id", "zk_code", "year_ready", "places",
-                                        "delivery_form", "status"])
-    where = display_path(path)
-    empty = frame["project_id"] == ""
-    if empty.any():
-        i = int(np.flatnonzero(empty)[0])
-        raise InputError("project_id is empty", file=where, row=spreadsheet_row(i),
-                         column="project_id", fix="give every plan a unique id.")
-    dup = frame["project_id"].duplicated()
-    if dup.any():
-        i = int(np.flatnonzero(dup)[0])
-        first = int(np.flatnonzero(frame["project_id"] == frame["project_id"][i])[0])
-        raise InputError(f"project_id {frame['project_id'][i]!r} is used twice (also row "
-                         f"{spreadsheet_row(first)})", file=where, row=spreadsheet_row(i),
-                         column="project_id", fix="give every plan a unique id.")
-    regions_mod.check_region_codes(frame["zk_code"], file=where)
-    year = _numbers(frame, "year_ready", path, integer=True, what="a year")
-    out_of_range = (year < base_year) | (year > last_year)
-    if out_of_range.any():
-        i = int(np.flatnonzero(out_of_range)[0])
-        raise InputError(f"year_ready {int(year[i])} is outside {base_year}-{last_year}",
-                         file=where, row=spreadsheet_row(i), column="year_ready",
-                         fix=f"plans ready before the base year {base_year} are part of the "
-                         "base capacity: leave them out or raise the capacity file.")
-    places = _numbers(frame, "places", path, what="a number of places >= 0")
-    _choice(frame, "delivery_form", FORMS, path)
-    _choice(frame, "status", STATUSES, path)
+    """A planner's build-plans file (or DataFrame), validated by
+    :func:`forecast.validation.plans_schema` (see the module docstring). A file with a
+    header and no rows means "no plans" (counted as 0 rows in the provenance)."""
+    frame, where, label = _source(path)
+    if frame is None:
+        frame = _read(path, "build_plans", ["project_id", "zk_code", "year_ready", "places",
+                                            "delivery_form", "status"],
+                      {"year_ready": COUNT, "places": COUNT}, allow_empty=True)
     if "kind" not in frame:
         frame["kind"] = "expansion"
     frame["kind"] = frame["kind"].replace("", "expansion")
-    _choice(frame, "kind", KINDS, path)
-    out = pd.DataFrame({"project_id": frame["project_id"], "zk_code": frame["zk_code"],
-                        "year_ready": year.astype(int), "places": places,
-                        "delivery_form": frame["delivery_form"], "status": frame["status"],
-                        "kind": frame["kind"], "plans_source": f"file {where}"})
-    return out
+    frame = validate(frame, plans_schema(base_year, last_year), file=where)
+    return pd.DataFrame({"project_id": frame["project_id"].astype(str),
+                         "zk_code": frame["zk_code"].astype(str),
+                         "year_ready": frame["year_ready"].astype(int),
+                         "places": frame["places"].astype(float),
+                         "delivery_form": frame["delivery_form"].astype(str),
+                         "status": frame["status"].astype(str),
+                         "kind": frame["kind"].astype(str), "plans_source": label})
 
 
 def plan_status(path=None) -> pd.DataFrame:
     """Realisation probability [fraction] and mean delay [years] per status.
 
-    Default ``data_raw/plan_status.csv``; a planner's file needs ``status`` and
-    ``realisation_probability``, ``delay_mean_years`` is optional (0 if absent). The delay of
-    a realised plan beyond its ``year_ready`` is Poisson with that mean
-    (``assumption plan_delay``).
+    Default ``data_raw/plan_status.csv``; a planner's file (or DataFrame) needs ``status``
+    and ``realisation_probability``, ``delay_mean_years`` is optional (0 if absent). The
+    delay of a realised plan beyond its ``year_ready`` is Poisson with that mean
+    (``assumption plan_delay``). Each status exactly once (a status listed twice would
+    count its plans twice): :data:`forecast.validation.STATUS_SCHEMA`.
     """
-    path = path or data_raw_dir() / "plan_status.csv"
-    frame = _read(path, "plan_status", ["status", "realisation_probability"])
-    _choice(frame, "status", STATUSES, path)
-    p = _numbers(frame, "realisation_probability", path, what="a probability 0-1")
-    if (p > 1).any():
-        i = int(np.flatnonzero(p > 1)[0])
-        raise InputError(f"probability {p[i]} > 1", file=display_path(path),
-                         row=spreadsheet_row(i), column="realisation_probability",
-                         fix="give a probability between 0 and 1.")
-    missing = set(STATUSES) - set(frame["status"])
+    frame, where, _ = _source(data_raw_dir() / "plan_status.csv" if path is None else path)
+    if frame is None:
+        frame = _read(path or data_raw_dir() / "plan_status.csv", "plan_status",
+                      ["status", "realisation_probability"],
+                      {"realisation_probability": FRACTION, "delay_mean_years": FRACTION})
+    if "delay_mean_years" not in frame:
+        frame["delay_mean_years"] = 0.0
+    frame = validate(frame, STATUS_SCHEMA, file=where)
+    missing = [s for s in STATUSES if s not in set(frame["status"])]
     if missing:
-        raise InputError(f"no probability for status {sorted(missing)}",
-                         file=display_path(path), fix="give one row per status.")
-    delay = (_numbers(frame, "delay_mean_years", path, what="a mean delay in years >= 0")
-             if "delay_mean_years" in frame else pd.Series(0.0, index=frame.index))
-    return pd.DataFrame({"status": frame["status"], "realisation_probability": p,
-                         "delay_mean_years": delay})
+        raise InputError(f"no probability for status {missing}", file=where,
+                         fix="give one row per status: " + ", ".join(STATUSES) + ".")
+    return pd.DataFrame({"status": frame["status"].astype(str),
+                         "realisation_probability": frame["realisation_probability"]
+                         .astype(float),
+                         "delay_mean_years": frame["delay_mean_years"].astype(float)})
 
 
 def waiting_list(status: str = "urgent_plus_actief") -> pd.DataFrame:
@@ -179,11 +152,48 @@ def base_waiting(year: int, status: str = "urgent_plus_actief") -> float:
     return float(w["persons"].mean())
 
 
-def estimate_capacity(base_places: pd.Series) -> pd.DataFrame:
-    """Default capacity: the base-year places needed (clients with stay / occupancy)."""
-    return pd.DataFrame({"zk_code": base_places.index, "places_with_stay": base_places.values,
+def estimate_capacity(base_places: pd.Series, shares: pd.Series | None = None,
+                      national_places: float | None = None) -> pd.DataFrame:
+    """Default capacity per region in the base year [places], labelled ESTIMATE.
+
+    Parameters
+    ----------
+    base_places : pandas.Series
+        Places needed in the base year by ``zk_code`` (clients with stay / occupancy)
+        [places]: the regions to estimate.
+    shares : pandas.Series, optional
+        Each region's share of the 2014 zzp 5-10 supply by ``zk_code`` [fraction; sums to 1
+        over all 31 regions] (:func:`forecast.intensity.supply_2014`). Given: capacity =
+        share x ``national_places`` (``capacity_from_supply_2014``): regions do not start in
+        balance by construction. None: capacity = ``base_places`` (``capacity_from_clients``).
+    national_places : float, optional
+        National places in the base year [places] (default: the sum of ``base_places``,
+        which must then cover all regions).
+
+    Notes
+    -----
+    ``capacity_from_supply_2014`` assumes that each region's share of the national places
+    has not changed since 2014 (CIZ counts of clients with zzp 5-10 by provider location,
+    Deloitte State of the State Zorg 2015) and that the national places of the base year
+    are the national clients with stay / occupancy.
+    """
+    if shares is None:
+        return pd.DataFrame({"zk_code": base_places.index,
+                             "places_with_stay": base_places.values, "vpt_capacity": np.nan,
+                             "capacity_source": "ESTIMATE capacity_from_clients"})
+    total = float(base_places.sum()) if national_places is None else float(national_places)
+    places = shares.reindex(base_places.index).to_numpy(float) * total
+    return pd.DataFrame({"zk_code": base_places.index, "places_with_stay": places,
                          "vpt_capacity": np.nan,
-                         "capacity_source": "ESTIMATE capacity_from_clients"})
+                         "capacity_source": "ESTIMATE capacity_from_supply_2014"})
+
+
+def supply_shares_2014(data=None) -> pd.Series:
+    """Each region's share of the 2014 zzp 5-10 supply by ``zk_code`` [fraction]."""
+    from .intensity import supply_2014
+
+    s = supply_2014(data).set_index("zk_code")["zzp5_10"]
+    return s / s.sum()
 
 
 def estimate_plans(growth_share: pd.Series, base_year: int) -> pd.DataFrame:

@@ -27,9 +27,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .errors import InputError, display_path, spreadsheet_row
+from .errors import InputError, display_path
 from .io.cache import content_cache
-from .io.tables import load_households_age_sex, read_table, read_user_csv
+from .io.tables import load_households_age_sex, read_table
 from .schema import AGES, DEMAND_BASE_YEAR, OPEN_AGE, SEXES
 
 __all__ = ["institutional_rates", "nursing_share", "wlz_vv", "usage_rates", "read_rates_file",
@@ -136,32 +136,19 @@ def rates_array(rates: pd.DataFrame) -> np.ndarray:
 def read_rates_file(path) -> pd.DataFrame:
     """A planner's own usage rates: columns ``sex`` (male/female), ``age`` (0..95), ``rate``.
 
-    Raises :class:`InputError` naming the row for unknown sexes, ages out of range, rates
-    outside [0, 1], duplicates, and listing missing ages.
+    Read by the file's notation (``,`` or Dutch ``;``, :mod:`forecast.io.planner`) and
+    validated by :data:`forecast.validation.RATES_SCHEMA`. Raises :class:`InputError` naming
+    the row for unknown sexes, ages out of range, rates outside [0, 1], duplicates, and
+    listing missing ages.
     """
-    frame = read_user_csv(path, "rates", ["sex", "age", "rate"])
+    from .io.planner import FRACTION, read_planner_csv
+    from .validation import RATES_SCHEMA, validate
+
+    frame = read_planner_csv(path, "rates", ["sex", "age", "rate"],
+                             numbers={"age": FRACTION, "rate": FRACTION})
     where = {"file": display_path(path)}
-    for i, row in enumerate(frame.itertuples(index=False)):
-        if row.sex not in SEXES:
-            raise InputError(f"unknown sex {row.sex!r}", row=spreadsheet_row(i), column="sex",
-                             fix="use 'male' or 'female'.", **where)
-        age = pd.to_numeric(pd.Series([row.age]), errors="coerce")[0]
-        if pd.isna(age) or age != int(age) or not 0 <= age <= OPEN_AGE:
-            raise InputError(f"age {row.age!r} is not a whole number 0..{OPEN_AGE}",
-                             row=spreadsheet_row(i), column="age",
-                             fix=f"use ages 0..{OPEN_AGE} ({OPEN_AGE} = {OPEN_AGE}+).", **where)
-        rate = pd.to_numeric(pd.Series([row.rate]), errors="coerce")[0]
-        if pd.isna(rate) or not 0 <= rate <= 1:
-            raise InputError(f"rate {row.rate!r} is not a share between 0 and 1",
-                             row=spreadsheet_row(i), column="rate",
-                             fix="give the share of people of that age and sex with care "
-                             "with stay, e.g. 0.12.", **where)
+    frame = validate(frame, RATES_SCHEMA, file=where["file"])
     frame = frame.assign(age=frame["age"].astype(int), rate=frame["rate"].astype(float))
-    dup = frame.duplicated(["sex", "age"])
-    if dup.any():
-        i = int(np.flatnonzero(dup)[0])
-        raise InputError(f"sex {frame['sex'][i]} age {frame['age'][i]} appears twice",
-                         row=spreadsheet_row(i), fix="keep one row per sex and age.", **where)
     full = pd.MultiIndex.from_product([SEXES, AGES])
     missing = full.difference(pd.MultiIndex.from_frame(frame[["sex", "age"]]))
     if len(missing):

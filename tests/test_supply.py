@@ -21,7 +21,7 @@ GOOD = "P1,ZK01,2026,60,with_stay,planned,expansion"
 @pytest.mark.parametrize("bad,match", [
     ("P2,ZK05,2026,60,with_stay,planned,expansion", r"row 3, column 'zk_code'.*'ZK05'"),
     ("P2,ZK01,2021,60,with_stay,planned,expansion", r"row 3, column 'year_ready'.*2021"),
-    ("P2,ZK01,2026,-60,with_stay,planned,expansion", r"row 3, column 'places'.*'-60'"),
+    ("P2,ZK01,2026,-60,with_stay,planned,expansion", r"row 3, column 'places'.*-60 is below 0"),
     ("P1,ZK02,2026,60,with_stay,planned,expansion", r"row 3, column 'project_id'.*'P1' is "
                                                     r"used twice \(also row 2\)"),
     ("P2,ZK01,2026,60,intramuraal,planned,expansion", r"row 3, column 'delivery_form'"),
@@ -45,5 +45,5 @@ def test_plans_template_is_valid():
 def test_capacity_of_another_year_is_refused(tmp_path):
     path = tmp_path / "cap.csv"
     path.write_text("zk_code,year,places_with_stay\nZK01,2022,3000\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"row 2, column 'year'.*base year is 2023"):
+    with pytest.raises(InputError, match=r"row 2, column 'year'.*2022 is not the base year 2023"):
         S.read_capacity(path, base_year=2023)

@@ -1,0 +1,132 @@
+"""Never silently wrong: the bad inputs of issue 18 as one table (file, outcome, message).
+
+Each case is a planner file that once gave a wrong result without complaint, or a vague
+error; the expected outcome is either a clear :class:`InputError` with a message fragment
+(naming the value, the row and the fix) or the correct value. The expected numbers are the
+values written in the file (hand-checked: ``2.361`` in a Dutch ``;`` file is 2,361 places).
+These are code checks of the readers, not model validations.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecast.demand import read_calibration
+from forecast.errors import InputError
+from forecast.supply import check_closures, plan_status, read_capacity, read_plans
+from forecast.usage import read_rates_file
+
+CAP = "zk_code,year,places_with_stay\n"
+CAP_NL = "zk_code;year;places_with_stay;vpt_capacity\n"
+PLANS = "project_id,zk_code,year_ready,places,delivery_form,status,kind\n"
+PLANS_NL = "project_id;zk_code;year_ready;places;delivery_form;status;kind\n"
+STATUS = "status,realisation_probability,delay_mean_years\n"
+ALL_STATUS = ("idea,0.3,2\nplanned,0.6,1\nunder_construction,0.9,0.5\nrealised,1,0\n")
+CAL = "zk_code,clients_with_stay\n"
+
+
+def _capacity(p):
+    return read_capacity(p, 2023)
+
+
+def _plans(p):
+    return read_plans(p, 2023, 2040)
+
+
+# (id, reader, file text, expected: ("error", fragment) or ("value", column, values))
+CASES = [
+    # --- Dutch number notation (issue 18, item 2) ---
+    ("cap dutch thousands in ',' file", _capacity, CAP + "ZK01,2023,2.361\n",
+     ("error", r"row 2, column 'places_with_stay'.*'2\.361' is ambiguous.*write '2361'")),
+    ("plans dutch thousands in ',' file", _plans,
+     PLANS + "P1,ZK01,2026,1.000,with_stay,planned,expansion\n",
+     ("error", r"row 2, column 'places'.*'1\.000' is ambiguous")),
+    ("calibration dutch thousands", read_calibration, CAL + "ZK20,4.120\n",
+     ("error", r"'4\.120' is ambiguous.*write '4120'")),
+    ("cap ';' Dutch file read correctly", _capacity,
+     CAP_NL + "ZK01;2023;2.361;600\nZK02;2023;3400;1.250,5\n",
+     ("value", "places_with_stay", [2361.0, 3400.0])),
+    ("cap ';' Dutch vpt decimal comma", _capacity, CAP_NL + "ZK01;2023;2.361;1.250,5\n",
+     ("value", "vpt_capacity", [1250.5])),
+    ("plans ';' Dutch file read correctly", _plans,
+     PLANS_NL + "P1;ZK01;2026;1.000;with_stay;planned;expansion\n",
+     ("value", "places", [1000.0])),
+    ("status ';' decimal comma read correctly", plan_status,
+     "status;realisation_probability\nidea;0,3\nplanned;0,6\nunder_construction;0,9\n"
+     "realised;1\n", ("value", "realisation_probability", [0.3, 0.6, 0.9, 1.0])),
+    ("status '.' decimal in ';' file", plan_status,
+     "status;realisation_probability\nidea;0.3\n",
+     ("error", r"'0\.3' has a '\.' that is not a thousands separator.*write '0,3'")),
+    ("decimal comma in ',' file", _capacity, CAP + 'ZK01,2023,"3400,5"\n',
+     ("error", r"'3400,5' has a decimal comma.*write '3400\.5'")),
+    ("tab-separated", _capacity, "zk_code\tyear\tplaces_with_stay\nZK01\t2023\t3400\n",
+     ("error", r"single column.*separator is '\\t'")),
+    # --- impossible and implausible values (item 3) ---
+    ("cap inf", _capacity, CAP + "ZK01,2023,inf\n", ("error", r"'inf' is not a number")),
+    ("cap nan", _capacity, CAP + "ZK01,2023,nan\n", ("error", r"'nan' is not a number")),
+    ("cap 1e12", _capacity, CAP + "ZK01,2023,1e12\n",
+     ("error", r"places_with_stay 1000000000000 is above the plausible maximum 25,000")),
+    ("cap negative", _capacity, CAP + "ZK01,2023,-5\n", ("error", r"-5 is below 0")),
+    ("cap empty cell", _capacity, CAP + "ZK01,2023,\n", ("error", r"places_with_stay is empty")),
+    ("cap header only", _capacity, CAP, ("error", r"header but no data rows")),
+    ("cap region twice", _capacity, CAP + "ZK01,2023,10\nZK01,2023,20\n",
+     ("error", r"row 3: region ZK01 appears twice \(also row 2\)")),
+    ("cap unknown region", _capacity, CAP + "ZK05,2023,10\n",
+     ("error", r"unknown zorgkantoorregio code 'ZK05'")),
+    ("cap wrong year", _capacity, CAP + "ZK01,2022,10\n", ("error", r"not the base year 2023")),
+    ("calibration need 1e9", read_calibration, CAL + "ZK20,1e9\n",
+     ("error", r"above the plausible maximum 25,000")),
+    ("plan of 1e6 places", _plans, PLANS + "P1,ZK01,2026,1e6,with_stay,planned,expansion\n",
+     ("error", r"above the plausible maximum 5,000")),
+    ("plan year 2026.5", _plans, PLANS + "P1,ZK01,2026.5,10,with_stay,planned,expansion\n",
+     ("error", r"year_ready 2026\.5 is not a whole number")),
+    ("plans header only = no plans", _plans, PLANS, ("value", "places", [])),
+    ("status listed twice", plan_status, STATUS + ALL_STATUS + "planned,0.9,0\n",
+     ("error", r"row 6, column 'status': status 'planned' is used twice \(also row 3\)"
+               r".*count its plans twice")),
+    ("status missing", plan_status, STATUS + "idea,0.3,2\n",
+     ("error", r"no probability for status \['planned'")),
+    ("status probability 1.5", plan_status, STATUS + "idea,1.5,0\n",
+     ("error", r"realisation_probability 1\.5 is above")),
+    ("rates inf", read_rates_file, "sex,age,rate\nmale,0,inf\n", ("error", r"'inf'")),
+]
+
+
+@pytest.mark.parametrize("name,reader,text,expected", CASES, ids=[c[0] for c in CASES])
+def test_bad_planner_inputs(tmp_path, name, reader, text, expected):
+    path = tmp_path / "input.csv"
+    path.write_text(text, encoding="utf-8")
+    if expected[0] == "error":
+        with pytest.raises(InputError, match="(?s)" + expected[1]) as err:
+            reader(path)
+        message = str(err.value)
+        assert "input.csv" in message and "Fix:" in message, message
+        assert "Traceback" not in message
+    else:
+        frame = reader(path)
+        _, column, values = expected
+        np.testing.assert_allclose(frame[column].to_numpy(float), values, rtol=0, atol=1e-12)
+
+
+def test_closure_larger_than_capacity_is_refused():
+    cap = pd.DataFrame({"zk_code": ["ZK01", "ZK02"], "places_with_stay": [100.0, 50.0]})
+    plans = pd.DataFrame({"zk_code": ["ZK01", "ZK02", "ZK02"], "places": [500.0, 30.0, 30.0],
+                          "delivery_form": "with_stay", "kind": ["expansion", "closure",
+                                                                 "closure"]})
+    with pytest.raises(InputError, match=r"closures in ZK02 remove 60 places.*has 50"):
+        check_closures(cap, plans, file="plans.csv")
+    check_closures(cap, plans.iloc[:2])  # 30 <= 50: fine
+
+
+def test_dataframe_inputs_meet_the_same_schema():
+    good = pd.DataFrame({"zk_code": ["ZK01"], "year": [2023], "places_with_stay": [3400]})
+    assert read_capacity(good, 2023)["capacity_source"].tolist() == ["DataFrame"]
+    bad = good.assign(places_with_stay=[math.inf])
+    with pytest.raises(InputError, match=r"row 0 of the frame.*not a finite number|inf"):
+        read_capacity(bad, 2023)
+    with pytest.raises(InputError, match=r"lacks column\(s\) places_with_stay"):
+        read_capacity(good.drop(columns="places_with_stay"), 2023)
