@@ -128,3 +128,67 @@ def test_real_37620_national_total_2021():
     row = frame.query("Geslacht == 'Totaal mannen en vrouwen' and Leeftijd == 'Totaal' "
                       "and Perioden == '2021'")
     assert row["TotaalPersonenInHuishoudens_1"].item() == 17_475_415
+
+
+# --- damaged CBS tables (issue 18): refused with table, row and fix, shown by data status ----
+
+def _copy_table(shared, tmp_path, key, edit):
+    """Copy the table ``key`` from ../shared/data into a --data dir, with ``edit(lines)``."""
+    from forecast.io.manifest import locate
+
+    src = locate(key).path
+    rel = src.relative_to(shared)
+    dest = tmp_path / rel
+    dest.parent.mkdir(parents=True)
+    lines = src.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    dest.write_text("".join(edit(lines)), encoding="utf-8")
+    return dest
+
+
+@needs_data
+def test_table_cut_mid_row_is_refused_and_status_says_damaged(shared_data, tmp_path):
+    from forecast.io.status import data_status
+
+    # cut the last data row of CBS 37620 half-way: header + 8,730 data rows (wc -l), so row 8731
+    path = _copy_table(shared_data, tmp_path, "households_age_sex",
+                       lambda lines: lines[:-1] + [lines[-1][: len(lines[-1]) // 3]])
+    status = data_status(tmp_path).set_index("key").loc["households_age_sex"]
+    assert status["state"] == "damaged" and not status["usable"]
+    assert "cut off in row 8731" in status["problem"]
+    with pytest.raises(InputError, match=r"(?s)cut off in row 8731.*download the table again"):
+        read_table("households_age_sex", data=tmp_path)
+    assert path.exists()  # never deleted
+
+
+@needs_data
+def test_negative_count_in_37620_is_refused_with_its_row(shared_data, tmp_path):
+    def edit(lines):
+        fields = lines[100].split(";")
+        fields[4] = "-" + fields[4].strip()
+        return lines[:100] + [";".join(fields)] + lines[101:]
+
+    _copy_table(shared_data, tmp_path, "households_age_sex", edit)
+    with pytest.raises(InputError, match=r"(?s)row 101, column 'TotaalPersonenInHuishoudens_1'"
+                                         r".*negative count.*zorgcap data fetch"):
+        read_table("households_age_sex", data=tmp_path)
+
+
+@needs_data
+def test_missing_year_in_37620_is_refused(shared_data, tmp_path):
+    from forecast.io.tables import load_households_age_sex
+
+    _copy_table(shared_data, tmp_path, "households_age_sex",
+                lambda lines: [ln for ln in lines if ";2019;" not in ln])
+    with pytest.raises(InputError, match=r"lacks year\(s\) 2019"):
+        load_households_age_sex(tmp_path)
+
+
+@needs_data
+def test_gemeente_missing_from_gebieden_2025_is_refused_and_named(shared_data, tmp_path):
+    from forecast.io.tables import load_gebieden
+
+    _copy_table(shared_data, tmp_path, "gebieden_2025",
+                lambda lines: [ln for ln in lines if "GM0363" not in ln])  # Amsterdam
+    # CBS: 342 gemeenten on 1-1-2025; Amsterdam was one in 2024 and merged with none
+    with pytest.raises(InputError, match=r"holds 341 gemeenten.*has 342; missing: GM0363"):
+        load_gebieden(2025, tmp_path)

@@ -62,6 +62,14 @@ def read_cbs_csv(path) -> pd.DataFrame:
             fix="use the ';'-separated UTF-8 CSV as downloaded from CBS StatLine "
                 "(or run 'zorgcap data fetch').",
         ) from None
+    from .checks import cut_mid_row
+
+    cut = cut_mid_row(path)
+    if cut and raw.shape[1] >= 2:
+        raise InputError(
+            f"table {path.name}: {cut}", file=display_path(path),
+            fix="the download or copy stopped part-way: download the table again ('zorgcap "
+                "data fetch') or restore the file.")
     if raw.shape[1] < 2:
         raise InputError(
             "has only one column: it is not ';'-separated as CBS OData dumps are",

@@ -7,6 +7,7 @@ import pandas as pd
 from ..errors import DataMissingError
 from .cache import cache_path, file_hash
 from .cbs import is_truncated
+from .checks import cut_mid_row
 from .manifest import locate, manifest
 
 __all__ = ["data_status", "format_status"]
@@ -22,8 +23,9 @@ def _data_rows(path) -> int | None:
 def data_status(data=None) -> pd.DataFrame:
     """One row per input table of the manifest.
 
-    Columns: ``key, cbs_id, state`` (``found``, ``truncated`` or ``missing``), ``usable``
-    (False where a truncated copy is found but the analysis needs it complete), ``cached``
+    Columns: ``key, cbs_id, state`` (``found``, ``truncated``, ``damaged`` or ``missing``),
+    ``usable`` (False where a truncated copy is found but the analysis needs it complete, or
+    the file is damaged), ``problem`` (what is wrong and the fix, else empty), ``cached``
     (a parsed Parquet copy of this exact file exists), ``rows`` (data rows of a CSV),
     ``origin`` (which data directory), ``path`` and ``title``.
     """
@@ -36,21 +38,31 @@ def data_status(data=None) -> pd.DataFrame:
             found = locate(key, data)
         except DataMissingError:
             rows.append({**row, "state": "missing", "usable": False, "cached": False,
-                         "rows": None, "origin": "-", "path": "-"})
+                         "rows": None, "origin": "-", "path": "-",
+                         "problem": f"not found: run 'zorgcap data fetch {key}'"
+                         if entry.fetchable else "not found: see data_raw/manifest.csv"})
             continue
         n = _data_rows(found.path)
         truncated = is_truncated(found.path, n)
+        cut = cut_mid_row(found.path) if entry.format in ("cbs_odata", "csv") else None
+        problem = ""
+        if cut:
+            problem = f"{cut}: download it again ('zorgcap data fetch {key}') or restore it"
+        elif truncated and entry.complete_required:
+            problem = f"truncated mirror copy: run 'zorgcap data fetch {key}'"
         cached = cache_path(found.path, key, parser_version, file_hash(found.path)).exists()
         rows.append({
             **row,
-            "state": "truncated" if truncated else "found",
-            "usable": not (truncated and entry.complete_required),
+            "state": "damaged" if cut else "truncated" if truncated else "found",
+            "usable": not (cut or (truncated and entry.complete_required)),
+            "problem": problem,
             "cached": cached,
             "rows": n,
             "origin": found.root.origin,
             "path": str(found.path),
         })
-    cols = ["key", "cbs_id", "state", "usable", "cached", "rows", "origin", "path", "title"]
+    cols = ["key", "cbs_id", "state", "usable", "cached", "rows", "origin", "path", "title",
+            "problem"]
     return pd.DataFrame(rows)[cols]
 
 
@@ -62,9 +74,14 @@ def format_status(frame: pd.DataFrame) -> str:
         rows=frame["rows"].map(lambda v: "-" if pd.isna(v) else f"{int(v):,}"),
     )[["key", "cbs_id", "state", "usable", "cached", "rows", "origin", "title"]]
     text = show.to_string(index=False, max_colwidth=60)
+    bad = frame[frame["problem"].astype(bool) & (frame["state"] != "missing")]
+    if len(bad):
+        text += "\n\nProblems:\n" + "\n".join(f"  {r.key}: {r.problem}"
+                                                for r in bad.itertuples())
     counts = frame["state"].value_counts()
     summary = (f"\n{len(frame)} input tables: {counts.get('found', 0)} found, "
-               f"{counts.get('truncated', 0)} truncated, {counts.get('missing', 0)} missing; "
+               f"{counts.get('truncated', 0)} truncated, {counts.get('damaged', 0)} damaged, "
+               f"{counts.get('missing', 0)} missing; "
                f"{int(frame['cached'].sum())} cached; "
                f"{int((~frame['usable']).sum())} not usable for the forecast.")
     return text + summary

@@ -14,9 +14,10 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, display_path, spreadsheet_row
-from ..schema import OPEN_AGE
+from ..schema import OPEN_AGE, TREND_WINDOW
 from .cache import cached
 from .cbs import read_cbs_csv, require_columns
+from .checks import check_age_sex_years, check_counts, check_gemeenten
 from .manifest import check_complete, locate
 
 __all__ = ["AGE_BANDS", "load_gebieden", "load_households_age_sex", "load_population_gemeente",
@@ -72,7 +73,7 @@ def _read_geojson(path: Path) -> pd.DataFrame:
 
 _PARSERS = {"cbs_odata": read_cbs_csv, "csv": _read_csv, "hmd": _read_hmd,
             "geojson": _read_geojson}
-_PARSER_VERSION = 1
+_PARSER_VERSION = 2  # 2: cut-off rows refused (issue 18)
 
 
 def read_table(key: str, data=None, use_cache: bool = True) -> pd.DataFrame:
@@ -105,6 +106,9 @@ def read_table(key: str, data=None, use_cache: bool = True) -> pd.DataFrame:
     frame = cached(located.path, key, parse, version=_PARSER_VERSION, use_cache=use_cache)
     require_columns(frame, located.table.expected_columns, file=located.path,
                     what=f"table '{key}'")
+    if located.table.format == "cbs_odata":  # no negative counts (balances excepted)
+        check_counts(frame, [c for c in located.table.expected_columns
+                             if re.search(r"_\d+$", c)], table=key, file=located.path)
     frame.attrs["truncated"] = check_complete(located, len(frame))
     frame.attrs["table"] = key
     return frame
@@ -164,6 +168,8 @@ def load_gebieden(year: int, data=None) -> pd.DataFrame:
         col = _column_by_prefix(raw, pattern, src)
         out[f"{short}_code"] = raw[col]
         out[f"{short}_name"] = raw[_name_column(raw, col)]
+    check_gemeenten(out["gm_code"], year, table=key, file=src,
+                    previous=lambda: load_gebieden(year - 1, data)["gm_code"])
     out["cbs_table"] = manifest()[key].cbs_id
     out = out.astype({c: "string" for c in out.columns if c != "year"})
     return out.sort_values("gm_code").reset_index(drop=True)
@@ -202,6 +208,9 @@ def load_households_age_sex(data=None) -> pd.DataFrame:
         "persons": h["TotaalPersonenInHuishoudens_1"].to_numpy(dtype=float),
         "institutional": h["PersonenInInstitutioneleHuishoudens_12"].to_numpy(dtype=float),
     })
+    check_age_sex_years(out, table="households_age_sex", file=h.attrs["source"],
+                        ages=range(OPEN_AGE + 1), sexes=("male", "female"),
+                        need_years=list(range(TREND_WINDOW[0], TREND_WINDOW[1] + 1)))
     return out.sort_values(["year", "sex", "age"]).reset_index(drop=True)
 
 
