@@ -34,10 +34,13 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import InputError, display_path
 
-__all__ = ["Scenario", "SCENARIOS", "load_scenarios", "get_scenario"]
+__all__ = ["Scenario", "ScenarioSpec", "SCENARIOS", "load_scenarios", "get_scenario"]
 
 
 @dataclass(frozen=True)
@@ -75,42 +78,81 @@ SCENARIOS = {
 }
 
 
+class ScenarioSpec(BaseModel):
+    """The declared schema of one ``[scenario.NAME]`` table of a scenario file.
+
+    Strict types: a number must be a TOML number (``home_share = true`` or ``"0.3"`` is
+    refused, not converted), ``nan``/``inf`` are refused, unknown keys are refused.
+    """
+
+    model_config = ConfigDict(strict=True, extra="forbid", allow_inf_nan=False)
+
+    description: str = ""
+    rates: Literal["constant", "trend"] = "constant"
+    home_share: float = Field(0.0, ge=0, le=1)
+    rate_change: float = Field(0.0, gt=-0.2, lt=0.2)
+    oosr_elasticity: float = Field(0.0, ge=0, le=2)
+
+
+_FIXES = {
+    "description": "give a text in quotes, e.g. description = \"trend, 30% thuis\".",
+    "rates": "use \"constant\" or \"trend\".",
+    "home_share": "give a share between 0 and 1 as a number, e.g. home_share = 0.25.",
+    "rate_change": "give a fraction per year between -0.2 and 0.2 as a number, e.g. "
+                   "rate_change = -0.005 for -0.5%/year.",
+    "oosr_elasticity": "give an elasticity between 0 and 2 as a number, e.g. 0.3.",
+}
+
+
 def load_scenarios(path) -> dict[str, Scenario]:
-    """Read user-defined scenarios from a TOML file (see the module docstring)."""
+    """Read user-defined scenarios from a TOML file (see the module docstring).
+
+    Every ``[scenario.NAME]`` table is checked against :class:`ScenarioSpec`; a name of a
+    built-in scenario is refused (it would silently replace it). Raises
+    :class:`InputError` naming the file, the scenario and key, the value and the fix.
+    """
     path = Path(path)
+    where_file = display_path(path)
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise InputError(f"cannot be read as TOML ({exc})", file=display_path(path),
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(f"cannot be read as TOML ({exc})", file=where_file,
                          fix="see the example in forecast/scenarios.py.") from None
+    unknown = sorted(set(raw) - {"scenario"})
+    if unknown:
+        raise InputError(f"unknown top-level key(s) {unknown}", file=where_file,
+                         fix="put every scenario in a [scenario.NAME] table.")
+    tables = raw.get("scenario", {})
+    if not isinstance(tables, dict):
+        raise InputError(f"scenario = {tables!r} is not a table of scenarios",
+                         file=where_file, fix="write [scenario.NAME] sections, e.g. "
+                         "[scenario.mijn-regio] with rates = \"trend\".")
     out = {}
-    for name, spec in raw.get("scenario", {}).items():
-        where = {"file": display_path(path), "column": f"scenario.{name}"}
-        keys = {"description", "rates", "home_share", "rate_change", "oosr_elasticity"}
-        unknown = set(spec) - keys
-        if unknown:
-            raise InputError(f"unknown key(s) {sorted(unknown)}",
-                             fix=f"use {', '.join(sorted(keys))}.", **where)
-        rates = spec.get("rates", "constant")
-        if rates not in ("constant", "trend"):
-            raise InputError(f"rates = {rates!r}", fix="use \"constant\" or \"trend\".", **where)
-        share = float(spec.get("home_share", 0.0))
-        if not 0 <= share <= 1:
-            raise InputError(f"home_share = {share} is not between 0 and 1",
-                             fix="give a share, e.g. 0.25.", **where)
-        change = float(spec.get("rate_change", 0.0))
-        if not -0.2 < change < 0.2:
-            raise InputError(f"rate_change = {change} is not a plausible yearly change",
-                             fix="give a fraction per year, e.g. -0.005 for -0.5%/year.",
-                             **where)
-        elasticity = float(spec.get("oosr_elasticity", 0.0))
-        if not 0 <= elasticity <= 2:
-            raise InputError(f"oosr_elasticity = {elasticity} is outside 0-2",
-                             fix="give an elasticity such as 0.3.", **where)
-        out[name] = Scenario(name, rates, share, change, spec.get("description", ""),
-                             elasticity)
+    for name, spec in tables.items():
+        where = {"file": where_file, "column": f"scenario.{name}"}
+        if not isinstance(spec, dict):
+            raise InputError(f"scenario.{name} = {spec!r} is not a table", **where,
+                             fix=f"write a [scenario.{name}] section with its keys.")
+        if name in SCENARIOS:
+            raise InputError(f"scenario '{name}' is a built-in scenario; a file may not "
+                             "replace it under the same name", **where,
+                             fix=f"give your scenario another name, e.g. [scenario.{name}-eigen].")
+        try:
+            checked = ScenarioSpec.model_validate(spec)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            key = str(err["loc"][0]) if err["loc"] else ""
+            if err["type"] == "extra_forbidden":
+                raise InputError(f"unknown key(s) {sorted(set(spec) - set(_FIXES))}", **where,
+                                 fix=f"use {', '.join(sorted(_FIXES))}.") from None
+            value = spec.get(key)
+            raise InputError(f"{key} = {value!r} ({type(value).__name__}): "
+                             f"{err['msg'][0].lower()}{err['msg'][1:]}", **where,
+                             fix=_FIXES.get(key, "see forecast/scenarios.py.")) from None
+        out[name] = Scenario(name, checked.rates, checked.home_share, checked.rate_change,
+                             checked.description, checked.oosr_elasticity)
     if not out:
-        raise InputError("defines no [scenario.NAME] table", file=display_path(path),
+        raise InputError("defines no [scenario.NAME] table", file=where_file,
                          fix="add at least one [scenario.NAME] section.")
     return out
 

@@ -23,3 +23,37 @@ def test_user_scenario_file(tmp_path):
     bad.write_text('[scenario.x]\nrates = "sometimes"\n', encoding="utf-8")
     with pytest.raises(InputError, match=r"bad\.toml, column 'scenario.x': rates"):
         load_scenarios(bad)
+
+
+@pytest.mark.parametrize("body,match", [
+    ("[scenario.x]\nhome_share = true\n", r"home_share = True \(bool\): input should be a valid "
+                                          r"number.*Fix: give a share between 0 and 1"),
+    ('[scenario.x]\nhome_share = "abc"\n', r"home_share = 'abc' \(str\).*valid number"),
+    ('[scenario.x]\nhome_share = "0.3"\n', r"home_share = '0.3' \(str\)"),
+    ("[scenario.x]\nhome_share = 1.5\n", r"home_share = 1.5.*less than or equal to 1"),
+    ("[scenario.x]\nrate_change = nan\n", r"rate_change = nan"),
+    ("[scenario.x]\noosr_elasticity = inf\n", r"oosr_elasticity = inf"),
+    ("[scenario.x]\nrates = 5\n", r"rates = 5 \(int\).*'constant' or 'trend'"),
+    ("[scenario.x]\nhomeshare = 0.3\n", r"unknown key\(s\) \['homeshare'\]"),
+    ("scenario = 5\n", r"scenario = 5 is not a table of scenarios"),
+    ("[scenario]\nx = 5\n", r"scenario.x = 5 is not a table"),
+    ("[scenarios.x]\nrates = 'trend'\n", r"unknown top-level key\(s\) \['scenarios'\]"),
+    ("[scenario.trend]\nhome_share = 0.5\n", r"'trend' is a built-in scenario.*another name"),
+    ("[scenario.x\n", r"cannot be read as TOML"),
+    ("", r"defines no \[scenario.NAME\] table"),
+])
+def test_bad_scenario_files_are_refused_by_the_declared_schema(tmp_path, body, match):
+    path = tmp_path / "s.toml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(InputError, match="(?s)" + match) as err:
+        load_scenarios(path)
+    assert "s.toml" in str(err.value) and "Fix:" in str(err.value)
+
+
+def test_good_scenario_file_keeps_its_numbers(tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text('[scenario.mijn]\nrates = "trend"\nhome_share = 1\nrate_change = -0.005\n'
+                    'description = "eigen"\n', encoding="utf-8")
+    s = load_scenarios(path)["mijn"]
+    assert (s.rates, s.home_share, s.rate_change, s.oosr_elasticity, s.description) == (
+        "trend", 1.0, -0.005, 0.0, "eigen")
