@@ -1,6 +1,8 @@
-"""The report of one run: :func:`render` draws a :class:`forecast.ChainResult` as maps,
-charts, an HTML report and an Excel workbook. It computes nothing of the model: every number
-comes from the result, so the report shows one value per quantity.
+"""The report of one run: :func:`render` draws a :class:`forecast.ChainResult` as an HTML
+report (inline SVG maps and charts) and an Excel workbook, and with ``static=True`` also as
+PNG/SVG files for print. It computes nothing of the model: every number comes from the
+result, so the report shows one value per quantity. matplotlib is imported only for
+``static=True``.
 """
 
 from __future__ import annotations
@@ -13,12 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from forecast.decompose import PARTS
 from forecast.schema import STEP_YEARS
 
-from .charts import backtest_chart, region_chart, waiting_chart, waterfall_chart
 from .html import render_html
-from .maps import gemeente_growth_map, region_maps
 
 __all__ = ["render", "run_report", "regions_table"]
 
@@ -60,22 +59,10 @@ def regions_table(demand: pd.DataFrame, gap: pd.DataFrame, ambition: pd.DataFram
     return out
 
 
-def _region_note(row, last) -> str:
-    base_col = [c for c in row.index if c.startswith("clients_")][0]
-    text = (f"Clients with stay grow from {row[base_col]:,.0f} to {row[f'clients_{last}']:,.0f} "
-            f"({row['growth_pct']:+.0f}%).")
-    if "gap_2030" in row:
-        text += f" Places short in 2030: {row['gap_2030']:,.0f}"
-        if "p_short_2030" in row:
-            text += f" (probability of a shortage {row['p_short_2030']:.0%})"
-        text += "."
-    if f"gap_{last}" in row and last != 2030:
-        text += f" In {last}: {row[f'gap_{last}']:,.0f}."
-    return text
-
-
 def _region_figures(code, gap, parts, base_year, to, scenario, work):
     """Chart and waterfall of one region (runs in a worker process)."""
+    from .charts import region_chart, waterfall_chart
+
     return (region_chart(gap, code, work / "charts", scenario),
             waterfall_chart(parts, code, parts["zk_name"], base_year, to, work / "charts"))
 
@@ -134,90 +121,82 @@ def _check_out(out: Path) -> None:
                          fix="give a new or empty folder, or the folder of an earlier report.")
 
 
+def _static_figures(result, work: Path, pool) -> list[Path]:
+    """PNG/SVG maps and PNG charts with matplotlib, for print (``static=True`` only)."""
+    from .charts import backtest_chart, waiting_chart
+    from .maps import gemeente_growth_map, region_maps
+
+    c, to = result.config, result.config.to
+    wide = result.gemeente_85plus.pivot_table(index="gm_code", columns="year",
+                                              values="persons_85plus", aggfunc="sum")
+    first = int(wide.columns.min())
+    gm_growth = 100 * (wide[to] / wide[first] - 1)
+    codes = list(pd.unique(result.demand["zk_code"]))
+    gm_jobs = [pool.submit(gemeente_growth_map, code, gm_growth, work / "maps", first, to,
+                           2025, c.data) for code in codes]
+    parts = result.decomposition[result.decomposition["year_to"] == to]
+    base_year = int(parts["year_from"].iloc[0])
+    maps_job = pool.submit(region_maps, result.gap, result.demand, work / "maps", c.scenario,
+                           2025, c.data)
+    region_jobs = [pool.submit(_region_figures, code, result.gap,
+                               parts.set_index("zk_code").loc[code], base_year, to,
+                               c.scenario, work) for code in codes]
+    backtest_chart(result.backtest, work / "charts")
+    waiting_chart(work / "charts", result.waiting_forecast)
+    maps = maps_job.result()
+    for job in [*region_jobs, *gm_jobs]:
+        job.result()
+    return [p for paths in maps.values() for p in paths]
+
+
 def render(result, out="reports/latest", echo=print, workers: int | None = None,
-           start_method: str = "spawn") -> dict:
-    """Draw a :class:`forecast.ChainResult` as maps, charts, HTML report and Excel workbook.
+           start_method: str = "spawn", lang: str = "nl", static: bool = False) -> dict:
+    """Draw a :class:`forecast.ChainResult` as an HTML report and an Excel workbook.
+
+    The HTML report (``report.html``) is one self-contained page with inline SVG maps and
+    charts (hover names the region and its value, a click opens its section); the workbook
+    (``zorgcap_report.xlsx``) is formatted (:mod:`reports.excel`). ``lang``: ``"nl"``
+    (default) or ``"en"``, for the text and the number format of both. ``static=True`` also
+    writes the maps as PNG and SVG and the charts as PNG with matplotlib (``maps/``,
+    ``charts/``), for print; ``workers`` processes render those (default: the number of
+    cores, at most 4).
 
     Writes into a temporary folder beside ``out`` and renames it into place at the end, so a
     failing run never leaves a half-written report. ``out`` may be new, empty, or an earlier
     report (it holds the file ``.zorgcap-report``); any other folder or a file is refused.
-    ``workers``: processes that render the figures (default: the number of cores, at most 4).
     Returns the paths written (``html``, ``excel``, ``maps``, ``provenance``).
     """
     import os
 
+    from .excel import write_workbook
+    from .text import messages
+
+    messages(lang)  # a wrong language fails before anything is written
     workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
-    c = result.config
-    progress = _Progress(5, echo)
+    progress = _Progress(4 + bool(static), echo)
     out = Path(out)
     _check_out(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     os.chmod(work, 0o755)  # a report folder on a share is read by colleagues
-    pool = _Pool(workers, start_method).__enter__()
+    pool = _Pool(workers if static else 1, start_method).__enter__()
     try:
-        progress("maps of 85+ per gemeente")
-        to = c.to
-        wide = result.gemeente_85plus.pivot_table(index="gm_code", columns="year",
-                                                  values="persons_85plus", aggfunc="sum")
-        first = int(wide.columns.min())
-        gm_growth = 100 * (wide[to] / wide[first] - 1)
-        codes = list(pd.unique(result.demand["zk_code"]))
-        gm_jobs = {code: pool.submit(gemeente_growth_map, code, gm_growth, work / "maps",
-                                     first, to, 2025, c.data) for code in codes}
-        progress("region maps and charts")
-        gap, demand = result.gap, result.demand
-        parts = result.decomposition[result.decomposition["year_to"] == to]
-        table = regions_table(demand, gap, result.ambition)
-        base_year = int(parts["year_from"].iloc[0])
-        maps_job = pool.submit(region_maps, gap, demand, work / "maps", c.scenario, 2025,
-                               c.data)
-        region_jobs = {code: pool.submit(_region_figures, code, gap,
-                                         parts.set_index("zk_code").loc[code], base_year, to,
-                                         c.scenario, work)
-                       for code in table["zk_code"]}
-        bt_chart = backtest_chart(result.backtest, work / "charts")
-        wl_chart = waiting_chart(work / "charts", result.waiting_forecast)
-        maps = maps_job.result()
-        charts = {code: job.result()[0] for code, job in region_jobs.items()}
-        waterfalls = {code: job.result()[1] for code, job in region_jobs.items()}
-        gm_maps = {code: job.result() for code, job in gm_jobs.items()}
+        static_maps = []
+        if static:
+            progress("static maps and charts (PNG, SVG)")
+            static_maps = _static_figures(result, work, pool)
         progress("HTML report")
-        prov = result.provenance
-        national = result.national
-        national = national[national["year"].isin(
-            [national["year"].min(), *STEP_YEARS, to])].drop_duplicates("year")
-        last = int(demand["year"].max())
-        notes = {row["zk_code"]: _region_note(row, last) for _, row in table.iterrows()}
-        page = render_html(scenario=c.scenario, national=national, regions_table=table,
-                           references=result.references, explanation=result.explanation,
-                           maps=maps, charts=charts, region_notes=notes,
-                           gemeente_maps=gm_maps, provenance=prov, backtest_chart=bt_chart,
-                           waiting_chart=wl_chart, estimates=result.estimates,
-                           decomposition=parts, waterfalls=waterfalls, top_down=result.checks)
+        page = render_html(result, lang)
         (work / "report.html").write_text(page, encoding="utf-8")
-        (work / "provenance.json").write_text(json.dumps(prov, indent=1, ensure_ascii=False),
-                                              encoding="utf-8")
+        (work / "provenance.json").write_text(
+            json.dumps(result.provenance, indent=1, ensure_ascii=False), encoding="utf-8")
         progress("Excel workbook")
-        sheets = {"summary": national, "top_down_check": result.checks, "regions": table,
-                  "demand": demand, "gap": gap,
-                  "decomposition": result.decomposition[
-                      ["zk_code", "zk_name", "year_from", "year_to", "base", *PARTS, "total",
-                       "need"]],
-                  "gap_steps": gap[gap["year"].isin(STEP_YEARS)], "ambition_2025":
-                  result.ambition, "references": result.references, "backtest":
-                  result.backtest, "waiting_forecast": result.waiting_forecast,
-                  "assumptions": pd.DataFrame(list(prov["assumptions"].items()),
-                                              columns=["assumption", "value"]),
-                  "inputs": pd.DataFrame(prov["inputs"])}
-        if result.regional_factors is not None:
-            sheets["regional_factors"] = result.regional_factors
-        with pd.ExcelWriter(work / "zorgcap_report.xlsx", engine="openpyxl") as xl:
-            for name, frame in sheets.items():
-                frame.to_excel(xl, sheet_name=name, index=False)
+        write_workbook(result, work / "zorgcap_report.xlsx", lang)
         (work / MARKER).write_text("written by zorgcap's reports.render; this folder is "
                                    "replaced by the next report written here\n",
                                    encoding="utf-8")
+        for path in work.rglob("*"):  # readable by colleagues on a share
+            os.chmod(path, 0o755 if path.is_dir() else 0o644)
         progress("moving the report into place")
         if out.exists():
             old_dir = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
@@ -233,13 +212,14 @@ def render(result, out="reports/latest", echo=print, workers: int | None = None,
     finally:
         pool.__exit__(None, None, None)
     return {"html": out / "report.html", "excel": out / "zorgcap_report.xlsx",
-            "maps": sorted((out / "maps").glob("*.png")), "provenance": out / "provenance.json"}
+            "maps": sorted(out / p.relative_to(work) for p in static_maps),
+            "provenance": out / "provenance.json"}
 
 
 def run_report(out="reports/latest", echo=print, workers: int | None = None,
-               **options) -> dict:
+               lang: str = "nl", static: bool = False, **options) -> dict:
     """Run the chain for ``ChainConfig(**options)`` and render it (see :func:`render`)."""
     from forecast.modelchain import ChainConfig, ForecastChain
 
     result = ForecastChain(ChainConfig(**options), echo=echo).run()
-    return render(result, out, echo=echo, workers=workers)
+    return render(result, out, echo=echo, workers=workers, lang=lang, static=static)

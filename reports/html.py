@@ -1,161 +1,415 @@
-"""One self-contained HTML report: images inlined (base64 PNG), a sortable table, no network.
+"""The HTML report: one self-contained page rendered from Jinja2 templates.
 
-The page has a national summary, the reference figures with the explanation of the 2025
-difference, the maps, a sortable table of the 31 regions, a section per region (chart and key
-numbers) and the provenance of the run.
+The page opens with the key findings (national shortage per step year with its range,
+regions with the largest shortage, which inputs are estimates), then maps (inline SVG: hover
+names the region and its value, a click opens its section), the national and regional tables
+(sortable, with a total row), the drivers, a section per region, the checks, the assumptions
+and the provenance. Nothing is loaded from the network; the text is in
+``templates/messages.toml`` and every number is formatted by Babel for the report's language.
+The page computes nothing of the model: every number is read from the
+:class:`forecast.ChainResult`; it only rounds, ranks and divides for display.
 """
 
 from __future__ import annotations
 
-import base64
-import html
-import json
-from pathlib import Path
+from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["render_html"]
+from forecast.decompose import PARTS
+from forecast.schema import STEP_YEARS
 
-_CSS = """
-body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2em auto;
-max-width:1100px;color:#222;line-height:1.4}
-h1{font-size:1.6em}h2{border-bottom:2px solid #c33;padding-bottom:.2em;margin-top:2em}
-table{border-collapse:collapse;font-size:.85em;width:100%}
-th,td{border:1px solid #ddd;padding:4px 6px;text-align:right}
-th{background:#f3f3f3;cursor:pointer;position:sticky;top:0}
-td:first-child,td:nth-child(2),th:first-child,th:nth-child(2){text-align:left}
-tr:nth-child(even){background:#fafafa}.pos{color:#b00}.neg{color:#070}
-.maps{display:grid;grid-template-columns:1fr 1fr;gap:1em}.maps img{width:100%}
-.region{border-top:1px solid #ccc;margin-top:1.5em}.region img{max-width:100%}
-.note{font-size:.85em;color:#555}pre{white-space:pre-wrap;font-size:.8em;background:#f6f6f6;
-padding:1em}.est{background:#fff3cd;padding:.5em 1em;border-left:4px solid #e0a800}
-"""
+from . import svg
+from .text import Text, round_to_uncertainty
 
-# Click a header to sort; numbers sort numerically (data-v holds the raw value).
-_JS = """
-document.querySelectorAll('table.sortable th').forEach(function(th, i){
-  th.addEventListener('click', function(){
-    var table = th.closest('table'), body = table.tBodies[0];
-    var rows = Array.from(body.rows), asc = th.dataset.asc !== 'true';
-    rows.sort(function(a, b){
-      var x = a.cells[i].dataset.v || a.cells[i].textContent;
-      var y = b.cells[i].dataset.v || b.cells[i].textContent;
-      var nx = parseFloat(x), ny = parseFloat(y);
-      var c = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y);
-      return asc ? c : -c;
-    });
-    rows.forEach(function(r){ body.appendChild(r); });
-    th.dataset.asc = asc;
-  });
-});
-"""
+__all__ = ["render_html", "page_context"]
 
 
-def _img(path: Path, alt: str) -> str:
-    data = base64.b64encode(Path(path).read_bytes()).decode("ascii")
-    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
+@lru_cache(maxsize=1)
+def _env():
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    return Environment(loader=PackageLoader("reports", "templates"),
+                       autoescape=select_autoescape(["html", "j2"]), trim_blocks=True,
+                       lstrip_blocks=True)
 
 
-def _table(frame: pd.DataFrame, formats: dict, sortable: bool = False, cls: str = "") -> str:
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+def _cell(t: Text, value, kind: str = "num", href: str | None = None) -> dict:
+    """A table cell: shown text, raw sort value ``v`` and a css class."""
+    if kind == "text":
+        return {"text": "" if value is None else str(value), "v": str(value), "href": href}
+    if isinstance(value, str) or not isinstance(value, (int, float, np.number, type(None))):
+        return {"text": str(value), "v": str(value), "href": href}  # text in any column
+    missing = value is None or (isinstance(value, float) and np.isnan(value))
+    if missing:
+        return {"text": "–", "v": "", "cls": "num"}
+    value = float(value)
+    if kind == "pct":
+        return {"text": t.pct(value), "v": f"{value:.6g}", "cls": "num"}
+    if kind == "pct100":
+        return {"text": t.num(value) + "%", "v": f"{value:.6g}", "cls": "num"}
+    if kind == "signedpct":
+        return {"text": t.signed(value) + "%", "v": f"{value:.6g}", "cls": "num"}
+    if kind == "dec1":
+        return {"text": t.num(value, 1), "v": f"{value:.6g}", "cls": "num"}
+    if kind == "dec2":
+        return {"text": t.num(value, 2), "v": f"{value:.6g}", "cls": "num"}
+    if kind == "year":
+        return {"text": str(int(value)), "v": str(int(value)), "cls": "num"}
+    cls = "num"
+    if kind == "gap":
+        cls += " short" if round(value) > 0 else " spare" if round(value) < 0 else ""
+    return {"text": t.num(value), "v": f"{round(value, 6):.6g}", "cls": cls}
+
+
+def _kind(col: str) -> str:
+    if col in ("zk_code", "zk_name", "scenario", "reference", "method", "model", "state",
+               "key", "title", "path", "cbs_id", "zorgcap_definition", "capacity_source",
+               "plans_source", "assumption", "value", "note", "covered", "origin"):
+        return "text"
+    if col in ("year", "year_from", "year_to", "target_year", "horizon"):
+        return "year"
+    if col.startswith(("p_short", "p_closed")):
+        return "pct"
+    if col in ("growth_factor", "factor") or col.startswith("factor"):
+        return "dec2"
+    if col in ("oosr", "error_pct", "level"):
+        return "dec1"
+    if col.startswith(("gap", "reference_gap", "fte_gap")):
+        return "gap"
+    return "num"
+
+
+def table(t: Text, frame: pd.DataFrame, columns=None, total: dict | None = None,
+          kinds: dict | None = None, links: str | None = None, sortable: bool = False,
+          labels: dict | None = None) -> dict:
+    """A frame as a table for the template: human labels, formatted cells, total row."""
+    columns = [c for c in (columns or frame.columns) if c in frame.columns]
+    kinds = kinds or {}
+    head = [(labels or {}).get(c, t.label(c)) for c in columns]
     rows = []
-    for _, row in frame.astype(object).iterrows():  # object rows keep ints as ints
-        cells = []
-        for col in frame.columns:
-            value = row[col]
-            fmt = formats.get(col)
-            if fmt and pd.notna(value):
-                shown = fmt.format(value)
-                css = ""
-                if col.startswith("gap") and isinstance(value, (int, float)):
-                    css = ' class="pos"' if value > 0 else ' class="neg"'
-                cells.append(f'<td data-v="{value}"{css}>{html.escape(shown)}</td>')
-            else:
-                cells.append(f"<td>{html.escape(str(value))}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    klass = " ".join(x for x in ("sortable" if sortable else "", cls) if x)
-    return (f'<table class="{klass}"><thead><tr>{head}</tr></thead><tbody>'
-            + "".join(rows) + "</tbody></table>")
+    for rec in frame[columns].to_dict("records"):
+        row = []
+        for c in columns:
+            href = f"#{rec['zk_code']}" if links and c == links and "zk_code" in rec else None
+            row.append(_cell(t, rec[c], kinds.get(c, _kind(c)), href))
+        rows.append(row)
+    foot = None
+    if total is not None:
+        foot = [_cell(t, total.get(c), kinds.get(c, _kind(c))) if c in total
+                else {"text": t["total"] if i == 0 else "", "v": ""}
+                for i, c in enumerate(columns)]
+    return {"head": head, "rows": rows, "foot": foot, "sortable": sortable}
 
 
-def render_html(*, scenario: str, national: pd.DataFrame, regions_table: pd.DataFrame,
-                references: pd.DataFrame, explanation: str, maps: dict, charts: dict,
-                region_notes: dict, gemeente_maps: dict, provenance: dict,
-                backtest_chart=None, waiting_chart=None, estimates: list | None = None,
-                decomposition: pd.DataFrame | None = None, waterfalls: dict | None = None,
-                top_down: pd.DataFrame | None = None) -> str:
-    """The report as one HTML string (see the module docstring for the sections)."""
-    p = provenance["parameters"]
-    parts = [
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>",
-        f"<title>zorgcap: nursing-home places per zorgkantoorregio ({html.escape(scenario)})"
-        "</title>",
-        f"<style>{_CSS}</style></head><body>",
-        "<h1>Nursing-home places per zorgkantoorregio</h1>",
-        f"<p class='note'>Scenario <b>{html.escape(scenario)}</b> - "
-        f"{html.escape(str(p.get('description', '')))}; base year {p.get('base_year')}, "
-        f"to {p.get('to')}, {p.get('draws')} Monte Carlo draws, seed {p.get('seed')}. "
-        f"zorgcap {provenance['zorgcap_version']}, run {provenance['run_at']}. "
-        f"Gaps against: {html.escape(str(p.get('reference_description', 'model')))}.</p>",
-    ]
-    if estimates:
-        parts.append("<p class='est'><b>Estimates in use:</b> "
-                     + html.escape(", ".join(estimates))
-                     + ". No planner file was given for these inputs; see the assumptions "
-                     "below.</p>")
-    parts += ["<h2 id='summary'>National summary</h2>",
-              _table(national, {c: "{:,.0f}" for c in national.columns if c != "year"}
-                     | {"growth_factor": "{:.2f}"}),
-              *([f"<h3>Top-down check</h3><p class='note'>The trend of the national clients "
-                 f"with stay 2015-2023 alone ({html.escape(str(top_down['method'].iloc[0]))}, "
-                 "chosen by rolling-origin error; 95% interval of both ETS and ARIMA) knows "
-                 "nothing of ageing: "
-                 "the distance to the cohort model is the growth that demography adds.</p>",
-                 _table(top_down.drop(columns=["method", "level"], errors="ignore"),
-                        {c: "{:,.0f}" for c in top_down.columns if c != "year"})]
-                if top_down is not None else []),
-              "<h2 id='references'>Reference figures</h2>",
-              _table(references, {"published": "{:,.0f}", "zorgcap": "{:,.0f}"}),
-              f"<pre>{html.escape(explanation)}</pre>",
-              "<h2 id='maps'>Maps</h2><div class='maps'>"]
-    parts += [_img(paths[0], name) for name, paths in maps.items()]
-    parts.append("</div>")
-    if waiting_chart or backtest_chart:
-        parts.append("<h2 id='history'>Waiting list and backtest</h2>")
-        if waiting_chart:
-            parts.append(_img(waiting_chart[0], "waiting list"))
-            parts.append("<p class='note'>The dashed line and grey band: a random walk "
-                         "(statsmodels ARIMA(0,1,0) on the log) of the yearly mean total "
-                         "since 2022, the first full year of today's waiting statuses; the "
-                         "last two years are rounded figures. Too short for more than this, "
-                         "so the gap keeps the urgent waiting list as a fixed share of "
-                         "clients (assumption <code>waiting_list_share</code>).</p>")
-        if backtest_chart:
-            parts.append(_img(backtest_chart[0], "backtest"))
-    parts += ["<h2 id='regions'>Regions</h2>",
-              "<p class='note'>Click a column header to sort.</p>",
-              _table(regions_table, {c: "{:,.0f}" for c in regions_table.columns
-                                     if c not in ("zk_code", "zk_name", "p_short_2030")}
-                     | {"p_short_2030": "{:.0%}"}, sortable=True, cls="regions")]
-    if decomposition is not None:
-        d = decomposition.drop(columns=["year_from"]).rename(columns={"year_to": "year"})
-        parts += ["<h2 id='drivers'>What drives the change in need</h2>",
-                  "<p class='note'>Places; exact additive split of the change from the places "
-                  "in use in the base year to the need (Das Gupta / Shapley for population, "
-                  "ageing, usage rates and informal care). Click a header to sort.</p>",
-                  _table(d, {c: "{:,.0f}" for c in d.columns
-                             if c not in ("zk_code", "zk_name", "year")}, sortable=True)]
-    for code, name in zip(regions_table["zk_code"], regions_table["zk_name"], strict=True):
-        parts.append(f"<div class='region' id='{code}'><h3>{html.escape(name)} ({code})</h3>")
-        parts.append(f"<p>{html.escape(region_notes.get(code, ''))}</p>")
-        parts.append(_img(charts[code][0], f"chart {code}"))
-        if waterfalls and code in waterfalls:
-            parts.append(_img(waterfalls[code][0], f"drivers {code}"))
-        if code in gemeente_maps:
-            parts.append(_img(gemeente_maps[code][0], f"85+ per gemeente {code}"))
-        parts.append("</div>")
-    parts += ["<h2 id='provenance'>Provenance and assumptions</h2>",
-              "<pre>" + html.escape(json.dumps(provenance, indent=1, ensure_ascii=False))
-              + "</pre>", f"<script>{_JS}</script></body></html>"]
-    return "\n".join(parts)
+def _bands(frame: pd.DataFrame, col: str) -> list[int]:
+    return sorted({int(c.rsplit("_", 1)[1]) for c in frame.columns
+                   if c.startswith(f"{col}_lo_")})
+
+
+def _headline(t: Text, result, years: list[int], focus: int) -> dict:
+    nat = result.national.set_index("year")
+    levels = _bands(result.national, "gap")
+    level = 80 if 80 in levels else (levels[0] if levels else None)
+    rows = []
+    for y in years:
+        lo = nat.loc[y, f"gap_lo_{level}"] if level else None
+        hi = nat.loc[y, f"gap_hi_{level}"] if level else None
+        c, lo, hi, _ = round_to_uncertainty(float(nat.loc[y, "gap"]), lo, hi)
+        rows.append({"year": y, "central": t.num(c),
+                     "range": f"{t.num(lo)} – {t.num(hi)}" if lo is not None else "–",
+                     "short": c > 0})
+    g = result.gap[result.gap["year"] == focus].copy()
+    d = result.demand[result.demand["year"] == focus].set_index("zk_code")["persons_85plus"]
+    g["per_1000"] = 1000 * g["gap"] / g["zk_code"].map(d)
+    top_places = [{"code": r.zk_code, "name": r.zk_name, "value": t.num(r.gap)}
+                  for r in g.sort_values("gap", ascending=False).head(3).itertuples()
+                  if r.gap > 0]
+    top_rel = [{"code": r.zk_code, "name": r.zk_name, "value": t.num(r.per_1000, 1)}
+               for r in g.sort_values("per_1000", ascending=False).head(3).itertuples()
+               if r.gap > 0]
+    estimates = [t.m["estimates"].get(k, k) for k in result.estimates]
+    return {"rows": rows, "level": level, "top_places": top_places, "top_rel": top_rel,
+            "focus": focus, "estimates": estimates,
+            "range_sentence": t["headline_range_sentence"] if level
+            else t["headline_no_range"]}
+
+
+def _maps(t: Text, result, geo, years, focus) -> list[dict]:
+    """The national maps; a map whose values are all equal carries no information and is
+    left out."""
+    gap = result.gap
+    names = dict(zip(geo["zk_code"], geo["zk_name"], strict=True))
+    codes = set(gap["zk_code"])
+    hrefs = {c: f"#{c}" for c in codes}
+    d85 = result.demand.set_index(["year", "zk_code"])["persons_85plus"]
+    per_year = {y: gap[gap["year"] == y].set_index("zk_code") for y in years}
+
+    def block(title_key, legend_key, values_by, scale, fmt, unit=""):
+        maps = []
+        for label, values in values_by:
+            titles = {c: f"{names[c]}: {fmt(v)}{unit}" for c, v in values.items()}
+            maps.append({"title": label, "svg": svg.choropleth(
+                geo, "zk_code", "zk-", values, scale, titles, hrefs, caption=label)})
+        return {"maps": maps, "legend": scale.legend(t[legend_key], fmt)}
+
+    def informative(values_by):
+        v = np.array([x for _, vals in values_by for x in vals.values()], dtype=float)
+        return len(v) and np.isfinite(v).any() and np.nanmax(v) - np.nanmin(v) > 1e-9
+
+    groups = []
+    gap_by = [(t.t("map_gap", year=y), per_year[y]["gap"].to_dict()) for y in years]
+    rel_by = [(t.t("map_gap_rel", year=y),
+               {c: 1000 * v / d85[(y, c)] for c, v in per_year[y]["gap"].items()})
+              for y in years]
+    views = []
+    if informative(gap_by):
+        views.append({"label": t["view_places"], **block(
+            "map_gap", "map_gap_legend", gap_by,
+            svg.Scale([v for _, x in gap_by for v in x.values()], diverging=True), t.num)})
+    if informative(rel_by):
+        views.append({"label": t["view_per_1000"], **block(
+            "map_gap_rel", "map_gap_rel_legend", rel_by,
+            svg.Scale([v for _, x in rel_by for v in x.values()], diverging=True),
+            lambda v: t.num(v, 1))})
+    if views:
+        groups.append({"id": "map-gap", "views": views})
+    if "p_short" in gap:
+        p_by = [(t.t("map_p_short", year=focus), (100 * per_year[focus]["p_short"]).to_dict())]
+        if informative(p_by):
+            groups.append({"id": "map-p", "views": [{"label": "", **block(
+                "map_p_short", "map_p_short_legend", p_by,
+                svg.Scale([], svg.PURPLES, vmin=0, vmax=100), t.num, "%")}]})
+    base, last = int(result.demand["year"].min()), int(result.demand["year"].max())
+    need = gap.pivot(index="zk_code", columns="year", values="need")
+    growth = (100 * (need[last] / need[base] - 1)).to_dict()
+    gr_by = [(t.t("map_growth", base=base, last=last), growth)]
+    if informative(gr_by):
+        groups.append({"id": "map-growth", "views": [{"label": "", **block(
+            "map_growth", "map_growth_legend", gr_by, svg.Scale(list(growth.values())),
+            t.signed, "%")}]})
+    plans = per_year[focus]["plans_expected"]
+    grow = need[focus] - need[base]
+    ratio = (100 * plans / grow.where(grow > 0)).to_dict()
+    pl_by = [(t.t("map_plans", base=base, year=focus), ratio)]
+    if plans.abs().sum() > 0 and informative(pl_by):
+        groups.append({"id": "map-plans", "views": [{"label": "", **block(
+            "map_plans", "map_plans_legend", pl_by,
+            svg.Scale([], vmin=0, vmax=100), t.num, "%")}]})
+    intensity = getattr(result, "regional_intensity", None)
+    if intensity is None and result.regional_factors is not None:
+        intensity = result.regional_factors
+    if intensity is not None and "factor" in intensity:
+        f_by = [(t["map_intensity"], intensity.set_index("zk_code")["factor"].to_dict())]
+        if informative(f_by):
+            groups.append({"id": "map-intensity", "views": [{"label": "", **block(
+                "map_intensity", "map_intensity_legend", f_by,
+                svg.Scale(list(f_by[0][1].values())), lambda v: t.num(v, 2))}]})
+    return groups
+
+
+def _region_sections(t: Text, result, gm_geo, gm_names, years, focus) -> list[dict]:
+    gap, demand = result.gap, result.demand
+    base, last = int(demand["year"].min()), int(demand["year"].max())
+    levels = _bands(gap, "gap")
+    wide = result.gemeente_85plus.pivot_table(index="gm_code", columns="year",
+                                              values="persons_85plus", aggfunc="sum")
+    first = int(wide.columns.min())
+    gm_growth = 100 * (wide[last] / wide[first] - 1)
+    gm_scale = svg.Scale(gm_growth.to_numpy())
+    zk_of = result.gemeente_85plus.drop_duplicates("gm_code").set_index("gm_code")["zk_code"]
+    pop = result.population
+    pop_tot = pop.groupby(["zk_code", "year"])["persons"].sum() if len(pop) else None
+    parts_last = result.decomposition[result.decomposition["year_to"] == last] \
+        .set_index("zk_code")
+    sections = []
+    for code, g in gap.groupby("zk_code", sort=False):
+        g = g.sort_values("year").set_index("year")
+        d = demand[demand["zk_code"] == code].set_index("year")
+        name = g["zk_name"].iloc[0]
+        facts = []
+        if pop_tot is not None and (code, base) in pop_tot and (code, last) in pop_tot \
+                and pop_tot[(code, base)] > 1000:
+            a, b = pop_tot[(code, base)], pop_tot[(code, last)]
+            facts.append((t["region_inhabitants"], base, t.num(a), last, t.num(b),
+                          t.signed(100 * (b / a - 1)) + "%"))
+        a, b = d.loc[base, "persons_85plus"], d.loc[last, "persons_85plus"]
+        facts.append((t["region_85"], base, t.num(a), last, t.num(b),
+                      t.signed(100 * (b / a - 1)) + "%"))
+        rows = g.loc[[y for y in [base, *years] if y in g.index]].reset_index() \
+            .drop_duplicates("year")
+        cols = ["year", "need", "capacity", "plans_expected", "supply", "gap"]
+        for lv in levels:
+            cols += [f"gap_lo_{lv}", f"gap_hi_{lv}"]
+        if "p_short" in rows:
+            cols.append("p_short")
+        band_colours = {80: "#e6550d", 95: "#fdae6b"}
+        bands = [{"lo": list(g["supply"] + g[f"gap_lo_{lv}"]),
+                  "hi": list(g["supply"] + g[f"gap_hi_{lv}"]),
+                  "label": t.t("chart_band", level=lv),
+                  "colour": band_colours.get(lv, "#fdd0a2"),
+                  "opacity": 0.35 if lv == min(levels) else 0.25}
+                 for lv in sorted(levels, reverse=True)]
+        chart = svg.line_chart(list(g.index), [
+            {"y": list(g["need"]), "label": t["chart_need"], "colour": "#c0392b"},
+            {"y": list(g["supply"]), "label": t["chart_supply"], "colour": "#2471a3",
+             "step": True}], bands, t.num, t["place"])
+        drivers = None
+        if code in parts_last.index:
+            p = parts_last.loc[code]
+            biggest = max(abs(float(p[k])) for k in PARTS) or 1.0
+            drivers = {"base": int(p["year_from"]), "year": int(p["year_to"]),
+                       "start": t.num(p["base"]), "end": t.num(p["need"]),
+                       "rows": [{"label": t.label(k).split(" [")[0], "value": t.signed(p[k]),
+                                 "width": round(100 * abs(float(p[k])) / biggest),
+                                 "up": float(p[k]) > 0} for k in PARTS
+                                if round(float(p[k])) != 0]}
+        gm = gm_geo[gm_geo["zk_code"] == code]
+        gm_map = None
+        if len(gm):
+            values = {c: gm_growth.get(c, np.nan) for c in gm["gm_code"]}
+            titles = {c: f"{gm_names.get(c, c)}: {t.signed(v)}%" for c, v in values.items()}
+            gm_map = svg.choropleth(gm, "gm_code", "gm-", values, gm_scale, titles,
+                                    caption=t.t("map_85", first=first, last=last))
+        sections.append({
+            "code": code, "name": name, "facts": facts,
+            "table": table(t, rows, cols), "chart": chart, "drivers": drivers,
+            "gm_map": gm_map, "gm_title": t.t("map_85", first=first, last=last),
+            "gm_legend": gm_scale.legend(t["map_85_legend"], t.signed) if gm_map else None,
+            "gm_count": int((zk_of == code).sum())})
+    return sections
+
+
+def page_context(result, lang: str = "nl") -> dict:
+    """Everything the template shows, as formatted text (see the module docstring)."""
+    import regions
+
+    t = Text(lang)
+    c = result.config
+    gap, demand = result.gap, result.demand
+    last = int(demand["year"].max())
+    base = int(demand["year"].min())
+    years = [y for y in STEP_YEARS if y <= last]
+    focus = 2030 if 2030 <= last else last
+    geo = regions.region_geometry(2025, crs=regions.RD_NEW, data=c.data)
+    gm_geo = regions.gemeente_geometry(2025, crs=regions.RD_NEW, data=c.data)
+    gm_geo = gm_geo[gm_geo["zk_code"].isin(set(gap["zk_code"]))]
+    gm_names = regions.gemeenten(2025, c.data).set_index("gm_code")["gm_name"].to_dict()
+    prov = result.provenance
+    p = prov.get("parameters", {})
+
+    # national table: base, step years and the last year
+    nat = result.national[result.national["year"].isin([base, *years, last])] \
+        .drop_duplicates("year")
+    nat_cols = ["year", "clients_with_stay", "need", "capacity", "supply", "gap"]
+    for lv in _bands(nat, "gap"):
+        nat_cols += [f"gap_lo_{lv}", f"gap_hi_{lv}"]
+    nat_cols.append("growth_factor")
+
+    # regions table
+    wide = gap.pivot(index="zk_code", columns="year", values="gap")
+    need = gap.pivot(index="zk_code", columns="year", values="need")
+    g_focus = gap[gap["year"] == focus].set_index("zk_code")
+    d85 = demand[demand["year"] == focus].set_index("zk_code")["persons_85plus"]
+    reg = pd.DataFrame({"zk_code": need.index,
+                        "zk_name": gap.drop_duplicates("zk_code").set_index("zk_code")
+                        ["zk_name"].reindex(need.index).to_numpy()})
+    reg[f"need_{base}"] = need[base].to_numpy()
+    reg[f"need_{last}"] = need[last].to_numpy()
+    reg["growth_pct"] = (100 * (need[last] / need[base] - 1)).to_numpy()
+    reg["capacity"] = g_focus["capacity"].reindex(need.index).to_numpy()
+    reg[f"plans_{focus}"] = g_focus["plans_expected"].reindex(need.index).to_numpy()
+    for y in years:
+        reg[f"gap_{y}"] = wide[y].to_numpy()
+    reg["gap_per_1000"] = (1000 * g_focus["gap"] / d85).reindex(need.index).to_numpy()
+    if "p_short" in gap:
+        reg["p_short"] = g_focus["p_short"].reindex(need.index).to_numpy()
+    labels = {f"need_{base}": f"{t.m['columns']['need'].split(' [')[0]} {base} "
+                              f"[{t['place']}]",
+              f"need_{last}": f"{t.m['columns']['need'].split(' [')[0]} {last} "
+                              f"[{t['place']}]",
+              f"plans_{focus}": f"{t.m['columns']['plans_expected'].split(' [')[0]} "
+                                f"{focus} [{t['place']}]",
+              "capacity": t.label("capacity"),
+              "gap_per_1000": f"{t.label('gap_per_1000')} ({focus})",
+              "p_short": f"{t.label('p_short')} ({focus})",
+              **{f"gap_{y}": f"{t.m['columns']['gap'].split(' [')[0]} {y} [{t['place']}]"
+                 for y in years}}
+    sums = {k: reg[k].sum() for k in reg.columns if k.startswith(("need_", "gap_2", "plans_"))
+            or k == "capacity"}
+    sums["growth_pct"] = 100 * (sums[f"need_{last}"] / sums[f"need_{base}"] - 1)
+    sums["gap_per_1000"] = 1000 * g_focus["gap"].sum() / d85.sum()
+    kinds = {"growth_pct": "signedpct", "gap_per_1000": "dec1",
+             f"need_{base}": "num", f"need_{last}": "num", f"plans_{focus}": "num"}
+    regions_tbl = table(t, reg, [c for c in reg.columns if c != "zk_code"], total=sums,
+                        kinds=kinds, links="zk_name", sortable=True, labels=labels)
+
+    parts = result.decomposition[result.decomposition["year_to"] == last]
+    drv_cols = ["zk_name", "base", *PARTS, "need"]
+    drv_tot = {k: parts[k].sum() for k in ["base", *PARTS, "need"]}
+    drivers_tbl = table(t, parts, drv_cols, total=drv_tot, links="zk_name", sortable=True)
+
+    checks = result.checks.drop(columns=["method"], errors="ignore")
+    params = result.parameters or {}
+    band_labels = params.get("band_labels") if isinstance(params, dict) else None
+    intensity = getattr(result, "regional_intensity", None)
+    assumptions = [{"name": t.m["estimates"].get(k, k.replace("_", " ")), "text": v}
+                   for k, v in result.assumptions.items()]
+    inputs = pd.DataFrame(prov.get("inputs", []))
+    about = _about(t, result)
+    ctx = {
+        "t": t, "m": t.m, "lang": lang, "title": t["title"], "about": about,
+        "meta": t.t("meta", scenario=c.scenario, draws=c.draws, seed=c.seed,
+                    version=prov.get("zorgcap_version", "?"),
+                    date=t.date(prov.get("run_at", ""))),
+        "headline": _headline(t, result, years, focus),
+        "shapes": svg.shapes(geo, "zk_code", "zk-", 500) + svg.shapes(gm_geo, "gm_code",
+                                                                        "gm-", 120),
+        "map_groups": _maps(t, result, geo, years, focus),
+        "national": table(t, nat, nat_cols),
+        "regions": regions_tbl, "drivers": drivers_tbl,
+        "drivers_note": t.t("drivers_note", base=int(parts["year_from"].min())
+                            if len(parts) else base, year=last),
+        "sections": _region_sections(t, result, gm_geo, gm_names, years, focus),
+        "references": table(t, result.references),
+        "explanation": result.explanation,
+        "checks": table(t, checks),
+        "checks_notes": list(result.checks["note"].dropna().unique())
+        if "note" in result.checks else [],
+        "band_labels": band_labels,
+        "waiting": table(t, result.waiting_forecast.drop(columns=["method"], errors="ignore")),
+        "waiting_method": str(result.waiting_forecast["method"].iloc[0])
+        if len(result.waiting_forecast) else "",
+        "backtest": table(t, result.backtest.drop(columns=["method"], errors="ignore")),
+        "intensity": table(t, intensity, sortable=True, links="zk_name")
+        if intensity is not None else None,
+        "assumptions": assumptions,
+        "inputs": table(t, inputs) if len(inputs) else None,
+        "scenario_description": p.get("description", ""),
+        "reference_description": p.get("reference_description", ""),
+    }
+    return ctx
+
+
+def _about(t: Text, result) -> list[tuple[str, str]]:
+    """The run in a few lines (also the Excel sheet 'Over deze berekening')."""
+    c, prov = result.config, result.provenance
+    p = prov.get("parameters", {})
+    a = t.m["about"]
+    rows = [(a["scenario"], c.scenario), (a["description"], str(p.get("description", ""))),
+            (a["to"], str(c.to)), (a["draws"], t.num(c.draws)), (a["seed"], str(c.seed)),
+            (a["levels"], ", ".join(str(x) for x in c.level)),
+            (a["reference"], str(p.get("reference_description", c.reference)))]
+    for key in ("capacity", "plans", "status_file", "calibrate"):
+        value = getattr(c, key)
+        rows.append((a[key], str(value) if value else a["none"]))
+    rows += [(a["version"], str(prov.get("zorgcap_version", ""))),
+             (a["run_at"], t.date(prov.get("run_at", "")) + " ("
+              + str(prov.get("run_at", "")) + ")")]
+    return rows
+
+
+def render_html(result, lang: str = "nl") -> str:
+    """The report of ``result`` as one HTML string in ``lang`` (``nl`` or ``en``)."""
+    return _env().get_template("report.html.j2").render(**page_context(result, lang))

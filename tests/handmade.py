@@ -1,7 +1,9 @@
 """A small hand-made :class:`forecast.ChainResult` for report tests.
 
 Three regions, 2023-2030, round numbers: the report must show exactly these, so a test can
-check a figure in the HTML or the Excel workbook against the frame it came from. Only the
+check a figure in the HTML or the Excel workbook against the frame it came from. National
+need 2030 = 1,700 + 3,400 + 5,100 = 10,200 places, supply 6,050, gap 4,150 with the 80%
+range 4,150 -/+ 816 (8% of the need) = 3,334-4,966. Only the
 geometry (maps) and the gemeente list come from the real data.
 """
 
@@ -75,6 +77,12 @@ def small_result(codes=CODES, to: int = 2030, draws: int = 20) -> ChainResult:
     national = cl.reset_index().merge(nat, on="year")
     national["growth_factor"] = national["clients_with_stay"] / national[
         "clients_with_stay"].iloc[0]
+    # national bands: the regions' spreads added (they move together), 80% = 1, 95% = 2 x
+    spread = 0.01 * (national["year"] - 2022) * national["need"]
+    for lv, k in ((80, 1), (95, 2)):
+        for side, sign in (("lo", -1), ("hi", 1)):
+            national[f"need_{side}_{lv}"] = national["need"] + sign * k * spread
+            national[f"gap_{side}_{lv}"] = national[f"need_{side}_{lv}"] - national["supply"]
     gm = regions.gemeenten(2025).query("zk_code in @codes")[["gm_code", "zk_code"]]
     grow = 1 + np.arange(len(gm)) % 5  # gemeenten grow at five speeds: maps with colours
     gm85 = pd.concat([gm.assign(year=y, persons_85plus=100.0 + 10.0 * (y - 2021) * grow)

@@ -1,0 +1,194 @@
+"""The Excel workbook of a run, formatted for planners (xlsxwriter).
+
+Every sheet has a bold, frozen header of human labels with units, an autofilter, column
+widths that fit, and number formats (whole places and persons with a thousands separator,
+probabilities as percentages); Excel shows the separators of the reader's own locale. The
+sheet "Over deze berekening" ("About this run") describes the run: scenario, seed, draws,
+every input file with its SHA-256, the planner files used, the version and the date; the
+sheet "Kolommen" ("Columns") says what each column means, with its unit
+(:mod:`forecast.schema`).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from forecast import schema
+from forecast.decompose import PARTS
+from forecast.schema import STEP_YEARS
+
+from .text import Text
+
+__all__ = ["write_workbook"]
+
+_DESCRIPTIONS = {}
+for _cols in schema.FRAMES.values():
+    for _k, _v in _cols.items():
+        _DESCRIPTIONS.setdefault(_k, _v)
+
+
+def _description(col: str) -> str:
+    if col in _DESCRIPTIONS:
+        return _DESCRIPTIONS[col]
+    for side, word in (("_lo_", "lower"), ("_hi_", "upper")):
+        if side in col:
+            base, level = col.rsplit(side, 1)
+            if base in _DESCRIPTIONS and level.isdigit():
+                return (f"{word} limit of the {level}% band of {base}: the "
+                        f"{50 - int(level) / 2 if word == 'lower' else 50 + int(level) / 2:g}% "
+                        "quantile of the draws [same unit as the column]")
+    return ""
+
+
+def _sheets(result, t: Text) -> dict[str, pd.DataFrame]:
+    s = t.m["sheets"]
+    nat = result.national
+    sheets = {
+        s["summary"]: nat,
+        s["regions"]: _regions(result),
+        s["gap"]: result.gap,
+        s["demand"]: result.demand,
+        s["decomposition"]: result.decomposition[
+            ["zk_code", "zk_name", "year_from", "year_to", "base", *PARTS, "total", "need"]],
+        s["ambition"]: result.ambition,
+        s["references"]: result.references,
+        s["checks"]: result.checks,
+        s["waiting"]: result.waiting_forecast,
+        s["backtest"]: result.backtest,
+        s["assumptions"]: pd.DataFrame(list(result.assumptions.items()),
+                                       columns=["assumption", "value"]),
+        s["inputs"]: pd.DataFrame(result.provenance.get("inputs", [])),
+    }
+    intensity = getattr(result, "regional_intensity", None)
+    if intensity is None:
+        intensity = result.regional_factors
+    if intensity is not None:
+        sheets[s["intensity"]] = intensity
+    return sheets
+
+
+def _regions(result) -> pd.DataFrame:
+    """One row per region: need, capacity, plans and the gap in each step year."""
+    gap = result.gap
+    last = int(gap["year"].max())
+    years = [y for y in STEP_YEARS if y <= last]
+    out = gap[gap["year"] == last][["zk_code", "zk_name", "capacity"]].reset_index(drop=True)
+    for y in years:
+        g = gap[gap["year"] == y].set_index("zk_code")
+        out[f"need_{y}"] = out["zk_code"].map(g["need"])
+        out[f"gap_{y}"] = out["zk_code"].map(g["gap"])
+        if "p_short" in g:
+            out[f"p_short_{y}"] = out["zk_code"].map(g["p_short"])
+    return out
+
+
+def _label(t: Text, col: str) -> str:
+    for prefix in ("need_", "gap_", "p_short_"):
+        rest = col[len(prefix):]
+        if col.startswith(prefix) and rest.isdigit():
+            base = t.label(prefix[:-1])
+            name, _, unit = base.partition(" [")
+            return f"{name} {rest}" + (f" [{unit}" if unit else "")
+    return t.label(col)
+
+
+def _format_of(col: str, series: pd.Series) -> str:
+    if col.startswith(("p_short", "p_closed")):
+        return "pct"
+    if col in ("year", "year_from", "year_to", "target_year", "origin", "horizon"):
+        return "year"
+    if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+        return "text"
+    if col in ("growth_factor", "factor", "oosr", "error_pct", "level") \
+            or col.startswith("factor"):
+        return "dec2"
+    return "int"
+
+
+def write_workbook(result, path, lang: str = "nl") -> dict[str, pd.DataFrame]:
+    """Write the workbook of ``result`` to ``path``; returns the sheets (name -> frame)."""
+    import xlsxwriter
+
+    t = Text(lang)
+    sheets = _sheets(result, t)
+    book = xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": True})
+    f = {"head": book.add_format({"bold": True, "text_wrap": True, "valign": "top",
+                                  "bg_color": "#F2F2F2", "bottom": 1}),
+         "int": book.add_format({"num_format": "#,##0"}),
+         "dec2": book.add_format({"num_format": "#,##0.00"}),
+         "pct": book.add_format({"num_format": "0%"}),
+         "year": book.add_format({"num_format": "0"}),
+         "text": book.add_format({}),
+         "bold": book.add_format({"bold": True})}
+    about_name, cols_name = t["excel_about"], t["excel_columns"]
+    _about_sheet(book, about_name, result, t, f)
+    dictionary = []
+    for name, frame in sheets.items():
+        ws = book.add_worksheet(name[:31])
+        frame = frame.reset_index(drop=True)
+        for j, col in enumerate(frame.columns):
+            label = _label(t, col)
+            dictionary.append((name, col, label, _description(col)))
+            kind = _format_of(col, frame[col])
+            ws.write(0, j, label, f["head"])
+            values = frame[col].tolist()
+            for i, v in enumerate(values, start=1):
+                if v is None or (isinstance(v, float) and math.isnan(v)):
+                    ws.write_blank(i, j, None)
+                elif kind == "text" or isinstance(v, (str, bool, np.bool_)):
+                    ws.write(i, j, str(v) if not isinstance(v, (bool, np.bool_)) else bool(v))
+                else:
+                    v = float(v)
+                    if kind == "int" and round(v) == 0:
+                        v = 0.0  # no "-0"
+                    ws.write_number(i, j, v, f[kind])
+            width = max([len(label) * 0.55 + 2] + [len(str(x)) + 2 for x in values[:200]])
+            ws.set_column(j, j, min(max(width, 8), 50))
+        ws.set_row(0, 45)
+        ws.freeze_panes(1, 0)
+        if len(frame.columns):
+            ws.autofilter(0, 0, max(len(frame), 1), len(frame.columns) - 1)
+    ws = book.add_worksheet(cols_name)
+    head = [t.label("column"), "", t.label("label"), t.label("description")]
+    head[1] = "sheet" if lang == "en" else "blad"
+    for j, h in enumerate(head):
+        ws.write(0, j, h, f["head"])
+    for i, (sheet, col, label, desc) in enumerate(dictionary, start=1):
+        ws.write_row(i, 0, [col, sheet, label, desc])
+    for j, w in enumerate((24, 22, 40, 90)):
+        ws.set_column(j, j, w)
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(len(dictionary), 1), 3)
+    book.close()
+    return sheets
+
+
+def _about_sheet(book, name, result, t: Text, f) -> None:
+    from .html import _about
+
+    ws = book.add_worksheet(name)
+    ws.write(0, 0, t["excel_about"], f["head"])
+    ws.write(0, 1, "", f["head"])
+    rows = _about(t, result)
+    for i, (k, v) in enumerate(rows, start=1):
+        ws.write(i, 0, k, f["bold"])
+        ws.write(i, 1, v)
+    i = len(rows) + 2
+    ws.write(i, 0, t["provenance_inputs"], f["bold"])
+    for rec in result.provenance.get("inputs", []):
+        i += 1
+        ws.write_row(i, 0, [str(rec.get("key", "")), str(rec.get("title", "")),
+                            str(rec.get("cbs_id", "")), str(rec.get("path", "")),
+                            str(rec.get("sha256", ""))])
+    i += 2
+    ws.write(i, 0, t["assumptions"], f["bold"])
+    for k, v in result.assumptions.items():
+        i += 1
+        ws.write_row(i, 0, [k, str(v)])
+    ws.set_column(0, 0, 34)
+    ws.set_column(1, 1, 70)
+    ws.set_column(2, 4, 24)
+    ws.freeze_panes(1, 0)

@@ -1,0 +1,196 @@
+"""Inline SVG maps and charts that work offline and need no JavaScript library.
+
+Each region is drawn once, in a hidden ``<defs>`` block (:func:`shapes`), and every map of the
+report refers to it with ``<use>``, so 31 regions x 10 maps cost one set of outlines. Every
+region of a map is a link to its section (click) with a ``<title>`` naming the region and its
+value (hover). Colours come from one :class:`Scale` per quantity, shared over the years.
+Coordinates are RD New (EPSG:28992) in kilometres, y pointing down.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+import numpy as np
+
+__all__ = ["Scale", "shapes", "choropleth", "line_chart"]
+
+# ColorBrewer (Brewer, colorbrewer2.org) RdBu (reversed) and OrRd / Purples, 7 classes.
+DIVERGING = ("#2166ac", "#67a9cf", "#d1e5f0", "#f7f7f7", "#fddbc7", "#ef8a62", "#b2182b")
+SEQUENTIAL = ("#fef0d9", "#fdd49e", "#fdbb84", "#fc8d59", "#ef6548", "#d7301f", "#990000")
+PURPLES = ("#f2f0f7", "#dadaeb", "#bcbddc", "#9e9ac8", "#807dba", "#6a51a3", "#4a1486")
+_NO_DATA = "#dddddd"
+
+
+def _hex(c):
+    return tuple(int(c[i:i + 2], 16) for i in (1, 3, 5))
+
+
+class Scale:
+    """A continuous colour scale from ``vmin`` to ``vmax`` (diverging: symmetric around 0)."""
+
+    def __init__(self, values, colours=SEQUENTIAL, diverging: bool = False,
+                 vmin=None, vmax=None):
+        v = np.asarray([x for x in np.ravel(values) if x is not None and np.isfinite(x)],
+                       dtype=float)
+        if diverging:
+            lim = float(np.abs(v).max()) if len(v) else 1.0
+            lim = lim or 1.0
+            self.vmin, self.vmax = -lim, lim
+        else:
+            self.vmin = float(v.min()) if vmin is None and len(v) else (vmin or 0.0)
+            self.vmax = float(v.max()) if vmax is None and len(v) else (vmax or 1.0)
+            if self.vmax <= self.vmin:
+                self.vmax = self.vmin + 1.0
+        self.colours = [_hex(c) for c in (DIVERGING if diverging else colours)]
+
+    def __call__(self, value) -> str:
+        if value is None or not np.isfinite(value):
+            return _NO_DATA
+        x = min(max((value - self.vmin) / (self.vmax - self.vmin), 0.0), 1.0)
+        pos = x * (len(self.colours) - 1)
+        i = min(int(pos), len(self.colours) - 2)
+        f = pos - i
+        a, b = self.colours[i], self.colours[i + 1]
+        return "#" + "".join(f"{round(a[k] + f * (b[k] - a[k])):02x}" for k in range(3))
+
+    def legend(self, title: str, fmt, width: int = 260) -> str:
+        """A horizontal colour bar with its title and three ticks (min, middle, max)."""
+        gid = f"g{abs(hash((self.vmin, self.vmax, tuple(self.colours)))) % 10**8}"
+        stops = "".join(
+            f'<stop offset="{i / (len(self.colours) - 1):.3f}" '
+            f'stop-color="#{"".join(f"{c:02x}" for c in col)}"/>'
+            for i, col in enumerate(self.colours))
+        mid = (self.vmin + self.vmax) / 2
+        ticks = "".join(
+            f'<text x="{x}" y="34" text-anchor="{a}">{html.escape(fmt(v))}</text>'
+            for x, v, a in ((0, self.vmin, "start"), (width / 2, mid, "middle"),
+                            (width, self.vmax, "end")))
+        return (f'<svg class="legend" viewBox="0 0 {width} 40" width="{width}" height="40" '
+                f'role="img" aria-label="{html.escape(title)}">'
+                f'<defs><linearGradient id="{gid}">{stops}</linearGradient></defs>'
+                f'<text x="0" y="10">{html.escape(title)}</text>'
+                f'<rect x="0" y="14" width="{width}" height="10" fill="url(#{gid})"/>'
+                f'{ticks}</svg>')
+
+
+def _ring(coords) -> str:
+    pts = [f"{x / 1000:.1f} {-y / 1000:.1f}" for x, y in coords]
+    return "M" + "L".join(pts) + "Z"
+
+
+def _path(geom) -> str:
+    polys = getattr(geom, "geoms", [geom])
+    return "".join(_ring(p.exterior.coords) + "".join(_ring(r.coords) for r in p.interiors)
+                   for p in polys)
+
+
+def _viewbox(geo) -> str:
+    x0, y0, x1, y1 = geo.total_bounds / 1000
+    pad = 3
+    return f"{x0 - pad:.0f} {-y1 - pad:.0f} {x1 - x0 + 2 * pad:.0f} {y1 - y0 + 2 * pad:.0f}"
+
+
+def shapes(geo, key: str, prefix: str, tolerance: float) -> str:
+    """Hidden ``<svg>`` with one ``<path id="{prefix}{code}">`` per row of ``geo``
+    (RD New [m]), simplified to ``tolerance`` [m]."""
+    simple = geo.geometry.simplify(tolerance, preserve_topology=True)
+    paths = "".join(f'<path id="{prefix}{code}" d="{_path(g)}"/>'
+                    for code, g in zip(geo[key], simple, strict=True))
+    return (f'<svg class="defs" width="0" height="0" aria-hidden="true" '
+            f'style="position:absolute"><defs>{paths}</defs></svg>')
+
+
+def choropleth(geo, key: str, prefix: str, values: dict, scale: Scale, titles: dict,
+               hrefs: dict | None = None, caption: str = "") -> str:
+    """A map of the rows of ``geo`` (drawn by :func:`shapes` with the same ``prefix``)
+    coloured by ``values[code]``; ``titles[code]`` shows on hover, ``hrefs[code]`` on click."""
+    items = []
+    for code in geo[key]:
+        fill = scale(values.get(code, float("nan")))
+        use = (f'<use href="#{prefix}{code}" fill="{fill}" stroke="#fff" '
+               f'stroke-width="0.6"/>')
+        title = f"<title>{html.escape(titles.get(code, code))}</title>"
+        if hrefs and code in hrefs:
+            items.append(f'<a href="{hrefs[code]}" data-code="{code}">{title}{use}</a>')
+        else:
+            items.append(f"<g>{title}{use}</g>")
+    return (f'<svg class="map" viewBox="{_viewbox(geo)}" role="img" '
+            f'aria-label="{html.escape(caption)}">{"".join(items)}</svg>')
+
+
+def line_chart(years, lines: list[dict], bands: list[dict], fmt, unit: str = "",
+               width: int = 640, height: int = 300) -> str:
+    """A line chart with shaded bands. ``lines``: ``{"y": [...], "label", "colour",
+    "step": bool}``; ``bands``: ``{"lo", "hi", "label", "colour", "opacity"}``. Every point
+    has a ``<title>`` with its year and value."""
+    years = [int(y) for y in years]
+    allv = [v for s in lines for v in s["y"]] + [v for b in bands for v in (*b["lo"], *b["hi"])]
+    allv = [v for v in allv if v is not None and math.isfinite(v)]
+    lo, hi = min(allv + [0.0]), max(allv + [1.0])
+    lo = 0.0 if lo >= 0 else lo
+    top = _nice(hi)
+    left, right, tp, bottom = 64, 12, 12, 60
+    w, h = width - left - right, height - tp - bottom
+    x0, x1 = years[0], years[-1] if years[-1] > years[0] else years[0] + 1
+
+    def X(y):
+        return left + (y - x0) / (x1 - x0) * w
+
+    def Y(v):
+        return tp + h - (v - lo) / (top - lo) * h
+
+    out = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img">']
+    for k in range(5):  # y grid and ticks
+        v = lo + (top - lo) * k / 4
+        out.append(f'<line x1="{left}" x2="{left + w}" y1="{Y(v):.1f}" y2="{Y(v):.1f}" '
+                   f'stroke="#ddd"/><text x="{left - 6}" y="{Y(v) + 4:.1f}" '
+                   f'text-anchor="end">{html.escape(fmt(v))}</text>')
+    step = max(1, math.ceil(len(years) / 9))
+    for y in years[::step]:
+        out.append(f'<text x="{X(y):.1f}" y="{tp + h + 16}" text-anchor="middle">{y}</text>')
+    for b in bands:
+        pts = [f"{X(y):.1f},{Y(v):.1f}" for y, v in zip(years, b["hi"], strict=True)]
+        pts += [f"{X(y):.1f},{Y(v):.1f}" for y, v in zip(years[::-1], b["lo"][::-1],
+                                                           strict=True)]
+        out.append(f'<polygon points="{" ".join(pts)}" fill="{b["colour"]}" '
+                   f'fill-opacity="{b.get("opacity", 0.25)}"><title>'
+                   f'{html.escape(b["label"])}</title></polygon>')
+    for s in lines:
+        if s.get("step"):
+            pts = []
+            for i, (y, v) in enumerate(zip(years, s["y"], strict=True)):
+                if i:
+                    pts.append(f"{X(y):.1f},{Y(s['y'][i - 1]):.1f}")
+                pts.append(f"{X(y):.1f},{Y(v):.1f}")
+        else:
+            pts = [f"{X(y):.1f},{Y(v):.1f}" for y, v in zip(years, s["y"], strict=True)]
+        out.append(f'<polyline points="{" ".join(pts)}" fill="none" stroke="{s["colour"]}" '
+                   f'stroke-width="2.5"/>')
+        for y, v in zip(years, s["y"], strict=True):
+            out.append(f'<circle cx="{X(y):.1f}" cy="{Y(v):.1f}" r="3" fill="{s["colour"]}">'
+                       f'<title>{html.escape(s["label"])} {y}: {html.escape(fmt(v))} '
+                       f'{html.escape(unit)}</title></circle>')
+    lx, ly = left, height - 30
+    for item in [*lines, *bands]:  # legend under the axis, two rows where needed
+        colour, room = item["colour"], 24 + 6 * len(item["label"])
+        if lx + room > width and lx > left:
+            lx, ly = left, ly + 16
+        out.append(f'<rect x="{lx}" y="{ly - 8}" width="12" height="8" fill="{colour}" '
+                   f'fill-opacity="{item.get("opacity", 1)}"/><text x="{lx + 16}" '
+                   f'y="{ly}">{html.escape(item["label"])}</text>')
+        lx += room
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _nice(v: float) -> float:
+    """The smallest 1, 2, 2.5 or 5 x 10^k at or above ``v``."""
+    if v <= 0:
+        return 1.0
+    e = 10 ** math.floor(math.log10(v))
+    for m in (1, 2, 2.5, 5, 10):
+        if m * e >= v:
+            return m * e
+    return 10 * e
