@@ -205,10 +205,13 @@ def _cmd_report(args) -> int:
     from reports import render
 
     result = _run_chain(args)
-    paths = render(result, args.out, echo=lambda m: print(m, file=sys.stderr, flush=True))
+    paths = render(result, args.out, echo=lambda m: print(m, file=sys.stderr, flush=True),
+                   lang=args.lang, static=args.static)
     print(f"wrote {paths['html']}")
     print(f"wrote {paths['excel']}")
-    print(f"wrote {len(paths['maps'])} maps (PNG and SVG) in {paths['html'].parent / 'maps'}")
+    if paths["maps"]:
+        print(f"wrote {len(paths['maps'])} maps (PNG and SVG) in "
+              f"{paths['html'].parent / 'maps'}")
     print(f"wrote {paths['provenance']}")
     return 0
 
@@ -315,6 +318,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     rp = sub.add_parser("report", help="the whole chain: maps, HTML report, Excel workbook")
     _run_args(rp, "reports/latest")
+    rp.add_argument("--lang", default="nl", choices=["nl", "en"],
+                    help="language and number format of the report and workbook (default nl)")
+    rp.add_argument("--static", action="store_true",
+                    help="also write the maps as PNG/SVG and the charts as PNG (for print)")
     rp.set_defaults(func=_cmd_report)
 
     bt = sub.add_parser("backtest", help="rolling-origin backtest of the usage models")
