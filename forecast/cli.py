@@ -29,7 +29,7 @@ def _cmd_data_status(args) -> int:
 
     frame = data_status(args.data)
     print(format_status(frame))
-    return 0
+    return 2 if (frame["state"] == "damaged").any() else 0  # damaged: an input to fix
 
 
 def _cmd_data_fetch(args) -> int:
@@ -334,17 +334,49 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _is_input_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is the user's to fix (exit 2) rather than a bug (exit 1).
+
+    Input errors: :class:`InputError` (a file, row and fix), an argument refused in the
+    project's convention (``ValueError("`name` was X but is expected ...")``, raised by
+    :class:`~forecast.modelchain.ChainConfig` and the dispatchers before any work) and the
+    operating system refusing a path (no such file, no permission, disk full).
+    """
+    if isinstance(exc, InputError):
+        return True
+    if isinstance(exc, ValueError) and str(exc).startswith("`"):
+        return True
+    return isinstance(exc, OSError) and exc.errno is not None
+
+
+def _one_line(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.filename is not None:
+        return (f"{exc.strerror or exc}: {exc.filename} - Fix: check the path and that you "
+                "may read/write it.")
+    return " - ".join(part.strip() for part in str(exc).splitlines() if part.strip())
+
+
 def main(argv=None) -> int:
+    """Run one command. Exit status: 0 done, 2 input error (one line with the fix), 1 bug
+    (traceback and a request to report it), 130 interrupted."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except InputError as exc:
-        print(f"zorgcap: input error: {exc}", file=sys.stderr)
-        return 2
-    except ValueError as exc:
-        print(f"zorgcap: {exc}", file=sys.stderr)
-        return 2
+    except KeyboardInterrupt:
+        print("zorgcap: interrupted.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - sorted into input errors and bugs below
+        if _is_input_error(exc):
+            print(f"zorgcap: input error: {_one_line(exc)}", file=sys.stderr)
+            return 2
+        import traceback
+
+        traceback.print_exc(file=sys.stderr)
+        print(f"zorgcap: internal error ({type(exc).__name__}): this is a bug in zorgcap, "
+              "not a problem with your input. Please report it with the command you ran and "
+              "the traceback above.", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -154,3 +154,44 @@ def test_report_command_for_one_region(tmp_path, capsys):
     assert "wrote" in capsys.readouterr().out
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "id='ZK08'" in page and "id='ZK20'" not in page
+
+
+# --- input errors (exit 2, one line with the fix) apart from bugs (exit 1, traceback) ------
+
+def test_missing_data_dir_is_an_input_error_not_ignored(tmp_path, capsys):
+    assert main(["--data", str(tmp_path / "nope"), "data", "status"]) == 2
+    err = capsys.readouterr().err
+    assert "nope is not a directory" in err and "Fix:" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_a_bug_exits_1_with_traceback_and_please_report(monkeypatch, capsys):
+    import forecast.cli as cli
+
+    def broken(args):
+        raise KeyError("internal")  # a programming error, not the user's input
+
+    monkeypatch.setattr(cli, "_cmd_regions", broken)
+    assert main(["regions"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" in err and "KeyError" in err and "Please report" in err
+
+
+def test_argument_error_exits_2_on_one_line(capsys):
+    assert main(["gap", "--fte-per-place", "-1", "--draws", "0"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("zorgcap: input error: `fte_per_place` was -1.0")
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+
+
+@needs_data
+def test_status_of_a_damaged_table_exits_2_and_names_the_problem(shared_data, tmp_path,
+                                                                 capsys):
+    src = next((shared_data / "usage").glob("cbs82905NED_*.csv"))
+    dest = tmp_path / "usage" / src.name
+    dest.parent.mkdir()
+    text = src.read_text(encoding="utf-8-sig")
+    dest.write_text(text[: len(text) - 12], encoding="utf-8")  # cut inside the last row
+    assert main(["--data", str(tmp_path), "data", "status"]) == 2
+    out = capsys.readouterr().out
+    assert "damaged" in out and "households_national: the file is cut off in row" in out

@@ -100,6 +100,8 @@ def test_missing_table_lists_where_it_looked(tmp_path, monkeypatch):
 
 
 def test_search_order_data_then_env_then_cache_then_shared(tmp_path, monkeypatch):
+    (tmp_path / "env").mkdir()
+    (tmp_path / "mine").mkdir()
     monkeypatch.setenv("ZORGCAP_DATA", str(tmp_path / "env"))
     origins = [r.origin for r in data_roots()]
     assert origins[:2] == ["ZORGCAP_DATA", "cache"]

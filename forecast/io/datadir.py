@@ -83,12 +83,23 @@ def data_roots(data=None, fallback: bool = True) -> list[DataRoot]:
         Also search the cache and ``../shared/data`` (beside the source checkout, if any, and
         beside the working directory). With ``False`` only the user's directory is searched
         (useful to check that a directory is complete).
+
+    Raises
+    ------
+    InputError
+        If ``data`` (or ``ZORGCAP_DATA``) is given but is not an existing directory.
     """
     roots: list[DataRoot] = []
     if data is not None:
         roots.append(DataRoot(Path(data), "--data"))
     elif os.environ.get(ENV_DATA):
         roots.append(DataRoot(Path(os.environ[ENV_DATA]), ENV_DATA))
+    if roots and not roots[0].path.is_dir():  # a mistyped folder must not be skipped quietly
+        from ..errors import InputError
+
+        raise InputError(f"{roots[0].origin} {roots[0].path} is not a directory",
+                         fix="give the folder that holds the CBS tables (or leave --data out "
+                             "to use the cache and ../shared/data).")
     if fallback or not roots:
         roots.append(DataRoot(cache_dir() / "data", "cache"))
         seen = {r.path.resolve() for r in roots}
