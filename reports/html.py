@@ -81,10 +81,20 @@ def _kind(col: str) -> str:
     return "num"
 
 
+MAX_ROWS = 80  # a longer table is left to the workbook: the page says where to find it
+
+
 def table(t: Text, frame: pd.DataFrame, columns=None, total: dict | None = None,
           kinds: dict | None = None, links: str | None = None, sortable: bool = False,
-          labels: dict | None = None) -> dict:
-    """A frame as a table for the template: human labels, formatted cells, total row."""
+          labels: dict | None = None, sheet: str | None = None) -> dict:
+    """A frame as a table for the template: human labels, formatted cells, total row.
+
+    A frame of more than :data:`MAX_ROWS` rows is not drawn; the table says which sheet of
+    the workbook holds it (``sheet``).
+    """
+    if sheet is not None and len(frame) > MAX_ROWS:
+        return {"head": [], "rows": [], "foot": None, "sortable": False,
+                "elsewhere": t.t("in_workbook", rows=t.num(len(frame)), sheet=sheet)}
     columns = [c for c in (columns or frame.columns) if c in frame.columns]
     kinds = kinds or {}
     head = [(labels or {}).get(c, t.label(c)) for c in columns]
@@ -381,7 +391,8 @@ def page_context(result, lang: str = "nl") -> dict:
         "waiting": table(t, result.waiting_forecast.drop(columns=["method"], errors="ignore")),
         "waiting_method": str(result.waiting_forecast["method"].iloc[0])
         if len(result.waiting_forecast) else "",
-        "backtest": table(t, result.backtest.drop(columns=["method"], errors="ignore")),
+        "backtest": table(t, result.backtest.drop(columns=["method"], errors="ignore"),
+                          sheet=t.m["sheets"]["backtest"]),
         "intensity": table(t, intensity, sortable=True, links="zk_name")
         if intensity is not None else None,
         "assumptions": assumptions,

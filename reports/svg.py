@@ -186,11 +186,12 @@ def line_chart(years, lines: list[dict], bands: list[dict], fmt, unit: str = "",
 
 
 def _nice(v: float) -> float:
-    """The smallest 1, 2, 2.5 or 5 x 10^k at or above ``v``."""
+    """The smallest 1, 1.2, 1.6, 2, 2.4, 3, 4, 5, 6 or 8 x 10^k at or above ``v`` (each
+    divides into four round ticks)."""
     if v <= 0:
         return 1.0
     e = 10 ** math.floor(math.log10(v))
-    for m in (1, 2, 2.5, 5, 10):
+    for m in (1, 1.2, 1.6, 2, 2.4, 3, 4, 5, 6, 8, 10):
         if m * e >= v:
             return m * e
     return 10 * e
