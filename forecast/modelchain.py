@@ -404,7 +404,7 @@ class ForecastChain:
                       "central": "point path (point population x central rate path); bands "
                                  "and p_short from the draws"}
         assumptions = {**demand.assumptions, **gap.assumptions}
-        prov = provenance(parameters, assumptions, c.data)
+        prov = provenance(parameters, assumptions, c.data, config=c, gap=gap.frame)
         result = ChainResult(
             config=c, population=population, gemeente_85plus=gm85, demand=demand.frame,
             demand_draws=demand.places_draws, gap=gap.frame, plans=gap.plans,

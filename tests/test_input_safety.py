@@ -130,3 +130,27 @@ def test_dataframe_inputs_meet_the_same_schema():
         read_capacity(bad, 2023)
     with pytest.raises(InputError, match=r"lacks column\(s\) places_with_stay"):
         read_capacity(good.drop(columns="places_with_stay"), 2023)
+
+
+def test_provenance_lists_planner_files_and_estimates_per_region(tmp_path):
+    import hashlib
+    from types import SimpleNamespace
+
+    from forecast.provenance import provenance
+
+    cap = tmp_path / "cap.csv"
+    cap.write_text(CAP_NL + "ZK01;2023;2.361;\n\nZK02;2023;3400;\n", encoding="utf-8")
+    config = SimpleNamespace(capacity=str(cap), plans=None)
+    gap = pd.DataFrame({"zk_code": ["ZK01", "ZK02", "ZK03"],
+                        "capacity_source": [f"file {cap}", f"file {cap}",
+                                            "ESTIMATE capacity_from_clients"],
+                        "plans_source": ["ESTIMATE plans_from_national"] * 3})
+    prov = provenance({}, {}, config=config, gap=gap)
+    files = {f["option"]: f for f in prov["planner_files"]}
+    assert files["capacity"]["path"] == str(cap)  # as given
+    assert files["capacity"]["sha256"] == hashlib.sha256(cap.read_bytes()).hexdigest()
+    assert files["capacity"]["rows"] == 2  # the blank line is not a row
+    assert files["plans"]["path"] is None and files["plans"]["default"].startswith("estimate")
+    assert prov["estimates_by_region"] == {
+        "ZK01": ["plans_from_national"], "ZK02": ["plans_from_national"],
+        "ZK03": ["capacity_from_clients", "plans_from_national"]}

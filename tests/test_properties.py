@@ -127,3 +127,51 @@ def test_readers_on_degenerate_files(tmp_path, text):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(InputError):
         read_plans(path, 2023)
+
+
+# --- random planner files: an error, or finite non-negative supply (issue 18) -----------------
+
+CELL = st.one_of(
+    st.integers(0, 30_000).map(str),
+    st.integers(1_000, 30_000).map(lambda v: f"{v:,}".replace(",", ".")),  # Dutch thousands
+    st.floats(0, 3e4, allow_nan=False).map(lambda v: f"{v:.2f}"),
+    st.floats(0, 3e4, allow_nan=False).map(lambda v: f"{v:.1f}".replace(".", ",")),
+    st.sampled_from(["", "inf", "-inf", "nan", "NaN", "-5", "1e12", "1e308", "abc", " 12 ",
+                     "0", "-0", "3,400.5", "1.000.000"]),
+)
+PLAN_ROW = st.tuples(st.sampled_from(["ZK01", "ZK02", "ZK99"]), st.integers(2022, 2027), CELL,
+                     st.sampled_from(["with_stay", "vpt"]),
+                     st.sampled_from(["planned", "realised", "idea"]),
+                     st.sampled_from(["expansion", "closure", "closure"]))
+
+
+@settings(max_examples=120, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.sampled_from([",", ";"]), CELL, CELL, st.lists(PLAN_ROW, max_size=6))
+def test_random_planner_files_give_an_error_or_finite_non_negative_supply(tmp_path, sep, c1,
+                                                                          c2, plan_rows):
+    from forecast.supply import check_closures, read_capacity, read_plans
+
+    def line(*cells):
+        return sep.join(f'"{c}"' if sep in str(c) else str(c) for c in cells) + "\n"
+
+    cap_path, plans_path = tmp_path / "cap.csv", tmp_path / "plans.csv"
+    cap_path.write_text(line("zk_code", "year", "places_with_stay")
+                        + line("ZK01", 2023, c1) + line("ZK02", 2023, c2), encoding="utf-8")
+    plans_path.write_text(
+        line("project_id", "zk_code", "year_ready", "places", "delivery_form", "status", "kind")
+        + "".join(line(f"P{i}", *row) for i, row in enumerate(plan_rows)), encoding="utf-8")
+    try:
+        cap = read_capacity(cap_path, 2023)
+        plans = read_plans(plans_path, 2023, 2026)
+        full = pd.concat([cap, pd.DataFrame({"zk_code": _CODES[2:], "places_with_stay": 50.0,
+                                             "vpt_capacity": np.nan,
+                                             "capacity_source": "t"})], ignore_index=True)
+        check_closures(full, plans, file="plans.csv")
+    except InputError as exc:
+        assert "Fix:" in str(exc)
+        return
+    out = G.compare_capacity(_demand(np.full((4, 2), 100.0)), capacity=full, plans=plans,
+                             waiting=None)
+    assert np.isfinite(out["supply"]).all() and (out["supply"] >= -1e-9).all()
+    assert np.isfinite(out["gap"]).all()
