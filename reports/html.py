@@ -66,14 +66,18 @@ def _cell(t: Text, value, kind: str = "num", href: str | None = None) -> dict:
 def _kind(col: str) -> str:
     if col in ("zk_code", "zk_name", "scenario", "reference", "method", "model", "state",
                "key", "title", "path", "cbs_id", "zorgcap_definition", "capacity_source",
-               "plans_source", "assumption", "value", "note", "covered", "origin"):
+               "plans_source", "assumption", "value", "note", "covered", "origin", "source",
+               "shipped"):
         return "text"
     if col in ("year", "year_from", "year_to", "target_year", "horizon"):
         return "year"
     if col.startswith(("p_short", "p_closed")):
         return "pct"
-    if col in ("growth_factor", "factor") or col.startswith("factor"):
+    if col in ("growth_factor", "factor", "ratio", "log_sd", "shrinkage") \
+            or col.startswith("factor"):
         return "dec2"
+    if col.endswith("_share_2014"):
+        return "pct"
     if col in ("oosr", "error_pct", "level"):
         return "dec1"
     if col.startswith(("gap", "reference_gap", "fte_gap")):
@@ -139,9 +143,20 @@ def _headline(t: Text, result, years: list[int], focus: int) -> dict:
     top_rel = [{"code": r.zk_code, "name": r.zk_name, "value": t.num(r.per_1000, 1)}
                for r in g.sort_values("per_1000", ascending=False).head(3).itertuples()
                if r.gap > 0]
-    estimates = [t.m["estimates"].get(k, k) for k in result.estimates]
+    # the result's estimates, and any assumption the catalogue knows as a planner-file estimate
+    keys = list(dict.fromkeys([*result.estimates,
+                               *[k for k in result.assumptions if k in t.m["estimates"]]]))
+    estimates = [t.m["estimates"].get(k, result.assumptions.get(k, k.replace("_", " ")))
+                 for k in keys]
+    params = result.parameters if isinstance(result.parameters, dict) else {}
+    coverage = None
+    if level and "backtest_coverage_80" in params and "backtest_coverage_95" in params:
+        n = params.get("trend_calibration_errors")
+        coverage = t.t("coverage", c80=t.pct(params["backtest_coverage_80"]),
+                       c95=t.pct(params["backtest_coverage_95"]),
+                       n=t.t("coverage_n", n=n) if isinstance(n, int) else "")
     return {"rows": rows, "level": level, "top_places": top_places, "top_rel": top_rel,
-            "focus": focus, "estimates": estimates,
+            "focus": focus, "estimates": estimates, "coverage": coverage,
             "range_sentence": t["headline_range_sentence"] if level
             else t["headline_no_range"]}
 
@@ -360,9 +375,9 @@ def page_context(result, lang: str = "nl") -> dict:
     drv_tot = {k: parts[k].sum() for k in ["base", *PARTS, "need"]}
     drivers_tbl = table(t, parts, drv_cols, total=drv_tot, links="zk_name", sortable=True)
 
-    checks = result.checks.drop(columns=["method"], errors="ignore")
+    checks = result.checks.drop(columns=["method", "note"], errors="ignore")
     params = result.parameters or {}
-    band_labels = params.get("band_labels") if isinstance(params, dict) else None
+    band_label = params.get("band_label") if isinstance(params, dict) else None
     intensity = getattr(result, "regional_intensity", None)
     assumptions = [{"name": t.m["estimates"].get(k, k.replace("_", " ")), "text": v}
                    for k, v in result.assumptions.items()]
@@ -387,7 +402,7 @@ def page_context(result, lang: str = "nl") -> dict:
         "checks": table(t, checks),
         "checks_notes": list(result.checks["note"].dropna().unique())
         if "note" in result.checks else [],
-        "band_labels": band_labels,
+        "band_label": band_label,
         "waiting": table(t, result.waiting_forecast.drop(columns=["method"], errors="ignore")),
         "waiting_method": str(result.waiting_forecast["method"].iloc[0])
         if len(result.waiting_forecast) else "",

@@ -209,6 +209,24 @@ def test_regional_factors_shown_when_given(result, tmp_path):
     assert 'id="map-intensity"' in page and "<title>Rotterdam: 1,25</title>" in page
 
 
+def test_headline_says_how_the_range_did_in_the_backtest(result):
+    from reports.html import render_html
+
+    params = {**result.parameters, "backtest_coverage_80": 0.491,
+              "backtest_coverage_95": 0.777, "trend_calibration_errors": 175,
+              "band_label": "forecast interval; the 80% interval covered 49%"}
+    other = replace(result, parameters=params, assumptions={
+        "capacity_from_supply_2014": "capacity = the region's share of 2014"})
+    page = render_html(other)
+    headline = _visible(page[page.index('id="headline"'):page.index('id="maps"')])
+    assert "49% van de gevallen binnen de 80%-bandbreedte en in 78%" in headline
+    assert "(175 jaren)" in headline
+    # an estimate the catalogue knows is named in words, never by its identifier
+    assert "capaciteit (geschat uit de verdeling" in headline
+    assert "capacity_from_supply_2014" not in headline
+    assert "forecast interval; the 80% interval covered 49%" in page  # issue 17's label
+
+
 def test_static_figures_on_request(result, tmp_path):
     from reports import render
 
