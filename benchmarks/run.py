@@ -34,6 +34,10 @@ WARM = "from forecast import population as P\nP.build_projection(to=2022)\n"
 DEMAND = "from forecast.demand import project_demand\nproject_demand(to=2024)\n"
 REPORT = ("import tempfile\nfrom reports import run_report\n"
           "out = tempfile.mkdtemp() + '/latest'\n")
+RENDER = ("import tempfile\nfrom forecast import ChainConfig, ForecastChain\n"
+          "from reports import render\n"
+          "result = ForecastChain(ChainConfig(scenario='trend', to=2040, draws=200)).run()\n"
+          "out = tempfile.mkdtemp() + '/latest'\n")
 
 
 def cases(draws: int):
@@ -57,10 +61,14 @@ def cases(draws: int):
          "project_demand('trend', to=2040)", False),
         (f"demand 2023-2040, trend, {draws} draws", DEMAND,
          f"project_demand('trend', to=2040, draws={draws})", False),
-        ("zorgcap report (31 regions, 200 draws, maps, HTML, Excel), cold cache", REPORT,
-         "run_report('trend', to=2040, out=out, draws=200, echo=None)", True),
-        ("zorgcap report (31 regions, 200 draws, maps, HTML, Excel), warm cache", REPORT,
-         "run_report('trend', to=2040, out=out, draws=200, echo=None)", False),
+        ("zorgcap report (31 regions, 200 draws, HTML with SVG maps, Excel), cold cache",
+         REPORT, "run_report(out, scenario='trend', to=2040, draws=200, echo=None)", True),
+        ("zorgcap report (31 regions, 200 draws, HTML with SVG maps, Excel), warm cache",
+         REPORT, "run_report(out, scenario='trend', to=2040, draws=200, echo=None)", False),
+        ("drawing the report only (reports.render of the trend result: HTML, Excel)", RENDER,
+         "render(result, out, echo=None)", False),
+        ("drawing the report only, with --static (matplotlib PNG/SVG, 2 spawn workers)",
+         RENDER, "render(result, out, echo=None, static=True, workers=2)", False),
     ]
 
 
