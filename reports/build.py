@@ -75,6 +75,18 @@ class _Done:
         return self.value
 
 
+def _exit_with_parent() -> None:
+    """In a worker: exit as soon as the parent process is gone (even after SIGKILL, when no
+    cleanup of the parent runs), instead of waiting on its queue for ever."""
+    import multiprocessing
+    import os
+    import threading
+
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=lambda: (parent.join(), os._exit(1)), daemon=True).start()
+
+
 class _Pool:
     """Figure jobs in ``workers`` processes, or in this process with one worker.
 
@@ -93,7 +105,8 @@ class _Pool:
 
             self.pool = ProcessPoolExecutor(
                 max_workers=self.workers,
-                mp_context=multiprocessing.get_context(self.start_method))
+                mp_context=multiprocessing.get_context(self.start_method),
+                initializer=_exit_with_parent)
         return self
 
     def __exit__(self, *exc):
@@ -106,6 +119,45 @@ class _Pool:
 
 
 MARKER = ".zorgcap-report"  # marks a folder written by render(): only such a folder is replaced
+
+
+def _alive(pid: int) -> bool | None:
+    """Whether process ``pid`` runs (None where that cannot be checked safely)."""
+    import os
+
+    if os.name != "posix":
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _sweep_leftovers(out: Path) -> None:
+    """Remove temporary folders that killed runs left beside ``out``.
+
+    A run's folders are named ``.<out>.<pid>.*`` (work) and ``.<out>.old.<pid>.*`` (the
+    earlier report while it is swapped); one whose process is gone (or, where that cannot be
+    checked, older than a day) is removed, after putting back an earlier report that a kill
+    left in the swap folder. Folders of running reports are left alone.
+    """
+    if not out.parent.is_dir():
+        return
+    for path in out.parent.glob(f".{out.name}.*"):
+        rest = path.name[len(out.name) + 2:].split(".")
+        swap = rest[0] == "old"
+        pid = rest[1] if swap and len(rest) > 1 else rest[0]
+        if not path.is_dir() or not pid.isdigit():
+            continue
+        alive = _alive(int(pid))
+        if alive or (alive is None and time.time() - path.stat().st_mtime < 86_400):
+            continue
+        if swap and (path / out.name).is_dir() and not out.exists():
+            (path / out.name).rename(out)
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _check_out(out: Path) -> None:
@@ -177,7 +229,8 @@ def render(result, out="reports/latest", echo=print, workers: int | None = None,
     out = Path(out)
     _check_out(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    _sweep_leftovers(out)
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.{os.getpid()}.", dir=out.parent))
     os.chmod(work, 0o755)  # a report folder on a share is read by colleagues
     pool = _Pool(workers if static else 1, start_method).__enter__()
     try:
@@ -199,7 +252,8 @@ def render(result, out="reports/latest", echo=print, workers: int | None = None,
             os.chmod(path, 0o755 if path.is_dir() else 0o644)
         progress("moving the report into place")
         if out.exists():
-            old_dir = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
+            old_dir = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.{os.getpid()}.",
+                                            dir=out.parent))
             out.rename(old_dir / out.name)
             work.rename(out)
             shutil.rmtree(old_dir, ignore_errors=True)

@@ -154,3 +154,75 @@ def test_provenance_lists_planner_files_and_estimates_per_region(tmp_path):
     assert prov["estimates_by_region"] == {
         "ZK01": ["plans_from_national"], "ZK02": ["plans_from_national"],
         "ZK03": ["capacity_from_clients", "plans_from_national"]}
+
+
+# --- faults: a report run killed with SIGKILL leaves nothing behind (issue 18, item 7) -------
+
+def _children(pid: int) -> set[int]:
+    from pathlib import Path
+
+    kids = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            kids |= {int(p) for p in (task / "children").read_text().split()}
+        except OSError:
+            pass
+    return kids
+
+
+def _running(pid: int) -> bool:
+    from pathlib import Path
+
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not __import__("pathlib").Path("/proc/self/task").is_dir(),
+                    reason="needs /proc (Linux) to see the worker processes")
+def test_sigkill_of_a_report_run_leaves_no_worker_or_temporary_folder(tmp_path, shared_data):
+    import hashlib
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from handmade import small_result
+
+    import reports
+
+    out = tmp_path / "rep"
+    reports.render(small_result(), out, echo=None)  # the earlier report
+    before = {p.relative_to(out): hashlib.sha256(p.read_bytes()).hexdigest()
+              for p in out.rglob("*") if p.is_file()}
+    cmd = [sys.executable, "-m", "forecast.cli", "report", "--to", "2025", "--draws", "0",
+           "--regions", "ZK20", "--static", "--out", str(out)]
+    # the user's cache (not the test session's empty one): the run only has to reach its
+    # figure workers; what it computes does not matter here
+    env = {k: v for k, v in os.environ.items() if k != "ZORGCAP_CACHE"}
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            cwd=Path(__file__).resolve().parents[1], env=env)
+    workers: set[int] = set()
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and proc.poll() is None:
+        workers = {k for k in _children(proc.pid) if _running(k)}
+        if len(workers) >= 2 and list(tmp_path.glob(".rep.*")):  # figure workers and folder
+            break
+        time.sleep(0.05)
+    assert proc.poll() is None, "the report finished before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    # the workers notice the parent is gone and exit (before: they waited for minutes)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(_running(w) for w in workers):
+        time.sleep(0.1)
+    assert not [w for w in workers if _running(w)]
+    after = {p.relative_to(out): hashlib.sha256(p.read_bytes()).hexdigest()
+             for p in out.rglob("*") if p.is_file()}
+    assert after == before  # the earlier report is intact
+    assert list(tmp_path.glob(".rep.*"))  # the killed run's work folder is still there ...
+    reports.render(small_result(), out, echo=None)  # ... until the next run
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rep"]
