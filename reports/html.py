@@ -174,7 +174,7 @@ def _maps(t: Text, result, geo, years, focus) -> list[dict]:
     def block(title_key, legend_key, values_by, scale, fmt, unit=""):
         maps = []
         for label, values in values_by:
-            titles = {c: f"{names[c]}: {fmt(v)}{unit}" for c, v in values.items()}
+            titles = {c: f"{names[c]}: {fmt(v)}{unit} ({label})" for c, v in values.items()}
             maps.append({"title": label, "svg": svg.choropleth(
                 geo, "zk_code", "zk-", values, scale, titles, hrefs, caption=label)})
         return {"maps": maps, "legend": scale.legend(t[legend_key], fmt)}
@@ -192,7 +192,8 @@ def _maps(t: Text, result, geo, years, focus) -> list[dict]:
     if informative(gap_by):
         views.append({"label": t["view_places"], **block(
             "map_gap", "map_gap_legend", gap_by,
-            svg.Scale([v for _, x in gap_by for v in x.values()], diverging=True), t.num)})
+            svg.Scale([v for _, x in gap_by for v in x.values()], diverging=True), t.num,
+            " " + t["place"])})
     if informative(rel_by):
         views.append({"label": t["view_per_1000"], **block(
             "map_gap_rel", "map_gap_rel_legend", rel_by,
@@ -290,6 +291,20 @@ def _region_sections(t: Text, result, gm_geo, gm_names, years, focus) -> list[di
                                  "width": round(100 * abs(float(p[k])) / biggest),
                                  "up": float(p[k]) > 0} for k in PARTS
                                 if round(float(p[k])) != 0]}
+        plans = None
+        pl = result.plans[result.plans["zk_code"] == code] if len(result.plans) else None
+        if pl is not None and len(pl) and "delivery_form" in pl:
+            # places with stay, closures negative (as forecast.gap counts them)
+            pl = pl[pl["delivery_form"] == "with_stay"]
+            pl = pl.assign(places=pl["places"] * np.where(pl.get("kind", "") == "closure",
+                                                          -1.0, 1.0))
+        if pl is not None and len(pl):
+            by_year = pl.groupby("year_ready").agg(projects=("places", "size"),
+                                                   places=("places", "sum")).reset_index()
+            plans = {"rows": [(int(r.year_ready), t.num(r.projects), t.num(r.places))
+                              for r in by_year.itertuples()],
+                     "source": str(pl["plans_source"].iloc[0]).replace(
+                         "ESTIMATE plans_from_national", t.m["estimates"]["plans_from_national"])}
         gm = gm_geo[gm_geo["zk_code"] == code]
         gm_map = None
         if len(gm):
@@ -299,7 +314,7 @@ def _region_sections(t: Text, result, gm_geo, gm_names, years, focus) -> list[di
                                     caption=t.t("map_85", first=first, last=last))
         sections.append({
             "code": code, "name": name, "facts": facts,
-            "table": table(t, rows, cols), "chart": chart, "drivers": drivers,
+            "table": table(t, rows, cols), "chart": chart, "drivers": drivers, "plans": plans,
             "gm_map": gm_map, "gm_title": t.t("map_85", first=first, last=last),
             "gm_legend": gm_scale.legend(t["map_85_legend"], t.signed) if gm_map else None,
             "gm_count": int((zk_of == code).sum())})

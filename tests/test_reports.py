@@ -119,11 +119,14 @@ def test_a_section_per_region_linked_from_table_map_and_headline(page):
     assert "15.000 (2023) → 25.500 (2030), groei +70%" in text
     assert "<svg class=\"chart\"" in ro and "<svg class=\"map\"" in ro  # chart, gemeente map
     assert "vergrijzing" in text and "+1.680" in text  # ageing: 0.8 x 2,100
+    fl = page[page.index("id='ZK07'"):]
+    fl = " ".join(_visible(fl[:fl.index("</article>")]).split())
+    assert "Bouwplannen (gereed in jaar)" in fl and "2026 1 50" in fl  # the one plan
 
 
 def test_maps_name_the_regions_and_share_one_scale(page):
     maps = page[page.index('id="maps"'):page.index('id="national"')]
-    assert "<title>Friesland: 1.400</title>" in maps
+    assert "<title>Friesland: 1.400 plaatsen (Tekort in 2030)</title>" in maps
     assert '<a href="#ZK08" data-code="ZK08">' in maps
     gap_2025 = maps[maps.index("Tekort in 2025"):maps.index("Tekort in 2030")]
     gap_2030 = maps[maps.index("Tekort in 2030"):maps.index("Tekort in 2030") + 20000]
@@ -131,7 +134,7 @@ def test_maps_name_the_regions_and_share_one_scale(page):
     # no region reaches it (a scale per year would paint Rotterdam 2025 as dark)
     assert 'fill="#b2182b"' in gap_2030 and 'fill="#b2182b"' not in gap_2025
     # per-1,000 view: Flevoland 2030 650 / 8,500 x 1,000
-    assert "<title>Flevoland: 76,5</title>" in maps
+    assert "<title>Flevoland: 76,5 (Tekort in 2030 per 1.000 inwoners van 85+)</title>" in maps
     # maps without information are left out: p_short is 50% everywhere, growth +70%
     assert 'id="map-p"' not in maps and 'id="map-growth"' not in maps
     # the region outlines are drawn once and used by every map
@@ -206,7 +209,8 @@ def test_regional_factors_shown_when_given(result, tmp_path):
                             "zk_name": [regions.ZORGKANTOORREGIOS[c] for c in CODES],
                             "factor": [0.8, 1.0, 1.25]})
     page = render_html(replace(result, regional_factors=factors))
-    assert 'id="map-intensity"' in page and "<title>Rotterdam: 1,25</title>" in page
+    assert 'id="map-intensity"' in page
+    assert "<title>Rotterdam: 1,25 (Regionale intensiteit van zorggebruik)</title>" in page
 
 
 def test_headline_says_how_the_range_did_in_the_backtest(result):
