@@ -72,12 +72,14 @@ def read_capacity(path, base_year: int) -> pd.DataFrame:
     elif frame.empty:
         raise InputError("the capacity DataFrame has no rows",
                          fix="give one row per region, or capacity=None for the estimate.")
+    elif "year" not in frame:  # a DataFrame is the capacity of the run's base year
+        frame["year"] = base_year
     if "vpt_capacity" not in frame:
         frame["vpt_capacity"] = np.nan
     frame = validate(frame, capacity_schema(base_year), file=where)
     return pd.DataFrame({"zk_code": frame["zk_code"], "places_with_stay": frame[
         "places_with_stay"].astype(float), "vpt_capacity": frame["vpt_capacity"].astype(float),
-        "capacity_source": label})
+        "capacity_source": frame.get("capacity_source", label)})
 
 
 def read_plans(path, base_year: int, last_year: int = 2050) -> pd.DataFrame:
@@ -99,7 +101,8 @@ def read_plans(path, base_year: int, last_year: int = 2050) -> pd.DataFrame:
                          "places": frame["places"].astype(float),
                          "delivery_form": frame["delivery_form"].astype(str),
                          "status": frame["status"].astype(str),
-                         "kind": frame["kind"].astype(str), "plans_source": label})
+                         "kind": frame["kind"].astype(str),
+                         "plans_source": frame.get("plans_source", label)})
 
 
 def plan_status(path=None) -> pd.DataFrame:

@@ -47,6 +47,8 @@ CASES = [
      ("error", r"row 2, column 'places'.*'1\.000' is ambiguous")),
     ("calibration dutch thousands", read_calibration, CAL + "ZK20,4.120\n",
      ("error", r"'4\.120' is ambiguous.*write '4120'")),
+    ("cap '1.000.000' in ',' file", _capacity, CAP + "ZK01,2023,1.000.000\n",
+     ("error", r"'1\.000\.000' is ambiguous.*write '1000000'")),
     ("cap ';' Dutch file read correctly", _capacity,
      CAP_NL + "ZK01;2023;2.361;600\nZK02;2023;3400;1.250,5\n",
      ("value", "places_with_stay", [2361.0, 3400.0])),

@@ -102,12 +102,13 @@ def parse_numbers(values: pd.Series, *, column: str, kind: str, sep: str, file) 
                 fix = (f"write {text.replace('.', '').replace(',', '.')!r}, or save the whole "
                        "file as ';'-separated CSV (Dutch Excel: 'CSV (puntkomma)').")
             elif kind == COUNT and _THOUSANDS.match(text):
+                plain = _PLAIN.match(text) is not None  # 2.361 is also a decimal, 1.000.000 not
                 problem = (f"{text!r} is ambiguous: in a ','-separated file '.' is the decimal "
-                           f"point, so it reads as {float(text):g}, but it looks like Dutch "
-                           f"thousands ({text.replace('.', '')})")
-                fix = (f"write {text.replace('.', '')!r} without a thousands separator (or "
-                       f"{float(text)!r} if you mean a fraction), or save the file as "
-                       "';'-separated CSV with Dutch notation.")
+                           "point" + (f", so it reads as {float(text):g}" if plain else "")
+                           + f", but it looks like Dutch thousands ({text.replace('.', '')})")
+                fix = (f"write {text.replace('.', '')!r} without a thousands separator"
+                       + (f" (or {float(text)!r} if you mean a fraction)" if plain else "")
+                       + ", or save the file as ';'-separated CSV with Dutch notation.")
             elif _PLAIN.match(text):
                 out[i] = float(text)
                 continue
