@@ -1,8 +1,10 @@
-"""Maps, charts and the HTML/Excel report for planners.
+"""The report for planners: an HTML page with inline SVG maps and charts, and an Excel
+workbook, in Dutch (default) or English.
 
-``reports.render(result, out)`` draws a :class:`forecast.ChainResult` (maps, charts, HTML,
-Excel); ``reports.run_report(out, **options)`` runs the chain and renders it. CLI:
-``zorgcap report``.
+``reports.render(result, out, lang="nl", static=False)`` draws a
+:class:`forecast.ChainResult`; ``reports.run_report(out, **options)`` runs the chain and
+renders it. CLI: ``zorgcap report [--lang en] [--static]``. ``static=True`` adds matplotlib
+PNG/SVG maps and PNG charts for print (:mod:`reports.maps`, :mod:`reports.charts`).
 """
 
 from .build import regions_table, render, run_report

@@ -1,6 +1,7 @@
 """Charts: demand with bands versus supply per region, the waiting list, the backtest.
 
-Charts are written as PNG only (the report inlines PNG); maps are PNG and SVG.
+Charts are written as PNG only, for print (``render(..., static=True)``); the HTML report
+draws its own charts as inline SVG (:mod:`reports.svg`).
 """
 
 from __future__ import annotations

@@ -178,6 +178,8 @@ def _about_sheet(book, name, result, t: Text, f) -> None:
         ws.write(i, 1, v)
     i = len(rows) + 2
     ws.write(i, 0, t["provenance_inputs"], f["bold"])
+    i += 1
+    ws.write_row(i, 0, t.m["about"]["inputs_head"], f["head"])
     for rec in result.provenance.get("inputs", []):
         i += 1
         ws.write_row(i, 0, [str(rec.get("key", "")), str(rec.get("title", "")),

@@ -444,7 +444,8 @@ def _about(t: Text, result) -> list[tuple[str, str]]:
             (a["reference"], str(p.get("reference_description", c.reference)))]
     for key in ("capacity", "plans", "status_file", "calibrate"):
         value = getattr(c, key)
-        rows.append((a[key], str(value) if value else a["none"]))
+        missing = a["none"] if key in ("capacity", "plans") else a["not_given"]
+        rows.append((a[key], str(value) if value else missing))
     rows += [(a["version"], str(prov.get("zorgcap_version", ""))),
              (a["run_at"], t.date(prov.get("run_at", "")) + " ("
               + str(prov.get("run_at", "")) + ")")]

@@ -176,6 +176,11 @@ def test_excel_is_formatted_and_describes_the_run(report, result):
     about = {r[0]: r[1] for r in wb["Over deze berekening"].iter_rows(values_only=True)}
     assert about["Scenario"] == "trend" and about["Trekkingen (Monte Carlo)"] == "20"
     assert about["Capaciteitsbestand"] == "geen (schatting)"
+    assert about["Statusbestand"] == "niet opgegeven"
+    # every input file with its SHA-256, under a header
+    rows = list(wb["Over deze berekening"].iter_rows(values_only=True))
+    head = rows.index(("sleutel", "titel", "CBS-tabel", "pad", "SHA-256"))
+    assert rows[head + 1][0] == "handmade"
     assert about["Seed"] == str(result.config.seed)
     ws = wb["Tekort per jaar"]
     head = [c.value for c in ws[1]]
