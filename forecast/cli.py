@@ -219,14 +219,12 @@ def _cmd_report(args) -> int:
 def _cmd_backtest(args) -> int:
     from pathlib import Path
 
-    from .backtest import backtest, to_markdown
-    from .io.cache import atomic_write
+    from .backtest import backtest, write
 
-    table = backtest(data=args.data)
-    text = to_markdown(table)
-    atomic_write(Path(args.out), lambda tmp: tmp.write_text(text, encoding="utf-8"))
-    print(text)
-    print(f"wrote {args.out}")
+    md, csv = write(backtest(data=args.data), Path(args.out))
+    print(md.read_text(encoding="utf-8"))
+    print(f"wrote {md}")
+    print(f"wrote {csv}")
     return 0
 
 
@@ -325,7 +323,9 @@ def build_parser() -> argparse.ArgumentParser:
     rp.set_defaults(func=_cmd_report)
 
     bt = sub.add_parser("backtest", help="rolling-origin backtest of the usage models")
-    bt.add_argument("--out", default="reports/backtest.md")
+    bt.add_argument("--out", default="reports",
+                    help="folder for backtest.md and backtest.csv (or a .md file; the CSV "
+                         "goes beside it)")
     bt.set_defaults(func=_cmd_backtest)
 
     reg = sub.add_parser("regions", help="list the 31 zorgkantoorregio's")

@@ -19,7 +19,8 @@ Named assumptions (reported in :attr:`DemandRun.assumptions` and the chain's res
                          August 2020 against about 120,000 residents (shared/public_figures).
 ``home_ratio_national``  every region has the national ratio of home to stay clients.
 ``regional_rates``       without a calibration file every region has the national rates.
-``trend_window``         the trend models are fitted on 2015-2024 (after the Wlz of 2015).
+``trend_window``         the trend model is fitted on every year of CBS 37620 (1995-2024),
+                         with 2014 flagged as an outlier (forecast.timeseries.SHIPPED_TREND).
 ``home_trend_damping``   in ``trend`` the home/stay ratio follows a damped trend with the
                          damping fixed at 0.85: estimated freely (phi about 0.98) the
                          2015-2023 growth of VPT/MPT would carry the ratio from 0.42 to
@@ -40,11 +41,11 @@ from .population import build_projection
 from .scenarios import get_scenario, load_scenarios
 from .schema import DEMAND_BASE_YEAR, OCCUPANCY, TREND_WINDOW
 from .timeseries import (
+    SHIPPED_TREND,
     TrendModel,
-    choose_method,
     fan_paths,
+    shipped_forecast,
     standardised_rate,
-    trend_forecast,
 )
 from .usage import rates_array, read_rates_file, usage_rates, wlz_vv
 
@@ -114,15 +115,17 @@ def _rate_multiplier(years, scenario, draws, seed, data=None):
     paths = np.ones((draws, len(years))) if draws else None
     info = {}
     if scenario.rates == "trend":
-        series = standardised_rate(data=data).loc[TREND_WINDOW[0]:TREND_WINDOW[1]]
+        # exactly the model the backtest evaluates (forecast.backtest): SHIPPED_TREND
+        series = standardised_rate(data=data)
         last = int(series.index[-1])
         base = series.loc[DEMAND_BASE_YEAR]
         h = int(years.max()) - last
         future = years > last
-        fc = trend_forecast(series, max(h, 1), min_train=5)
+        fc = shipped_forecast(series, max(h, 1), SHIPPED_TREND, levels=(95,))
+        band = fc.rename(columns={"lo_95": "lo", "hi_95": "hi"}).assign(level=95.0)
         for m, values in ((point, fc["mean"].to_numpy()[None]),
-                          # draws: the backtested interval of both families (fan_paths)
-                          (paths, fan_paths(fc, draws, seed + 1) if draws else None)):
+                          # draws: the backtested (conformal) 95% interval (fan_paths)
+                          (paths, fan_paths(band, draws, seed + 1) if draws else None)):
             if m is None:
                 continue
             if h > 0:
@@ -130,11 +133,10 @@ def _rate_multiplier(years, scenario, draws, seed, data=None):
             for j, y in enumerate(years):
                 if not future[j]:
                     m[:, j] = series.loc[y] / base
-        _, scores = choose_method(series, min_train=5)  # cached rolling-origin errors
-        info = {"trend_method": str(fc["method"].iloc[0]),
-                "trend_scores": scores.to_dict("records"),
-                "trend_interval": "envelope of the ETS and ARIMA 95% intervals, two-piece "
-                "normal paths (forecast.timeseries.trend_forecast, fan_paths)"}
+        info = {"trend_method": SHIPPED_TREND.name, "trend_model": SHIPPED_TREND.describe(),
+                "trend_calibration_errors": int(fc["calibration_n"].iloc[0]),
+                "trend_interval": "conformal 95% interval from rolling-origin errors "
+                "(forecast.timeseries.shipped_forecast), two-piece normal paths (fan_paths)"}
     growth = (1 + scenario.rate_change) ** (years - DEMAND_BASE_YEAR)[None]
     return point * growth, None if paths is None else paths * growth, info
 
@@ -414,7 +416,8 @@ def run_demand(scenario: str = "trend", to: int = 2040, regions=None, draws: int
                            "residents per COROP 2021 (CBS 71488ned; all ages and kinds of "
                            "institution, incl. GHZ/GGZ)")
         + ("" if calibrate is None else "; regions in the calibration file: its counts"),
-        "trend_window": f"trend models fitted on {TREND_WINDOW[0]}-{TREND_WINDOW[1]}",
+        "trend_window": f"trend model fitted on {TREND_WINDOW[0]}-{TREND_WINDOW[1]}: "
+                        + SHIPPED_TREND.describe(),
         **({"oosr_elasticity": f"usage x (OOSR_t/OOSR_{DEMAND_BASE_YEAR}) ** "
             f"-{scn.oosr_elasticity} (no published elasticity; settable)"}
            if scn.oosr_elasticity else {}),

@@ -263,12 +263,16 @@ class ChainResult:
     checks : pandas.DataFrame
         Independent national check: ``year, clients_with_stay`` (this run) next to
         ``top_down, top_down_lo, top_down_hi`` [clients] (trend of clients with stay alone,
-        :func:`forecast.timeseries.top_down`), ``level`` [%], ``method``.
+        :func:`forecast.timeseries.top_down`), ``level`` [%], ``method`` and ``note`` (one
+        sentence that reconciles the two in the last year: the top-down ignores ageing).
     waiting_forecast : pandas.DataFrame
         ``year, mean, lo, hi`` [persons], ``level`` [%], ``method``: the national waiting
         list (total).
     backtest : pandas.DataFrame
-        The rolling-origin backtest table (:func:`forecast.backtest.backtest`).
+        The rolling-origin backtest table (:func:`forecast.backtest.backtest`): ``origin,
+        year, horizon, model, actual, forecast, lo_80, hi_80, lo_95, hi_95, shipped``
+        [persons 65+ in institutions]; ``parameters["band_label"]`` says what the demand
+        bands are, with the shipped model's measured coverage.
     regional_factors : pandas.DataFrame or None
         ``zk_code, zk_name, factor`` with ``regional_factors="71488ned"``.
     parameters : dict
@@ -389,10 +393,16 @@ class ForecastChain:
         checks = national[["year", "clients_with_stay"]].merge(
             td.rename(columns={"mean": "top_down", "lo": "top_down_lo", "hi": "top_down_hi"}),
             on="year")
+        checks["note"] = _top_down_note(checks, demand.components)
         # the waiting-list series is short: five years ahead at most
         waiting = waiting_forecast(min(max(c.to, 2026), 2030))[
             ["year", "mean", "lo", "hi", "level", "method"]]
         backtest = _plain(cached_backtest(data=c.data))
+        bands = _band_label(backtest, "trend_method" in demand.parameters)
+        # legacy names read by reports/charts.backtest_chart until the report reads the tidy
+        # columns (issue 17/20)
+        backtest = backtest.assign(target_year=backtest["year"], observed=backtest["actual"],
+                                   lo=backtest["lo_95"], hi=backtest["hi_95"])
         factors = None
         if c.regional_factors == "71488ned":
             from .regional import zk_factors
@@ -400,7 +410,7 @@ class ForecastChain:
             factors = _plain(zk_factors(2025, c.data))
         self._progress("provenance")
         parameters = {"config": c.to_dict(), **demand.parameters, **gap.parameters,
-                      "base_observed": demand.base_observed,
+                      "base_observed": demand.base_observed, **bands,
                       "central": "point path (point population x central rate path); bands "
                                  "and p_short from the draws"}
         assumptions = {**demand.assumptions, **gap.assumptions}
@@ -473,3 +483,42 @@ def _select(result: ChainResult, codes) -> ChainResult:
         decomposition=pick(result.decomposition),
         regional_factors=None if result.regional_factors is None
         else pick(result.regional_factors))
+
+
+def _top_down_note(checks: pd.DataFrame, comp) -> str:
+    """One sentence that reconciles the top-down check with the cohort model (last year).
+
+    The top-down forecast extrapolates the national count of clients with stay 2015-2023
+    (CBS 84529NED) and knows nothing of the population; the cohort model multiplies the
+    projected population by age-sex rates. Their difference is mostly ageing: the growth of
+    clients at constant base-year rates from the population alone (``comp``: persons x
+    rates x regional factors) is given next to it.
+    """
+    last = checks.iloc[-1]
+    base = comp.years[0]
+    by_year = np.einsum("yrsa,sa,r->y", comp.persons, comp.rates, comp.regional_factor)
+    ageing = by_year[-1] / by_year[0] - 1
+    rate = comp.multiplier[-1] - 1
+    year = int(last["year"])
+    return (f"In {year} the top-down check gives {last['top_down']:,.0f} clients with stay "
+            f"against {last['clients_with_stay']:,.0f} from the cohort model. The top-down "
+            f"only carries the trend of the crude national total of 2015-2023 forward and "
+            f"ignores ageing: at constant {base} rates the projected population alone raises "
+            f"clients by {ageing:+.0%} from {base} to {year}, and the trend of the "
+            f"age-standardised rate changes that by {rate:+.0%}. The cohort model is the "
+            f"forecast; the top-down shows what the recent crude trend alone would give.")
+
+
+def _band_label(backtest: pd.DataFrame, trend: bool) -> dict:
+    """What the bands of the demand are, with the backtest's measured coverage (issue 17)."""
+    from .backtest import SHIPPED, summarise
+
+    cal = summarise(backtest)["calibration"]["all"].loc[SHIPPED]
+    coverage = {"backtest_coverage_80": round(float(cal["coverage_80"]), 3),
+                "backtest_coverage_95": round(float(cal["coverage_95"]), 3)}
+    if not trend:
+        return {"band_label": "population uncertainty at constant rates", **coverage}
+    return {"band_label": (f"forecast interval (population and usage-rate trend); in the "
+                           f"backtest the 80% interval covered {cal['coverage_80']:.0%} and "
+                           f"the 95% interval {cal['coverage_95']:.0%} of "
+                           f"{int(cal['n'])} held-out years"), **coverage}

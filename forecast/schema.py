@@ -80,8 +80,9 @@ DEMAND_BASE_YEAR = 2023
 LAST_YEAR = 2050
 #: The years the summary tables, maps and reports show [year].
 STEP_YEARS = (2025, 2030, 2035, 2040)
-#: Years the usage-rate trend models are fitted on: after the Wlz of 2015 [year].
-TREND_WINDOW = (2015, 2024)
+#: Years the usage-rate trend model is fitted on [year]: every year of CBS 37620; the window
+#: rule itself is ``forecast.timeseries.SHIPPED_TREND`` (the same in the backtest).
+TREND_WINDOW = (1995, 2024)
 
 # --- defaults of the demand and gap arithmetic ----------------------------------------
 

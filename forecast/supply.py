@@ -22,6 +22,8 @@ Where a planner has no file, documented estimates are used and **labelled as est
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pandas as pd
 
@@ -53,6 +55,10 @@ def _source(path_or_frame):
     """(frame or None, file for messages, source label) of a path or a DataFrame input."""
     if isinstance(path_or_frame, pd.DataFrame):
         return path_or_frame.copy(), None, "DataFrame"
+    if not isinstance(path_or_frame, (str, os.PathLike)) or str(path_or_frame) == "":
+        raise InputError(f"expected the path of a CSV file or a DataFrame, got "
+                         f"{type(path_or_frame).__name__} {path_or_frame!r}",
+                         fix="pass a file name such as 'capaciteit.csv' or a pandas DataFrame.")
     where = display_path(path_or_frame)
     return None, where, f"file {where}"
 
@@ -215,3 +221,96 @@ def estimate_plans(growth_share: pd.Series, base_year: int) -> pd.DataFrame:
                          "status": row.status, "kind": "expansion",
                          "plans_source": "ESTIMATE plans_from_national"})
     return pd.DataFrame(rows)
+
+
+# --- regional waiting lists (issue 16) ------------------------------------------------------
+
+#: Statuses of a regional waiting-list file (Wlz wachtlijst since 2021) [persons each].
+WAITING_STATUSES = ("urgent_plaatsen", "actief_plaatsen", "wacht_op_voorkeur",
+                    "wacht_uit_voorzorg")
+#: Rules that allocate the national waiting list to regions without a file (default first).
+WAITING_RULES = ("shortfall", "clients")
+
+
+def read_regional_waiting(path, base_year: int) -> pd.DataFrame:
+    """A planner's regional waiting list (template ``data_raw/templates/waiting_list.csv``).
+
+    Columns ``zk_code, date`` (ISO ``YYYY-MM-DD``, in the base year), ``urgent_plaatsen,
+    actief_plaatsen, wacht_op_voorkeur`` and optionally ``wacht_uit_voorzorg`` [persons];
+    several dates per region are averaged (as the national series is averaged over the
+    quarters of the base year).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``zk_code``, ``urgent_plus_actief`` (urgent + actief plaatsen: need a place now) and
+        ``total`` (+ wacht op voorkeur) [persons, mean over the base year's dates],
+        ``waiting_source``. ``wacht uit voorzorg`` is never counted (as nationally).
+    """
+    import pandera.pandas as pa
+
+    from .errors import spreadsheet_row
+    from .validation import validate
+
+    counts = [s for s in WAITING_STATUSES if s != "wacht_uit_voorzorg"]
+    frame = _read(path, "waiting_list", ["zk_code", "date", *counts],
+                  {c: COUNT for c in WAITING_STATUSES})
+    where = display_path(path)
+    dates = pd.to_datetime(frame["date"], format="%Y-%m-%d", errors="coerce")
+    bad = dates.isna() | (dates.dt.year != base_year)
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(f"date {frame['date'].iloc[i]!r} is not a date of the base year "
+                         f"{base_year}", file=where, row=spreadsheet_row(i), column="date",
+                         fix=f"write the date as YYYY-MM-DD within {base_year} (the counts "
+                         "of the base year, like the capacity file).")
+    count = pa.Column(float, [pa.Check(lambda s: np.isfinite(s), error="is not a number"),
+                              pa.Check.ge(0, error="is below 0"),
+                              pa.Check.le(25_000, error="is above the plausible maximum "
+                                          "25,000 persons")],
+                      description="enter the number of persons waiting (0 for none).")
+    schema = pa.DataFrameSchema(
+        {"zk_code": pa.Column(str, pa.Check.isin(
+            list(_region_codes()), error="unknown zorgkantoorregio code {value}"),
+            description="use one of the 31 codes ZK01...ZK33 (not ZK05, ZK15)."),
+         **{c: count for c in counts}},
+        coerce=True, unique=["zk_code", "date"], name="waiting_list",
+        description="keep one row per region and date.")
+    frame = validate(frame, schema, file=where)
+    frame["urgent_plus_actief"] = frame["urgent_plaatsen"] + frame["actief_plaatsen"]
+    frame["total"] = frame["urgent_plus_actief"] + frame["wacht_op_voorkeur"]
+    out = frame.groupby("zk_code")[["urgent_plus_actief", "total"]].mean().reset_index()
+    out["waiting_source"] = f"file {where}"
+    return out
+
+
+def _region_codes():
+    from regions.codes import ZORGKANTOORREGIOS
+
+    return ZORGKANTOORREGIOS
+
+
+def allocate_waiting(total: float, need: pd.Series, capacity: pd.Series,
+                     rule: str = "shortfall") -> pd.Series:
+    """The national waiting list allocated to regions by a named rule [persons].
+
+    Parameters
+    ----------
+    total : float
+        Persons waiting nationally (or what a planner's file leaves of it) [persons].
+    need, capacity : pandas.Series
+        Places needed and capacity in the base year by ``zk_code`` [places].
+    rule : {"shortfall", "clients"}
+        ``shortfall`` (named assumption ``waiting_by_shortfall``, default): in proportion to
+        each region's shortfall of capacity against need, ``max(need - capacity, 0)``:
+        people wait where places are short; where no region is short, in proportion to
+        need. ``clients``: in proportion to need (the former flat share).
+    """
+    if rule not in WAITING_RULES:
+        raise ValueError(f"`rule` was {rule!r} but is expected to be in {list(WAITING_RULES)}")
+    weight = need.astype(float)
+    if rule == "shortfall":
+        short = (need - capacity.reindex(need.index)).clip(lower=0).astype(float)
+        if short.sum() > 0:
+            weight = short
+    return total * weight / weight.sum()

@@ -155,50 +155,41 @@ def _bands(bel, trend) -> dict:
 
 
 def _backtest(table: pd.DataFrame) -> dict:
-    from forecast.backtest import BASELINES, summarise
+    from forecast.backtest import ISSUE_ORIGINS, SHIPPED, summarise
 
-    rec_name = "cohort_auto"
     s = summarise(table)
-    rep = table[table["horizon"].isin((5, 10))]
-    bel = rep[rep["model"] == "beleidsarm"]["error_pct"] / 100
-    rec = rep[rep["model"] == rec_name]
-    mae = rec.assign(a=rec["error_pct"].abs()).groupby("horizon")["a"].mean()
-    beats = s["beats_baselines"]
-    yes = [str(o) for o, ok in beats.items() if ok]
-    no = [str(o) for o, ok in beats.items() if not ok]
-    better = {"beleidsarm": "the constant-rate convention",
-              "ets_aggregate": "a crude-rate smoothing"}
+    m, m3 = s["mape_all"], s["mape_issue"]
+    rep = table[table["horizon"].isin((5, 10)) & (table["model"] == "beleidsarm")]
+    bel = rep["forecast"] / rep["actual"] - 1
+    beats = s["beats_ets"]
 
-    def listing(items):  # "2005", "2005 and 2014", "2005, 2010 and 2014"
-        return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+    def verdict(key, label):
+        won = [h for h, ok in beats[key].items() if ok]
+        lost = [h for h, ok in beats[key].items() if not ok]
+        if not lost:
+            return f"it beats the damped ETS at 5 and 10 years {label}"
+        if not won:
+            return f"it does not beat the damped ETS {label}"
+        return (f"it beats the damped ETS at {won[0]} years but not at {lost[0]} years "
+                f"{label}")
 
-    if not no:
-        verdict = "it beats both baselines at every origin"
-    elif not yes:
-        verdict = "it beats both baselines at no origin"
-    else:
-        winners = dict.fromkeys(better[s["mape"].loc[int(o), list(BASELINES)].idxmin()]
-                                for o in no)
-        verdict = (f"it beats both baselines at origin{'s' * (len(yes) > 1)} {listing(yes)} "
-                   f"but not at {listing(no)}, where {listing(list(winners))} did better")
-    cov, cov_all = s["coverage"].loc[rec_name], s["coverage_all"].loc[rec_name]
-    # the chosen family's own interval at each point of the recommended model (the interval
-    # method before 2026-11, reported because it was changed after a backtest)
-    chosen = table[table["model"] == rec_name][["origin", "target_year", "method"]]
-    family = table[table["model"].isin(["cohort_ets", "cohort_arima"])]
-    single = chosen.merge(family.assign(method=family["model"].str.removeprefix("cohort_")),
-                          on=["origin", "target_year", "method"])
-    single_rep = single[single["horizon"].isin((5, 10))]
+    cal = s["calibration"]["all"]
+    origins = sorted(table["origin"].unique())
     return {
+        "backtest_origins": f"{len(origins)} origins ({origins[0]}–{origins[-1]})",
         "backtest_beleidsarm_min": _pct(bel.min()),
         "backtest_beleidsarm_max": _pct(bel.max()),
-        "backtest_mae_5": f"{mae.loc[5]:.1f}%",
-        "backtest_mae_10": f"{mae.loc[10]:.1f}%",
-        "backtest_verdict": verdict,
-        "backtest_cover_5_10": f"{int(cov['sum'])} of the {int(cov['count'])}",
-        "backtest_cover_all": f"{int(cov_all['sum'])} of the {int(cov_all['count'])}",
-        "backtest_single_cover_5_10": f"{int(single_rep['covered'].sum())} of {len(single_rep)}",
-        "backtest_single_cover_all": f"{int(single['covered'].sum())} of {len(single)}",
+        "backtest_mae_5": f"{m.loc[5, SHIPPED]:.1f}%",
+        "backtest_mae_10": f"{m.loc[10, SHIPPED]:.1f}%",
+        "backtest_ets_mae_5": f"{m.loc[5, 'ets_damped']:.1f}%",
+        "backtest_ets_mae_10": f"{m.loc[10, 'ets_damped']:.1f}%",
+        "backtest_verdict": verdict("all_origins", "over all origins") + "; "
+        + verdict("issue_origins", "over the origins "
+                  + ", ".join(map(str, ISSUE_ORIGINS))),
+        "backtest_cover_80": f"{100 * cal.loc[SHIPPED, 'coverage_80']:.0f}%",
+        "backtest_cover_95": f"{100 * cal.loc[SHIPPED, 'coverage_95']:.0f}%",
+        "backtest_years": f"{int(cal.loc[SHIPPED, 'n'])}",
+        "backtest_ets_cover_95": f"{100 * cal.loc['ets_damped', 'coverage_95']:.0f}%",
     }
 
 

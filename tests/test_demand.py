@@ -52,7 +52,7 @@ def test_langer_thuis_moves_growth_home_and_conserves_clients(beleidsarm):
 def test_trend_scenario_uses_the_fitted_rate_path(beleidsarm):
     run = D.run_demand("trend", to=2040)
     tr = run.frame
-    assert run.parameters["trend_method"] in ("ets", "arima")
+    assert run.parameters["trend_method"] == "ets_anchored"
     b = D.national_summary(beleidsarm).set_index("year")
     t = D.national_summary(tr).set_index("year")
     # 2024 is observed: the standardised rate rose 2023 -> 2024 (0.0384 -> 0.0389).
@@ -112,3 +112,33 @@ def test_unknown_scenario_and_region():
     assert D.validate_level([95, 80, 95.0]) == (80, 95)
     with pytest.raises(ValueError, match=r"`draws` was -1"):
         D.project_demand("beleidsarm", to=2030, draws=-1)
+
+
+@needs_data
+def test_trend_ships_exactly_the_backtested_model():
+    # One configuration: demand's trend scenario, the backtest's shipped rows and the
+    # timeseries default are the same object, and the demand multiplier is that model's
+    # forecast of the standardised rate relative to 2023 (fails if they diverge).
+    from forecast import backtest as B
+    from forecast import demand as D
+    from forecast import timeseries as T
+
+    assert D.SHIPPED_TREND is T.SHIPPED_TREND is B.MODELS[B.SHIPPED]
+    run = D.run_demand("trend", to=2030)
+    rate = T.standardised_rate()
+    fc = T.shipped_forecast(rate, 2030 - 2024, T.SHIPPED_TREND)
+    expected = np.concatenate([[rate[2024] / rate[2023]], fc["mean"] / rate[2023]])
+    np.testing.assert_allclose(run.components.multiplier[1:], expected, rtol=1e-12)
+    assert run.parameters["trend_method"] == T.SHIPPED_TREND.name
+
+
+@pytest.mark.validation
+@needs_data
+def test_no_jump_off_from_2024_to_2025():
+    # The forecast starts from the last observed rate (2024): the national step 2024->2025
+    # of clients with stay follows demography (issue 17: ratio in 0.99-1.06; measured 1.010).
+    from forecast.demand import national_summary, run_demand
+
+    nat = national_summary(run_demand("trend", to=2026).frame).set_index("year")
+    ratio = nat.loc[2025, "clients_with_stay"] / nat.loc[2024, "clients_with_stay"]
+    assert 0.99 <= ratio <= 1.06

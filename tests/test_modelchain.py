@@ -240,3 +240,18 @@ def test_frames_have_the_documented_columns(full):
         assert all("[" in text or "code" in text or "name" in text or "scenario" in text
                    or "reference" in col or "source" in col or "definition" in col
                    for col, text in documented.items()), name
+
+
+@needs_data
+def test_top_down_check_is_reconciled_and_bands_are_labelled(full):
+    # Issue 17: no two contradictory numbers without a sentence; the bands say what they are.
+    note = full.checks["note"].iloc[-1]
+    last = full.checks.iloc[-1]
+    assert f"{last['top_down']:,.0f}" in note and f"{last['clients_with_stay']:,.0f}" in note
+    assert "ignores ageing" in note
+    assert full.parameters["band_label"].startswith("forecast interval")
+    assert 0 < full.parameters["backtest_coverage_95"] <= 1
+    bel = ForecastChain(ChainConfig(scenario="beleidsarm", to=2026, draws=0)).run()
+    assert bel.parameters["band_label"] == "population uncertainty at constant rates"
+    assert {"origin", "year", "horizon", "model", "actual", "forecast", "lo_80", "hi_80",
+            "lo_95", "hi_95", "shipped"} <= set(full.backtest.columns)

@@ -107,3 +107,68 @@ def test_waiting_list_forecast_is_a_random_walk_of_the_comparable_years():
         T.waiting_forecast(2030, "urgent_plus_actief")
     with pytest.raises(ValueError, match="`to` was 2025"):
         T.waiting_forecast(2025)
+
+
+def _exp_series(c=-0.03, first=1995, last=2024):
+    years = list(range(first, last + 1))
+    return pd.Series([0.08 * np.exp(c * (y - first)) for y in years], index=years)
+
+
+def test_conformal_interval_of_constant_rates_on_an_exact_exponential_decline():
+    # Constant rates on a series falling exactly 3% (log) a year: the forecast made at any
+    # origin misses by exactly +0.03 h on the log scale, so |error| / h = 0.03 for every
+    # calibration error and the conformal half-width is 0.03 h at any level (by hand).
+    series = _exp_series()
+    cfg = T.TrendConfig(name="const", method="constant")
+    err = T.forecast_errors(series, cfg)
+    # origins 2002-2023 (the 8th year on), horizons up to 10 and up to 2024
+    assert err["origin"].min() == 2002 and err["origin"].max() == 2023
+    assert len(err) == sum(min(10, 2024 - o) for o in range(2002, 2024))
+    np.testing.assert_allclose(err["log_error"], 0.03 * err["horizon"], rtol=1e-12)
+    fc = T.shipped_forecast(series, 4, cfg)
+    last = series.iloc[-1]
+    np.testing.assert_allclose(fc["mean"], last, rtol=1e-12)
+    np.testing.assert_allclose(fc["lo_95"], last * np.exp(-0.03 * np.arange(1, 5)), rtol=1e-12)
+    np.testing.assert_allclose(fc["hi_80"], last * np.exp(0.03 * np.arange(1, 5)), rtol=1e-12)
+    assert fc["calibration_n"].iloc[0] == len(err)
+
+
+def test_random_walk_with_drift_continues_the_last_value():
+    # rw_drift on an exact exponential: drift = the log step, zero spread (by hand).
+    series = _exp_series()
+    fc = T.shipped_forecast(series, 3, T.TrendConfig(name="rw", method="rw_drift",
+                                                     intervals="model"))
+    np.testing.assert_allclose(fc["mean"], series.iloc[-1] * np.exp(-0.03 * np.arange(1, 4)),
+                               rtol=1e-9)
+
+
+def test_anchored_forecast_starts_from_the_last_observation():
+    # A series with a last value above its trend: the anchored ETS path is the unanchored
+    # path shifted (on the log scale) by the last observation minus the smoothed level, so
+    # its first step is the model's step from the level, not a jump back to the level.
+    series = _exp_series()
+    series.iloc[-1] *= 1.05
+    free = T.shipped_forecast(series, 5, T.TrendConfig(name="f", anchor=False,
+                                                       intervals="model"))
+    anch = T.shipped_forecast(series, 5, T.TrendConfig(name="a", intervals="model"))
+    shift = np.log(anch["mean"]) - np.log(free["mean"])
+    np.testing.assert_allclose(shift, shift.iloc[0], atol=1e-12)
+    assert abs(np.log(anch["mean"].iloc[0] / series.iloc[-1])) < 0.04  # one yearly step
+    assert anch["mean"].iloc[0] > free["mean"].iloc[0]
+
+
+def test_outlier_is_replaced_only_once_both_neighbours_are_known():
+    series = _exp_series()
+    series.loc[2014] *= 1.1
+    cfg = T.SHIPPED_TREND
+    assert cfg.outliers == (2014,) and 2014 in T.OUTLIERS
+    clean = T.clean_series(series, cfg)
+    assert clean.loc[2014] == pytest.approx(np.sqrt(series.loc[2013] * series.loc[2015]))
+    assert T.clean_series(series.loc[:2014], cfg).loc[2014] == series.loc[2014]  # 2015 unknown
+
+
+def test_trend_config_validates():
+    with pytest.raises(ValueError, match="`method` was 'prophet'"):
+        T.TrendConfig(method="prophet")
+    with pytest.raises(ValueError, match="`intervals` was 'bootstrap'"):
+        T.TrendConfig(intervals="bootstrap")
