@@ -122,7 +122,8 @@ def write_workbook(result, path, lang: str = "nl") -> dict[str, pd.DataFrame]:
          "pct": book.add_format({"num_format": "0%"}),
          "year": book.add_format({"num_format": "0"}),
          "text": book.add_format({}),
-         "bold": book.add_format({"bold": True})}
+         "bold": book.add_format({"bold": True}),
+         "total": book.add_format({"bold": True, "num_format": "#,##0", "top": 1})}
     about_name, cols_name = t["excel_about"], t["excel_columns"]
     _about_sheet(book, about_name, result, t, f)
     dictionary = []
@@ -147,6 +148,8 @@ def write_workbook(result, path, lang: str = "nl") -> dict[str, pd.DataFrame]:
                     ws.write_number(i, j, v, f[kind])
             width = max([len(label) * 0.55 + 2] + [len(str(x)) + 2 for x in values[:200]])
             ws.set_column(j, j, min(max(width, 8), 50))
+        if name == t.m["sheets"]["regions"] and len(frame):
+            _total_row(ws, frame, t, f)
         ws.set_row(0, 45)
         ws.freeze_panes(1, 0)
         if len(frame.columns):
@@ -164,6 +167,20 @@ def write_workbook(result, path, lang: str = "nl") -> dict[str, pd.DataFrame]:
     ws.autofilter(0, 0, max(len(dictionary), 1), 3)
     book.close()
     return sheets
+
+
+def _total_row(ws, frame: pd.DataFrame, t: Text, f) -> None:
+    """A bold total below the regions (after one empty row, outside the filter range): SUM
+    formulas with their values, for places; probabilities do not add up and stay empty."""
+    from xlsxwriter.utility import xl_rowcol_to_cell
+
+    row = len(frame) + 2
+    ws.write(row, 1 if "zk_name" in frame else 0, t["total"], f["bold"])
+    for j, col in enumerate(frame.columns):
+        if col == "capacity" or col.startswith(("need_", "gap_")):
+            cells = f"{xl_rowcol_to_cell(1, j)}:{xl_rowcol_to_cell(len(frame), j)}"
+            ws.write_formula(row, j, f"=SUM({cells})", f["total"],
+                             float(frame[col].sum()))
 
 
 def _about_sheet(book, name, result, t: Text, f) -> None:

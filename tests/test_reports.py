@@ -194,7 +194,13 @@ def test_excel_is_formatted_and_describes_the_run(report, result):
     np.testing.assert_allclose(gap["tekort [plaatsen]"], result.gap["gap"])
     assert "tekort, ondergrens 80% [plaatsen]" in gap
     regions_sheet = pd.read_excel(report["excel"], sheet_name="Regio's")
-    assert regions_sheet["tekort 2030 [plaatsen]"].tolist() == [650, 1400, 2100]
+    # three regions, an empty row, the total (650 + 1,400 + 2,100 = 4,150, a SUM formula)
+    assert regions_sheet["tekort 2030 [plaatsen]"].tolist()[:3] == [650, 1400, 2100]
+    assert regions_sheet["zorgkantoorregio"].iloc[-1] == "Totaal"
+    assert regions_sheet["tekort 2030 [plaatsen]"].iloc[-1] == 4150
+    assert wb["Regio's"].auto_filter.ref.endswith("4")  # the filter stops above the total
+    total = [c.value for c in wb["Regio's"][6] if c.value is not None]
+    assert sum(str(v).startswith("=SUM(") for v in total) == 5  # capacity; need, gap x 2025, 2030
     cols = pd.read_excel(report["excel"], sheet_name="Kolommen")
     gap_row = cols[(cols["kolom"] == "gap") & (cols["blad"] == "Tekort per jaar")].iloc[0]
     assert "need - supply" in gap_row["betekenis en eenheid"]
