@@ -423,8 +423,10 @@ def page_context(result, lang: str = "nl") -> dict:
         if len(result.waiting_forecast) else "",
         "backtest": table(t, result.backtest.drop(columns=["method"], errors="ignore"),
                           sheet=t.m["sheets"]["backtest"]),
-        "intensity": table(t, intensity, sortable=True, links="zk_name")
-        if intensity is not None else None,
+        "intensity": table(t, intensity.drop(columns=["source"], errors="ignore"),
+                           sortable=True, links="zk_name") if intensity is not None else None,
+        "intensity_source": "; ".join(map(str, intensity["source"].dropna().unique()))
+        if intensity is not None and "source" in intensity else "",
         "assumptions": assumptions,
         "inputs": table(t, inputs) if len(inputs) else None,
         "scenario_description": p.get("description", ""),
