@@ -242,6 +242,25 @@ def test_headline_says_how_the_range_did_in_the_backtest(result):
     assert "forecast interval; the 80% interval covered 49%" in page  # issue 17's label
 
 
+def test_a_run_without_draws_has_no_ranges(result, tmp_path):
+    from reports import render
+
+    bands = re.compile(r"_(lo|hi)_\d+$")
+    gap = result.gap.drop(columns=[c for c in result.gap if bands.search(c)]
+                          + ["p_short", "p_closed"])
+    nat = result.national.drop(columns=[c for c in result.national if bands.search(c)])
+    dem = result.demand.drop(columns=[c for c in result.demand if bands.search(c)])
+    point = replace(result, gap=gap, national=nat, demand=dem, demand_draws=None)
+    paths = render(point, tmp_path / "p", echo=None)
+    page = paths["html"].read_text(encoding="utf-8")
+    text = " ".join(_visible(page[page.index('id="headline"'):page.index('id="maps"')])
+                    .split())
+    assert "geen trekkingen" in text and "bandbreedte 80%" not in text
+    # without a range the shortage is rounded to hundreds: 4,150 -> 4,200 in 2030
+    assert "2030 4.200" in text
+    assert "kans op tekort" not in pd.read_excel(paths["excel"], sheet_name="Regio's")
+
+
 def test_static_figures_on_request(result, tmp_path):
     from reports import render
 
