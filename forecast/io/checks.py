@@ -18,7 +18,6 @@ structural ones, in ``zorgcap data status``:
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -27,16 +26,12 @@ import pandas as pd
 from ..errors import InputError, display_path, spreadsheet_row
 
 __all__ = ["GEMEENTEN_PER_YEAR", "cut_mid_row", "check_counts", "check_gemeenten",
-           "check_age_sex_years", "TableWarning"]
+           "check_age_sex_years"]
 
 #: Number of gemeenten on 1 January (CBS, "Gemeentelijke indeling op 1 januari <year>";
 #: equal to the rows of Gebieden in Nederland 84378NED ... 86059NED).
 GEMEENTEN_PER_YEAR = {2019: 355, 2020: 355, 2021: 352, 2022: 345, 2023: 342, 2024: 342,
                       2025: 342}
-
-
-class TableWarning(UserWarning):
-    """A recoverable problem with an input table (the message says the fix)."""
 
 
 def _last_line(path, size: int = 1 << 16) -> tuple[str, int]:
@@ -156,11 +151,6 @@ def check_gemeenten(codes: pd.Series, year: int, *, table: str, file, previous=N
         f"{want}{named}: the missing gemeenten's people and places would drop out of their "
         "zorgkantoorregio", file=display_path(file),
         fix=f"download the full table again ('zorgcap data fetch {table}').")
-
-
-def warn_table(message: str, fix: str) -> None:
-    """A recoverable problem, in the manner of geopandas' CRS-mismatch warning."""
-    warnings.warn(f"{message}\n  Fix: {fix}", TableWarning, stacklevel=3)
 
 
 def _span(years) -> str:
