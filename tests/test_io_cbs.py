@@ -194,3 +194,20 @@ def test_gemeente_missing_from_gebieden_2025_is_refused_and_named(shared_data, t
     # CBS: 342 gemeenten on 1-1-2025; Amsterdam was one in 2024 and merged with none
     with pytest.raises(InputError, match=r"holds 341 gemeenten.*has 342; missing: GM0363"):
         load_gebieden(2025, tmp_path)
+
+
+@needs_data
+def test_population_file_without_a_gemeente_or_an_age_band_is_refused(shared_data, tmp_path):
+    from forecast.io.tables import load_population_gemeente
+
+    # Amsterdam's 20 rows removed: its 873,000 people would vanish from ZK02
+    _copy_table(shared_data, tmp_path, "population_gemeente_2021",
+                lambda lines: [ln for ln in lines if ",GM0363," not in ln])
+    with pytest.raises(InputError, match=r"lacks 1 gemeente\(n\) of the 2021 indeling: GM0363"):
+        load_population_gemeente(tmp_path)
+    other = tmp_path / "other"
+    other.mkdir()
+    _copy_table(shared_data, other, "population_gemeente_2021",
+                lambda lines: [ln for ln in lines if ",GM0363,Amsterdam,ZK02,Amsterdam,85-89," not in ln])
+    with pytest.raises(InputError, match=r"gemeente GM0363 lacks age band\(s\) 85-89"):
+        load_population_gemeente(other)
