@@ -228,3 +228,35 @@ def test_sigkill_of_a_report_run_leaves_no_worker_or_temporary_folder(tmp_path, 
     assert list(tmp_path.glob(".rep.*"))  # the killed run's work folder is still there ...
     reports.render(small_result(), out, echo=None)  # ... until the next run
     assert sorted(p.name for p in tmp_path.iterdir()) == ["rep"]
+
+
+# --- the same table on the command line: exit 2, one line with the fix, before any work -----
+
+CLI_CASES = [
+    ("data folder missing", ["--data", "{tmp}/nope", "gap"], r"nope.*no such directory|"
+                                                             r"nope is not a directory"),
+    ("reference ratio75:nan", ["gap", "--reference", "ratio75:nan"], r"`reference` was"),
+    ("fte -1", ["gap", "--fte-per-place", "-1"], r"`fte_per_place` was -1.0"),
+    ("occupancy 1.5", ["gap", "--occupancy", "1.5"], r"`occupancy` was 1.5"),
+    ("draws -3", ["gap", "--draws", "-3"], r"`draws` was -3"),
+    ("capacity file missing", ["gap", "--capacity", "{tmp}/none.csv"], r"no such file"),
+    ("toml home_share true", ["gap", "--scenario-file", "{tmp}/s.toml", "--scenario", "x"],
+     r"home_share = True \(bool\)"),
+]
+
+
+@pytest.mark.parametrize("name,argv,fragment", CLI_CASES, ids=[c[0] for c in CLI_CASES])
+def test_bad_arguments_exit_2_on_one_line(tmp_path, capsys, name, argv, fragment):
+    import re
+
+    from forecast.cli import main
+
+    (tmp_path / "s.toml").write_text("[scenario.x]\nhome_share = true\n", encoding="utf-8")
+    (tmp_path / "file.txt").write_text("mine\n", encoding="utf-8")
+    argv = [a.replace("{tmp}", str(tmp_path)) for a in argv] + ["--draws", "0"] * (
+        "--draws" not in argv and argv[0] != "--data")
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err, err
+    assert err.startswith("zorgcap: input error: ") and re.search(fragment, err), err
+    assert (tmp_path / "file.txt").read_text(encoding="utf-8") == "mine\n"
