@@ -67,7 +67,8 @@ def read_calibration(path) -> pd.DataFrame:
     from .validation import CALIBRATION_SCHEMA, validate
 
     frame = read_planner_csv(path, "calibration", ["zk_code", "clients_with_stay"],
-                             numbers={"clients_with_stay": COUNT})
+                             numbers={"clients_with_stay": COUNT},
+                             optional=["zk_name", "date", "note", "source"])
     frame = validate(frame, CALIBRATION_SCHEMA, file=display_path(path))
     return pd.DataFrame({"zk_code": frame["zk_code"].astype(str),
                          "clients_with_stay": frame["clients_with_stay"].astype(float)})

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["DataMissingError", "InputError"]
+__all__ = ["DataMissingError", "InputError", "InputWarning"]
 
 
 class InputError(ValueError):
@@ -50,6 +50,19 @@ class InputError(ValueError):
         if self.fix:
             text += f"\n  Fix: {self.fix}"
         return text
+
+
+class InputWarning(UserWarning):
+    """A recoverable problem with an input, said with its fix (in the manner of geopandas'
+    CRS-mismatch warning): the run goes on, the warning says what was assumed."""
+
+
+def warn_input(problem: str, *, file=None, column=None, fix=None) -> None:
+    """Issue an :class:`InputWarning` worded like an :class:`InputError`."""
+    import warnings
+
+    text = InputError(problem, file=file, column=column, fix=fix).args[0]
+    warnings.warn(text, InputWarning, stacklevel=3)
 
 
 class DataMissingError(InputError, FileNotFoundError):

@@ -45,10 +45,10 @@ __all__ = ["read_capacity", "read_plans", "plan_status", "waiting_list", "estima
            "estimate_plans", "check_closures", "FORMS", "STATUSES", "KINDS"]
 
 
-def _read(path, what, columns, numbers, allow_empty=False) -> pd.DataFrame:
+def _read(path, what, columns, numbers, allow_empty=False, optional=None) -> pd.DataFrame:
     """A planner file by its notation (``,`` or Dutch ``;``; :mod:`forecast.io.planner`)."""
     return read_planner_csv(path, what, columns, numbers=numbers, template=f"{what}.csv",
-                            allow_empty=allow_empty)
+                            allow_empty=allow_empty, optional=optional)
 
 
 def _source(path_or_frame):
@@ -74,7 +74,8 @@ def read_capacity(path, base_year: int) -> pd.DataFrame:
     frame, where, label = _source(path)
     if frame is None:
         frame = _read(path, "capacity", ["zk_code", "year", "places_with_stay"],
-                      {"year": COUNT, "places_with_stay": COUNT, "vpt_capacity": COUNT})
+                      {"year": COUNT, "places_with_stay": COUNT, "vpt_capacity": COUNT},
+                      optional=["vpt_capacity", "zk_name", "source", "note"])
     elif frame.empty:
         raise InputError("the capacity DataFrame has no rows",
                          fix="give one row per region, or capacity=None for the estimate.")
@@ -96,7 +97,8 @@ def read_plans(path, base_year: int, last_year: int = 2050) -> pd.DataFrame:
     if frame is None:
         frame = _read(path, "build_plans", ["project_id", "zk_code", "year_ready", "places",
                                             "delivery_form", "status"],
-                      {"year_ready": COUNT, "places": COUNT}, allow_empty=True)
+                      {"year_ready": COUNT, "places": COUNT}, allow_empty=True,
+                      optional=["kind", "project_name", "zk_name", "source", "note"])
     if "kind" not in frame:
         frame["kind"] = "expansion"
     frame["kind"] = frame["kind"].replace("", "expansion")
@@ -124,7 +126,8 @@ def plan_status(path=None) -> pd.DataFrame:
     if frame is None:
         frame = _read(path or data_raw_dir() / "plan_status.csv", "plan_status",
                       ["status", "realisation_probability"],
-                      {"realisation_probability": FRACTION, "delay_mean_years": FRACTION})
+                      {"realisation_probability": FRACTION, "delay_mean_years": FRACTION},
+                      optional=["delay_mean_years", "meaning", "source", "note"])
     if "delay_mean_years" not in frame:
         frame["delay_mean_years"] = 0.0
     frame = validate(frame, STATUS_SCHEMA, file=where)

@@ -145,7 +145,8 @@ def read_rates_file(path) -> pd.DataFrame:
     from .validation import RATES_SCHEMA, validate
 
     frame = read_planner_csv(path, "rates", ["sex", "age", "rate"],
-                             numbers={"age": FRACTION, "rate": FRACTION})
+                             numbers={"age": FRACTION, "rate": FRACTION},
+                             optional=["note", "source"])
     where = {"file": display_path(path)}
     frame = validate(frame, RATES_SCHEMA, file=where["file"])
     frame = frame.assign(age=frame["age"].astype(int), rate=frame["rate"].astype(float))

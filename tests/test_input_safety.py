@@ -260,3 +260,23 @@ def test_bad_arguments_exit_2_on_one_line(tmp_path, capsys, name, argv, fragment
     assert len(err.splitlines()) == 1 and "Traceback" not in err, err
     assert err.startswith("zorgcap: input error: ") and re.search(fragment, err), err
     assert (tmp_path / "file.txt").read_text(encoding="utf-8") == "mine\n"
+
+
+def test_a_misspelt_optional_column_warns_with_the_fix(tmp_path):
+    import warnings
+
+    from forecast.errors import InputWarning
+    from forecast.io.datadir import data_raw_dir
+
+    path = tmp_path / "cap.csv"
+    path.write_text("zk_code,year,places_with_stay,vpt_capaciteit\nZK01,2023,3400,600\n",
+                    encoding="utf-8")
+    with pytest.warns(InputWarning, match=r"(?s)'vpt_capaciteit' is not read.*did you mean "
+                                          r"'vpt_capacity'.*Fix: rename it"):
+        cap = read_capacity(path, 2023)
+    assert np.isnan(cap["vpt_capacity"][0])  # ignored, as the warning says
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", InputWarning)  # the templates raise no warning
+        read_capacity(data_raw_dir() / "templates" / "capacity.csv", 2023)
+        read_plans(data_raw_dir() / "templates" / "build_plans.csv", 2023)
+        plan_status()

@@ -30,7 +30,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError, display_path, spreadsheet_row
+from ..errors import InputError, display_path, spreadsheet_row, warn_input
 from .cbs import require_columns
 
 __all__ = ["detect_separator", "parse_numbers", "read_planner_csv", "COUNT", "FRACTION"]
@@ -122,7 +122,8 @@ def parse_numbers(values: pd.Series, *, column: str, kind: str, sep: str, file) 
 
 
 def read_planner_csv(path, what: str, columns, *, numbers: dict | None = None,
-                     template: str | None = None, allow_empty: bool = False) -> pd.DataFrame:
+                     template: str | None = None, allow_empty: bool = False,
+                     optional=None) -> pd.DataFrame:
     """A planner's CSV as a frame: strings stripped, ``numbers`` columns read as floats.
 
     Parameters
@@ -141,6 +142,10 @@ def read_planner_csv(path, what: str, columns, *, numbers: dict | None = None,
     allow_empty : bool, default False
         Whether a file with a header and no data rows is valid (a plans file listing no
         plans is; a capacity file without rows is not).
+    optional : list of str, optional
+        Optional columns zorgcap reads. If given, any other column gets an
+        :class:`~forecast.errors.InputWarning` naming the closest known column (a misspelt
+        optional column, ``vpt_capaciteit``, would otherwise be ignored without a word).
 
     Raises
     ------
@@ -170,6 +175,8 @@ def read_planner_csv(path, what: str, columns, *, numbers: dict | None = None,
             file=where, fix="save the file as CSV with ',' (or ';', Dutch Excel) between "
             f"the columns {', '.join(columns)}.")
     require_columns(frame, columns, file=path, what=f"{what} file")
+    if optional is not None:
+        _warn_unknown(frame.columns, [*columns, *optional], what, where)
     frame = frame.apply(lambda col: col.str.strip())
     frame = frame[~(frame == "").all(axis=1)].reset_index(drop=True)  # blank spreadsheet rows
     if frame.empty and not allow_empty:
@@ -180,3 +187,17 @@ def read_planner_csv(path, what: str, columns, *, numbers: dict | None = None,
         if col in frame:
             frame[col] = parse_numbers(frame[col], column=col, kind=kind, sep=sep, file=where)
     return frame
+
+
+def _warn_unknown(found, known, what: str, where) -> None:
+    import difflib
+
+    for col in found:
+        if col in known or col == "":
+            continue
+        close = difflib.get_close_matches(col, known, n=1, cutoff=0.6)
+        warn_input(f"column {col!r} is not read by zorgcap and is ignored"
+                   + (f" (did you mean {close[0]!r}?)" if close else ""), file=where,
+                   column=col, fix=(f"rename it to {close[0]!r} if that is what it holds"
+                                    if close else "remove it to silence this warning")
+                   + f"; the {what} file's columns are {', '.join(known)}.")
