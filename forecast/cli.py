@@ -104,6 +104,8 @@ def _chain_config(args):
         scenario=args.scenario, scenario_file=args.scenario_file, to=args.to, draws=args.draws,
         seed=args.seed, population_variant=args.population_variant, occupancy=args.occupancy,
         rates=args.rates, calibrate=args.calibrate, regional_factors=args.regional_factors,
+        regional_convergence=args.regional_convergence,
+        capacity_estimate=args.capacity_estimate,
         capacity=args.capacity, plans=args.plans, status_file=args.status_file,
         waiting=None if args.waiting == "none" else args.waiting,
         fte_per_place=args.fte_per_place, reference=args.reference, engine=args.engine,
@@ -147,6 +149,14 @@ def _cmd_forecast(args) -> int:
         lo, hi = zkf.loc[zkf["factor"].idxmin()], zkf.loc[zkf["factor"].idxmax()]
         print(f"Regional factors (CBS 71488ned, institutional residents per COROP 2021): "
               f"{lo['factor']:.2f} ({lo['zk_name']}) to {hi['factor']:.2f} ({hi['zk_name']}).")
+    if result.regional_intensity is not None:
+        ri = result.regional_intensity
+        for path in write_table(ri, args.out, "regional_intensity"):
+            print(f"wrote {path}")
+        lo, hi = ri.loc[ri["factor"].idxmin()], ri.loc[ri["factor"].idxmax()]
+        print(f"Regional intensity index (2014 zzp 5-10, age-sex standardised, shrunk; "
+              f"{result.config.regional_factors} in use): {lo['factor']:.2f} "
+              f"({lo['zk_name']}) to {hi['factor']:.2f} ({hi['zk_name']}).")
     nat = result.national.set_index("year")
     base, last = nat.index.min(), nat.index.max()
     params = result.parameters
@@ -249,11 +259,20 @@ def _run_args(parser, out: str) -> None:
     parser.add_argument("--rates", default=None, help="CSV sex,age,rate replacing CBS rates")
     parser.add_argument("--calibrate", default=None,
                         help="CSV zk_code,clients_with_stay (base year) for regional factors")
-    parser.add_argument("--regional-factors", default="national",
-                        choices=["national", "71488ned"],
-                        help="national rates everywhere (default), or factors from "
-                             "institutional residents per COROP region (CBS 71488ned; all "
-                             "ages and kinds of institution)")
+    parser.add_argument("--regional-factors", default="intensity2014",
+                        choices=["intensity2014", "national", "71488ned"],
+                        help="regional usage levels: each region's 2014 zzp 5-10 intensity, "
+                             "age-sex standardised and shrunk (default); national rates "
+                             "everywhere; or (demoted) institutional residents of every kind "
+                             "and age per COROP (CBS 71488ned)")
+    parser.add_argument("--regional-convergence", type=int, default=None, metavar="YEAR",
+                        help="regional factors converge to the national level by YEAR "
+                             "(default: they persist)")
+    parser.add_argument("--capacity-estimate", default="supply2014",
+                        choices=["supply2014", "clients"],
+                        help="capacity of regions without a capacity file (ESTIMATE): share "
+                             "of the 2014 zzp 5-10 supply x national places (default), or the "
+                             "region's own base-year places needed")
     parser.add_argument("--capacity", default=None, help="capacity CSV (template in "
                         "data_raw/templates)")
     parser.add_argument("--plans", default=None, help="build plans CSV (template in "

@@ -5,17 +5,25 @@ Need for places in region r and year t is
     need = D (1 + w),    D = f(N, S, U, C) - H,    f = N * sum_{s,a} S_sa U_sa * C / occupancy
 
 with ``N`` the population, ``S`` its age-sex structure (shares), ``U`` the usage rates of the
-scenario (base rates x regional factor x rate multiplier), ``C`` the informal-care factor
+scenario (base rates x the regional factor of the year x rate multiplier; the regional factor
+is constant when factors persist and moves toward 1 when they converge to the national
+level, :mod:`forecast.intensity`), ``C`` the informal-care factor
 (OOSR), ``H`` the growth moved to care at home (langer-thuis) and ``w`` the waiting list as a
 share of demand (:mod:`forecast.gap`). The change of need from the places in use in the base
 year, ``need(t) - D(base)``, is split into
 
 ``population``      growth of the number of inhabitants (N)
 ``ageing``          change of the age-sex structure (S)
-``usage_rates``     change of usage rates (U): trend, own rate changes
+``usage_rates``     change of usage rates (U): trend, own rate changes, regional factors
+                    converging to the national level (``regional_convergence``)
 ``informal_care``   change of the informal-care factor (C)
 ``care_at_home``    growth met at home instead of with stay (-H)
 ``waiting_list``    clearing the waiting-list backlog (w D(t))
+
+Apart from the change, ``regional_level`` is the part of ``need(t)`` that comes from the
+region's own intensity rather than its demography: ``need(t)`` minus the need of the same run
+with the regional factor 1 (national rates) - negative where the region uses less than its
+age structure implies. It is not one of the parts of the change.
 
 The four factors of ``f`` are split by the symmetric method of Das Gupta (1993), which for
 a product of factors equals the Shapley value: each factor's effect is its change in ``f``
@@ -31,6 +39,7 @@ from __future__ import annotations
 from itertools import combinations
 from math import factorial
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["decompose", "shapley", "PARTS"]
@@ -74,9 +83,9 @@ def decompose(demand, waiting_share: float = 0.0, years=None) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``zk_code, zk_name, year_from, year_to, base, population, ageing, usage_rates,
-        informal_care, care_at_home, waiting_list, total, need`` [places];
-        ``base + total = need`` and the six parts sum to ``total``; ``need`` equals the gap
-        table's ``need`` of the same run.
+        informal_care, care_at_home, waiting_list, total, need, regional_level`` [places];
+        ``base + total = need`` and the six parts sum to ``total``; ``need`` equals the gap table's ``need`` of the same run;
+        ``regional_level`` is the part of ``need`` due to the regional factor (see above).
     """
     from .demand import DemandRun
 
@@ -98,8 +107,12 @@ def decompose(demand, waiting_share: float = 0.0, years=None) -> pd.DataFrame:
     persons = comp.persons  # (year, region, sex, age)
     n = persons.sum(axis=(-2, -1))
     shares = persons / n[..., None, None]
-    rates = comp.rates[None] * comp.regional_factor[:, None, None]  # (region, sex, age)
     occ = comp.occupancy
+    path = (np.broadcast_to(comp.regional_factor, (len(all_years), len(codes)))
+            if comp.regional_path is None else np.asarray(comp.regional_path))
+
+    def rates(i):  # usage rates of year i: (region, sex, age)
+        return comp.rates[None] * (path[i] * comp.multiplier[i])[:, None, None]
 
     def f(population, ageing, usage_rates, informal_care):
         return population * (ageing * usage_rates).sum(axis=(-2, -1)) * informal_care / occ
@@ -109,13 +122,16 @@ def decompose(demand, waiting_share: float = 0.0, years=None) -> pd.DataFrame:
     rows = []
     for year in years or all_years[1:]:
         i = all_years.index(year)
-        old = {"population": n[base_i], "ageing": shares[base_i],
-               "usage_rates": rates * comp.multiplier[base_i],
+        old = {"population": n[base_i], "ageing": shares[base_i], "usage_rates": rates(base_i),
                "informal_care": comp.care[base_i]}
-        new = {"population": n[i], "ageing": shares[i],
-               "usage_rates": rates * comp.multiplier[i], "informal_care": comp.care[i]}
+        new = {"population": n[i], "ageing": shares[i], "usage_rates": rates(i),
+               "informal_care": comp.care[i]}
         parts = shapley(f, old, new)
         core = f(**new)
+        # the same run at national rates (factor 1): core / factor, home growth recomputed
+        core_nat = core / np.where(path[i] > 0, path[i], 1.0)
+        core_nat_base = f(**old) / np.where(path[base_i] > 0, path[base_i], 1.0)
+        d_nat = core_nat - comp.home_share * np.maximum(core_nat - core_nat_base, 0)
         d_t = d_all.loc[year].to_numpy()
         base = d_all.loc[all_years[base_i]].to_numpy()
         out = pd.DataFrame({"zk_code": codes, "zk_name": names[codes].to_numpy(),
@@ -126,5 +142,6 @@ def decompose(demand, waiting_share: float = 0.0, years=None) -> pd.DataFrame:
         out["waiting_list"] = waiting_share * d_t
         out["total"] = out[list(PARTS)].sum(axis=1)
         out["need"] = d_t * (1 + waiting_share)
+        out["regional_level"] = out["need"] - d_nat * (1 + waiting_share)
         rows.append(out)
     return pd.concat(rows, ignore_index=True)

@@ -37,6 +37,7 @@ import pandas as pd
 import regions as regions_mod
 
 from .errors import display_path
+from .intensity import EXTRA_SD
 from .population import build_projection
 from .scenarios import get_scenario, load_scenarios
 from .schema import DEMAND_BASE_YEAR, OCCUPANCY, TREND_WINDOW
@@ -54,6 +55,8 @@ __all__ = ["project_demand", "run_demand", "DemandRun", "DemandComponents", "val
            "OCCUPANCY", "DEMAND_BASE_YEAR", "TREND_WINDOW"]
 
 HOME_TREND_DAMPING = 0.85
+#: Valid ``regional_factors`` (default first; :mod:`forecast.intensity`, :mod:`forecast.regional`).
+REGIONAL_FACTORS = ("intensity2014", "national", "71488ned")
 
 
 def read_calibration(path) -> pd.DataFrame:
@@ -198,6 +201,9 @@ class DemandComponents:
         Informal-care factor (year, region) [ratio].
     home_share : float
         Share of growth above the base year met at home [fraction].
+    regional_path : numpy.ndarray, optional
+        Regional factor in each year (year, region) [ratio to the national rates]; None:
+        ``regional_factor`` in every year.
     occupancy : float
         Share of places occupied [fraction].
     """
@@ -211,12 +217,15 @@ class DemandComponents:
     care: np.ndarray
     home_share: float
     occupancy: float
+    regional_path: np.ndarray | None = None
 
     def subset(self, codes) -> DemandComponents:
         """The same parts for the regions ``codes`` only."""
         keep = [self.codes.index(c) for c in codes]
+        path = None if self.regional_path is None else self.regional_path[:, keep]
         return replace(self, codes=tuple(codes), persons=self.persons[:, keep],
-                       regional_factor=self.regional_factor[keep], care=self.care[:, keep])
+                       regional_factor=self.regional_factor[keep], care=self.care[:, keep],
+                       regional_path=path)
 
 
 @dataclass(frozen=True)
@@ -261,8 +270,9 @@ class DemandRun:
 def project_demand(scenario: str = "trend", to: int = 2040, regions=None, draws: int = 0,
                    seed: int = 20240101, occupancy: float = OCCUPANCY, calibrate=None,
                    rates=None, population_variant: str = "point", scenario_file=None,
-                   engine: str = "numpy", regional_factors: str | None = None,
-                   level=(80, 95), data=None) -> pd.DataFrame:
+                   engine: str = "numpy", regional_factors: str | None = "intensity2014",
+                   level=(80, 95), data=None, regional_convergence: int | None = None,
+                   ) -> pd.DataFrame:
     """Demand for Wlz V&V care with stay per zorgkantoorregio per year, base year to ``to``.
 
     Parameters
@@ -291,9 +301,16 @@ def project_demand(scenario: str = "trend", to: int = 2040, regions=None, draws:
         TOML file with own scenarios (:mod:`forecast.scenarios`).
     engine : {"numpy", "dask"}
         Where the population draws run (see :func:`forecast.population.build_projection`).
-    regional_factors : {None, "national", "71488ned"}
-        ``None``/``"national"``: national rates everywhere (default). ``"71488ned"``: factors
-        from institutional residents per COROP region (:mod:`forecast.regional`).
+    regional_factors : {"intensity2014", "national", "71488ned"}
+        ``"intensity2014"`` (default; None means the same): each region's intensity from
+        its 2014 zzp 5-10 count, age-sex standardised and shrunk (:mod:`forecast.intensity`),
+        rescaled so that they redistribute the national base-year total; their uncertainty
+        enters the draws. ``"national"``: national rates everywhere. ``"71488ned"`` (demoted:
+        it counts residents of every kind of institution at every age, GHZ/GGZ included):
+        factors from institutional residents per COROP region (:mod:`forecast.regional`).
+    regional_convergence : int, optional
+        Named assumption ``regional_persistence``: None (default) keeps each factor in every
+        year; a year T moves its log linearly to 0 (the national level) by T [year].
     level : list of int
         Interval levels [%] of the bands (default 80 and 95).
 
@@ -312,7 +329,7 @@ def project_demand(scenario: str = "trend", to: int = 2040, regions=None, draws:
                       occupancy=occupancy, calibrate=calibrate, rates=rates,
                       population_variant=population_variant, scenario_file=scenario_file,
                       engine=engine, regional_factors=regional_factors, level=level,
-                      data=data).frame
+                      data=data, regional_convergence=regional_convergence).frame
 
 
 def _demand_arrays(persons, u, factor, mult, scn):
@@ -326,8 +343,9 @@ def _demand_arrays(persons, u, factor, mult, scn):
 def run_demand(scenario: str = "trend", to: int = 2040, regions=None, draws: int = 0,
                seed: int = 20240101, occupancy: float = OCCUPANCY, calibrate=None,
                rates=None, population_variant: str = "point", scenario_file=None,
-               engine: str = "numpy", regional_factors: str | None = None,
-               level=(80, 95), data=None) -> DemandRun:
+               engine: str = "numpy", regional_factors: str | None = "intensity2014",
+               level=(80, 95), data=None, regional_convergence: int | None = None,
+               ) -> DemandRun:
     """The demand model with everything it computes (parameters as :func:`project_demand`).
 
     The central numbers come from the point path: the point population projection with the
@@ -344,9 +362,16 @@ def run_demand(scenario: str = "trend", to: int = 2040, regions=None, draws: int
     if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 0:
         raise ValueError(f"`draws` was {draws!r} but is expected to be a whole number >= 0")
     levels = validate_level(level)
-    if regional_factors not in (None, "national", "71488ned"):
+    regional_factors = regional_factors or "intensity2014"
+    if regional_factors not in REGIONAL_FACTORS:
         raise ValueError(f"`regional_factors` was {regional_factors!r} but is expected to be "
-                         "in ['national', '71488ned']")
+                         f"in {list(REGIONAL_FACTORS)}")
+    if regional_convergence is not None and (
+            isinstance(regional_convergence, bool)
+            or not isinstance(regional_convergence, (int, np.integer))
+            or not DEMAND_BASE_YEAR < regional_convergence <= 2100):
+        raise ValueError(f"`regional_convergence` was {regional_convergence!r} but is expected "
+                         f"to be None (factors persist) or a year in {DEMAND_BASE_YEAR + 1}-2100")
     if regions is not None:
         regions = list(regions)
         regions_mod.check_region_codes(regions, column="regions")
@@ -357,22 +382,39 @@ def run_demand(scenario: str = "trend", to: int = 2040, regions=None, draws: int
     persons = point.persons[:, idx]  # (1, year, region, sex, age)
     u_frame = usage_rates(DEMAND_BASE_YEAR, data) if rates is None else read_rates_file(rates)
     u = rates_array(u_frame)
+    from .intensity import convergence_weights, factor_paths
+
     factor = np.ones(len(point.codes))
+    factor_sd = np.zeros(len(point.codes))  # SD of the log factor (intensity2014 only)
+    point_base = np.einsum("rsa,sa->r", persons[0, 0], u)  # clients at national rates
     if regional_factors == "71488ned":
         from .regional import zk_factors
 
         zkf = zk_factors(2025, data).set_index("zk_code")["factor"]
-        factor = zkf.reindex(point.codes).to_numpy(float)
+        factor = np.array(zkf.reindex(point.codes), dtype=float)
+    elif regional_factors == "intensity2014":
+        from .intensity import intensity_factors
+
+        zkf = intensity_factors(data=data).set_index("zk_code").reindex(point.codes)
+        factor = np.array(zkf["factor"], dtype=float)
+        factor_sd = np.array(zkf["log_sd"], dtype=float)
+        # redistribute only: the national base-year total stays levelled (84529NED)
+        factor = factor * point_base.sum() / (point_base * factor).sum()
+    fixed = np.full(len(point.codes), np.nan)
     if calibrate is not None:
         cal = read_calibration(calibrate).set_index("zk_code")["clients_with_stay"]
-        point_base = np.einsum("rsa,sa->r", persons[0, 0], u)
         for i, code in enumerate(point.codes):
             if code in cal.index:
-                factor[i] = cal[code] / point_base[i]
+                factor[i] = fixed[i] = cal[code] / point_base[i]
+                factor_sd[i] = 0.0
+    weights = convergence_weights(years, DEMAND_BASE_YEAR, regional_convergence)
+    f_point, f_draws = factor_paths(factor, factor_sd, weights, point_base, draws, seed + 2,
+                                    fixed=fixed)
     home_ratio = _home_ratio(years, scn.rates == "trend", data)[None, :, None]
 
-    def paths(persons_, mult_):
-        demand, care = _demand_arrays(persons_, u, factor, mult_, scn)
+    def paths(persons_, mult_, fpath):
+        demand, care = _demand_arrays(persons_, u, np.ones(len(factor)), mult_, scn)
+        demand = demand * fpath
         home = demand * home_ratio
         if scn.home_share:
             growth = np.maximum(demand - demand[:, :1], 0)
@@ -381,7 +423,7 @@ def run_demand(scenario: str = "trend", to: int = 2040, regions=None, draws: int
         return demand, home, care
 
     mult, d_mult, info = _rate_multiplier(years, scn, draws, seed, data)
-    demand, home, care = paths(persons, mult)
+    demand, home, care = paths(persons, mult, f_point)
     frame = _to_frame(years, point, demand[0], home[0], occupancy, scn.name)
     for age in (75, 80, 85):
         frame[f"persons_{age}plus"] = persons[0][..., age:].sum(axis=(-2, -1)).ravel()
@@ -391,7 +433,7 @@ def run_demand(scenario: str = "trend", to: int = 2040, regions=None, draws: int
         proj = build_projection(to=to, draws=draws, seed=seed, variant=population_variant,
                                 level="zk", indeling=2025, engine=engine, data=data)
         d_persons = proj.persons[:, [proj.years.index(y) for y in years]]
-        d_demand, _, _ = paths(d_persons, d_mult)
+        d_demand, _, _ = paths(d_persons, d_mult, f_draws)
         probs, names = _quantiles(levels)
         q = np.quantile(d_demand, probs, axis=0) if probs else []
         for name, values in zip(names, q, strict=True):
@@ -401,22 +443,39 @@ def run_demand(scenario: str = "trend", to: int = 2040, regions=None, draws: int
     components = DemandComponents(
         years=tuple(years), codes=tuple(point.codes), persons=persons[0], rates=u,
         regional_factor=factor, multiplier=mult[0], care=care[0],
-        home_share=scn.home_share, occupancy=occupancy)
+        home_share=scn.home_share, occupancy=occupancy, regional_path=f_point[0])
     parameters = {
         "scenario": scn.name, "description": scn.description, "to": to, "draws": draws,
         "seed": seed, "occupancy": occupancy, "population_variant": population_variant,
         "level": list(levels), "calibrate": str(calibrate) if calibrate else None,
-        "regional_factors": regional_factors or "national",
+        "regional_factors": regional_factors,
+        "regional_convergence": regional_convergence,
         "rates": str(rates) if rates else "CBS 37620 x 70791ned levelled to 84529NED",
         "base_year": DEMAND_BASE_YEAR, **info}
     assumptions = {
         "occupancy_rate": f"{occupancy:.2f} of places occupied",
         "home_ratio_national": "national ratio of VPT+MPT to stay clients in every region",
-        "regional_rates": ("national usage rates" if regional_factors in (None, "national")
-                           else "national usage rates x factors from institutional "
-                           "residents per COROP 2021 (CBS 71488ned; all ages and kinds of "
-                           "institution, incl. GHZ/GGZ)")
+        "regional_rates": {
+            "national": "national usage rates in every region",
+            "71488ned": "national usage rates x factors from institutional residents per "
+                        "COROP 2021 (CBS 71488ned; all ages and kinds of institution, incl. "
+                        "GHZ/GGZ)",
+            "intensity2014": "national usage rates x each region's intensity: its 2014 zzp "
+                             "5-10 count (CIZ, by provider location) indirectly age-sex "
+                             "standardised, empirical-Bayes shrunk toward 1, rescaled to "
+                             f"keep the national {DEMAND_BASE_YEAR} total"}[regional_factors]
         + ("" if calibrate is None else "; regions in the calibration file: its counts"),
+        **({"location_vs_residence": "the 2014 provider-location pattern stands for today's "
+            "client residence, with an extra SD of the log factor of "
+            f"{EXTRA_SD:g} (judgement; no public figure)",
+            "age_structure_2014": "2014 population by age per region = the 2021 regional "
+            "age structure raked to the 2014 regional totals and the 2014 national age "
+            "structure (CBS 37620)"} if regional_factors == "intensity2014" else {}),
+        **({"regional_persistence": (
+            "regional factors persist at their base-year level" if regional_convergence
+            is None else f"regional factors converge (log-linear) to the national level by "
+            f"{regional_convergence}")} if regional_factors != "national" or calibrate
+           else {}),
         "trend_window": f"trend model fitted on {TREND_WINDOW[0]}-{TREND_WINDOW[1]}: "
                         + SHIPPED_TREND.describe(),
         **({"oosr_elasticity": f"usage x (OOSR_t/OOSR_{DEMAND_BASE_YEAR}) ** "

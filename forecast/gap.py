@@ -39,7 +39,11 @@ from .supply import (
     plan_status,
     read_capacity,
     read_plans,
+    supply_shares_2014,
 )
+
+#: How regions without a capacity file are estimated (default first).
+CAPACITY_ESTIMATES = ("supply2014", "clients")
 
 __all__ = ["compare_capacity", "supply_gap", "GapRun", "check_demand_frame", "ambition_2025",
            "national_references", "explain_2025", "STEP_YEARS", "FTE_PER_PLACE"]
@@ -165,7 +169,8 @@ class GapRun:
 def compare_capacity(demand: pd.DataFrame, capacity=None, plans=None, status_file=None,
                      waiting: str | None = "urgent_plus_actief",
                      fte_per_place: float = FTE_PER_PLACE, reference: str = "model",
-                     seed: int = 20240101, places_draws=None) -> pd.DataFrame:
+                     seed: int = 20240101, places_draws=None,
+                     capacity_estimate: str = "supply2014", data=None) -> pd.DataFrame:
     """Gap per region per year from a :func:`forecast.demand.project_demand` frame.
 
     Parameters
@@ -191,6 +196,10 @@ def compare_capacity(demand: pd.DataFrame, capacity=None, plans=None, status_fil
     places_draws : numpy.ndarray, optional
         Places needed per draw (draw, year, region) of the same run
         (:attr:`forecast.demand.DemandRun.places_draws`): gives ``p_short``.
+    capacity_estimate : {"supply2014", "clients"}
+        Capacity of regions without a capacity file (see :func:`supply_gap`).
+    data : str or Path, optional
+        Data directory searched first (the 2014 regional counts).
 
     Returns
     -------
@@ -204,15 +213,27 @@ def compare_capacity(demand: pd.DataFrame, capacity=None, plans=None, status_fil
     """
     return supply_gap(demand, capacity=capacity, plans=plans, status_file=status_file,
                       waiting=waiting, fte_per_place=fte_per_place, reference=reference,
-                      seed=seed, places_draws=places_draws).frame
+                      seed=seed, places_draws=places_draws,
+                      capacity_estimate=capacity_estimate, data=data).frame
 
 
 def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None,
                waiting: str | None = "urgent_plus_actief",
                fte_per_place: float = FTE_PER_PLACE, reference: str = "model",
-               seed: int = 20240101, places_draws=None) -> GapRun:
-    """:func:`compare_capacity` with the plans, waiting share and assumptions it used."""
+               seed: int = 20240101, places_draws=None,
+               capacity_estimate: str = "supply2014", data=None) -> GapRun:
+    """:func:`compare_capacity` with the plans, waiting share and assumptions it used.
+
+    ``capacity_estimate`` is how regions without a capacity file are estimated (labelled
+    ESTIMATE): ``"supply2014"`` (default; each region's share of the 2014 zzp 5-10 supply x
+    the national base-year places, :func:`forecast.supply.estimate_capacity`) or
+    ``"clients"`` (the region's own base-year places needed: in balance by construction).
+    ``data``: the data directory of the 2014 counts.
+    """
     check_demand_frame(demand, places_draws)
+    if capacity_estimate not in CAPACITY_ESTIMATES:
+        raise ValueError(f"`capacity_estimate` was {capacity_estimate!r} but is expected to "
+                         f"be one of {list(CAPACITY_ESTIMATES)}")
     if waiting not in (None, "urgent_plus_actief", "total"):
         raise ValueError(f"`waiting` was {waiting!r} but is expected to be one of "
                          "['urgent_plus_actief', 'total', None]")
@@ -231,15 +252,17 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
     w = 0.0
     if waiting:
         w = base_waiting(base_year, waiting) / float(clients.loc[base_year].sum())
+    shares = supply_shares_2014(data) if capacity_estimate == "supply2014" else None
+    national_places = float(wide.loc[base_year].sum())
     if capacity is None:
-        cap = estimate_capacity(wide.loc[base_year])
+        cap = estimate_capacity(wide.loc[base_year], shares, national_places)
     elif isinstance(capacity, pd.DataFrame):
         cap = capacity
     else:
         cap = read_capacity(capacity, base_year)
     missing = sorted(set(codes) - set(cap["zk_code"]))
     if missing:  # regions absent from the planner's file get the estimate, labelled
-        est = estimate_capacity(wide.loc[base_year, missing])
+        est = estimate_capacity(wide.loc[base_year, missing], shares, national_places)
         cap = pd.concat([cap, est], ignore_index=True)
     cap = cap.set_index("zk_code").loc[codes]
     if plans is None:
@@ -300,7 +323,12 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
                       + ", ".join(f"{s} {d:g} y" for s, d in zip(
                           status["status"], status["delay_mean_years"], strict=True)),
         **({"capacity_from_clients": "capacity = base-year clients with stay / occupancy"}
-           if (cap["capacity_source"].str.startswith("ESTIMATE")).any() else {}),
+           if (cap["capacity_source"] == "ESTIMATE capacity_from_clients").any() else {}),
+        **({"capacity_from_supply_2014": "capacity = the region's share of the 2014 zzp "
+            "5-10 supply (CIZ, by provider location; Deloitte State of the State Zorg 2015) "
+            f"x the national {base_year} places ({national_places:,.0f} = national clients "
+            "with stay / occupancy)"}
+           if (cap["capacity_source"] == "ESTIMATE capacity_from_supply_2014").any() else {}),
         **({"plans_from_national": "ZN Regiomonitor 2022: 7,000 places 2023-2027 spread "
             "by demand growth"} if plans is None else {}),
     }

@@ -45,7 +45,8 @@ __all__ = ["ChainConfig", "ForecastChain", "ChainResult"]
 
 _VARIANTS = ("point", "low67", "high67", "low95", "high95")
 _WAITING = ("urgent_plus_actief", "total")
-_REGIONAL = ("national", "71488ned")
+_REGIONAL = ("intensity2014", "national", "71488ned")
+_CAPACITY_ESTIMATES = ("supply2014", "clients")
 _ENGINES = ("numpy", "dask")
 _FILES = ("scenario_file", "rates", "calibrate", "capacity", "plans", "status_file")
 MAX_DRAWS = 20_000  # population draws kept in memory at zorgkantoorregio level
@@ -96,8 +97,18 @@ class ChainConfig:
         CSV ``sex, age, rate`` replacing the CBS usage rates.
     calibrate : path, optional
         CSV ``zk_code, clients_with_stay``: a planner's count of current clients.
-    regional_factors : {"national", "71488ned"}
-        Regional usage levels (:mod:`forecast.regional`).
+    regional_factors : {"intensity2014", "national", "71488ned"}
+        Regional usage levels: ``intensity2014`` (default) each region's 2014 zzp 5-10
+        intensity, standardised and shrunk (:mod:`forecast.intensity`); ``national`` the
+        national rates everywhere; ``71488ned`` (demoted: all institutions, all ages)
+        :mod:`forecast.regional`.
+    regional_convergence : int, optional
+        ``regional_persistence``: None (default) the factors persist; a year T: they
+        converge to the national level by T [year].
+    capacity_estimate : {"supply2014", "clients"}
+        Capacity of regions without a capacity file (labelled ESTIMATE): ``supply2014``
+        (default) the region's share of the 2014 zzp 5-10 supply x national base-year
+        places; ``clients`` the region's own base-year places needed.
     capacity, plans, status_file : path, optional
         Planner files (templates in ``data_raw/templates``); without them named estimates.
     waiting : {"urgent_plus_actief", "total", None}
@@ -125,7 +136,9 @@ class ChainConfig:
     occupancy: float = OCCUPANCY
     rates: str | Path | None = None
     calibrate: str | Path | None = None
-    regional_factors: str = "national"
+    regional_factors: str = "intensity2014"
+    regional_convergence: int | None = None
+    capacity_estimate: str = "supply2014"
     capacity: str | Path | None = None
     plans: str | Path | None = None
     status_file: str | Path | None = None
@@ -179,6 +192,12 @@ class ChainConfig:
         if self.regional_factors not in _REGIONAL:
             raise _expected("regional_factors", self.regional_factors,
                             f"one of {list(_REGIONAL)}")
+        if self.regional_convergence is not None:
+            put("regional_convergence", _whole("regional_convergence",
+                                               self.regional_convergence, 2024, 2100))
+        if self.capacity_estimate not in _CAPACITY_ESTIMATES:
+            raise _expected("capacity_estimate", self.capacity_estimate,
+                            f"one of {list(_CAPACITY_ESTIMATES)}")
         if self.waiting not in (*_WAITING, None):
             raise _expected("waiting", self.waiting, f"one of {[*_WAITING, None]}")
         put("fte_per_place", _number("fte_per_place", self.fte_per_place, 0.0, 10.0,
@@ -275,6 +294,15 @@ class ChainResult:
         bands are, with the shipped model's measured coverage.
     regional_factors : pandas.DataFrame or None
         ``zk_code, zk_name, factor`` with ``regional_factors="71488ned"``.
+    regional_intensity : pandas.DataFrame or None
+        The regional intensity index (:mod:`forecast.intensity`; every run): ``zk_code,
+        zk_name``, ``observed`` [clients with zzp 5-10, 2014, by provider location],
+        ``expected`` [clients 2014 at national age-sex rates], ``ratio`` [standardised,
+        unshrunk], ``factor, factor_lo_95, factor_hi_95`` [ratio to national rates; shrunk
+        index and its 95% band], ``log_sd``, ``shrinkage`` [0-1], ``factor_used`` [the
+        base-year factor of this run's demand: 1 with ``national``, a planner's
+        calibration where given], ``capacity_share_2014`` [the region's share of the 2014
+        zzp 5-10 supply], ``source``.
     parameters : dict
         The run's settings and derived parameters (JSON-serialisable).
     assumptions : dict
@@ -299,6 +327,7 @@ class ChainResult:
     waiting_forecast: pd.DataFrame
     backtest: pd.DataFrame
     regional_factors: pd.DataFrame | None
+    regional_intensity: pd.DataFrame | None = None
     parameters: dict = field(default_factory=dict)
     assumptions: dict = field(default_factory=dict)
     provenance: dict = field(default_factory=dict)
@@ -373,10 +402,12 @@ class ForecastChain:
                             occupancy=c.occupancy, calibrate=c.calibrate, rates=c.rates,
                             population_variant=c.population_variant,
                             scenario_file=c.scenario_file, engine=c.engine,
-                            regional_factors=c.regional_factors, level=c.level, data=c.data)
+                            regional_factors=c.regional_factors, level=c.level, data=c.data,
+                            regional_convergence=c.regional_convergence)
         self._progress("gap to capacity and plans")
         kwargs = {"capacity": c.capacity, "plans": c.plans, "status_file": c.status_file,
-                  "fte_per_place": c.fte_per_place}
+                  "fte_per_place": c.fte_per_place, "capacity_estimate": c.capacity_estimate,
+                  "data": c.data}
         gap = supply_gap(demand.frame, waiting=c.waiting, reference=c.reference, seed=c.seed,
                          places_draws=demand.places_draws, **kwargs)
         gap_total = supply_gap(demand.frame, waiting="total", **kwargs).frame
@@ -408,6 +439,7 @@ class ForecastChain:
             from .regional import zk_factors
 
             factors = _plain(zk_factors(2025, c.data))
+        intensity = self._intensity(demand)
         self._progress("provenance")
         parameters = {"config": c.to_dict(), **demand.parameters, **gap.parameters,
                       "base_observed": demand.base_observed, **bands,
@@ -420,7 +452,8 @@ class ForecastChain:
             demand_draws=demand.places_draws, gap=gap.frame, plans=gap.plans,
             ambition=ambition, decomposition=parts, national=national, references=refs,
             explanation=explanation, checks=checks, waiting_forecast=waiting,
-            backtest=backtest, regional_factors=factors, parameters=parameters,
+            backtest=backtest, regional_factors=factors, regional_intensity=intensity,
+            parameters=parameters,
             assumptions=assumptions, provenance=prov)
         return _select(result, c.regions) if c.regions else result
 
@@ -441,6 +474,20 @@ class ForecastChain:
         frame["zk_code"] = frame["gm_code"].map(zk)
         return _plain(frame.rename(columns={"persons": "persons_85plus"})
                       [["gm_code", "zk_code", "year", "persons_85plus"]])
+
+    def _intensity(self, demand) -> pd.DataFrame:
+        """The regional intensity index with the factor this run used (ChainResult)."""
+        from .intensity import intensity_factors
+        from .supply import supply_shares_2014
+
+        frame = _plain(intensity_factors(data=self.config.data))
+        used = dict(zip(demand.components.codes, demand.components.regional_factor,
+                        strict=True))
+        frame.insert(frame.columns.get_loc("log_sd"), "factor_used",
+                     frame["zk_code"].map(used).astype(float))
+        frame.insert(frame.columns.get_loc("source"), "capacity_share_2014",
+                     frame["zk_code"].map(supply_shares_2014(self.config.data)).astype(float))
+        return frame
 
     def _national(self, summary, gap, draws, w) -> pd.DataFrame:
         """National totals per year, with bands of the national total over the draws."""
@@ -482,7 +529,9 @@ def _select(result: ChainResult, codes) -> ChainResult:
         plans=pick(result.plans), ambition=pick(result.ambition),
         decomposition=pick(result.decomposition),
         regional_factors=None if result.regional_factors is None
-        else pick(result.regional_factors))
+        else pick(result.regional_factors),
+        regional_intensity=None if result.regional_intensity is None
+        else pick(result.regional_intensity))
 
 
 def _top_down_note(checks: pd.DataFrame, comp) -> str:

@@ -32,6 +32,7 @@ __all__ = [
     "BAND_SUFFIXES",
     "BASE_YEAR",
     "DECOMPOSITION_COLUMNS",
+    "REGIONAL_INTENSITY_COLUMNS",
     "DEMAND_BASE_YEAR",
     "DEMAND_COLUMNS",
     "FRAMES",
@@ -264,12 +265,39 @@ DECOMPOSITION_COLUMNS = {
     "base": "places in use in the base year [places]",
     "population": "growth of the number of inhabitants [places]",
     "ageing": "change of the age-sex structure [places]",
-    "usage_rates": "change of usage rates: trend, own rate changes [places]",
+    "usage_rates": "change of usage rates: trend, own rate changes, regional factors "
+                   "converging to the national level [places]",
     "informal_care": "change of the informal-care (OOSR) factor [places]",
     "care_at_home": "growth met at home instead of with stay [places]",
     "waiting_list": "clearing the waiting-list backlog [places]",
     "total": "sum of the six parts [places]",
     "need": "need in year_to [places]",
+    "regional_level": "part of need due to the region's intensity rather than its "
+                      "demography: need minus need at national rates (not a part of total) "
+                      "[places]",
+}
+
+#: The regional intensity index: ``forecast.intensity.intensity_factors`` plus the columns
+#: the chain adds (``ChainResult.regional_intensity``).
+REGIONAL_INTENSITY_COLUMNS = {
+    "zk_code": _ZK_CODE,
+    "zk_name": _ZK_NAME,
+    "observed": "clients with zzp 5-10 in 2014 by provider location (CIZ via Deloitte State "
+                "of the State Zorg 2015), mapped to today's regions [clients]",
+    "expected": "clients 2014 at the national age-sex profile, levelled to the observed "
+                "national total [clients]",
+    "ratio": "indirectly standardised ratio observed / expected, unshrunk [ratio]",
+    "factor": "regional intensity index: ratio shrunk toward 1 (empirical Bayes), weighted "
+              "mean 1 [ratio to national rates]",
+    "factor_lo_95": "lower bound of the 95% band of factor [ratio]",
+    "factor_hi_95": "upper bound of the 95% band of factor [ratio]",
+    "factor_used": "base-year factor of the run's demand (1 with national rates; a "
+                   "planner's calibration where given) [ratio]",
+    "log_sd": "posterior SD of log(factor) [log ratio]",
+    "shrinkage": "weight of 1 in the shrunk factor, 0-1 [fraction]",
+    "capacity_share_2014": "region's share of the national 2014 zzp 5-10 supply (the "
+                           "default capacity estimate) [fraction]",
+    "source": "where the index comes from",
 }
 
 #: The national rollup next to public reference figures: ``forecast.gap.national_references``.
@@ -304,6 +332,7 @@ FRAMES = {
     "national_summary": NATIONAL_SUMMARY_COLUMNS,
     "gap": GAP_COLUMNS,
     "decomposition": DECOMPOSITION_COLUMNS,
+    "regional_intensity": REGIONAL_INTENSITY_COLUMNS,
     "references": REFERENCES_COLUMNS,
     "ambition": AMBITION_COLUMNS,
 }

@@ -16,8 +16,9 @@ the README quotes them as the data holds them.
 
 Few runs, shared by every figure and cached for the process: the chain for ``beleidsarm``
 (200 draws: the bands of the population draws alone) and ``trend`` (200 draws) to 2040;
-demand runs (point path) for ``mantelzorg`` and for beleidsarm with the 71488ned regional
-factors; a components-only population projection. Central numbers do not move with
+demand runs (point path) for ``mantelzorg`` and for beleidsarm with national rates and with
+the 71488ned regional factors; the trend gap under the former defaults (national rates,
+capacity from clients); a components-only population projection. Central numbers do not move with
 the number of draws (the point path).
 """
 
@@ -132,12 +133,53 @@ def _demand(bel, trend, mantelzorg) -> dict:
                 "factor_max_region": z["zk_name"].iloc[-1]})
     factored = _cached("factored", lambda: project_demand(
         "beleidsarm", to=TO, regional_factors="71488ned"))
-    ratio = (factored.groupby("year")["clients_with_stay"].sum()
-             / bel.demand.groupby("year")["clients_with_stay"].sum())
+    national = _cached("national_rates", lambda: project_demand(
+        "beleidsarm", to=TO, regional_factors="national"))
+    total = national.groupby("year")["clients_with_stay"].sum()
+    ratio = factored.groupby("year")["clients_with_stay"].sum() / total
     out["factor_national_move"] = _pct((ratio - 1).abs().max(), 2, sign=False)
+    ratio = bel.demand.groupby("year")["clients_with_stay"].sum() / total
+    out["intensity_national_move"] = _pct((ratio - 1).abs().max(), 2, sign=False)
     oosr = bel.demand[bel.demand["year"] == base_year]["oosr"]
     out["oosr_2023_min"] = f"{oosr.min():.1f}"
     out["oosr_2023_max"] = f"{oosr.max():.1f}"
+    return out
+
+
+def _intensity(bel, trend) -> dict:
+    """The regional intensity index (default regional level) and its effect on the gap."""
+    from scipy.stats import spearmanr
+
+    from forecast.demand import run_demand
+    from forecast.gap import supply_gap
+    from forecast.intensity import intensity_factors
+
+    ri = bel.regional_intensity.sort_values("factor")
+    raw = ri.sort_values("ratio")
+    light = intensity_factors("zzp1_4").set_index("zk_code")["ratio"]
+    rho = spearmanr(ri["ratio"], light.reindex(ri["zk_code"])).statistic
+    out = {"intensity_min": _factor(ri["factor"].iloc[0]),
+           "intensity_min_region": ri["zk_name"].iloc[0],
+           "intensity_max": _factor(ri["factor"].iloc[-1]),
+           "intensity_max_region": ri["zk_name"].iloc[-1],
+           "intensity_ratio_min": _factor(raw["ratio"].iloc[0]),
+           "intensity_ratio_min_region": raw["zk_name"].iloc[0],
+           "intensity_ratio_max": _factor(raw["ratio"].iloc[-1]),
+           "intensity_ratio_max_region": raw["zk_name"].iloc[-1],
+           "intensity_shrinkage": _pct(ri["shrinkage"].mean(), 0, sign=False),
+           "intensity_rho_zzp14": f"{rho:.2f}"}
+    # 2025 gap of the trend run against the former defaults (national rates, capacity =
+    # each region's own clients / occupancy)
+    old = _cached("old_defaults", lambda: supply_gap(
+        run_demand("trend", to=TO, regional_factors="national").frame,
+        capacity_estimate="clients").frame)
+    new = trend.gap[trend.gap["year"] == 2025].set_index("zk_code")
+    change = (new["gap"] - old[old["year"] == 2025].set_index("zk_code")["gap"]).sort_values()
+    out.update({"gap_change_min_region": new.loc[change.index[0], "zk_name"],
+                "gap_change_min": _n(change.iloc[0], 10),
+                "gap_change_max_region": new.loc[change.index[-1], "zk_name"],
+                "gap_change_max": "+" + _n(change.iloc[-1], 10),
+                "gap_change_mean_abs": _n(change.abs().mean(), 10)})
     return out
 
 
@@ -233,7 +275,8 @@ def figures() -> dict[str, str]:
         trend = _chain("trend", DRAWS)
         mantelzorg = _cached("mantelzorg", lambda: project_demand("mantelzorg", to=TO))
         out = {}
-        for part in (_population(bel), _demand(bel, trend, mantelzorg), _bands(bel, trend),
+        for part in (_population(bel), _demand(bel, trend, mantelzorg), _intensity(bel, trend),
+                     _bands(bel, trend),
                      _backtest(bel.backtest), _waiting(bel, trend), _decomposition(bel)):
             out.update(part)
         _CACHE["figures"] = out

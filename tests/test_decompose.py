@@ -53,3 +53,35 @@ def test_oosr_falls_as_the_oldest_old_grow():
     expected = (z.loc[2040] / z.loc[2023]) ** -0.3
     ratio = m.loc[2040, "clients_with_stay"] / b.loc[2040, "clients_with_stay"]
     np.testing.assert_allclose(ratio, expected.loc[ratio.index], rtol=1e-9)
+
+
+@needs_data
+def test_regional_level_and_convergence_by_hand():
+    # Persisting factors: no change from the factor; the regional level is
+    # need - need at national rates, here need x (1 - 1 / f) as nothing else differs
+    # (beleidsarm has no home shift).
+    w = 0.032
+    run = D.run_demand("beleidsarm", to=2035)
+    nat = D.run_demand("beleidsarm", to=2035, regional_factors="national")
+    parts = decompose(run, waiting_share=w, years=[2030]).set_index("zk_code")
+    f = dict(zip(run.components.codes, run.components.regional_factor, strict=True))
+    # the change from usage rates is 0 without trend and convergence
+    assert parts["usage_rates"].abs().max() < 1e-6
+    np.testing.assert_allclose(parts["regional_level"],
+                               parts["need"] * (1 - 1 / parts.index.map(f).to_numpy()),
+                               rtol=1e-9)
+    need_nat = decompose(nat, waiting_share=w, years=[2030]).set_index("zk_code")["need"]
+    np.testing.assert_allclose(parts["need"] - parts["regional_level"], need_nat, rtol=1e-9)
+    # Rotterdam (index > 1) gets need from its intensity; Zuidoost-Brabant (< 1) less.
+    assert parts.loc["ZK20", "regional_level"] > 0 > parts.loc["ZK30", "regional_level"]
+    # Converging by 2033: in 2028 half the log factor is left (f ** 0.5); the change of the
+    # factor is a change of the region's usage rates, and the parts still add up.
+    conv = D.run_demand("beleidsarm", to=2035, regional_convergence=2033)
+    cp = decompose(conv, waiting_share=w, years=[2028, 2033]).set_index(["year_to", "zk_code"])
+    np.testing.assert_allclose(cp[list(PARTS)].sum(axis=1) + cp["base"], cp["need"], atol=1e-6)
+    assert cp.loc[(2028, "ZK20"), "usage_rates"] < 0  # Rotterdam moves down
+    assert cp.loc[(2028, "ZK30"), "usage_rates"] > 0  # Zuidoost-Brabant up
+    np.testing.assert_allclose(cp.loc[2033, "regional_level"].abs().max(), 0, atol=1e-6)
+    path = conv.components.regional_path
+    i = conv.components.years.index(2028)
+    np.testing.assert_allclose(path[i], np.sqrt(conv.components.regional_factor), rtol=1e-9)

@@ -109,10 +109,48 @@ def test_plan_delays_and_realisation_draws():
 def test_missing_planner_rows_are_estimates_and_labelled():
     cap = CAPACITY.iloc[:1]
     g = G.compare_capacity(_demand(), capacity=cap, plans=PLANS, waiting=None,
-                           status_file=NO_DELAY)
+                           status_file=NO_DELAY, capacity_estimate="clients")
     src = g.groupby("zk_code")["capacity_source"].first()
-    assert src["ZK01"] == "file test" and src["ZK02"].startswith("ESTIMATE")
+    assert src["ZK01"] == "file test" and src["ZK02"] == "ESTIMATE capacity_from_clients"
     assert g.query("zk_code == 'ZK02' and year == 2023").capacity.item() == 200.0
+    with pytest.raises(ValueError, match="`capacity_estimate` was 'tno'"):
+        G.compare_capacity(_demand(), capacity_estimate="tno")
+
+
+def test_estimate_capacity_from_shares_by_hand():
+    from forecast.supply import estimate_capacity
+
+    base = pd.Series({"ZK01": 100.0, "ZK02": 300.0})
+    # shares 0.25 / 0.75 of a national 400 places: 100 and 300; of 800: 200 and 600
+    est = estimate_capacity(base, pd.Series({"ZK01": 0.25, "ZK02": 0.75}))
+    assert est["places_with_stay"].tolist() == [100.0, 300.0]
+    est = estimate_capacity(base.iloc[:1], pd.Series({"ZK01": 0.25, "ZK02": 0.75}), 800.0)
+    assert est["places_with_stay"].tolist() == [200.0]
+    assert (est["capacity_source"] == "ESTIMATE capacity_from_supply_2014").all()
+
+
+@needs_data
+def test_default_capacity_is_the_2014_supply_share_of_national_places():
+    from forecast.intensity import supply_2014
+
+    d = _demand()
+    national = d[d.year == 2023]["places_needed"].sum()  # 100 + 200 + 29 x 50 = 1,750
+    assert national == 1750
+    g = G.supply_gap(d, plans=PLANS, waiting=None, status_file=NO_DELAY)
+    s = supply_2014().set_index("zk_code")["zzp5_10"]
+    cap = g.frame[g.frame.year == 2023].set_index("zk_code")["capacity"]
+    # Rotterdam: 6,557 of 123,288 clients with zzp 5-10 in 2014 (5.32%) -> 93.1 of 1,750
+    assert cap["ZK20"] == pytest.approx(1750 * s["ZK20"] / s.sum())
+    assert cap["ZK20"] == pytest.approx(93.1, abs=0.1)
+    assert cap.sum() == pytest.approx(1750)
+    assert "capacity_from_supply_2014" in g.assumptions
+    # a planner's file still wins for its regions; the others get the labelled estimate
+    g2 = G.supply_gap(d, capacity=CAPACITY.iloc[:1], plans=PLANS, waiting=None,
+                      status_file=NO_DELAY).frame
+    src = g2.groupby("zk_code")["capacity_source"].first()
+    assert src["ZK01"] == "file test" and src["ZK02"] == "ESTIMATE capacity_from_supply_2014"
+    assert g2.query("zk_code == 'ZK20' and year == 2023").capacity.item() == pytest.approx(
+        cap["ZK20"])
 
 
 def test_a_subset_or_damaged_frame_is_refused_with_what_to_do():

@@ -31,6 +31,9 @@ from forecast.errors import InputError
     ({"scenario": "groei"}, r"`scenario` was 'groei' but is expected to be in"),
     ({"population_variant": "low99"}, r"`population_variant` was 'low99'.*one of"),
     ({"regional_factors": "pbl"}, r"`regional_factors` was 'pbl'"),
+    ({"regional_convergence": 2020}, r"`regional_convergence` was 2020"),
+    ({"regional_convergence": 2030.5}, r"`regional_convergence` was 2030.5"),
+    ({"capacity_estimate": "tno"}, r"`capacity_estimate` was 'tno'"),
     ({"waiting": "all"}, r"`waiting` was 'all'"),
     ({"reference": "ratio75:nan"}, r"planning ratio must be a positive number"),
     ({"reference": "tno2030"}, r"`reference` was 'tno2030'"),
@@ -82,7 +85,8 @@ def test_every_option_reaches_the_config_of_every_command(command, tmp_path):
             "--scenario-file", str(files["s.toml"]), "--to", "2035", "--draws", "7",
             "--seed", "11", "--population-variant", "low95", "--occupancy", "0.95",
             "--rates", str(files["rates.csv"]), "--calibrate", str(files["cal.csv"]),
-            "--regional-factors", "71488ned", "--capacity", str(files["cap.csv"]),
+            "--regional-factors", "71488ned", "--regional-convergence", "2035",
+            "--capacity-estimate", "clients", "--capacity", str(files["cap.csv"]),
             "--plans", str(files["plans.csv"]), "--status-file", str(files["status.csv"]),
             "--waiting", "total", "--fte-per-place", "1.4", "--reference", "ratio80:110",
             "--engine", "dask", "--regions", "zk08, ZK20", "--level", "50,90"]
@@ -91,7 +95,7 @@ def test_every_option_reaches_the_config_of_every_command(command, tmp_path):
         scenario="krimp", scenario_file=str(files["s.toml"]), to=2035, draws=7, seed=11,
         population_variant="low95", occupancy=0.95, rates=str(files["rates.csv"]),
         calibrate=str(files["cal.csv"]), regional_factors="71488ned",
-        capacity=str(files["cap.csv"]), plans=str(files["plans.csv"]),
+        regional_convergence=2035, capacity_estimate="clients", capacity=str(files["cap.csv"]), plans=str(files["plans.csv"]),
         status_file=str(files["status.csv"]), waiting="total", fte_per_place=1.4,
         reference="ratio80:110", engine="dask", regions=("ZK08", "ZK20"), level=(50, 90),
         data=str(tmp_path))
@@ -102,6 +106,9 @@ def test_the_commands_share_their_defaults():
                ("forecast", "gap", "report")]
     assert configs[0] == configs[1] == configs[2] == ChainConfig()
     assert ChainConfig().scenario == "trend"
+    assert ChainConfig().regional_factors == "intensity2014"
+    assert ChainConfig().regional_convergence is None  # factors persist
+    assert ChainConfig().capacity_estimate == "supply2014"
     assert _chain_config(build_parser().parse_args(["gap", "--waiting", "none"])).waiting is None
 
 
@@ -134,7 +141,7 @@ def subset():
 def test_a_region_subset_equals_the_full_run_for_those_regions(full, subset):
     codes = ["ZK08", "ZK20"]
     for name in ("demand", "gap", "decomposition", "ambition", "population",
-                 "gemeente_85plus", "plans"):
+                 "gemeente_85plus", "plans", "regional_intensity"):
         a = getattr(full, name)
         a = a[a["zk_code"].isin(codes)].reset_index(drop=True)
         b = getattr(subset, name)
@@ -229,7 +236,8 @@ def test_frames_have_the_documented_columns(full):
                              ("decomposition", schema.DECOMPOSITION_COLUMNS),
                              ("national", schema.NATIONAL_SUMMARY_COLUMNS),
                              ("references", schema.REFERENCES_COLUMNS),
-                             ("ambition", schema.AMBITION_COLUMNS)):
+                             ("ambition", schema.AMBITION_COLUMNS),
+                             ("regional_intensity", schema.REGIONAL_INTENSITY_COLUMNS)):
         frame = getattr(full, name)
         for col in frame.columns:
             m = band.match(col)
@@ -255,3 +263,25 @@ def test_top_down_check_is_reconciled_and_bands_are_labelled(full):
     assert bel.parameters["band_label"] == "population uncertainty at constant rates"
     assert {"origin", "year", "horizon", "model", "actual", "forecast", "lo_80", "hi_80",
             "lo_95", "hi_95", "shipped"} <= set(full.backtest.columns)
+
+
+@needs_data
+def test_regional_intensity_is_in_the_result_and_drives_demand_and_capacity(full):
+    ri = full.regional_intensity.set_index("zk_code")
+    assert len(ri) == 31 and ri["source"].str.contains("CIZ 2014").all()
+    # the factor in use: the index rescaled on the 2023 population (within 1%), and the
+    # 2023 clients relative to a national-rates run are that factor
+    np.testing.assert_allclose(ri["factor_used"], ri["factor"], rtol=0.01)
+    assert (ri["factor_lo_95"] < ri["factor"]).all() and (ri["factor"] < ri["factor_hi_95"]).all()
+    assert ri["capacity_share_2014"].sum() == pytest.approx(1)
+    # capacity defaults from regional supply: share x national 2023 places, labelled
+    g = full.gap[full.gap["year"] == 2023].set_index("zk_code")
+    assert (g["capacity_source"] == "ESTIMATE capacity_from_supply_2014").all()
+    np.testing.assert_allclose(g["capacity"], ri["capacity_share_2014"].reindex(g.index)
+                               * g["places_needed"].sum(), rtol=1e-12)
+    assert "capacity_from_supply_2014" in full.assumptions
+    assert "location_vs_residence" in full.assumptions
+    assert "regional_persistence" in full.assumptions
+    # regions no longer start in balance: Rotterdam's 2014 supply share exceeds its need
+    assert g.loc["ZK20", "capacity"] > g.loc["ZK20", "places_needed"]
+    assert g.loc["ZK29", "capacity"] < g.loc["ZK29", "places_needed"]

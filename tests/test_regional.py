@@ -51,7 +51,7 @@ def test_zk_factors_keep_the_national_level_and_shift_regions():
     assert len(z) == 31 and z["factor"].between(0.5, 2).all()
     assert (z["factor"] * z["expected_clients"]).sum() == pytest.approx(
         z["expected_clients"].sum())
-    national = project_demand("beleidsarm", to=2025)
+    national = project_demand("beleidsarm", to=2025, regional_factors="national")
     from forecast.demand import run_demand
 
     run = run_demand("beleidsarm", to=2025, regional_factors="71488ned")
@@ -83,5 +83,7 @@ def test_table_without_corop_rows_is_a_clear_error(tmp_path):
 def test_negative_count_is_a_clear_error(tmp_path):
     write_cbs(tmp_path / "usage" / "cbs71488ned_test.csv", HEADER,
               [[0, "Mannen en vrouwen", "Totaal", "Twente (CR)", "2021", -5.0]], pad=20)
-    with pytest.raises(InputError, match="'Twente' has no or a negative count"):
+    # refused on read (forecast.io.checks), naming the table, row, column and value
+    with pytest.raises(InputError, match=r"row 2, column 'PersonenInInstitutioneleHuishoudens_12'"
+                       r".*negative count -5"):
         R._observed_corop(2021, data=tmp_path)

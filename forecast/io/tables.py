@@ -21,6 +21,7 @@ from .checks import check_age_sex_years, check_counts, check_gemeenten
 from .manifest import check_complete, locate
 
 __all__ = ["AGE_BANDS", "load_gebieden", "load_households_age_sex", "load_population_gemeente",
+           "load_zzp_2014",
            "read_table", "read_user_csv"]
 
 # 5-year bands of CBS 83502NED: "0-4" ... "90-94", "95+" (OPEN_AGE: forecast.schema).
@@ -182,6 +183,81 @@ def _name_column(frame: pd.DataFrame, code_col: str) -> str:
         if f"{prefix}{k + 1}" in frame.columns:
             return f"{prefix}{k + 1}"
     raise KeyError(code_col)
+
+
+# --- Intramural zzp supply 2014 (Deloitte State of the State; CIZ) -----------------------
+
+def load_zzp_2014(level: str = "zorgkantoor", data=None) -> pd.DataFrame:
+    """Intramural zzp 1-4 and zzp 5-10 in 2014 per zorgkantoor (32 of 2014) or gemeente.
+
+    Parameters
+    ----------
+    level : {"zorgkantoor", "gemeente"}
+        Which file (manifest keys ``zzp_zorgkantoor_2014``, ``zzp_gemeente_2014``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``zk2014_code`` (5501-5532), ``zk2014_name`` (zorgkantoor level) or ``gm_code,
+        gm_name, zk2014_code`` (gemeente level), ``inhabitants`` [persons, 2014],
+        ``zzp1_4`` [clients with zzp 1-4, 2014], ``zzp5_10`` [clients with zzp 5-10, 2014]
+        and ``zzp5_10_2020`` [projected clients, 2020] - supply by the provider's location.
+
+    Notes
+    -----
+    ``zzp5_10`` of 2014 is derived: gemeente level ``ZZP5_10_2020 - ZZP5_10_Groei`` (exact);
+    zorgkantoor level ``ZZP5_10_2020 / (1 + ZZP5_10_Perc_Groei)`` (the growth is rounded
+    to 4 decimals, so the count is exact to about 1 client).
+
+    References
+    ----------
+    Deloitte, "State of the State - Zorg" (2015), sources CIZ (2014) and Zorg op de Kaart
+    (2014); see ../shared/data/regional/PROVENANCE.md.
+    """
+    keys = {"zorgkantoor": "zzp_zorgkantoor_2014", "gemeente": "zzp_gemeente_2014"}
+    if level not in keys:
+        raise ValueError(f"`level` was {level!r} but is expected to be in {list(keys)}")
+    raw = read_table(keys[level], data).reset_index(drop=True)
+    src = raw.attrs["source"]
+    numeric = ["Zorgkantoorcode", "AANT_INW", "ZZP1_4", "ZZP5_10_2020",
+               "ZZP5_10_Perc_Groei" if level == "zorgkantoor" else "ZZP5_10_Groei"]
+    values = {}
+    for col in numeric:
+        v = pd.to_numeric(raw[col], errors="coerce")
+        bad = v.isna() | ((v < 0) if col != "ZZP5_10_Groei" else False)
+        if col == "ZZP5_10_Perc_Groei":
+            bad |= v <= -1
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise InputError(f"{col} {raw[col][i]!r} is empty, not a number or negative",
+                             file=display_path(src), row=spreadsheet_row(i), column=col,
+                             fix="restore the file from ../shared/data/regional (see its "
+                             "PROVENANCE.md).")
+        values[col] = v.to_numpy(float)
+    if level == "zorgkantoor":
+        heavy = values["ZZP5_10_2020"] / (1 + values["ZZP5_10_Perc_Groei"])
+        out = pd.DataFrame({"zk2014_code": values["Zorgkantoorcode"].astype(int),
+                            "zk2014_name": raw["Zorgkantoor"].str.removeprefix("Zorgkantoor ")})
+    else:
+        heavy = values["ZZP5_10_2020"] - values["ZZP5_10_Groei"]
+        out = pd.DataFrame({"gm_code": raw["GM_CODE"], "gm_name": raw["GM_NAAM"],
+                            "zk2014_code": values["Zorgkantoorcode"].astype(int)})
+    if (heavy < 0).any():
+        i = int(np.flatnonzero(heavy < 0)[0])
+        raise InputError("the derived 2014 zzp 5-10 count is negative",
+                         file=display_path(src), row=spreadsheet_row(i),
+                         fix="restore the file from ../shared/data/regional.")
+    key = out.columns[0]
+    dup = out[key].duplicated()
+    if dup.any():
+        i = int(np.flatnonzero(dup)[0])
+        raise InputError(f"{key} {out[key][i]} appears twice", file=display_path(src),
+                         row=spreadsheet_row(i), fix="keep one row per region or gemeente.")
+    out["inhabitants"] = values["AANT_INW"]
+    out["zzp1_4"] = values["ZZP1_4"]
+    out["zzp5_10"] = heavy
+    out["zzp5_10_2020"] = values["ZZP5_10_2020"]
+    return out.sort_values(key).reset_index(drop=True)
 
 
 # --- Population ------------------------------------------------------------------------
