@@ -193,7 +193,13 @@ def _first_failure(cases: pd.DataFrame, schema, file, frame) -> InputError:
         repeat = frame.duplicated(keys, keep="first")
         drop = unique_cases & ~cases["_row"].map(lambda r: bool(repeat.get(r, False)))
         cases = cases[~drop] if (~drop).any() else cases
-    cases = cases.sort_values("_row", na_position="first", kind="stable")
+    # a value that is no number at all fails its column's checks as a whole (no row): the
+    # row-level failure says it better
+    located = set(cases.loc[cases["_row"].notna(), "column"])
+    cases = cases[cases["_row"].notna() | ~cases["column"].isin(located)]
+    # per row, a value that is no number at all comes before the checks it then also fails
+    cases = cases.assign(_coerce=~cases["check"].astype(str).str.startswith("coerce_dtype"))
+    cases = cases.sort_values(["_row", "_coerce"], na_position="first", kind="stable")
     first = cases.iloc[0]
     more = cases["_row"].nunique(dropna=False) - 1
     tail = f" ({more} more problem{'s' if more > 1 else ''} in this table)" if more else ""
@@ -211,8 +217,9 @@ def _first_failure(cases: pd.DataFrame, schema, file, frame) -> InputError:
         same = (frame[keys] == frame.loc[row, keys]).all(axis=1).to_numpy()
         also = int(np.flatnonzero(same)[0])
         where["row"] = spreadsheet_row(row) if file else None
-        label = "" if file else f" (row {row} of the frame)"
-        also = f"also row {spreadsheet_row(also)}" if file else f"also row {also} of the frame"
+        label = ""
+        also = (f"also row {spreadsheet_row(also)}" if file
+                else f"rows {also} and {row} of the frame")
         if keys == ["zk_code"]:
             problem = f"region {frame.at[row, 'zk_code']} appears twice ({also})"
         else:
@@ -221,6 +228,8 @@ def _first_failure(cases: pd.DataFrame, schema, file, frame) -> InputError:
         return InputError(problem + label + tail, **where, fix=schema.description,
                           column=keys[0] if len(keys) == 1 and keys != ["zk_code"] else None)
     value = first["failure_case"]
+    if row is not None and column in frame and row in frame.index:
+        value = frame.at[row, column]  # as given, not as pandera coerced it
     if check == "not_nullable":
         problem = f"{column} is empty{label}"
     elif check.startswith("coerce_dtype"):
