@@ -311,6 +311,16 @@ def load_population_gemeente(data=None) -> pd.DataFrame:
     """
     raw = read_table("population_gemeente_2021", data)
     tidy = tidy_population(raw, file=raw.attrs["source"], year=2021)
+    counts = tidy.groupby("gm_code")["age_band"].nunique()
+    short = counts[counts < len(AGE_BANDS)]
+    if len(short):  # a band left out would count as nobody of that age
+        code = short.index[0]
+        lacking = sorted(set(AGE_BANDS) - set(tidy.loc[tidy["gm_code"] == code, "age_band"]),
+                         key=AGE_BANDS.index)
+        raise InputError(
+            f"gemeente {code} lacks age band(s) {', '.join(lacking)}",
+            file=display_path(raw.attrs["source"]),
+            fix="give every gemeente all 20 age bands 0-4 ... 95+ (0 for an empty band).")
     # every gemeente of the 2021 indeling (CBS: 352) must be there, or its people vanish
     missing = sorted(set(load_gebieden(2021, data)["gm_code"]) - set(tidy["gm_code"]))
     if missing:
@@ -359,15 +369,6 @@ def tidy_population(raw: pd.DataFrame, file, year: int) -> pd.DataFrame:
             file=display_path(file), row=spreadsheet_row(i),
             fix="keep one row per gemeente and age band.",
         )
-    counts = frame.groupby("gm_code").size()
-    short = counts[counts < len(AGE_BANDS)]
-    if len(short):
-        code = short.index[0]
-        lacking = sorted(set(AGE_BANDS) - set(bands[frame["gm_code"] == code]),
-                         key=AGE_BANDS.index)
-        raise InputError(
-            f"gemeente {code} lacks age band(s) {', '.join(lacking)}", file=display_path(file),
-            fix="give every gemeente all 20 age bands 0-4 ... 95+ (0 for an empty band).")
     long = (
         frame.assign(age_band=bands, gm_code=frame["gm_code"].astype(str).str.strip())
         .melt(id_vars=["gm_code", "age_band"], value_vars=["inwoners_man", "inwoners_vrouw"],
