@@ -105,7 +105,8 @@ def _chain_config(args):
         seed=args.seed, population_variant=args.population_variant, occupancy=args.occupancy,
         rates=args.rates, calibrate=args.calibrate, regional_factors=args.regional_factors,
         regional_convergence=args.regional_convergence,
-        capacity_estimate=args.capacity_estimate,
+        capacity_estimate=args.capacity_estimate, waiting_file=args.waiting_file,
+        waiting_rule=args.waiting_rule,
         capacity=args.capacity, plans=args.plans, status_file=args.status_file,
         waiting=None if args.waiting == "none" else args.waiting,
         fte_per_place=args.fte_per_place, reference=args.reference, engine=args.engine,
@@ -282,6 +283,12 @@ def _run_args(parser, out: str) -> None:
     parser.add_argument("--waiting", default="urgent_plus_actief",
                         choices=["urgent_plus_actief", "total", "none"],
                         help="waiting list counted as unmet demand")
+    parser.add_argument("--waiting-file", default=None,
+                        help="regional waiting list by status (template in data_raw/templates)")
+    parser.add_argument("--waiting-rule", default="shortfall", choices=["shortfall", "clients"],
+                        help="how the national waiting list is allocated to regions without "
+                             "a file: by shortfall of capacity against need (default) or by "
+                             "need")
     parser.add_argument("--fte-per-place", type=float, default=FTE_PER_PLACE,
                         help="care staff per place [fte]")
     parser.add_argument("--reference", default="model", help=REFERENCE_HELP)

@@ -74,8 +74,9 @@ def decompose(demand, waiting_share: float = 0.0, years=None) -> pd.DataFrame:
     demand : forecast.demand.DemandRun
         A demand run (:func:`forecast.demand.run_demand`): its point path, which is the
         central number of every table, and the multiplicative parts of that path.
-    waiting_share : float
-        ``w`` of :func:`forecast.gap.supply_gap` (``GapRun.unmet_share``) [fraction].
+    waiting_share : float or pandas.Series
+        ``w`` of :func:`forecast.gap.supply_gap`: one share for every region, or per region
+        by ``zk_code`` (``GapRun.unmet_shares``) [fraction].
     years : list of int, optional
         Target years (default: every year after the base year).
 
@@ -93,9 +94,17 @@ def decompose(demand, waiting_share: float = 0.0, years=None) -> pd.DataFrame:
         raise ValueError(f"`demand` was a {type(demand).__name__} but is expected to be a "
                          "DemandRun: forecast.demand.run_demand(...) (or ChainResult."
                          "decomposition, which the chain computes)")
-    if not 0 <= waiting_share < 1:
-        raise ValueError(f"`waiting_share` was {waiting_share} but is expected to be in [0, 1)")
     comp = demand.components
+    if isinstance(waiting_share, pd.Series):
+        missing = sorted(set(comp.codes) - set(waiting_share.index))
+        if missing:
+            raise ValueError(f"`waiting_share` has no share for regions {missing}: pass "
+                             "GapRun.unmet_shares of the same run")
+        waiting_share = waiting_share.reindex(list(comp.codes)).to_numpy(float)
+    shares_w = np.broadcast_to(np.asarray(waiting_share, float), (len(comp.codes),))
+    if not (np.isfinite(shares_w).all() and (shares_w >= 0).all() and (shares_w < 1).all()):
+        raise ValueError(f"`waiting_share` was {waiting_share} but is expected to be in [0, 1)")
+    waiting_share = shares_w
     frame = demand.frame
     all_years = list(comp.years)
     codes = list(comp.codes)

@@ -2,7 +2,7 @@
 
 Arithmetic (per region r and year t; all in places):
 
-    need(r,t)     = places_needed(r,t) * (1 + w)            w = W / C
+    need(r,t)     = places_needed(r,t) * (1 + w_r)          w_r = W_r / C_r
     supply(r,t)   = capacity(r) + sum_{plans of r} sign * places * p(status)
                                    * P(delay <= t - year_ready)
     gap(r,t)      = need(r,t) - supply(r,t)                 > 0: places short
@@ -11,10 +11,14 @@ Arithmetic (per region r and year t; all in places):
                     (Poisson, mean by status); p_closed = 1 - p_short: the probability that
                     the region's shortage is closed in year t
 
-``W`` is the national V&V waiting list of people who need a place now (urgent and active
-placement; mean of the base year's quarters, ``data_raw/waiting_lists.csv``) and ``C`` the
-national clients with stay of the base year: unmet demand is the same share of demand in every
-region and grows with it (``assumption waiting_list_share``). Only plans with delivery form
+``W_r`` is region r's part of the V&V waiting list of people who need a place now (urgent and
+active placement; mean of the base year's quarters) and ``C_r`` its clients with stay of the
+base year: unmet demand grows with the region's demand (``assumption waiting_list_share``).
+``W_r`` comes from a planner's regional file (template ``data_raw/templates/waiting_list.csv``)
+where given; the rest of the national list (``data_raw/waiting_lists.csv``) is allocated to
+the other regions by a named rule (``waiting_by_shortfall``, default: in proportion to each
+region's shortfall of capacity against need in the base year, where people wait for a place;
+``clients``: in proportion to need, the same share everywhere). Only plans with delivery form
 ``with_stay`` add places with stay; ``sign`` is -1 for closures. Staff: ``fte = places x
 fte_per_place`` (``assumption fte_per_place``, default 1.2; no transcribed public figure,
 set your own).
@@ -38,7 +42,10 @@ from .supply import (
     estimate_plans,
     plan_status,
     read_capacity,
+    WAITING_RULES,
+    allocate_waiting,
     read_plans,
+    read_regional_waiting,
     supply_shares_2014,
 )
 
@@ -152,11 +159,14 @@ class GapRun:
         The plans counted (a planner's file or the named estimate): ``project_id, zk_code,
         year_ready, places, delivery_form, status, kind, plans_source``.
     unmet_share : float
-        ``w``: the waiting list as a share of demand [fraction].
+        ``w``: the national waiting list as a share of national demand [fraction].
     parameters : dict
         The settings of the comparison (JSON-serialisable).
     assumptions : dict
         Named assumptions (name -> text).
+    unmet_shares : pandas.Series
+        ``w_r`` by ``zk_code``: each region's waiting list as a share of its demand
+        [fraction] (what :func:`forecast.decompose.decompose` takes).
     """
 
     frame: pd.DataFrame
@@ -164,13 +174,15 @@ class GapRun:
     unmet_share: float
     parameters: dict
     assumptions: dict
+    unmet_shares: pd.Series | None = None
 
 
 def compare_capacity(demand: pd.DataFrame, capacity=None, plans=None, status_file=None,
                      waiting: str | None = "urgent_plus_actief",
                      fte_per_place: float = FTE_PER_PLACE, reference: str = "model",
                      seed: int = 20240101, places_draws=None,
-                     capacity_estimate: str = "supply2014", data=None) -> pd.DataFrame:
+                     capacity_estimate: str = "supply2014", data=None, waiting_file=None,
+                     waiting_rule: str = "shortfall") -> pd.DataFrame:
     """Gap per region per year from a :func:`forecast.demand.project_demand` frame.
 
     Parameters
@@ -198,6 +210,10 @@ def compare_capacity(demand: pd.DataFrame, capacity=None, plans=None, status_fil
         (:attr:`forecast.demand.DemandRun.places_draws`): gives ``p_short``.
     capacity_estimate : {"supply2014", "clients"}
         Capacity of regions without a capacity file (see :func:`supply_gap`).
+    waiting_file : str or Path, optional
+        A planner's regional waiting list (template ``data_raw/templates/waiting_list.csv``).
+    waiting_rule : {"shortfall", "clients"}
+        How the national list is allocated to regions without a file (module docstring).
     data : str or Path, optional
         Data directory searched first (the 2014 regional counts).
 
@@ -214,23 +230,31 @@ def compare_capacity(demand: pd.DataFrame, capacity=None, plans=None, status_fil
     return supply_gap(demand, capacity=capacity, plans=plans, status_file=status_file,
                       waiting=waiting, fte_per_place=fte_per_place, reference=reference,
                       seed=seed, places_draws=places_draws,
-                      capacity_estimate=capacity_estimate, data=data).frame
+                      capacity_estimate=capacity_estimate, data=data,
+                      waiting_file=waiting_file, waiting_rule=waiting_rule).frame
 
 
 def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None,
                waiting: str | None = "urgent_plus_actief",
                fte_per_place: float = FTE_PER_PLACE, reference: str = "model",
                seed: int = 20240101, places_draws=None,
-               capacity_estimate: str = "supply2014", data=None) -> GapRun:
+               capacity_estimate: str = "supply2014", data=None, waiting_file=None,
+               waiting_rule: str = "shortfall") -> GapRun:
     """:func:`compare_capacity` with the plans, waiting share and assumptions it used.
 
     ``capacity_estimate`` is how regions without a capacity file are estimated (labelled
     ESTIMATE): ``"supply2014"`` (default; each region's share of the 2014 zzp 5-10 supply x
     the national base-year places, :func:`forecast.supply.estimate_capacity`) or
     ``"clients"`` (the region's own base-year places needed: in balance by construction).
-    ``data``: the data directory of the 2014 counts.
+    ``data``: the data directory of the 2014 counts. ``waiting_file``: a planner's
+    regional waiting list (:func:`forecast.supply.read_regional_waiting`); ``waiting_rule``:
+    how the rest of the national list is allocated (``shortfall`` or ``clients``, see the
+    module docstring).
     """
     check_demand_frame(demand, places_draws)
+    if waiting_rule not in WAITING_RULES:
+        raise ValueError(f"`waiting_rule` was {waiting_rule!r} but is expected to be one of "
+                         f"{list(WAITING_RULES)}")
     if capacity_estimate not in CAPACITY_ESTIMATES:
         raise ValueError(f"`capacity_estimate` was {capacity_estimate!r} but is expected to "
                          f"be one of {list(CAPACITY_ESTIMATES)}")
@@ -249,9 +273,6 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
     codes = sorted(demand["zk_code"].unique())
     wide = demand.pivot(index="year", columns="zk_code", values="places_needed")[codes]
     clients = demand.pivot(index="year", columns="zk_code", values="clients_with_stay")[codes]
-    w = 0.0
-    if waiting:
-        w = base_waiting(base_year, waiting) / float(clients.loc[base_year].sum())
     shares = supply_shares_2014(data) if capacity_estimate == "supply2014" else None
     national_places = float(wide.loc[base_year].sum())
     if capacity is None:
@@ -265,6 +286,25 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
         est = estimate_capacity(wide.loc[base_year, missing], shares, national_places)
         cap = pd.concat([cap, est], ignore_index=True)
     cap = cap.set_index("zk_code").loc[codes]
+    persons = pd.Series(0.0, index=codes)  # waiting in the base year [persons]
+    w_source = pd.Series("none", index=codes, dtype=object)
+    if waiting:
+        total_w = base_waiting(base_year, waiting)
+        given = (read_regional_waiting(waiting_file, base_year).set_index("zk_code")
+                 if waiting_file is not None else pd.DataFrame(columns=[waiting]))
+        rest = [c for c in codes if c not in given.index]
+        persons[given.index] = given[waiting].astype(float)
+        w_source[given.index] = given["waiting_source"] if len(given) else []
+        if rest:
+            left = max(total_w - float(persons[given.index].sum()), 0.0)
+            persons[rest] = allocate_waiting(left, wide.loc[base_year, rest],
+                                             cap.loc[rest, "places_with_stay"], waiting_rule)
+            w_source[rest] = f"ESTIMATE waiting_by_{waiting_rule}"
+    c_base = clients.loc[base_year].to_numpy(float)
+    # (region,); a region without clients has no demand for the list to be a share of
+    w_r = np.divide(persons.to_numpy(float), c_base, out=np.zeros(len(codes)),
+                    where=c_base > 0)
+    w = float(persons.sum() / c_base.sum()) if c_base.sum() > 0 else 0.0  # national share
     if plans is None:
         growth = (wide.loc[min(2027, max(years))] - wide.loc[base_year]).clip(lower=0)
         plan_frame = estimate_plans(growth / growth.sum(), base_year)
@@ -274,7 +314,7 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
         plan_frame = read_plans(plans, base_year, max(years))
     status = status_file if isinstance(status_file, pd.DataFrame) else plan_status(status_file)
     expected = _expected_plans(plan_frame, status, codes, years)
-    need = wide.to_numpy() * (1 + w)
+    need = wide.to_numpy() * (1 + w_r[None])
     supply = cap["places_with_stay"].to_numpy()[None] + expected
     gap = need - supply
     idx = pd.MultiIndex.from_product([years, codes], names=["year", "zk_code"])
@@ -289,12 +329,12 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
         band = col.removeprefix("places_needed_")
         if col.startswith("places_needed_") and band[:3] in ("lo_", "hi_"):
             b = demand.pivot(index="year", columns="zk_code", values=col)[codes].to_numpy()
-            out[f"gap_{band}"] = (b * (1 + w) - supply).ravel()
+            out[f"gap_{band}"] = (b * (1 + w_r[None]) - supply).ravel()
     if places_draws is not None:  # demand draws against plan draws (realisation and delay)
         draws = np.asarray(places_draws)[:, :, [run_codes.index(c) for c in codes]]
         supply_d = (cap["places_with_stay"].to_numpy()[None, None]
                     + _plan_draws(plan_frame, status, codes, years, draws.shape[0], seed))
-        short = (draws * (1 + w) > supply_d).mean(axis=0)
+        short = (draws * (1 + w_r[None, None]) > supply_d).mean(axis=0)
         out["p_short"] = short.ravel()
         out["p_closed"] = 1 - out["p_short"]
     for col in ("persons_75plus", "persons_80plus", "persons_85plus", "oosr"):
@@ -307,6 +347,8 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
     out["reference_need"] = reference_need(out, reference).to_numpy()
     out["reference_gap"] = out["reference_need"] - out["supply"]
     out["capacity_source"] = out["zk_code"].map(cap["capacity_source"])
+    out["waiting_base"] = out["zk_code"].map(persons).astype(float)
+    out["waiting_source"] = out["zk_code"].map(w_source)
     sources = plan_frame.groupby("zk_code")["plans_source"].first() if len(plan_frame) else {}
     out["plans_source"] = out["zk_code"].map(sources).astype(object).fillna("none")
     parameters = {"base_year": base_year, "waiting": waiting, "unmet_share": w,
@@ -314,8 +356,15 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
                   "reference_description": describe(reference),
                   "scenario": str(demand["scenario"].iloc[0]), "plan_seed": seed}
     assumptions = {
-        "waiting_list_share": f"unmet demand = {100 * w:.1f}% of demand in every region "
-                              f"({waiting or 'none'} waiting list, {base_year})",
+        "waiting_list_share": f"unmet demand: the {waiting or 'no'} waiting list of "
+                              f"{base_year} ({100 * w:.1f}% of national demand), per region "
+                              "a constant share of its demand",
+        **({f"waiting_by_{waiting_rule}": (
+            "the national waiting list (less a planner's regional counts) allocated to "
+            "regions " + ("in proportion to their shortfall of capacity against need in "
+                          f"{base_year} (where no region is short: to need)"
+                          if waiting_rule == "shortfall" else "in proportion to need"))}
+           if waiting and (w_source.str.startswith("ESTIMATE")).any() else {}),
         "fte_per_place": f"{fte_per_place} fte per place (no public figure; settable)",
         "realisation_probability": dict(zip(status["status"],
                                             status["realisation_probability"], strict=True)),
@@ -333,7 +382,8 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
             "by demand growth"} if plans is None else {}),
     }
     return GapRun(frame=out, plans=plan_frame, unmet_share=w, parameters=parameters,
-                  assumptions=assumptions)
+                  assumptions=assumptions,
+                  unmet_shares=pd.Series(w_r, index=codes, name="unmet_share"))
 
 
 def _references() -> pd.Series:

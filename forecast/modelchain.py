@@ -48,7 +48,9 @@ _WAITING = ("urgent_plus_actief", "total")
 _REGIONAL = ("intensity2014", "national", "71488ned")
 _CAPACITY_ESTIMATES = ("supply2014", "clients")
 _ENGINES = ("numpy", "dask")
-_FILES = ("scenario_file", "rates", "calibrate", "capacity", "plans", "status_file")
+_FILES = ("scenario_file", "rates", "calibrate", "capacity", "plans", "status_file",
+          "waiting_file")
+_WAITING_RULES = ("shortfall", "clients")
 MAX_DRAWS = 20_000  # population draws kept in memory at zorgkantoorregio level
 
 
@@ -113,6 +115,12 @@ class ChainConfig:
         Planner files (templates in ``data_raw/templates``); without them named estimates.
     waiting : {"urgent_plus_actief", "total", None}
         Which waiting list counts as unmet demand (None: none).
+    waiting_file : path, optional
+        A planner's regional waiting list by status (template
+        ``data_raw/templates/waiting_list.csv``); regions in it use its counts.
+    waiting_rule : {"shortfall", "clients"}
+        How the national list is allocated to the other regions (named assumption
+        ``waiting_by_shortfall``, default; :mod:`forecast.gap`).
     fte_per_place : float
         Care staff per place [fte per place].
     reference : str
@@ -143,6 +151,8 @@ class ChainConfig:
     plans: str | Path | None = None
     status_file: str | Path | None = None
     waiting: str | None = "urgent_plus_actief"
+    waiting_file: str | Path | None = None
+    waiting_rule: str = "shortfall"
     fte_per_place: float = FTE_PER_PLACE
     reference: str = "model"
     engine: str = "numpy"
@@ -195,6 +205,8 @@ class ChainConfig:
         if self.regional_convergence is not None:
             put("regional_convergence", _whole("regional_convergence",
                                                self.regional_convergence, 2024, 2100))
+        if self.waiting_rule not in _WAITING_RULES:
+            raise _expected("waiting_rule", self.waiting_rule, f"one of {list(_WAITING_RULES)}")
         if self.capacity_estimate not in _CAPACITY_ESTIMATES:
             raise _expected("capacity_estimate", self.capacity_estimate,
                             f"one of {list(_CAPACITY_ESTIMATES)}")
@@ -407,18 +419,20 @@ class ForecastChain:
         self._progress("gap to capacity and plans")
         kwargs = {"capacity": c.capacity, "plans": c.plans, "status_file": c.status_file,
                   "fte_per_place": c.fte_per_place, "capacity_estimate": c.capacity_estimate,
-                  "data": c.data}
+                  "data": c.data, "waiting_file": c.waiting_file,
+                  "waiting_rule": c.waiting_rule}
         gap = supply_gap(demand.frame, waiting=c.waiting, reference=c.reference, seed=c.seed,
                          places_draws=demand.places_draws, **kwargs)
         gap_total = supply_gap(demand.frame, waiting="total", **kwargs).frame
         self._progress("decomposition, ambition and references")
         years = sorted({*[y for y in STEP_YEARS if y <= c.to], c.to})
-        parts = decompose(demand, gap.unmet_share, years=years)
+        parts = decompose(demand, gap.unmet_shares, years=years)
         ambition = ambition_2025(gap.frame, gap.plans)
         refs = national_references(gap.frame)
         explanation = explain_2025(gap.frame, gap_total)
         national = self._national(national_summary(demand.frame), gap.frame,
-                                  demand.places_draws, gap.unmet_share)
+                                  demand.places_draws, gap.unmet_shares.reindex(
+                                      pd.unique(demand.frame["zk_code"])))
         self._progress("checks: top-down trend, waiting list, backtest")
         td = top_down(c.to, data=c.data)
         checks = national[["year", "clients_with_stay"]].merge(
@@ -494,7 +508,9 @@ class ForecastChain:
         nat = gap.groupby("year")[["need", "capacity", "supply", "gap"]].sum().reset_index()
         out = summary.merge(nat, on="year")
         if draws is not None:
-            total = draws.sum(axis=2, dtype=np.float64) * (1 + w)  # (draw, year)
+            # w: each region's waiting share in the draws' region order (or one share)
+            w_r = np.broadcast_to(np.asarray(w, float), draws.shape[2:])[None, None]
+            total = (draws.astype(np.float64) * (1 + w_r)).sum(axis=2)  # (draw, year)
             for lv in self.config.level:
                 for side, q in (("lo", 0.5 - lv / 200), ("hi", 0.5 + lv / 200)):
                     need_q = np.quantile(total, q, axis=0)

@@ -252,6 +252,9 @@ GAP_COLUMNS = {
     "reference_need": "need according to the reference [places]",
     "reference_gap": "reference_need - supply [places]",
     "capacity_source": "planner file, or 'ESTIMATE …' where none was given",
+    "waiting_base": "persons on the region's waiting list in the base year (planner file, "
+                    "or the national list allocated by the named rule) [persons]",
+    "waiting_source": "planner file, 'ESTIMATE waiting_by_<rule>' or 'none'",
     "plans_source": "planner file, 'ESTIMATE …' or 'none'",
 }
 

@@ -67,15 +67,72 @@ def test_gap_arithmetic_by_hand():
 
 @needs_data
 def test_waiting_list_adds_unmet_demand_in_proportion():
-    g = G.compare_capacity(_demand(), capacity=CAPACITY, plans=PLANS).set_index(
-        ["year", "zk_code"])
+    # rule 'clients': the same share of demand in every region (the former rule)
+    g = G.compare_capacity(_demand(), capacity=CAPACITY, plans=PLANS,
+                           waiting_rule="clients").set_index(["year", "zk_code"])
     # Urgent + active placement 2023: mean of 3,977, 4,104 and 4,080 (data_raw/waiting_lists)
     # over the national clients with stay of 2023: 0.9 x (100 + 200) + 29 x 45.
     w = (3977 + 4104 + 4080) / 3 / (0.9 * 300 + 29 * 45)
-    run = G.supply_gap(_demand(), capacity=CAPACITY, plans=PLANS)
+    run = G.supply_gap(_demand(), capacity=CAPACITY, plans=PLANS, waiting_rule="clients")
     assert run.unmet_share == pytest.approx(w)
+    np.testing.assert_allclose(run.unmet_shares, w)
     assert g.loc[(2025, "ZK01"), "need"] == pytest.approx(130 * (1 + w))
     assert g.loc[(2025, "ZK09"), "need"] == pytest.approx(50 * (1 + w))
+
+
+@needs_data
+def test_waiting_list_by_shortfall_and_from_a_regional_file(tmp_path):
+    W = (3977 + 4104 + 4080) / 3  # national urgent + active 2023 [persons]
+    # Default rule: in proportion to the shortfall of capacity against need in 2023. Only
+    # ZK01 is short (need 100, capacity 95), so it gets the whole list: w = W / 90 clients.
+    run = G.supply_gap(_demand(), capacity=CAPACITY, plans=PLANS, status_file=NO_DELAY)
+    g = run.frame.set_index(["year", "zk_code"])
+    assert g.loc[(2023, "ZK01"), "waiting_base"] == pytest.approx(W)
+    assert g.loc[(2025, "ZK01"), "need"] == pytest.approx(130 * (1 + W / 90))
+    assert g.loc[(2025, "ZK02"), "need"] == pytest.approx(220)  # no shortfall, no list
+    assert g.loc[(2023, "ZK02"), "waiting_source"] == "ESTIMATE waiting_by_shortfall"
+    assert run.unmet_share == pytest.approx(W / (0.9 * 300 + 29 * 45))  # national share
+    assert "waiting_by_shortfall" in run.assumptions
+    # A planner's counts for ZK02 (urgent 10 + actief 20 = 30; voorkeur and voorzorg not
+    # counted, two dates averaged); the rest of the national list goes by the rule.
+    path = tmp_path / "wachtlijst.csv"
+    path.write_text("zk_code,date,urgent_plaatsen,actief_plaatsen,wacht_op_voorkeur,"
+                    "wacht_uit_voorzorg\nZK02,2023-01-01,8,20,30,99\n"
+                    "ZK02,2023-07-01,12,20,30,99\n", encoding="utf-8")
+    run = G.supply_gap(_demand(), capacity=CAPACITY, plans=PLANS, status_file=NO_DELAY,
+                       waiting_file=path)
+    g = run.frame.set_index(["year", "zk_code"])
+    assert g.loc[(2023, "ZK02"), "waiting_base"] == pytest.approx(30)
+    assert g.loc[(2025, "ZK02"), "need"] == pytest.approx(220 * (1 + 30 / 180))
+    assert g.loc[(2023, "ZK01"), "waiting_base"] == pytest.approx(W - 30)
+    assert g.loc[(2023, "ZK02"), "waiting_source"].startswith("file ")
+    # 'total' counts wacht op voorkeur too: 30 + 30
+    run = G.supply_gap(_demand(), capacity=CAPACITY, plans=PLANS, status_file=NO_DELAY,
+                       waiting_file=path, waiting="total")
+    assert run.frame.query("year == 2023 and zk_code == 'ZK02'").waiting_base.item() == 60
+    with pytest.raises(ValueError, match="`waiting_rule` was 'flat'"):
+        G.supply_gap(_demand(), waiting_rule="flat")
+
+
+@pytest.mark.parametrize("body,match", [
+    ("zk_code,date,urgent_plaatsen,actief_plaatsen,wacht_op_voorkeur\nZK15,2023-01-01,1,2,3\n",
+     r"row 2, column 'zk_code'.*ZK15"),
+    ("zk_code,date,urgent_plaatsen,actief_plaatsen,wacht_op_voorkeur\nZK01,2022-12-31,1,2,3\n",
+     r"row 2, column 'date'.*not a date of the base year 2023"),
+    ("zk_code,date,urgent_plaatsen,actief_plaatsen,wacht_op_voorkeur\nZK01,2023-01-01,-1,2,3\n",
+     r"row 2, column 'urgent_plaatsen'"),
+    ("zk_code,date,urgent_plaatsen,actief_plaatsen,wacht_op_voorkeur\nZK01,2023-01-01,1,2,3\n"
+     "ZK01,2023-01-01,1,2,3\n", r"row 3"),
+    ("zk_code,date,urgent_plaatsen\nZK01,2023-01-01,1\n", r"actief_plaatsen"),
+])
+def test_bad_regional_waiting_files(tmp_path, body, match):
+    from forecast.errors import InputError
+    from forecast.supply import read_regional_waiting
+
+    path = tmp_path / "w.csv"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(InputError, match=match):
+        read_regional_waiting(path, 2023)
 
 
 def test_shortage_probability_from_draws():

@@ -34,6 +34,8 @@ from forecast.errors import InputError
     ({"regional_convergence": 2020}, r"`regional_convergence` was 2020"),
     ({"regional_convergence": 2030.5}, r"`regional_convergence` was 2030.5"),
     ({"capacity_estimate": "tno"}, r"`capacity_estimate` was 'tno'"),
+    ({"waiting_rule": "flat"}, r"`waiting_rule` was 'flat'"),
+    ({"waiting_file": "no/such.csv"}, r"`waiting_file` was 'no/such.csv' but no such file"),
     ({"waiting": "all"}, r"`waiting` was 'all'"),
     ({"reference": "ratio75:nan"}, r"planning ratio must be a positive number"),
     ({"reference": "tno2030"}, r"`reference` was 'tno2030'"),
@@ -78,7 +80,7 @@ def test_every_option_reaches_the_config_of_every_command(command, tmp_path):
     for name, body in (("s.toml", '[scenario.krimp]\nrates = "constant"\n'),
                        ("cap.csv", "zk_code,places_with_stay\nZK01,100\n"),
                        ("plans.csv", "x\n"), ("status.csv", "x\n"), ("rates.csv", "x\n"),
-                       ("cal.csv", "x\n")):
+                       ("cal.csv", "x\n"), ("wait.csv", "x\n")):
         files[name] = tmp_path / name
         files[name].write_text(body, encoding="utf-8")
     argv = ["--data", str(tmp_path), command, "--scenario", "krimp",
@@ -88,7 +90,8 @@ def test_every_option_reaches_the_config_of_every_command(command, tmp_path):
             "--regional-factors", "71488ned", "--regional-convergence", "2035",
             "--capacity-estimate", "clients", "--capacity", str(files["cap.csv"]),
             "--plans", str(files["plans.csv"]), "--status-file", str(files["status.csv"]),
-            "--waiting", "total", "--fte-per-place", "1.4", "--reference", "ratio80:110",
+            "--waiting", "total", "--waiting-file", str(files["wait.csv"]),
+            "--waiting-rule", "clients", "--fte-per-place", "1.4", "--reference", "ratio80:110",
             "--engine", "dask", "--regions", "zk08, ZK20", "--level", "50,90"]
     config = _chain_config(build_parser().parse_args(argv))
     assert config == ChainConfig(
@@ -96,7 +99,8 @@ def test_every_option_reaches_the_config_of_every_command(command, tmp_path):
         population_variant="low95", occupancy=0.95, rates=str(files["rates.csv"]),
         calibrate=str(files["cal.csv"]), regional_factors="71488ned",
         regional_convergence=2035, capacity_estimate="clients", capacity=str(files["cap.csv"]), plans=str(files["plans.csv"]),
-        status_file=str(files["status.csv"]), waiting="total", fte_per_place=1.4,
+        status_file=str(files["status.csv"]), waiting="total",
+        waiting_file=str(files["wait.csv"]), waiting_rule="clients", fte_per_place=1.4,
         reference="ratio80:110", engine="dask", regions=("ZK08", "ZK20"), level=(50, 90),
         data=str(tmp_path))
 
@@ -285,3 +289,20 @@ def test_regional_intensity_is_in_the_result_and_drives_demand_and_capacity(full
     # regions no longer start in balance: Rotterdam's 2014 supply share exceeds its need
     assert g.loc["ZK20", "capacity"] > g.loc["ZK20", "places_needed"]
     assert g.loc["ZK29", "capacity"] < g.loc["ZK29", "places_needed"]
+
+
+@needs_data
+def test_waiting_list_is_allocated_by_shortfall_in_every_part_of_the_result(full):
+    g = full.gap[full.gap["year"] == 2023].set_index("zk_code")
+    # the national urgent + active list of 2023 is allocated, nothing more or less
+    from forecast.supply import base_waiting
+
+    assert g["waiting_base"].sum() == pytest.approx(base_waiting(2023))
+    # regions with estimated capacity at or above need get none (rule waiting_by_shortfall)
+    spare = g["capacity"] >= g["places_needed"]
+    assert spare.any() and (g.loc[spare, "waiting_base"] == 0).all()
+    assert (g.loc[~spare, "waiting_base"] > 0).all()
+    assert "waiting_by_shortfall" in full.assumptions
+    # the decomposition's waiting part and the national need use the same regional shares
+    d = full.decomposition[full.decomposition["year_to"] == 2030].set_index("zk_code")
+    assert (d.loc[spare, "waiting_list"].abs() < 1e-9).all()
