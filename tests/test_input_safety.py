@@ -183,6 +183,8 @@ def _running(pid: int) -> bool:
 
 @pytest.mark.skipif(not __import__("pathlib").Path("/proc/self/task").is_dir(),
                     reason="needs /proc (Linux) to see the worker processes")
+@pytest.mark.skipif((__import__("os").cpu_count() or 1) < 2,
+                    reason="with one core render() draws in-process, without workers")
 def test_sigkill_of_a_report_run_leaves_no_worker_or_temporary_folder(tmp_path, shared_data):
     import hashlib
     import os
