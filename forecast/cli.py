@@ -104,7 +104,7 @@ def _chain_config(args):
         scenario=args.scenario, scenario_file=args.scenario_file, to=args.to, draws=args.draws,
         seed=args.seed, population_variant=args.population_variant, occupancy=args.occupancy,
         rates=args.rates, calibrate=args.calibrate, regional_factors=args.regional_factors,
-        regional_convergence=args.regional_convergence,
+        regional_convergence=args.regional_convergence, regional_sd=args.regional_sd,
         capacity_estimate=args.capacity_estimate, waiting_file=args.waiting_file,
         waiting_rule=args.waiting_rule,
         capacity=args.capacity, plans=args.plans, status_file=args.status_file,
@@ -269,6 +269,10 @@ def _run_args(parser, out: str) -> None:
     parser.add_argument("--regional-convergence", type=int, default=None, metavar="YEAR",
                         help="regional factors converge to the national level by YEAR "
                              "(default: they persist)")
+    parser.add_argument("--regional-sd", type=float, default=0.10, metavar="SD",
+                        help="extra SD of the log regional intensity factor for 2014 provider "
+                             "location vs today's client residence (default 0.10; 0 = hardly "
+                             "shrunk, 0.15 or more = national rates)")
     parser.add_argument("--capacity-estimate", default="supply2014",
                         choices=["supply2014", "clients"],
                         help="capacity of regions without a capacity file (ESTIMATE): share "

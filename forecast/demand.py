@@ -272,7 +272,7 @@ def project_demand(scenario: str = "trend", to: int = 2040, regions=None, draws:
                    rates=None, population_variant: str = "point", scenario_file=None,
                    engine: str = "numpy", regional_factors: str | None = "intensity2014",
                    level=(80, 95), data=None, regional_convergence: int | None = None,
-                   ) -> pd.DataFrame:
+                   regional_sd: float = EXTRA_SD) -> pd.DataFrame:
     """Demand for Wlz V&V care with stay per zorgkantoorregio per year, base year to ``to``.
 
     Parameters
@@ -311,6 +311,11 @@ def project_demand(scenario: str = "trend", to: int = 2040, regions=None, draws:
     regional_convergence : int, optional
         Named assumption ``regional_persistence``: None (default) keeps each factor in every
         year; a year T moves its log linearly to 0 (the national level) by T [year].
+    regional_sd : float
+        Named assumption ``location_vs_residence``: extra SD of the log intensity factor for
+        using the 2014 provider location for today's client residence [log ratio]; 0 keeps
+        the standardised ratios almost unshrunk, about 0.15 or more shrinks every factor
+        to 1 (:mod:`forecast.intensity`).
     level : list of int
         Interval levels [%] of the bands (default 80 and 95).
 
@@ -329,7 +334,8 @@ def project_demand(scenario: str = "trend", to: int = 2040, regions=None, draws:
                       occupancy=occupancy, calibrate=calibrate, rates=rates,
                       population_variant=population_variant, scenario_file=scenario_file,
                       engine=engine, regional_factors=regional_factors, level=level,
-                      data=data, regional_convergence=regional_convergence).frame
+                      data=data, regional_convergence=regional_convergence,
+                      regional_sd=regional_sd).frame
 
 
 def _demand_arrays(persons, u, factor, mult, scn):
@@ -345,7 +351,7 @@ def run_demand(scenario: str = "trend", to: int = 2040, regions=None, draws: int
                rates=None, population_variant: str = "point", scenario_file=None,
                engine: str = "numpy", regional_factors: str | None = "intensity2014",
                level=(80, 95), data=None, regional_convergence: int | None = None,
-               ) -> DemandRun:
+               regional_sd: float = EXTRA_SD) -> DemandRun:
     """The demand model with everything it computes (parameters as :func:`project_demand`).
 
     The central numbers come from the point path: the point population projection with the
@@ -395,7 +401,8 @@ def run_demand(scenario: str = "trend", to: int = 2040, regions=None, draws: int
     elif regional_factors == "intensity2014":
         from .intensity import intensity_factors
 
-        zkf = intensity_factors(data=data).set_index("zk_code").reindex(point.codes)
+        zkf = intensity_factors(extra_sd=regional_sd, data=data).set_index(
+            "zk_code").reindex(point.codes)
         factor = np.array(zkf["factor"], dtype=float)
         factor_sd = np.array(zkf["log_sd"], dtype=float)
         # redistribute only: the national base-year total stays levelled (84529NED)
@@ -449,7 +456,7 @@ def run_demand(scenario: str = "trend", to: int = 2040, regions=None, draws: int
         "seed": seed, "occupancy": occupancy, "population_variant": population_variant,
         "level": list(levels), "calibrate": str(calibrate) if calibrate else None,
         "regional_factors": regional_factors,
-        "regional_convergence": regional_convergence,
+        "regional_convergence": regional_convergence, "regional_sd": regional_sd,
         "rates": str(rates) if rates else "CBS 37620 x 70791ned levelled to 84529NED",
         "base_year": DEMAND_BASE_YEAR, **info}
     assumptions = {
@@ -467,7 +474,7 @@ def run_demand(scenario: str = "trend", to: int = 2040, regions=None, draws: int
         + ("" if calibrate is None else "; regions in the calibration file: its counts"),
         **({"location_vs_residence": "the 2014 provider-location pattern stands for today's "
             "client residence, with an extra SD of the log factor of "
-            f"{EXTRA_SD:g} (judgement; no public figure)",
+            f"{regional_sd:g} (judgement; no public figure; settable)",
             "age_structure_2014": "2014 population by age per region = the 2021 regional "
             "age structure raked to the 2014 regional totals and the 2014 national age "
             "structure (CBS 37620)"} if regional_factors == "intensity2014" else {}),

@@ -73,7 +73,7 @@ from .errors import InputError
 from .io.cache import content_cache
 from .io.datadir import data_raw_dir
 from .io.tables import load_zzp_2014
-from .schema import SEXES
+from .schema import REGIONAL_EXTRA_SD, SEXES
 
 __all__ = ["EXTRA_SD", "INTENSITY_YEAR", "COUNTS", "SOURCE", "supply_2014", "population_2014",
            "reference_rates", "standardise", "shrink", "intensity_factors", "factor_paths",
@@ -82,7 +82,7 @@ __all__ = ["EXTRA_SD", "INTENSITY_YEAR", "COUNTS", "SOURCE", "supply_2014", "pop
 #: Year of the regional counts [year].
 INTENSITY_YEAR = 2014
 #: Default ``location_vs_residence``: extra SD of the log factor [log ratio] (see module).
-EXTRA_SD = 0.10
+EXTRA_SD = REGIONAL_EXTRA_SD
 #: Counts an index can be made from.
 COUNTS = ("zzp5_10", "zzp1_4")
 #: Source label shown with the factors.

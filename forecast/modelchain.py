@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .schema import FTE_PER_PLACE, OCCUPANCY, STEP_YEARS
+from .schema import FTE_PER_PLACE, OCCUPANCY, REGIONAL_EXTRA_SD, STEP_YEARS
 
 __all__ = ["ChainConfig", "ForecastChain", "ChainResult"]
 
@@ -107,6 +107,9 @@ class ChainConfig:
     regional_convergence : int, optional
         ``regional_persistence``: None (default) the factors persist; a year T: they
         converge to the national level by T [year].
+    regional_sd : float
+        ``location_vs_residence``: extra SD of the log intensity factor [log ratio],
+        0-1 (default 0.10; :mod:`forecast.intensity`).
     capacity_estimate : {"supply2014", "clients"}
         Capacity of regions without a capacity file (labelled ESTIMATE): ``supply2014``
         (default) the region's share of the 2014 zzp 5-10 supply x national base-year
@@ -146,6 +149,7 @@ class ChainConfig:
     calibrate: str | Path | None = None
     regional_factors: str = "intensity2014"
     regional_convergence: int | None = None
+    regional_sd: float = REGIONAL_EXTRA_SD
     capacity_estimate: str = "supply2014"
     capacity: str | Path | None = None
     plans: str | Path | None = None
@@ -202,6 +206,7 @@ class ChainConfig:
         if self.regional_factors not in _REGIONAL:
             raise _expected("regional_factors", self.regional_factors,
                             f"one of {list(_REGIONAL)}")
+        put("regional_sd", _number("regional_sd", self.regional_sd, 0.0, 1.0))
         if self.regional_convergence is not None:
             put("regional_convergence", _whole("regional_convergence",
                                                self.regional_convergence, 2024, 2100))
@@ -415,7 +420,8 @@ class ForecastChain:
                             population_variant=c.population_variant,
                             scenario_file=c.scenario_file, engine=c.engine,
                             regional_factors=c.regional_factors, level=c.level, data=c.data,
-                            regional_convergence=c.regional_convergence)
+                            regional_convergence=c.regional_convergence,
+                            regional_sd=c.regional_sd)
         self._progress("gap to capacity and plans")
         kwargs = {"capacity": c.capacity, "plans": c.plans, "status_file": c.status_file,
                   "fte_per_place": c.fte_per_place, "capacity_estimate": c.capacity_estimate,
@@ -494,7 +500,8 @@ class ForecastChain:
         from .intensity import intensity_factors
         from .supply import supply_shares_2014
 
-        frame = _plain(intensity_factors(data=self.config.data))
+        frame = _plain(intensity_factors(extra_sd=self.config.regional_sd,
+                                         data=self.config.data))
         used = dict(zip(demand.components.codes, demand.components.regional_factor,
                         strict=True))
         frame.insert(frame.columns.get_loc("log_sd"), "factor_used",

@@ -32,7 +32,6 @@ __all__ = [
     "BAND_SUFFIXES",
     "BASE_YEAR",
     "DECOMPOSITION_COLUMNS",
-    "REGIONAL_INTENSITY_COLUMNS",
     "DEMAND_BASE_YEAR",
     "DEMAND_COLUMNS",
     "FRAMES",
@@ -49,6 +48,8 @@ __all__ = [
     "POPULATION_GEMEENTE_COLUMNS",
     "QUANTILES",
     "REFERENCES_COLUMNS",
+    "REGIONAL_EXTRA_SD",
+    "REGIONAL_INTENSITY_COLUMNS",
     "REGIONS_COLUMNS",
     "SEXES",
     "STEP_YEARS",
@@ -79,6 +80,9 @@ BASE_YEAR = 2021
 DEMAND_BASE_YEAR = 2023
 #: Last year of a projection: the end of the PBL/CBS regional prognosis 2023-2050 [year].
 LAST_YEAR = 2050
+#: ``location_vs_residence``: extra SD of the log regional intensity factor for using the
+#: 2014 provider location for today's client residence [log ratio] (forecast.intensity).
+REGIONAL_EXTRA_SD = 0.10
 #: The years the summary tables, maps and reports show [year].
 STEP_YEARS = (2025, 2030, 2035, 2040)
 #: Years the usage-rate trend model is fitted on [year]: every year of CBS 37620; the window

@@ -168,6 +168,12 @@ def _intensity(bel, trend) -> dict:
            "intensity_ratio_max_region": raw["zk_name"].iloc[-1],
            "intensity_shrinkage": _pct(ri["shrinkage"].mean(), 0, sign=False),
            "intensity_rho_zzp14": f"{rho:.2f}"}
+    # sensitivity to the named extra SD (location_vs_residence)
+    low = intensity_factors(extra_sd=0.05)
+    high = intensity_factors(extra_sd=0.15)
+    out.update({"intensity_sd005_min": _factor(low["factor"].min()),
+                "intensity_sd005_max": _factor(low["factor"].max()),
+                "intensity_sd015_max": _factor(high["factor"].max())})
     # 2025 gap of the trend run against the former defaults (national rates, capacity =
     # each region's own clients / occupancy)
     old = _cached("old_defaults", lambda: supply_gap(

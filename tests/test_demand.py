@@ -205,3 +205,21 @@ def test_regional_convergence_reaches_the_national_level(beleidsarm):
         D.project_demand("beleidsarm", to=2030, regional_convergence=2020)
     with pytest.raises(ValueError, match="`regional_factors` was 'pbl'"):
         D.project_demand("beleidsarm", to=2030, regional_factors="pbl")
+
+
+@needs_data
+def test_location_vs_residence_sd_is_settable_and_decides_the_shrinkage(beleidsarm):
+    # SD 0.15 is more than the observed spread of the log ratios (SD 0.136) leaves room
+    # for: tau^2 = 0, every factor is 1 and the run equals national rates.
+    nat = D.project_demand("beleidsarm", to=2025, regional_factors="national")
+    wide = D.run_demand("beleidsarm", to=2025, regional_sd=0.15)
+    np.testing.assert_allclose(wide.frame["clients_with_stay"], nat["clients_with_stay"],
+                               rtol=1e-12)
+    # SD 0: Poisson noise only, the factor is the standardised ratio rescaled on 2023
+    from forecast.intensity import intensity_factors
+
+    raw = D.run_demand("beleidsarm", to=2025, regional_sd=0.0)
+    f = dict(zip(raw.components.codes, raw.components.regional_factor, strict=True))
+    ratio = intensity_factors(extra_sd=0.0).set_index("zk_code")["ratio"]
+    assert f["ZK20"] == pytest.approx(ratio["ZK20"], rel=0.02)
+    assert raw.assumptions["location_vs_residence"].count("0 (judgement") == 1
