@@ -40,16 +40,19 @@ by age of 2014 is in the data. The 1-1-2021 population of each region by sex and
 
 Regions of 2014 -> today (``data_raw/zorgkantoor_2014.csv``): 31 of the 32 regions are
 today's; Delft Westland Oostland (5519) and Nieuwe Waterweg Noord (5522) together are
-Westland Schieland Delfland (ZK33). Two gemeenten changed region since
-(``data_raw/zorgkantoor_2014_moves.csv``): Vianen (Utrecht -> Waardenland with
-Vijfheerenlanden, 2019) and Weesp ('t Gooi -> Amsterdam, 2022); their 2014 counts and
-inhabitants (gemeente file) move with them.
+Westland Schieland Delfland (ZK33). Gemeenten whose 2014 counts
+belong to another region today (``data_raw/zorgkantoor_2014_moves.csv``, each with its
+source) move with their own counts and inhabitants from the gemeente file: Vianen (Utrecht
+-> Waardenland with Vijfheerenlanden, 2019), Weesp ('t Gooi -> Amsterdam, 2022), and six
+gemeenten that the source files under another zorgkantoor than CBS "Gebieden in Nederland"
+2019 puts them (or their successor) in - its zorgkantoor totals equal the sums of its
+labelled gemeenten, so they carry the same labels: Goeree-Overflakkee (Zeeland ->
+Zuid-Hollandse Eilanden; 403 clients), Rucphen, het Bildt, Binnenmaas, Nederlek, Bernisse.
 
-Caveat: the gemeente file of the same source labels some gemeenten with another
-zorgkantoor than CBS does (e.g. het Bildt under Utrecht, Binnenmaas under Friesland,
-Rucphen under Zuid-Holland Noord); if the zorgkantoor totals were summed with those labels
-the affected regions are off by that gemeente's count. The variance term above covers such
-errors only in part.
+Caveat: 62 gemeenten of the 2014 file merged before 2019 and were checked only where the
+label was implausible; 13 gemeenten of 2014 are missing from the gemeente file (their
+counts are in the zorgkantoor totals, so they cannot be checked). The variance term above
+covers remaining errors only in part.
 
 References
 ----------
@@ -109,7 +112,7 @@ def supply_2014(data=None) -> pd.DataFrame:
         raise InputError(f"zorgkantoor codes {unknown} of 2014 are not in the mapping",
                          file="data_raw/zorgkantoor_2014.csv",
                          fix="add a row per 2014 zorgkantoor with its zk_code of today.")
-    frame = zk.merge(mapping[["zk2014_code", "zk_code"]], on="zk2014_code")
+    frame = zk.merge(mapping[["zk2014_code", "zk_code"]], on="zk2014_code").assign(moved=False)
     cols = ["inhabitants", "zzp1_4", "zzp5_10"]
     gm = load_zzp_2014("gemeente", data).set_index("gm_code")
     for move in moves.itertuples():
@@ -118,10 +121,11 @@ def supply_2014(data=None) -> pd.DataFrame:
                              "gemeente file", file="data_raw/zorgkantoor_2014_moves.csv",
                              fix="restore ../shared/data/regional or remove the move.")
         values = gm.loc[move.gm_code, cols].to_numpy(float)
-        src = frame["zk2014_code"] == move.zk2014_code
+        # taken from the 2014 region's own row (not from a gemeente moved before)
+        src = (frame["zk2014_code"] == move.zk2014_code) & ~frame["moved"]
         frame.loc[src, cols] = frame.loc[src, cols].to_numpy(float) - values
         add = pd.DataFrame([{"zk2014_code": move.zk2014_code, "zk_code": move.zk_code,
-                             **dict(zip(cols, values, strict=True))}])
+                             "moved": True, **dict(zip(cols, values, strict=True))}])
         frame = pd.concat([frame, add], ignore_index=True)
     out = frame.groupby("zk_code")[cols].sum()
     missing = sorted(set(regions_mod.ZORGKANTOORREGIOS) - set(out.index))
