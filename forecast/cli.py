@@ -213,8 +213,12 @@ def _cmd_gap(args) -> int:
 
 
 def _cmd_report(args) -> int:
-    from reports import render
+    from pathlib import Path
 
+    from reports import render
+    from reports.build import _check_out
+
+    _check_out(Path(args.out))  # refuse a wrong --out before the forecast runs
     result = _run_chain(args)
     paths = render(result, args.out, echo=lambda m: print(m, file=sys.stderr, flush=True),
                    lang=args.lang, static=args.static)

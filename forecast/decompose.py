@@ -85,7 +85,8 @@ def decompose(demand, waiting_share: float = 0.0, years=None) -> pd.DataFrame:
     pandas.DataFrame
         ``zk_code, zk_name, year_from, year_to, base, population, ageing, usage_rates,
         informal_care, care_at_home, waiting_list, total, need, regional_level`` [places];
-        ``base + total = need`` and the six parts sum to ``total``; ``need`` equals the gap table's ``need`` of the same run;
+        ``base + total = need`` and the six parts sum to ``total``; ``need`` equals the gap
+        table's ``need`` of the same run;
         ``regional_level`` is the part of ``need`` due to the regional factor (see above).
     """
     from .demand import DemandRun

@@ -33,21 +33,23 @@ import pandas as pd
 
 from regions.codes import ZORGKANTOORREGIOS
 
+from .errors import display_path
 from .io.datadir import data_raw_dir
 from .references import describe, reference_need
 from .schema import FTE_PER_PLACE, STEP_YEARS
 from .supply import (
+    WAITING_RULES,
+    allocate_waiting,
     base_waiting,
     estimate_capacity,
     estimate_plans,
     plan_status,
     read_capacity,
-    WAITING_RULES,
-    allocate_waiting,
     read_plans,
     read_regional_waiting,
     supply_shares_2014,
 )
+from .validation import check_closures
 
 #: How regions without a capacity file are estimated (default first).
 CAPACITY_ESTIMATES = ("supply2014", "clients")
@@ -277,9 +279,7 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
     national_places = float(wide.loc[base_year].sum())
     if capacity is None:
         cap = estimate_capacity(wide.loc[base_year], shares, national_places)
-    elif isinstance(capacity, pd.DataFrame):
-        cap = capacity
-    else:
+    else:  # a file or a DataFrame, under the same schema (forecast.validation)
         cap = read_capacity(capacity, base_year)
     missing = sorted(set(codes) - set(cap["zk_code"]))
     if missing:  # regions absent from the planner's file get the estimate, labelled
@@ -308,11 +308,12 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
     if plans is None:
         growth = (wide.loc[min(2027, max(years))] - wide.loc[base_year]).clip(lower=0)
         plan_frame = estimate_plans(growth / growth.sum(), base_year)
-    elif isinstance(plans, pd.DataFrame):
-        plan_frame = plans
-    else:
+    else:  # a file or a DataFrame, under the same schema
         plan_frame = read_plans(plans, base_year, max(years))
-    status = status_file if isinstance(status_file, pd.DataFrame) else plan_status(status_file)
+    status = plan_status(status_file)
+    check_closures(cap.reset_index(), plan_frame,
+                   file=None if isinstance(plans, pd.DataFrame) or plans is None
+                   else display_path(plans))
     expected = _expected_plans(plan_frame, status, codes, years)
     need = wide.to_numpy() * (1 + w_r[None])
     supply = cap["places_with_stay"].to_numpy()[None] + expected

@@ -52,6 +52,9 @@ _FILES = ("scenario_file", "rates", "calibrate", "capacity", "plans", "status_fi
           "waiting_file")
 _WAITING_RULES = ("shortfall", "clients")
 MAX_DRAWS = 20_000  # population draws kept in memory at zorgkantoorregio level
+#: Named assumptions that stand in for a missing planner file (labelled ESTIMATE in the output).
+ESTIMATES = ("capacity_from_supply_2014", "capacity_from_clients", "plans_from_national",
+             "waiting_by_shortfall", "waiting_by_clients")
 
 
 def _expected(name, value, expected) -> ValueError:
@@ -351,9 +354,9 @@ class ChainResult:
 
     @property
     def estimates(self) -> list[str]:
-        """Names of the estimates in use where a planner file is missing."""
-        return [k for k in ("capacity_from_clients", "plans_from_national")
-                if k in self.assumptions]
+        """Names of the estimates in use where a planner file is missing (the assumptions
+        whose values are marked ``ESTIMATE`` in the frames' ``*_source`` columns)."""
+        return [k for k in ESTIMATES if k in self.assumptions]
 
     def frames(self) -> dict[str, pd.DataFrame]:
         """Every tidy frame of the result by field name (for saving)."""
@@ -450,10 +453,6 @@ class ForecastChain:
             ["year", "mean", "lo", "hi", "level", "method"]]
         backtest = _plain(cached_backtest(data=c.data))
         bands = _band_label(backtest, "trend_method" in demand.parameters)
-        # legacy names read by reports/charts.backtest_chart until the report reads the tidy
-        # columns (issue 17/20)
-        backtest = backtest.assign(target_year=backtest["year"], observed=backtest["actual"],
-                                   lo=backtest["lo_95"], hi=backtest["hi_95"])
         factors = None
         if c.regional_factors == "71488ned":
             from .regional import zk_factors

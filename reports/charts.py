@@ -78,24 +78,35 @@ def waiting_chart(out_dir, forecast: pd.DataFrame | None = None) -> list[Path]:
     return _save(fig, Path(out_dir) / "chart_waiting_list", formats=("png",))
 
 
-def backtest_chart(table: pd.DataFrame, out_dir) -> list[Path]:
-    """Forecast versus observed per model and origin (institutional residents 65+)."""
+def backtest_chart(table: pd.DataFrame, out_dir, origins=(2005, 2010, 2014)) -> list[Path]:
+    """Forecast versus actual per model and origin (institutional residents 65+).
+
+    ``table`` is the tidy backtest (:func:`forecast.backtest.backtest`: ``origin, year,
+    horizon, model, actual, forecast, lo_95, hi_95, shipped``); drawn: the actual series, the
+    constant-rate and damped-ETS baselines and the shipped model with its 95% interval, from
+    ``origins`` (those present in the table).
+    """
     fig, ax = plt.subplots(figsize=CHART_SIZE)
-    obs = table.drop_duplicates("target_year").sort_values("target_year")
-    ax.plot(obs["target_year"], obs["observed"], "ko-", label="observed", zorder=5)
-    for model, colour in (("beleidsarm", "tab:grey"), ("ets_aggregate", "tab:green"),
-                          ("cohort_auto", "tab:red")):
-        t = table[table["model"] == model]
-        for origin, rows in t.groupby("origin"):
-            ax.plot(rows["target_year"], rows["forecast"], "o--", color=colour, alpha=0.8,
-                    label=model if origin == t["origin"].min() else None)
-            if model == "cohort_auto":
-                ax.fill_between(rows["target_year"], rows["lo"], rows["hi"], color=colour,
-                                alpha=0.12, label="cohort_auto 95% interval"
-                                if origin == t["origin"].min() else None)
+    obs = table.drop_duplicates("year").sort_values("year")
+    ax.plot(obs["year"], obs["actual"], "ko-", label="actual", zorder=5)
+    shown = [o for o in origins if o in set(table["origin"])]
+    shipped = table[table["shipped"].astype(bool)]
+    for label, rows_of, colour in (
+            ("beleidsarm (constant rates)", table[table["model"] == "beleidsarm"], "tab:grey"),
+            ("damped ETS", table[table["model"] == "ets_damped"], "tab:green"),
+            ("shipped trend model", shipped, "tab:red")):
+        for k, origin in enumerate(shown):
+            rows = rows_of[rows_of["origin"] == origin].sort_values("year")
+            if rows.empty:
+                continue
+            ax.plot(rows["year"], rows["forecast"], "o--", color=colour, alpha=0.8,
+                    label=label if k == 0 else None)
+            if rows_of is shipped:
+                ax.fill_between(rows["year"], rows["lo_95"], rows["hi_95"], color=colour,
+                                alpha=0.12, label="95% interval" if k == 0 else None)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_title("Backtest: institutional residents 65+ (CBS 37620), forecasts from 2005, "
-                 "2010, 2014", fontsize=10)
+    ax.set_title("Backtest: institutional residents 65+ (CBS 37620), forecasts from "
+                 + ", ".join(map(str, shown)), fontsize=10)
     ax.set_ylabel("persons")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)

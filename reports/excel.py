@@ -52,7 +52,8 @@ def _sheets(result, t: Text) -> dict[str, pd.DataFrame]:
         s["gap"]: result.gap,
         s["demand"]: result.demand,
         s["decomposition"]: result.decomposition[
-            ["zk_code", "zk_name", "year_from", "year_to", "base", *PARTS, "total", "need"]],
+            ["zk_code", "zk_name", "year_from", "year_to", "base", *PARTS, "total", "need",
+             *[c for c in ("regional_level",) if c in result.decomposition]]],
         s["ambition"]: result.ambition,
         s["references"]: result.references,
         s["checks"]: result.checks,

@@ -386,8 +386,9 @@ def page_context(result, lang: str = "nl") -> dict:
                         kinds=kinds, links="zk_name", sortable=True, labels=labels)
 
     parts = result.decomposition[result.decomposition["year_to"] == last]
-    drv_cols = ["zk_name", "base", *PARTS, "need"]
-    drv_tot = {k: parts[k].sum() for k in ["base", *PARTS, "need"]}
+    extra = [c for c in ("regional_level",) if c in parts]  # informative, not a seventh part
+    drv_cols = ["zk_name", "base", *PARTS, "need", *extra]
+    drv_tot = {k: parts[k].sum() for k in ["base", *PARTS, "need", *extra]}
     drivers_tbl = table(t, parts, drv_cols, total=drv_tot, links="zk_name", sortable=True)
 
     checks = result.checks.drop(columns=["method", "note"], errors="ignore")

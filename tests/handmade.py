@@ -87,11 +87,12 @@ def small_result(codes=CODES, to: int = 2030, draws: int = 20) -> ChainResult:
     grow = 1 + np.arange(len(gm)) % 5  # gemeenten grow at five speeds: maps with colours
     gm85 = pd.concat([gm.assign(year=y, persons_85plus=100.0 + 10.0 * (y - 2021) * grow)
                       for y in range(2021, to + 1)], ignore_index=True)
-    backtest = pd.DataFrame(
-        [{"model": m, "method": "ets", "origin": 2014, "horizon": h, "target_year": 2014 + h,
-          "observed": 100_000.0 - 1000 * h, "forecast": 100_000.0 - 900 * h,
-          "lo": 95_000.0 - 900 * h, "hi": 105_000.0 - 900 * h, "error_pct": 0.9 * h,
-          "covered": True} for m in ("beleidsarm", "ets_aggregate", "cohort_auto")
+    backtest = pd.DataFrame(  # the tidy columns of forecast.backtest.backtest
+        [{"origin": 2014, "year": 2014 + h, "horizon": h, "model": m,
+          "actual": 100_000.0 - 1000 * h, "forecast": 100_000.0 - 900 * h,
+          "lo_80": 97_000.0 - 900 * h, "hi_80": 103_000.0 - 900 * h,
+          "lo_95": 95_000.0 - 900 * h, "hi_95": 105_000.0 - 900 * h,
+          "shipped": m == "ets_anchored"} for m in ("beleidsarm", "ets_damped", "ets_anchored")
          for h in (1, 5, 10)])
     provenance = {"zorgcap_version": "test", "run_at": "2026-01-01T00:00:00+00:00",
                   "python": "3", "parameters": {"scenario": "trend", "to": to,

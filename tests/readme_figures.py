@@ -206,7 +206,7 @@ def _backtest(table: pd.DataFrame) -> dict:
     from forecast.backtest import ISSUE_ORIGINS, SHIPPED, summarise
 
     s = summarise(table)
-    m, m3 = s["mape_all"], s["mape_issue"]
+    m = s["mape_all"]
     rep = table[table["horizon"].isin((5, 10)) & (table["model"] == "beleidsarm")]
     bel = rep["forecast"] / rep["actual"] - 1
     beats = s["beats_ets"]

@@ -254,3 +254,12 @@ def test_national_rollup_next_to_the_references():
     assert 5_000 < g25 < 12_000
     text = G.explain_2025(gap)
     assert "22,206" in text and "25,000" in text and "Base year" in text
+
+
+def test_a_closure_larger_than_the_capacity_is_refused():
+    from forecast.errors import InputError
+
+    closure = PLANS.iloc[2:3].assign(places=500.0)  # ZK02 has 205 places
+    with pytest.raises(InputError, match=r"closures in ZK02 remove 500 places.*205"):
+        G.compare_capacity(_demand(), capacity=CAPACITY, plans=closure, waiting=None,
+                           status_file=NO_DELAY)

@@ -208,6 +208,7 @@ def test_population_file_without_a_gemeente_or_an_age_band_is_refused(shared_dat
     other = tmp_path / "other"
     other.mkdir()
     _copy_table(shared_data, other, "population_gemeente_2021",
-                lambda lines: [ln for ln in lines if ",GM0363,Amsterdam,ZK02,Amsterdam,85-89," not in ln])
+                lambda lines: [ln for ln in lines
+                               if ",GM0363,Amsterdam,ZK02,Amsterdam,85-89," not in ln])
     with pytest.raises(InputError, match=r"gemeente GM0363 lacks age band\(s\) 85-89"):
         load_population_gemeente(other)

@@ -264,9 +264,10 @@ def test_a_run_without_draws_has_no_ranges(result, tmp_path):
 def test_static_figures_on_request(result, tmp_path):
     from reports import render
 
-    # one worker: the figures render in this process (spawned workers cost seconds to start)
+    # Two worker processes started with spawn (the only start method on Windows): every
+    # figure job must be picklable and importable in a fresh interpreter.
     paths = render(small_result(codes=("ZK08",)), tmp_path / "s", echo=None, static=True,
-                   workers=1)
+                   workers=2, start_method="spawn")
     names = {p.name for p in paths["maps"]}
     assert {"map_gap_2030.png", "map_gap_2030.svg", "map_demand_growth.png"} <= names
     import matplotlib.image as mpimg
@@ -275,6 +276,7 @@ def test_static_figures_on_request(result, tmp_path):
     assert img.shape[:2] == (900, 800) and float(np.std(img[..., :3])) > 0.05
     assert (tmp_path / "s" / "charts" / "chart_ZK08.png").exists()
     assert (tmp_path / "s" / "maps" / "map_85plus_ZK08.png").exists()
+    assert (tmp_path / "s" / "charts" / "chart_backtest.png").exists()
 
 
 def test_maps_follow_the_reference(tmp_path, result):
