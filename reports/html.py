@@ -169,7 +169,8 @@ def _maps(t: Text, result, geo, years, focus) -> list[dict]:
     codes = set(gap["zk_code"])
     hrefs = {c: f"#{c}" for c in codes}
     d85 = result.demand.set_index(["year", "zk_code"])["persons_85plus"]
-    per_year = {y: gap[gap["year"] == y].set_index("zk_code") for y in years}
+    # the step years and the focus year (the last year when the run ends before 2030)
+    per_year = {y: gap[gap["year"] == y].set_index("zk_code") for y in {*years, focus}}
 
     def block(title_key, legend_key, values_by, scale, fmt, unit=""):
         maps = []

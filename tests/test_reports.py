@@ -394,3 +394,14 @@ def test_report_works_in_headless_chromium_without_network(page, tmp_path):
     assert seen["foot"] == "Totaal"  # the total row stays at the bottom
     assert seen["hash"] == "#ZK08" and seen["target"] == "Friesland"
     assert seen["view2"] is True
+
+
+def test_a_run_that_ends_before_2030_renders(tmp_path):
+    """The focus year is then the last year (CI renders such a short run from the wheel)."""
+    from reports import render
+
+    paths = render(small_result(codes=("ZK08",), to=2026), tmp_path / "short", echo=None,
+                   workers=1)
+    page = paths["html"].read_text(encoding="utf-8")
+    assert "2026" in page
+    assert "id='ZK08'" in page or 'id="ZK08"' in page
