@@ -143,21 +143,19 @@ def _cmd_forecast(args) -> int:
     for path in write_table(frame, args.out, f"demand_{scenario}") + _write_provenance(
             result, args.out):
         print(f"wrote {path}")
-    if result.regional_factors is not None:
-        zkf = result.regional_factors
-        for path in write_table(zkf, args.out, "regional_factors"):
+    for table, name, what in (
+            (result.regional_factors, "regional_factors",
+             "Regional factors (CBS 71488ned, institutional residents per COROP 2021)"),
+            (result.regional_intensity, "regional_intensity",
+             "Regional intensity index (2014 zzp 5-10, age-sex standardised, shrunk; "
+             f"{result.config.regional_factors} in use)")):
+        if table is None:
+            continue
+        for path in write_table(table, args.out, name):
             print(f"wrote {path}")
-        lo, hi = zkf.loc[zkf["factor"].idxmin()], zkf.loc[zkf["factor"].idxmax()]
-        print(f"Regional factors (CBS 71488ned, institutional residents per COROP 2021): "
-              f"{lo['factor']:.2f} ({lo['zk_name']}) to {hi['factor']:.2f} ({hi['zk_name']}).")
-    if result.regional_intensity is not None:
-        ri = result.regional_intensity
-        for path in write_table(ri, args.out, "regional_intensity"):
-            print(f"wrote {path}")
-        lo, hi = ri.loc[ri["factor"].idxmin()], ri.loc[ri["factor"].idxmax()]
-        print(f"Regional intensity index (2014 zzp 5-10, age-sex standardised, shrunk; "
-              f"{result.config.regional_factors} in use): {lo['factor']:.2f} "
-              f"({lo['zk_name']}) to {hi['factor']:.2f} ({hi['zk_name']}).")
+        lo, hi = table.loc[table["factor"].idxmin()], table.loc[table["factor"].idxmax()]
+        print(f"{what}: {lo['factor']:.2f} ({lo['zk_name']}) to {hi['factor']:.2f} "
+              f"({hi['zk_name']}).")
     nat = result.national.set_index("year")
     base, last = nat.index.min(), nat.index.max()
     params = result.parameters

@@ -47,3 +47,16 @@ def write_cbs(path: Path, header: list[str], rows: list[list], pad: int = 0) -> 
         lines.append(";".join(cells))
     path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
     return path
+
+
+def refuses(tmp_path: Path, name: str, body: str, reader, match: str):
+    """Write ``body`` to ``tmp_path / name``; ``reader(path)`` must raise an InputError that
+    matches ``match`` (regex) and names the file and a fix. Returns the error."""
+    from forecast.errors import InputError
+
+    path = tmp_path / name
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(InputError, match=match) as err:
+        reader(path)
+    assert name in str(err.value) and "Fix:" in str(err.value)
+    return err.value

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import needs_data
+from conftest import needs_data, refuses
 
 from forecast import demand as D
 from forecast.errors import InputError
@@ -94,10 +94,7 @@ def test_calibration_file_sets_the_base_year_level_of_its_regions(tmp_path, bele
     ("zk_code,clients\nZK02,5\n", r"lacks column\(s\) 'clients_with_stay'"),
 ])
 def test_bad_calibration_files(tmp_path, body, match):
-    path = tmp_path / "clients.csv"
-    path.write_text(body, encoding="utf-8")
-    with pytest.raises(InputError, match=match):
-        D.read_calibration(path)
+    refuses(tmp_path, "clients.csv", body, D.read_calibration, match)
 
 
 def test_unknown_scenario_and_region():

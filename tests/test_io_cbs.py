@@ -134,6 +134,14 @@ def test_real_37620_national_total_2021():
 
 # --- damaged CBS tables (issue 18): refused with table, row and fix, shown by data status ----
 
+def _refused_without(shared, tmp_path, key, drop, load, match):
+    """A copy of table ``key`` without the lines holding ``drop`` makes ``load(dir)`` raise
+    an InputError matching ``match``."""
+    _copy_table(shared, tmp_path, key, lambda lines: [ln for ln in lines if drop not in ln])
+    with pytest.raises(InputError, match=match):
+        load(tmp_path)
+
+
 def _copy_table(shared, tmp_path, key, edit):
     """Copy the table ``key`` from ../shared/data into a --data dir, with ``edit(lines)``."""
     from forecast.io.manifest import locate
@@ -179,21 +187,18 @@ def test_negative_count_in_37620_is_refused_with_its_row(shared_data, tmp_path):
 def test_missing_year_in_37620_is_refused(shared_data, tmp_path):
     from forecast.io.tables import load_households_age_sex
 
-    _copy_table(shared_data, tmp_path, "households_age_sex",
-                lambda lines: [ln for ln in lines if ";2019;" not in ln])
-    with pytest.raises(InputError, match=r"lacks year\(s\) 2019"):
-        load_households_age_sex(tmp_path)
+    _refused_without(shared_data, tmp_path, "households_age_sex", ";2019;",
+                     load_households_age_sex, r"lacks year\(s\) 2019")
 
 
 @needs_data
 def test_gemeente_missing_from_gebieden_2025_is_refused_and_named(shared_data, tmp_path):
     from forecast.io.tables import load_gebieden
 
-    _copy_table(shared_data, tmp_path, "gebieden_2025",
-                lambda lines: [ln for ln in lines if "GM0363" not in ln])  # Amsterdam
-    # CBS: 342 gemeenten on 1-1-2025; Amsterdam was one in 2024 and merged with none
-    with pytest.raises(InputError, match=r"holds 341 gemeenten.*has 342; missing: GM0363"):
-        load_gebieden(2025, tmp_path)
+    # CBS: 342 gemeenten on 1-1-2025; Amsterdam (GM0363) was one in 2024 and merged with none
+    _refused_without(shared_data, tmp_path, "gebieden_2025", "GM0363",
+                     lambda d: load_gebieden(2025, d),
+                     r"holds 341 gemeenten.*has 342; missing: GM0363")
 
 
 @needs_data
@@ -201,14 +206,11 @@ def test_population_file_without_a_gemeente_or_an_age_band_is_refused(shared_dat
     from forecast.io.tables import load_population_gemeente
 
     # Amsterdam's 20 rows removed: its 873,000 people would vanish from ZK02
-    _copy_table(shared_data, tmp_path, "population_gemeente_2021",
-                lambda lines: [ln for ln in lines if ",GM0363," not in ln])
-    with pytest.raises(InputError, match=r"lacks 1 gemeente\(n\) of the 2021 indeling: GM0363"):
-        load_population_gemeente(tmp_path)
+    _refused_without(shared_data, tmp_path, "population_gemeente_2021", ",GM0363,",
+                     load_population_gemeente,
+                     r"lacks 1 gemeente\(n\) of the 2021 indeling: GM0363")
     other = tmp_path / "other"
     other.mkdir()
-    _copy_table(shared_data, other, "population_gemeente_2021",
-                lambda lines: [ln for ln in lines
-                               if ",GM0363,Amsterdam,ZK02,Amsterdam,85-89," not in ln])
-    with pytest.raises(InputError, match=r"gemeente GM0363 lacks age band\(s\) 85-89"):
-        load_population_gemeente(other)
+    _refused_without(shared_data, other, "population_gemeente_2021",
+                     ",GM0363,Amsterdam,ZK02,Amsterdam,85-89,", load_population_gemeente,
+                     r"gemeente GM0363 lacks age band\(s\) 85-89")

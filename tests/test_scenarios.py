@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import needs_data
+from conftest import needs_data, refuses
 
 from forecast import demand as D
 from forecast.errors import InputError
@@ -43,11 +43,7 @@ def test_user_scenario_file(tmp_path):
     ("", r"defines no \[scenario.NAME\] table"),
 ])
 def test_bad_scenario_files_are_refused_by_the_declared_schema(tmp_path, body, match):
-    path = tmp_path / "s.toml"
-    path.write_text(body, encoding="utf-8")
-    with pytest.raises(InputError, match="(?s)" + match) as err:
-        load_scenarios(path)
-    assert "s.toml" in str(err.value) and "Fix:" in str(err.value)
+    refuses(tmp_path, "s.toml", body, load_scenarios, "(?s)" + match)
 
 
 def test_good_scenario_file_keeps_its_numbers(tmp_path):
