@@ -195,3 +195,17 @@ def test_status_of_a_damaged_table_exits_2_and_names_the_problem(shared_data, tm
     assert main(["--data", str(tmp_path), "data", "status"]) == 2
     out = capsys.readouterr().out
     assert "damaged" in out and "households_national: the file is cut off in row" in out
+
+
+def test_report_refuses_a_wrong_out_before_the_forecast_runs(tmp_path, capsys, monkeypatch):
+    from forecast.modelchain import ForecastChain
+
+    def never(self):
+        raise AssertionError("the forecast ran before --out was checked")
+
+    monkeypatch.setattr(ForecastChain, "run", never)
+    note = tmp_path / "notes.txt"
+    note.write_text("a planner's file", encoding="utf-8")
+    assert main(["report", "--out", str(note)]) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err
+    assert note.read_text(encoding="utf-8") == "a planner's file"
