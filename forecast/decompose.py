@@ -95,6 +95,11 @@ def decompose(demand, waiting_share: float = 0.0, years=None) -> pd.DataFrame:
         raise ValueError(f"`demand` was a {type(demand).__name__} but is expected to be a "
                          "DemandRun: forecast.demand.run_demand(...) (or ChainResult."
                          "decomposition, which the chain computes)")
+    if years is not None and (isinstance(years, (str, bytes)) or not hasattr(years, "__iter__")
+                              or not all(isinstance(y, (int, np.integer))
+                                         and not isinstance(y, bool) for y in years)):
+        raise ValueError(f"`years` was {years!r} but is expected to be a list of whole years, "
+                         "e.g. [2030, 2040] (None: every year after the base year)")
     comp = demand.components
     if isinstance(waiting_share, pd.Series):
         missing = sorted(set(comp.codes) - set(waiting_share.index))

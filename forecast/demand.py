@@ -38,9 +38,10 @@ import regions as regions_mod
 
 from .errors import display_path
 from .intensity import EXTRA_SD
-from .population import build_projection
+from .population import VARIANTS, _whole, build_projection
 from .scenarios import get_scenario, load_scenarios
 from .schema import DEMAND_BASE_YEAR, OCCUPANCY, TREND_WINDOW
+from .stochastic import ENGINES
 from .timeseries import (
     SHIPPED_TREND,
     TrendModel,
@@ -361,10 +362,11 @@ def run_demand(scenario: str = "trend", to: int = 2040, regions=None, draws: int
     """
     extra = load_scenarios(scenario_file) if scenario_file else None
     scn = get_scenario(scenario, extra)
-    if not DEMAND_BASE_YEAR < to <= 2050:
-        raise ValueError(f"`to` was {to} but is expected to be in {DEMAND_BASE_YEAR + 1}-2050")
-    if not 0.5 <= occupancy <= 1:
-        raise ValueError(f"`occupancy` was {occupancy} but is expected to be in 0.5-1")
+    to = _whole("to", to, DEMAND_BASE_YEAR + 1, 2050)
+    seed = _whole("seed", seed, 0)
+    if isinstance(occupancy, bool) or not isinstance(
+            occupancy, (int, float, np.integer, np.floating)) or not 0.5 <= occupancy <= 1:
+        raise ValueError(f"`occupancy` was {occupancy!r} but is expected to be in 0.5-1")
     if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 0:
         raise ValueError(f"`draws` was {draws!r} but is expected to be a whole number >= 0")
     levels = validate_level(level)
@@ -378,8 +380,19 @@ def run_demand(scenario: str = "trend", to: int = 2040, regions=None, draws: int
             or not DEMAND_BASE_YEAR < regional_convergence <= 2100):
         raise ValueError(f"`regional_convergence` was {regional_convergence!r} but is expected "
                          f"to be None (factors persist) or a year in {DEMAND_BASE_YEAR + 1}-2100")
+    if not isinstance(engine, str) or engine not in ENGINES:
+        raise ValueError(f"`engine` was {engine!r} but is expected to be in {list(ENGINES)}")
+    if not isinstance(population_variant, str) or population_variant not in VARIANTS:
+        raise ValueError(f"`population_variant` was {population_variant!r} but is expected "
+                         f"to be in {list(VARIANTS)}")
     if regions is not None:
+        if isinstance(regions, str) or not hasattr(regions, "__iter__"):
+            raise ValueError(f"`regions` was {regions!r} but is expected to be a list of "
+                             "zorgkantoorregio codes, e.g. ['ZK20']")
         regions = list(regions)
+        if not regions:
+            raise ValueError("`regions` was [] but is expected to hold at least one "
+                             "zorgkantoorregio code, e.g. ['ZK20'] (None: all 31)")
         regions_mod.check_region_codes(regions, column="regions")
     point = build_projection(to=to, draws=0, variant=population_variant, level="zk",
                              indeling=2025, data=data)

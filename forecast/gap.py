@@ -253,7 +253,16 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
     how the rest of the national list is allocated (``shortfall`` or ``clients``, see the
     module docstring).
     """
+    if isinstance(demand, pd.DataFrame) and demand.empty:
+        raise ValueError("`demand` was an empty DataFrame but is expected to be the frame of "
+                         "forecast.project_demand (one row per year and region)")
     check_demand_frame(demand, places_draws)
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"`seed` was {seed!r} but is expected to be a whole number >= 0")
+    if isinstance(fte_per_place, bool) or not isinstance(
+            fte_per_place, (int, float, np.integer, np.floating)):
+        raise ValueError(f"`fte_per_place` was {fte_per_place!r} but is expected to be a "
+                         "positive number of fte per place")
     if waiting_rule not in WAITING_RULES:
         raise ValueError(f"`waiting_rule` was {waiting_rule!r} but is expected to be one of "
                          f"{list(WAITING_RULES)}")

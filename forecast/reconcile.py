@@ -48,6 +48,19 @@ def reconcile(frame: pd.DataFrame, national: pd.Series | None = None,
         The frame with reconciled ``clients_with_stay``, ``places_needed`` and their band
         columns, and the factor ``k(t)`` by year.
     """
+    if not isinstance(frame, pd.DataFrame):
+        raise ValueError(f"`frame` was a {type(frame).__name__} but is expected to be the "
+                         "DataFrame of forecast.project_demand")
+    if frame.empty:
+        raise ValueError("`frame` was an empty DataFrame but is expected to be the frame of "
+                         "forecast.project_demand (one row per year and region)")
+    missing = [c for c in ("year", "places_needed") if c not in frame]
+    if missing:
+        raise ValueError(f"`frame` has no column(s) {missing}: pass the frame of "
+                         "forecast.project_demand unchanged")
+    if national is not None and not isinstance(national, (pd.Series, dict)):
+        raise ValueError(f"`national` was {national!r} but is expected to be a pandas Series "
+                         "of national places needed by year (index: year)")
     years = sorted(frame["year"].unique())
     if national is None:
         if places_draws is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .mapping import check_gemeente_codes, gemeenten
+from .mapping import _check_table, check_gemeente_codes, gemeenten
 
 __all__ = ["LEVELS", "to_regions"]
 
@@ -40,7 +40,7 @@ def to_regions(frame: pd.DataFrame, year: int, value_cols, level: str = "zk",
     """
     if level not in LEVELS:
         raise ValueError(f"`level` was {level!r} but is expected to be in {list(LEVELS)}")
-    value_cols = list(value_cols)
+    value_cols = _check_table(frame, value_cols, code_col)
     check_gemeente_codes(frame[code_col], year, file=file, column=code_col, data=data)
     mapping = gemeenten(year, data)[["gm_code", f"{level}_code", f"{level}_name"]]
     merged = frame.merge(mapping, left_on=code_col, right_on="gm_code", how="left",

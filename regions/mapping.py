@@ -128,6 +128,31 @@ def check_gemeente_codes(codes, year: int, *, file=None, column: str = "gm_code"
     )
 
 
+def _check_table(frame, value_cols, code_col: str) -> list:
+    """Refuse a table :func:`to_indeling` / ``to_regions`` cannot sum; the value columns."""
+    if not isinstance(frame, pd.DataFrame):
+        raise ValueError(f"`frame` was a {type(frame).__name__} but is expected to be a "
+                         f"DataFrame with a gemeente code column {code_col!r}")
+    if isinstance(value_cols, str) or not hasattr(value_cols, "__iter__"):
+        raise ValueError(f"`value_cols` was {value_cols!r} but is expected to be a list of "
+                         "column names, e.g. ['persons']")
+    value_cols = list(value_cols)
+    if code_col not in frame:
+        raise ValueError(f"`frame` has no column {code_col!r} but is expected to hold the "
+                         f"gemeente codes there (or name the column with code_col=); it has "
+                         f"{list(frame.columns)}")
+    missing = [c for c in value_cols if c not in frame]
+    if missing:
+        raise ValueError(f"`value_cols` holds {missing} but the frame has no such column(s); "
+                         f"it has {list(frame.columns)}")
+    text = [c for c in value_cols if not pd.api.types.is_numeric_dtype(frame[c])]
+    if text:
+        raise ValueError(f"value column(s) {text} are of type "
+                         f"{[str(frame[c].dtype) for c in text]} but are expected to be "
+                         "numbers (counts are summed): convert with pd.to_numeric")
+    return value_cols
+
+
 def to_indeling(frame: pd.DataFrame, year: int, value_cols, code_col: str = "gm_code",
                 data=None) -> pd.DataFrame:
     """Translate a gemeente-level table to the indeling of ``year`` (forward in time).
@@ -152,7 +177,7 @@ def to_indeling(frame: pd.DataFrame, year: int, value_cols, code_col: str = "gm_
         cannot be translated back: its borders are not in the mapping).
     """
     year = check_year(year)
-    value_cols = list(value_cols)
+    value_cols = _check_table(frame, value_cols, code_col)
     known = code_years(data).set_index("gm_code")
     codes = frame[code_col]
     unknown = ~codes.isin(known.index)
