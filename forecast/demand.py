@@ -36,9 +36,9 @@ import pandas as pd
 
 import regions as regions_mod
 
-from .errors import display_path
+from .errors import check_whole, display_path
 from .intensity import EXTRA_SD
-from .population import VARIANTS, _whole, build_projection
+from .population import VARIANTS, build_projection
 from .scenarios import get_scenario, load_scenarios
 from .schema import DEMAND_BASE_YEAR, OCCUPANCY, TREND_WINDOW
 from .stochastic import ENGINES
@@ -362,13 +362,12 @@ def run_demand(scenario: str = "trend", to: int = 2040, regions=None, draws: int
     """
     extra = load_scenarios(scenario_file) if scenario_file else None
     scn = get_scenario(scenario, extra)
-    to = _whole("to", to, DEMAND_BASE_YEAR + 1, 2050)
-    seed = _whole("seed", seed, 0)
+    to = check_whole("to", to, DEMAND_BASE_YEAR + 1, 2050)
+    seed = check_whole("seed", seed, 0)
     if isinstance(occupancy, bool) or not isinstance(
             occupancy, (int, float, np.integer, np.floating)) or not 0.5 <= occupancy <= 1:
         raise ValueError(f"`occupancy` was {occupancy!r} but is expected to be in 0.5-1")
-    if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 0:
-        raise ValueError(f"`draws` was {draws!r} but is expected to be a whole number >= 0")
+    draws = check_whole("draws", draws, 0)
     levels = validate_level(level)
     regional_factors = regional_factors or "intensity2014"
     if regional_factors not in REGIONAL_FACTORS:

@@ -8,9 +8,35 @@ callers can still catch it.
 
 from __future__ import annotations
 
+import math
+from numbers import Integral, Real
 from pathlib import Path
 
-__all__ = ["DataMissingError", "InputError", "InputWarning"]
+__all__ = ["DataMissingError", "InputError", "InputWarning", "expected", "check_whole",
+           "check_number"]
+
+
+def expected(name: str, value, what: str) -> ValueError:
+    """An argument refused in the geopandas manner: "`name` was X but is expected to be …"."""
+    return ValueError(f"`{name}` was {value!r} but is expected to be {what}")
+
+
+def check_whole(name: str, value, lo=None, hi=None) -> int:
+    """``value`` as int if it is a whole number (no bool, float or str) in ``lo``-``hi``."""
+    span = f" in {lo}-{hi}" if hi is not None else f" >= {lo}" if lo is not None else ""
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        raise expected(name, value, "a whole number" + span)
+    if (lo is not None and value < lo) or (hi is not None and value > hi):
+        raise expected(name, value, span.strip())
+    return int(value)
+
+
+def check_number(name: str, value, lo, hi, lo_open: bool = False) -> float:
+    """``value`` as float if it is a finite number in ``[lo, hi]`` (``(lo, hi]``)."""
+    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value) \
+            or value > hi or value < lo or (lo_open and value == lo):
+        raise expected(name, value, f"a number in {'(' if lo_open else '['}{lo}, {hi}]")
+    return float(value)
 
 
 class InputError(ValueError):

@@ -31,7 +31,6 @@ Example
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -39,6 +38,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .errors import check_number, check_whole, expected
 from .schema import FTE_PER_PLACE, OCCUPANCY, REGIONAL_EXTRA_SD, STEP_YEARS
 
 __all__ = ["ChainConfig", "ForecastChain", "ChainResult"]
@@ -55,26 +55,6 @@ MAX_DRAWS = 20_000  # population draws kept in memory at zorgkantoorregio level
 #: Named assumptions that stand in for a missing planner file (labelled ESTIMATE in the output).
 ESTIMATES = ("capacity_from_supply_2014", "capacity_from_clients", "plans_from_national",
              "waiting_by_shortfall", "waiting_by_clients")
-
-
-def _expected(name, value, expected) -> ValueError:
-    return ValueError(f"`{name}` was {value!r} but is expected to be {expected}")
-
-
-def _whole(name, value, lo, hi=None) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise _expected(name, value, f"a whole number >= {lo}" if hi is None
-                        else f"a whole number in {lo}-{hi}")
-    if value < lo or (hi is not None and value > hi):
-        raise _expected(name, value, f">= {lo}" if hi is None else f"in {lo}-{hi}")
-    return int(value)
-
-
-def _number(name, value, lo, hi, lo_open=False) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
-            or not math.isfinite(value) or value > hi or value < lo or (lo_open and value == lo):
-        raise _expected(name, value, f"a number in {'(' if lo_open else '['}{lo}, {hi}]")
-    return float(value)
 
 
 @dataclass(frozen=True)
@@ -188,7 +168,7 @@ class ChainConfig:
             if value is None:
                 continue
             if not isinstance(value, (str, Path)) or str(value) == "":
-                raise _expected(name, value, "the path of a file")
+                raise expected(name, value, "the path of a file")
             if not Path(value).is_file():
                 raise ValueError(f"`{name}` was {str(value)!r} but no such file exists")
         if self.data is not None:
@@ -196,48 +176,48 @@ class ChainConfig:
                 raise ValueError(f"`data` was {str(self.data)!r} but no such directory exists; "
                                  "give the folder that holds the CBS tables")
         if not isinstance(self.scenario, str):
-            raise _expected("scenario", self.scenario, "a scenario name (str)")
+            raise expected("scenario", self.scenario, "a scenario name (str)")
         extra = load_scenarios(self.scenario_file) if self.scenario_file else None
         get_scenario(self.scenario, extra)
-        put("to", _whole("to", self.to, 2025, 2050))
-        put("draws", _whole("draws", self.draws, 0, MAX_DRAWS))
-        put("seed", _whole("seed", self.seed, 0, 2 ** 32 - 1))
+        put("to", check_whole("to", self.to, 2025, 2050))
+        put("draws", check_whole("draws", self.draws, 0, MAX_DRAWS))
+        put("seed", check_whole("seed", self.seed, 0, 2 ** 32 - 1))
         if self.population_variant not in _VARIANTS:
-            raise _expected("population_variant", self.population_variant,
+            raise expected("population_variant", self.population_variant,
                             f"one of {list(_VARIANTS)}")
-        put("occupancy", _number("occupancy", self.occupancy, 0.5, 1.0))
+        put("occupancy", check_number("occupancy", self.occupancy, 0.5, 1.0))
         if self.regional_factors not in _REGIONAL:
-            raise _expected("regional_factors", self.regional_factors,
+            raise expected("regional_factors", self.regional_factors,
                             f"one of {list(_REGIONAL)}")
-        put("regional_sd", _number("regional_sd", self.regional_sd, 0.0, 1.0))
+        put("regional_sd", check_number("regional_sd", self.regional_sd, 0.0, 1.0))
         if self.regional_convergence is not None:
-            put("regional_convergence", _whole("regional_convergence",
+            put("regional_convergence", check_whole("regional_convergence",
                                                self.regional_convergence, 2024, 2100))
         if self.waiting_rule not in _WAITING_RULES:
-            raise _expected("waiting_rule", self.waiting_rule, f"one of {list(_WAITING_RULES)}")
+            raise expected("waiting_rule", self.waiting_rule, f"one of {list(_WAITING_RULES)}")
         if self.capacity_estimate not in _CAPACITY_ESTIMATES:
-            raise _expected("capacity_estimate", self.capacity_estimate,
+            raise expected("capacity_estimate", self.capacity_estimate,
                             f"one of {list(_CAPACITY_ESTIMATES)}")
         if self.waiting not in (*_WAITING, None):
-            raise _expected("waiting", self.waiting, f"one of {[*_WAITING, None]}")
-        put("fte_per_place", _number("fte_per_place", self.fte_per_place, 0.0, 10.0,
+            raise expected("waiting", self.waiting, f"one of {[*_WAITING, None]}")
+        put("fte_per_place", check_number("fte_per_place", self.fte_per_place, 0.0, 10.0,
                                      lo_open=True))
         if not isinstance(self.reference, str):
-            raise _expected("reference", self.reference, "a reference name (str)")
+            raise expected("reference", self.reference, "a reference name (str)")
         describe(self.reference)
         if self.engine not in _ENGINES:
-            raise _expected("engine", self.engine, f"one of {list(_ENGINES)}")
+            raise expected("engine", self.engine, f"one of {list(_ENGINES)}")
         if self.regions is not None:
             import regions as regions_mod
 
             codes = [self.regions] if isinstance(self.regions, str) else list(self.regions)
             if not codes:
-                raise _expected("regions", self.regions, "None (all) or region codes")
+                raise expected("regions", self.regions, "None (all) or region codes")
             regions_mod.check_region_codes(pd.Series(codes), column="regions")
             put("regions", tuple(dict.fromkeys(codes)))
         put("level", validate_level(self.level))
         if not self.level and self.draws:
-            raise _expected("level", self.level, "at least one level when draws > 0")
+            raise expected("level", self.level, "at least one level when draws > 0")
 
     def to_dict(self) -> dict:
         """The options as a JSON-serialisable dict (paths as strings)."""
@@ -380,7 +360,7 @@ class ForecastChain:
         if config is None:
             config = ChainConfig()
         if not isinstance(config, ChainConfig):
-            raise _expected("config", config, "a ChainConfig")
+            raise expected("config", config, "a ChainConfig")
         self.config = config
         self.echo = echo
         self._step = 0

@@ -45,6 +45,7 @@ from regions.codes import check_year
 
 from . import mortality as mort
 from .cohort import MIGRATION_RHO, MIGRATION_SD, SEX_RATIO_AT_BIRTH, birth_shares, step
+from .errors import check_whole
 from .io.cache import content_cache
 from .io.tables import load_households_age_sex, load_population_gemeente, read_table
 from .schema import AGES, BASE_YEAR, LAST_YEAR, OPEN_AGE, QUANTILES, SEXES, band_columns
@@ -81,15 +82,6 @@ _UNDER_65 = AGES < 65
 
 #: Output levels of :func:`build_projection`.
 LEVELS = ("gemeente", "zk", "pv", "corop")
-
-
-def _whole(name: str, value, lo=None, hi=None) -> int:
-    """``value`` as int, or a ValueError in the geopandas manner (no bool, float or str)."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) \
-            or (lo is not None and value < lo) or (hi is not None and value > hi):
-        span = (f" in {lo}-{hi}" if hi is not None else f" >= {lo}" if lo is not None else "")
-        raise ValueError(f"`{name}` was {value!r} but is expected to be a whole number{span}")
-    return int(value)
 
 
 def _sex_axis(frame: pd.DataFrame, values: str) -> np.ndarray:
@@ -429,10 +421,10 @@ def build_projection(to: int = LAST_YEAR, draws: int = 0, seed: int = 20240101,
     if base_year != BASE_YEAR:
         raise ValueError(f"`base_year` was {base_year} but only {BASE_YEAR} has a regional "
                          "population by age in the data (1-1-2021, CBS 83502NED)")
-    to = _whole("to", to, BASE_YEAR + 1, LAST_YEAR)
-    draws = _whole("draws", draws, 0)
-    seed = _whole("seed", seed, 0)
-    chunk = _whole("chunk", chunk, 1)
+    to = check_whole("to", to, BASE_YEAR + 1, LAST_YEAR)
+    draws = check_whole("draws", draws, 0)
+    seed = check_whole("seed", seed, 0)
+    chunk = check_whole("chunk", chunk, 1)
     if not isinstance(level, str) or level not in LEVELS:
         raise ValueError(f"`level` was {level!r} but is expected to be in {list(LEVELS)}")
     if not isinstance(variant, str) or variant not in VARIANTS:
