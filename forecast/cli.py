@@ -19,7 +19,7 @@ import argparse
 import sys
 
 from .errors import InputError
-from .schema import FTE_PER_PLACE, OCCUPANCY, STEP_YEARS
+from .schema import CLUSTERED_SHARE, FTE_PER_PLACE, OCCUPANCY, STEP_YEARS
 
 __all__ = ["build_parser", "main"]
 
@@ -109,8 +109,9 @@ def _chain_config(args):
         waiting_rule=args.waiting_rule,
         capacity=args.capacity, plans=args.plans, status_file=args.status_file,
         waiting=None if args.waiting == "none" else args.waiting,
-        fte_per_place=args.fte_per_place, reference=args.reference, engine=args.engine,
-        regions=regions, level=level, data=args.data)
+        fte_per_place=args.fte_per_place, clustered_share=args.clustered_share,
+        reference=args.reference, engine=args.engine, regions=regions, level=level,
+        data=args.data)
 
 
 def _run_chain(args):
@@ -297,6 +298,10 @@ def _run_args(parser, out: str) -> None:
                              "need")
     parser.add_argument("--fte-per-place", type=float, default=FTE_PER_PLACE,
                         help="care staff per place [fte]")
+    parser.add_argument("--clustered-share", type=float, default=CLUSTERED_SHARE,
+                        help="share of VPT clients living clustered, whose places count "
+                             "toward the ambition in all delivery forms (default "
+                             f"{CLUSTERED_SHARE}; assumption clustered_share_of_vpt)")
     parser.add_argument("--reference", default="model", help=REFERENCE_HELP)
     parser.add_argument("--engine", default="numpy", choices=["numpy", "dask"],
                         help="where the population draws run")

@@ -22,6 +22,18 @@ region's shortfall of capacity against need in the base year, where people wait 
 ``with_stay`` add places with stay; ``sign`` is -1 for closures. Staff: ``fte = places x
 fte_per_place`` (``assumption fte_per_place``, default 1.2; no transcribed public figure,
 set your own).
+
+All delivery forms (issue 19; :mod:`forecast.delivery`): the ambition of 25,000 places counts
+places with stay and clustered VPT places. Per region and year
+
+    need_clustered(r,t)   = clients_at_home(r,t) * vpt_share * clustered_share / occupancy
+    supply_clustered(r,t) = clustered capacity(r) + expected clustered plans (forms
+                            ``geclusterd`` and ``vpt``, same realisation and delay rules)
+    gap_with_stay         = gap (above)
+    gap_all_forms         = need + need_clustered - supply_with_stay - supply_clustered
+
+The occupancy is the demand frame's own (clients with stay / places needed). The waiting
+list adds to the need for places with stay only (people wait for a nursing-home place).
 """
 
 from __future__ import annotations
@@ -35,8 +47,10 @@ from regions.codes import ZORGKANTOORREGIOS
 
 from .errors import display_path
 from .io.datadir import data_raw_dir
+from .delivery import CLUSTERED_FORMS, check_clustered_share, clustered_need, vpt_share_of_home
 from .references import describe, reference_need
-from .schema import FTE_PER_PLACE, STEP_YEARS
+from .references import forms as ref_forms
+from .schema import CLUSTERED_SHARE, DEMAND_BASE_YEAR, FTE_PER_PLACE, OCCUPANCY, STEP_YEARS
 from .supply import (
     WAITING_RULES,
     allocate_waiting,
@@ -64,25 +78,30 @@ def _signed_places(plans: pd.DataFrame) -> pd.Series:
     return plans["places"] * np.where(plans["kind"] == "closure", -1.0, 1.0)
 
 
-def _with_stay(plans: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
+WITH_STAY = ("with_stay",)
+
+
+def _with_stay(plans: pd.DataFrame, status: pd.DataFrame, forms=WITH_STAY) -> pd.DataFrame:
+    """The plans of delivery ``forms`` with their realisation probability and mean delay."""
     if plans is None or plans.empty:
         return pd.DataFrame(columns=["zk_code", "year_ready", "signed", "p", "delay"])
     p = plans.merge(status, on="status", how="left")
-    p = p[p["delivery_form"] == "with_stay"]
+    p = p[p["delivery_form"].isin(forms)]
     return pd.DataFrame({"zk_code": p["zk_code"], "year_ready": p["year_ready"],
                          "signed": _signed_places(p),
                          "p": p["realisation_probability"], "delay": p["delay_mean_years"]})
 
 
-def _expected_plans(plans: pd.DataFrame, status: pd.DataFrame, codes, years) -> np.ndarray:
-    """Expected places with stay added by plans up to each year: (year, region).
+def _expected_plans(plans: pd.DataFrame, status: pd.DataFrame, codes, years,
+                    forms=WITH_STAY) -> np.ndarray:
+    """Expected places of delivery ``forms`` added by plans up to each year: (year, region).
 
     A plan adds ``places * p(status) * P(delay <= t - year_ready)`` by year t, the delay
     being Poisson with the status's mean (:func:`forecast.supply.plan_status`).
     """
     from scipy.stats import poisson
 
-    p = _with_stay(plans, status)
+    p = _with_stay(plans, status, forms)
     col = {c: i for i, c in enumerate(codes)}
     out = np.zeros((len(years), len(codes)))
     for r in p.itertuples():
@@ -108,7 +127,8 @@ def _plan_draws(plans, status, codes, years, draws: int, seed: int) -> np.ndarra
     return out
 
 
-_KEYS = ["year", "zk_code", "zk_name", "scenario", "places_needed", "clients_with_stay"]
+_KEYS = ["year", "zk_code", "zk_name", "scenario", "places_needed", "clients_with_stay",
+         "clients_at_home"]
 
 
 def check_demand_frame(demand: pd.DataFrame, places_draws=None) -> None:
@@ -184,7 +204,8 @@ def compare_capacity(demand: pd.DataFrame, capacity=None, plans=None, status_fil
                      fte_per_place: float = FTE_PER_PLACE, reference: str = "model",
                      seed: int = 20240101, places_draws=None,
                      capacity_estimate: str = "supply2014", data=None, waiting_file=None,
-                     waiting_rule: str = "shortfall") -> pd.DataFrame:
+                     waiting_rule: str = "shortfall",
+                     clustered_share: float = CLUSTERED_SHARE) -> pd.DataFrame:
     """Gap per region per year from a :func:`forecast.demand.project_demand` frame.
 
     Parameters
@@ -218,6 +239,8 @@ def compare_capacity(demand: pd.DataFrame, capacity=None, plans=None, status_fil
         How the national list is allocated to regions without a file (module docstring).
     data : str or Path, optional
         Data directory searched first (the 2014 regional counts).
+    clustered_share : float
+        Share of VPT clients living clustered [fraction] (:mod:`forecast.delivery`).
 
     Returns
     -------
@@ -227,13 +250,17 @@ def compare_capacity(demand: pd.DataFrame, capacity=None, plans=None, status_fil
         gap_hi_<level>`` where the demand has bands, ``p_short``, ``p_closed`` [probability]
         with ``places_draws``, ``reference``, ``reference_need``, ``reference_gap``
         [places], ``fte_needed``, ``fte_gap`` [fte], ``capacity_source``, ``plans_source``
-        (``ESTIMATE …`` where no planner file was given).
+        (``ESTIMATE …`` where no planner file was given); all delivery forms:
+        ``need_clustered``, ``capacity_clustered``, ``plans_clustered_expected``,
+        ``supply_with_stay``, ``supply_clustered``, ``gap_with_stay``, ``gap_all_forms``
+        [places], ``clustered_source`` (see :data:`forecast.schema.GAP_COLUMNS`).
     """
     return supply_gap(demand, capacity=capacity, plans=plans, status_file=status_file,
                       waiting=waiting, fte_per_place=fte_per_place, reference=reference,
                       seed=seed, places_draws=places_draws,
                       capacity_estimate=capacity_estimate, data=data,
-                      waiting_file=waiting_file, waiting_rule=waiting_rule).frame
+                      waiting_file=waiting_file, waiting_rule=waiting_rule,
+                      clustered_share=clustered_share).frame
 
 
 def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None,
@@ -241,7 +268,8 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
                fte_per_place: float = FTE_PER_PLACE, reference: str = "model",
                seed: int = 20240101, places_draws=None,
                capacity_estimate: str = "supply2014", data=None, waiting_file=None,
-               waiting_rule: str = "shortfall") -> GapRun:
+               waiting_rule: str = "shortfall",
+               clustered_share: float = CLUSTERED_SHARE) -> GapRun:
     """:func:`compare_capacity` with the plans, waiting share and assumptions it used.
 
     ``capacity_estimate`` is how regions without a capacity file are estimated (labelled
@@ -276,6 +304,7 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
         raise ValueError(f"`fte_per_place` was {fte_per_place} but is expected to be a "
                          "positive number of fte per place")
     describe(reference)  # an unknown reference fails before any work
+    clustered_share = check_clustered_share(clustered_share)
     # places_draws follow the region order of the demand frame's rows (as returned)
     run_codes = list(pd.unique(demand["zk_code"]))
     demand = demand.sort_values(["year", "zk_code"]).reset_index(drop=True)
@@ -327,12 +356,28 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
     need = wide.to_numpy() * (1 + w_r[None])
     supply = cap["places_with_stay"].to_numpy()[None] + expected
     gap = need - supply
+    # clustered VPT places (forecast.delivery), at the demand frame's own occupancy
+    base_places = float(wide.loc[base_year].sum())
+    occupancy = float(clients.loc[base_year].sum()) / base_places if base_places > 0 else 1.0
+    home = demand.pivot(index="year", columns="zk_code", values="clients_at_home")[codes]
+    need_cl = clustered_need(home.to_numpy(float), occupancy, clustered_share, data=data)
+    cap_cl = cap["vpt_capacity"].to_numpy(float)
+    cl_estimated = ~np.isfinite(cap_cl)
+    cap_cl = np.where(cl_estimated, need_cl[0], cap_cl)
+    expected_cl = _expected_plans(plan_frame, status, codes, years, CLUSTERED_FORMS)
+    supply_cl = cap_cl[None] + expected_cl
     idx = pd.MultiIndex.from_product([years, codes], names=["year", "zk_code"])
     out = pd.DataFrame({"places_needed": wide.to_numpy().ravel(), "need": need.ravel(),
                         "capacity": np.broadcast_to(cap["places_with_stay"].to_numpy(),
                                                     need.shape).ravel(),
                         "plans_expected": expected.ravel(), "supply": supply.ravel(),
-                        "gap": gap.ravel()}, index=idx).reset_index()
+                        "gap": gap.ravel(), "need_clustered": need_cl.ravel(),
+                        "capacity_clustered": np.broadcast_to(cap_cl, need.shape).ravel(),
+                        "plans_clustered_expected": expected_cl.ravel(),
+                        "supply_with_stay": supply.ravel(), "supply_clustered": supply_cl.ravel(),
+                        "gap_with_stay": gap.ravel(),
+                        "gap_all_forms": (need + need_cl - supply - supply_cl).ravel()},
+                       index=idx).reset_index()
     meta = demand[["year", "zk_code", "zk_name", "scenario"]]
     out = meta.merge(out, on=["year", "zk_code"])
     for col in demand.columns:
@@ -354,14 +399,21 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
     out["fte_needed"] = out["need"] * fte_per_place
     out["fte_gap"] = out["gap"] * fte_per_place
     out["reference"] = reference
-    out["reference_need"] = reference_need(out, reference).to_numpy()
-    out["reference_gap"] = out["reference_need"] - out["supply"]
+    out["reference_need"] = reference_need(out, reference, occupancy, clustered_share,
+                                           data).to_numpy()
+    out["reference_gap"] = out["reference_need"] - (
+        out["supply"] + (out["supply_clustered"] if ref_forms(reference) == "all_forms" else 0))
     out["capacity_source"] = out["zk_code"].map(cap["capacity_source"])
+    cl_source = pd.Series(np.where(cl_estimated, "ESTIMATE clustered_from_clients",
+                                   cap["capacity_source"].astype(str)), index=codes)
+    out["clustered_source"] = out["zk_code"].map(cl_source)
     out["waiting_base"] = out["zk_code"].map(persons).astype(float)
     out["waiting_source"] = out["zk_code"].map(w_source)
     sources = plan_frame.groupby("zk_code")["plans_source"].first() if len(plan_frame) else {}
     out["plans_source"] = out["zk_code"].map(sources).astype(object).fillna("none")
+    v_share = vpt_share_of_home(data=data)
     parameters = {"base_year": base_year, "waiting": waiting, "unmet_share": w,
+                  "clustered_share": clustered_share, "vpt_share_of_home": v_share,
                   "fte_per_place": fte_per_place, "reference": reference,
                   "reference_description": describe(reference),
                   "scenario": str(demand["scenario"].iloc[0]), "plan_seed": seed}
@@ -390,6 +442,15 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
            if (cap["capacity_source"] == "ESTIMATE capacity_from_supply_2014").any() else {}),
         **({"plans_from_national": "ZN Regiomonitor 2022: 7,000 places 2023-2027 spread "
             "by demand growth"} if plans is None else {}),
+        "vpt_share_of_home": f"VPT clients are {100 * v_share:.1f}% of the clients at home "
+                             f"(VPT + MPT) in every region and year, as nationally in "
+                             f"{DEMAND_BASE_YEAR} (CBS 84529NED)",
+        "clustered_share_of_vpt": f"{100 * clustered_share:.0f}% of VPT clients live "
+                                  "clustered and need a clustered place (CBS 84529NED does "
+                                  "not split VPT; no retrievable public figure; settable "
+                                  "with --clustered-share)",
+        **({"clustered_from_clients": "clustered VPT places in the base year = the need "
+            "for them (no vpt_capacity in a capacity file)"} if cl_estimated.any() else {}),
     }
     return GapRun(frame=out, plans=plan_frame, unmet_share=w, parameters=parameters,
                   assumptions=assumptions,
@@ -408,77 +469,145 @@ def _require_all_regions(gap: pd.DataFrame, why: str) -> None:
                          "pass the full table and select regions from the result")
 
 
+def _all_forms(g: pd.DataFrame, what: str) -> pd.Series:
+    """``need``/``capacity``/``supply`` of a gap table summed over both delivery forms."""
+    other = {"need": "need_clustered", "capacity": "capacity_clustered",
+             "supply": "supply_clustered"}[what]
+    if other not in g:
+        raise ValueError(f"the gap table has no column {other!r}: build it with this version "
+                         "of forecast.compare_capacity")
+    return g[what] + g[other]
+
+
 def ambition_2025(gap: pd.DataFrame, plans: pd.DataFrame | None = None,
-                  ambition: float | None = None) -> pd.DataFrame:
-    """The 25,000-place ambition allocated to regions by their share of the 2025 gap.
+                  ambition: float | None = None, occupancy: float = OCCUPANCY,
+                  clustered_share: float = CLUSTERED_SHARE, data=None) -> pd.DataFrame:
+    """The 25,000 extra places 2021-2025 (all delivery forms) per region, counted from 2021.
 
-    ``gap`` must hold all 31 regions (the ambition is national); ``plans`` are the plans
-    counted (:attr:`GapRun.plans`; None: no plans listed).
+    ``gap`` must hold all 31 regions (the ambition is national) and the all-forms columns of
+    :func:`compare_capacity`; ``plans`` are the plans counted (:attr:`GapRun.plans`; None:
+    none listed); ``occupancy`` [fraction] and ``clustered_share`` [fraction] turn observed
+    clients into places in use (:func:`forecast.delivery.places_in_use`).
 
-    Returns ``zk_code, zk_name, gap_2025, ambition_share`` [places],
-    ``plans_to_2025`` (all plans of every form and status, expansions minus closures, ready
-    by 2025), ``plans_minus_share`` [places].
+    Per region r (B = the gap table's base year, P(y) = national places in use in all forms
+    in y, k = P(2021) / P(B)):
+
+        ambition_share(r)      = ambition x growth(r) / sum growth,
+                                 growth(r) = max(need_all(r, 2025) - k need_all(r, B), 0)
+        realised_2021_base(r)  = (P(B) - P(2021)) x capacity_all(r) / capacity_all
+        expected_base_2025(r)  = supply_all(r, 2025) - capacity_all(r)
+        counted_2021_2025(r)   = realised_2021_base + expected_base_2025
+
+    (``assumption ambition_from_2021``: the regions' need of 2021 is their base-year need
+    scaled by the national growth of places in use 2021-B, and the places realised 2021-B
+    are allocated by base-year capacity; both because no regional counts of 2021 exist.)
+
+    Returns ``zk_code, zk_name, gap_2025, gap_all_forms_2025, ambition_share,
+    realised_2021_base, expected_base_2025, counted_2021_2025, counted_minus_share,
+    plans_to_2025, plans_minus_share`` [places] (:data:`forecast.schema.AMBITION_COLUMNS`).
     """
+    from .delivery import places_in_use
+
     ambition = ambition if ambition is not None else float(_references()["ambition_2025"])
-    g = gap[gap["year"] == 2025].set_index("zk_code")
     _require_all_regions(gap, "the ambition is shared over all 31")
+    base = int(gap["year"].min())
+    g = gap[gap["year"] == 2025].set_index("zk_code")
     if g.empty:
         raise ValueError("the gap table has no year 2025; forecast from the base year to "
                          "at least 2025")
-    positive = g["gap"].clip(lower=0)
-    share = ambition * positive / positive.sum() if positive.sum() > 0 else positive * 0
+    b = gap[gap["year"] == base].set_index("zk_code").loc[g.index]
+    in_use = {y: places_in_use(y, occupancy, clustered_share, data)["all_forms"]
+              for y in sorted({2021, base})}
+    k = in_use[2021] / in_use[base]
+    growth = (_all_forms(g, "need") - k * _all_forms(b, "need")).clip(lower=0)
+    share = ambition * growth / growth.sum() if growth.sum() > 0 else growth * 0
+    cap_all = _all_forms(b, "capacity")
+    realised = (in_use[base] - in_use[2021]) * cap_all / cap_all.sum()
+    expected = _all_forms(g, "supply") - cap_all
     planned = pd.Series(0.0, index=g.index)
     if plans is not None and len(plans):
         p = plans[plans["year_ready"] <= 2025]
         planned = (p.assign(net=_signed_places(p)).groupby("zk_code")["net"].sum()
                    .reindex(g.index, fill_value=0.0))
     out = pd.DataFrame({"zk_name": g["zk_name"], "gap_2025": g["gap"],
-                        "ambition_share": share, "plans_to_2025": planned,
-                        "plans_minus_share": planned - share})
+                        "gap_all_forms_2025": g["gap_all_forms"],
+                        "ambition_share": share, "realised_2021_base": realised,
+                        "expected_base_2025": expected,
+                        "counted_2021_2025": realised + expected,
+                        "counted_minus_share": realised + expected - share,
+                        "plans_to_2025": planned, "plans_minus_share": planned - share})
     return out.reset_index()
 
 
-def national_references(gap: pd.DataFrame) -> pd.DataFrame:
-    """National rollup of the gap next to the public reference figures, with definitions."""
+def national_references(gap: pd.DataFrame, occupancy: float = OCCUPANCY,
+                        clustered_share: float = CLUSTERED_SHARE, data=None) -> pd.DataFrame:
+    """National rollup next to the public reference figures, each counted from its own base
+    year and in its own delivery forms (``data_raw/reference_bases.csv``), with definitions.
+
+    ``zorgcap`` is the model's need in the figure's year minus the places in use in the
+    figure's base year (observed clients / occupancy, :func:`forecast.delivery.places_in_use`),
+    in places with stay or in all forms; for the plans of 2021-2025 it is the places realised
+    from 2021 to the base year plus the expected places from plans to 2025.
+    """
+    from .delivery import places_in_use
+    from .references import bases
+
     _require_all_regions(gap, "the reference figures are national")
     ref = _references()
-    nat = gap.groupby("year")[["need", "supply", "gap", "capacity"]].sum()
+    own = bases()
     base = int(gap["year"].min())
+    nat = gap.groupby("year")[["need", "supply", "gap", "capacity", "need_clustered",
+                               "supply_clustered", "capacity_clustered"]].sum()
+    nat["need_all"] = nat["need"] + nat["need_clustered"]
+    nat["supply_all"] = nat["supply"] + nat["supply_clustered"]
+    nat["capacity_all"] = nat["capacity"] + nat["capacity_clustered"]
+    labels = {
+        "tno_2019_shortage_2025": "TNO capacity prognosis: places short in 2025",
+        "ambition_2025": "Ambition: 25,000 extra places 2021-2025 (all forms)",
+        "zn_plans_2021_2025": "ZN monitor 2021: plans 2021-2025",
+        "wozo_target_2030": "WOZO: 40,000 extra places by 2030",
+        "wozo_opgave_2030": "WOZO opgave: 50,000 places to 2030",
+        "ambition_2031": "Ambition: 50,000 places by 2031",
+        "tno_2019_extra_2040": "TNO capacity prognosis: about 110,000 extra places by 2040",
+    }
     rows = []
-
-    def our(year, what):
-        return float(nat.loc[year, what]) if year in nat.index else np.nan
-
-    rows.append({"reference": "TNO 2019: places short in 2025", "year": 2025,
-                 "published": ref["tno_2019_shortage_2025"], "zorgcap": our(2025, "gap"),
-                 "zorgcap_definition": f"sum of regional gaps 2025: need (incl. waiting list) "
-                 f"minus capacity {base} and expected plans"})
-    rows.append({"reference": "Ambition: 25,000 extra places 2021-2025", "year": 2025,
-                 "published": ref["ambition_2025"],
-                 "zorgcap": our(2025, "need") - our(base, "capacity"),
-                 "zorgcap_definition": f"places needed 2025 minus capacity {base}"})
-    rows.append({"reference": "ZN monitor 2021: plans 2021-2025", "year": 2025,
-                 "published": ref["zn_plans_2021_2025"],
-                 "zorgcap": our(2025, "supply") - our(base, "capacity"),
-                 "zorgcap_definition": f"expected places with stay from plans {base}-2025"})
-    for key, label in (("wozo_target_2030", "WOZO: 40,000 extra places by 2030"),
-                       ("wozo_opgave_2030", "WOZO opgave: 50,000 places to 2030"),
-                       ("ambition_2031", "Ambition: 50,000 places by 2031")):
-        year = 2030 if key != "ambition_2031" else 2031
-        rows.append({"reference": label, "year": year, "published": ref[key],
-                     "zorgcap": our(year, "need") - our(base, "capacity"),
-                     "zorgcap_definition": f"places needed {year} minus capacity {base}"})
-    rows.append({"reference": "TNO 2019: about 110,000 extra places by 2040", "year": 2040,
-                 "published": ref["tno_2019_extra_2040"],
-                 "zorgcap": our(2040, "need") - our(base, "capacity"),
-                 "zorgcap_definition": f"places needed 2040 minus capacity {base}"})
+    for key, label in labels.items():
+        year, b, f = int(ref_year(key)), int(own.loc[key, "base_year"]), own.loc[key, "forms"]
+        in_use = places_in_use(b, occupancy, clustered_share, data)[f]
+        col, form_text = ("need", "places with stay") if f == "with_stay" else \
+            ("need_all", "places with stay + clustered VPT places")
+        if year not in nat.index:
+            value, definition = np.nan, f"outside the run ({base}-{nat.index.max()})"
+        elif key == "zn_plans_2021_2025":
+            value = (places_in_use(base, occupancy, clustered_share, data)[f] - in_use
+                     + nat.loc[year, "supply_all"] - nat.loc[base, "capacity_all"])
+            definition = (f"{form_text}: in use {base} minus in use {b} (observed) plus "
+                          f"expected places from plans {base}-{year}")
+        else:
+            value = float(nat.loc[year, col]) - in_use
+            definition = (f"{form_text}: need {year} (incl. waiting list) minus places in "
+                          f"use in {b} ({in_use:,.0f}, observed clients / occupancy)")
+        rows.append({"reference": label, "year": year, "base_year": b, "forms": f,
+                     "published": float(ref[key]), "zorgcap": value,
+                     "zorgcap_definition": definition})
     return pd.DataFrame(rows)
 
 
-def explain_2025(gap: pd.DataFrame, gap_total_waiting: pd.DataFrame | None = None) -> str:
+def ref_year(key: str) -> int:
+    """The year a published reference figure is for (``reference_figures.csv``)."""
+    return int(pd.read_csv(data_raw_dir() / "reference_figures.csv").set_index("key").loc[
+        key, "year"])
+
+
+def explain_2025(gap: pd.DataFrame, gap_total_waiting: pd.DataFrame | None = None,
+                 occupancy: float = OCCUPANCY, clustered_share: float = CLUSTERED_SHARE,
+                 data=None) -> str:
     """Why the national 2025 gap differs from TNO's 22,206 and the 25,000 ambition."""
     _require_all_regions(gap, "the comparison is national")
     ref = _references()
+    refs = national_references(gap, occupancy, clustered_share, data).set_index("reference")
+    tno = refs.loc["TNO capacity prognosis: places short in 2025"]
+    amb = refs.loc["Ambition: 25,000 extra places 2021-2025 (all forms)"]
     base = int(gap["year"].min())
     nat = gap.groupby("year")[["gap", "need", "capacity", "supply"]].sum()
     g25 = nat.loc[2025, "gap"]
@@ -486,11 +615,14 @@ def explain_2025(gap: pd.DataFrame, gap_total_waiting: pd.DataFrame | None = Non
         f"National rollup of the regional gaps in 2025: {g25:,.0f} places short, against "
         f"TNO's expected shortage of {ref['tno_2019_shortage_2025']:,.0f} (TNO 2019) and the "
         f"ambition of {ref['ambition_2025']:,.0f} extra places in 2021-2025.",
-        f"1. Base year. zorgcap starts from the places in use in {base} (the observed Wlz "
-        "clients with stay, CBS 84529NED, divided by the occupancy rate); TNO projected from "
-        "2018 capacity and the ambition counts from 2021. The growth 2018-2023 (clients with "
-        "zzp VV4-VV10 and stay rose from 118,910 to 126,105) is inside their figures and "
-        "already met in ours: only the growth after the base year is a gap here.",
+        f"1. Base year. The gap starts from the places in use in {base} (the observed Wlz "
+        "clients with stay, CBS 84529NED, divided by the occupancy rate): only the growth "
+        f"after {base} is a gap here. TNO counted from {tno['base_year']} and the ambition "
+        f"from {amb['base_year']}; counted from those base years, zorgcap's need in 2025 is "
+        f"{tno['zorgcap']:,.0f} places with stay above the places in use in "
+        f"{tno['base_year']} (TNO: {tno['published']:,.0f}) and {amb['zorgcap']:,.0f} places "
+        f"in all delivery forms above those in use in {amb['base_year']} (ambition: "
+        f"{amb['published']:,.0f}).",
         "2. Waiting list. The gap counts as unmet demand only people waiting for urgent or "
         f"active placement ({base_waiting(base, 'urgent_plus_actief'):,.0f} on average in "
         f"{base}), not the {base_waiting(base, 'wacht_op_voorkeur'):,.0f} waiting for a "

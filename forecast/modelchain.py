@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import check_number, check_whole, expected
-from .schema import FTE_PER_PLACE, OCCUPANCY, REGIONAL_EXTRA_SD, STEP_YEARS
+from .schema import CLUSTERED_SHARE, FTE_PER_PLACE, OCCUPANCY, REGIONAL_EXTRA_SD, STEP_YEARS
 
 __all__ = ["ChainConfig", "ForecastChain", "ChainResult"]
 
@@ -109,6 +109,10 @@ class ChainConfig:
         ``waiting_by_shortfall``, default; :mod:`forecast.gap`).
     fte_per_place : float
         Care staff per place [fte per place].
+    clustered_share : float
+        ``clustered_share_of_vpt``: share of VPT clients living clustered, whose places
+        count toward the ambition in all delivery forms [fraction], 0-1 (default 0.5;
+        :mod:`forecast.delivery`).
     reference : str
         What supply is compared against (:mod:`forecast.references`).
     engine : {"numpy", "dask"}
@@ -141,6 +145,7 @@ class ChainConfig:
     waiting_file: str | Path | None = None
     waiting_rule: str = "shortfall"
     fte_per_place: float = FTE_PER_PLACE
+    clustered_share: float = CLUSTERED_SHARE
     reference: str = "model"
     engine: str = "numpy"
     regions: tuple | None = None
@@ -202,6 +207,7 @@ class ChainConfig:
             raise expected("waiting", self.waiting, f"one of {[*_WAITING, None]}")
         put("fte_per_place", check_number("fte_per_place", self.fte_per_place, 0.0, 10.0,
                                      lo_open=True))
+        put("clustered_share", check_number("clustered_share", self.clustered_share, 0.0, 1.0))
         if not isinstance(self.reference, str):
             raise expected("reference", self.reference, "a reference name (str)")
         describe(self.reference)
@@ -409,16 +415,17 @@ class ForecastChain:
         kwargs = {"capacity": c.capacity, "plans": c.plans, "status_file": c.status_file,
                   "fte_per_place": c.fte_per_place, "capacity_estimate": c.capacity_estimate,
                   "data": c.data, "waiting_file": c.waiting_file,
-                  "waiting_rule": c.waiting_rule}
+                  "waiting_rule": c.waiting_rule, "clustered_share": c.clustered_share}
         gap = supply_gap(demand.frame, waiting=c.waiting, reference=c.reference, seed=c.seed,
                          places_draws=demand.places_draws, **kwargs)
         gap_total = supply_gap(demand.frame, waiting="total", **kwargs).frame
         self._progress("decomposition, ambition and references")
         years = sorted({*[y for y in STEP_YEARS if y <= c.to], c.to})
         parts = decompose(demand, gap.unmet_shares, years=years)
-        ambition = ambition_2025(gap.frame, gap.plans)
-        refs = national_references(gap.frame)
-        explanation = explain_2025(gap.frame, gap_total)
+        forms = {"occupancy": c.occupancy, "clustered_share": c.clustered_share, "data": c.data}
+        ambition = ambition_2025(gap.frame, gap.plans, **forms)
+        refs = national_references(gap.frame, **forms)
+        explanation = explain_2025(gap.frame, gap_total, **forms)
         national = self._national(national_summary(demand.frame), gap.frame,
                                   demand.places_draws, gap.unmet_shares.reindex(
                                       pd.unique(demand.frame["zk_code"])))

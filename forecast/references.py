@@ -11,10 +11,23 @@ it is ``reference_need - supply``. References:
 ``ratio75:N`` / ``ratio80:N``  a planning ratio: N places per 1,000 inhabitants aged 75+
                    (or 80+), as in Australia's planning ratios or Dutch norms of the past.
 
-National targets become a path of extra places ``E(t)``: a straight line from 0 in the
-base year through each published figure, constant after the last one
-(``assumption reference_path``). ``E(t)`` is shared over regions by their share of the
-model's growth in need, and added to the base capacity. Values: ``data_raw/reference_figures.csv``.
+National targets are counted from their own base year ``b`` and in their own delivery forms
+(``data_raw/reference_bases.csv``: TNO from 2018, places with stay; the 2021 agreement's
+25,000 by 2025 and 50,000 by 2031 from 2021, all forms; WOZO's 40,000 from 2022, all forms).
+The national reference need is
+
+    N(t) = P_f(b) + E(t)
+
+``P_f(b)`` the places in use in ``b`` in forms ``f`` (observed Wlz clients / occupancy,
+:func:`forecast.delivery.places_in_use`) and ``E(t)`` the extra places: a straight line from
+0 in ``b`` through each published figure, constant after the last one (``assumption
+reference_path``). Per region, ``N(t)`` less the national base-year capacity in those forms
+is shared by the region's share of the model's growth in need and added to its capacity:
+
+    reference_need(r, t) = capacity_f(r) + (N(t) - capacity_f) * share(r, t)
+
+and ``reference_gap = reference_need - supply_f`` (``f``: with stay, or all forms).
+Values: ``data_raw/reference_figures.csv``.
 """
 
 from __future__ import annotations
@@ -23,8 +36,9 @@ import numpy as np
 import pandas as pd
 
 from .io.datadir import data_raw_dir
+from .schema import CLUSTERED_SHARE, OCCUPANCY
 
-__all__ = ["reference_need", "REFERENCES", "describe"]
+__all__ = ["reference_need", "REFERENCES", "describe", "bases", "forms", "extra_path"]
 
 REFERENCES = {
     "model": (),
@@ -37,6 +51,24 @@ REFERENCES = {
 
 def _figures() -> pd.DataFrame:
     return pd.read_csv(data_raw_dir() / "reference_figures.csv").set_index("key")
+
+
+def bases() -> pd.DataFrame:
+    """Base year and delivery forms of each published national figure, with the reason
+    (``data_raw/reference_bases.csv``): ``base_year`` [year], ``forms`` (``with_stay`` or
+    ``all_forms``), ``why``; indexed by the figure's ``key`` in ``reference_figures.csv``."""
+    return pd.read_csv(data_raw_dir() / "reference_bases.csv").set_index("key")
+
+
+def _own(kind: str) -> pd.Series:
+    """Base year and forms of a national-target reference (the same for all its figures)."""
+    return bases().loc[REFERENCES[kind][0]]
+
+
+def forms(reference: str) -> str:
+    """``with_stay`` or ``all_forms``: the delivery forms a reference counts."""
+    kind, _ = _parse(reference)
+    return str(_own(kind)["forms"]) if REFERENCES.get(kind) else "with_stay"
 
 
 def _parse(reference: str):
@@ -64,22 +96,33 @@ def describe(reference: str) -> str:
     if kind == "model":
         return "zorgcap need (scenario forecast incl. urgent waiting list)"
     fig = _figures()
+    own = _own(kind)
+    counted = "places with stay" if own["forms"] == "with_stay" else "all delivery forms"
     return "; ".join(f"{fig.loc[k, 'value']:,.0f} {fig.loc[k, 'unit']} by "
-                     f"{fig.loc[k, 'year']} ({k})" for k in REFERENCES[kind])
+                     f"{fig.loc[k, 'year']} ({k})" for k in REFERENCES[kind]) \
+        + f"; counted from {own['base_year']} in {counted}"
 
 
-def extra_path(reference: str, years) -> np.ndarray:
-    """National extra places E(t) of a national-target reference for ``years``."""
+def extra_path(reference: str, years, base: int | None = None) -> np.ndarray:
+    """National extra places E(t) of a national-target reference for ``years`` [places],
+    from 0 in ``base`` (default: the reference's own base year)."""
     fig = _figures()
-    base = min(years)
+    base = int(_own(reference)["base_year"]) if base is None else base
     points = [(base, 0.0)] + sorted((int(fig.loc[k, "year"]), float(fig.loc[k, "value"]))
                                     for k in REFERENCES[reference])
     xs, ys = zip(*points, strict=True)
     return np.interp(years, xs, ys)  # constant after the last point
 
 
-def reference_need(gap: pd.DataFrame, reference: str = "model") -> pd.Series:
-    """``reference_need`` for each row of a gap table (same index) [places]."""
+def reference_need(gap: pd.DataFrame, reference: str = "model", occupancy: float = OCCUPANCY,
+                   clustered_share: float = CLUSTERED_SHARE, data=None) -> pd.Series:
+    """``reference_need`` for each row of a gap table (same index) [places].
+
+    National targets (module docstring) need the gap table's ``capacity`` and, for
+    references counted in all forms, ``capacity_clustered``; ``occupancy`` [fraction] and
+    ``clustered_share`` [fraction of VPT clients] turn the observed clients of the
+    reference's base year into places in use (:func:`forecast.delivery.places_in_use`).
+    """
     kind, ratio = _parse(reference)
     if kind == "model":
         return gap["need"].copy()
@@ -89,12 +132,26 @@ def reference_need(gap: pd.DataFrame, reference: str = "model") -> pd.Series:
             raise ValueError(f"the gap table has no column {col!r}: build it from a demand "
                              "frame of this version of zorgcap")
         return gap[col] * ratio / 1000
+    from .delivery import places_in_use
+
     years = sorted(gap["year"].unique())
-    extra = dict(zip(years, extra_path(kind, years), strict=True))
+    own = _own(kind)
+    f = str(own["forms"])
+    all_forms = f == "all_forms"
+    if all_forms and "capacity_clustered" not in gap:
+        raise ValueError(f"the gap table has no column 'capacity_clustered' that {reference!r} "
+                         "(counted in all delivery forms) needs: build it with this version "
+                         "of forecast.compare_capacity")
+    national = places_in_use(int(own["base_year"]), occupancy, clustered_share, data)[f] \
+        + extra_path(kind, years)
     base = min(years)
-    growth = (gap["need"] - gap["capacity"]).clip(lower=0)
+    capacity = gap["capacity"] + (gap["capacity_clustered"] if all_forms else 0.0)
+    need = gap["need"] + (gap["need_clustered"] if all_forms else 0.0)
+    cap_national = float(capacity[gap["year"] == base].sum())
+    growth = (need - capacity).clip(lower=0)
     share = growth / growth.groupby(gap["year"]).transform("sum").replace(0, np.nan)
     base_share = gap.loc[gap["year"] == base].set_index("zk_code")["need"]
     base_share = gap["zk_code"].map(base_share / base_share.sum())
     share = share.fillna(base_share)  # before any growth: by need
-    return gap["capacity"] + gap["year"].map(extra) * share
+    extra = gap["year"].map(dict(zip(years, national - cap_national, strict=True)))
+    return capacity + extra * share

@@ -36,6 +36,7 @@ __all__ = [
     "DEMAND_COLUMNS",
     "FRAMES",
     "FTE_PER_PLACE",
+    "CLUSTERED_SHARE",
     "GAP_COLUMNS",
     "GEMEENTEN_COLUMNS",
     "INTERVAL_SUFFIXES",
@@ -97,6 +98,10 @@ OCCUPANCY = 0.97
 #: Care staff per place (``assumption fte_per_place``; no transcribed public figure, set
 #: your own) [fte per place].
 FTE_PER_PLACE = 1.2
+#: Share of VPT clients living clustered, i.e. in a place that counts toward the ambition
+#: "in verschillende leveringsvormen" (``assumption clustered_share_of_vpt``; CBS 84529NED
+#: does not split VPT; no retrievable public figure: set your own) [fraction].
+CLUSTERED_SHARE = 0.5
 
 # --- Monte Carlo bands -----------------------------------------------------------------
 
@@ -252,14 +257,27 @@ GAP_COLUMNS = {
     "oosr": "persons aged 50-74 per person aged 85+ [persons per person]",
     "fte_needed": "need x fte per place [fte]",
     "fte_gap": "gap x fte per place [fte]",
+    "need_clustered": "places of clustered VPT needed: clients at home x VPT share x "
+                      "clustered share / occupancy [places]",
+    "capacity_clustered": "clustered VPT places in the base year (capacity file "
+                          "vpt_capacity, else the base-year need) [places]",
+    "plans_clustered_expected": "expected clustered places added by plans (geclusterd, vpt) "
+                                "up to the year [places]",
+    "supply_with_stay": "places with stay: capacity + plans_expected (= supply) [places]",
+    "supply_clustered": "capacity_clustered + plans_clustered_expected [places]",
+    "gap_with_stay": "need - supply_with_stay (= gap) [places]",
+    "gap_all_forms": "need + need_clustered - supply_with_stay - supply_clustered: the gap "
+                     "in every delivery form the ambition counts [places]",
     "reference": "what supply is compared against in reference_need (model, tno2019, ...)",
-    "reference_need": "need according to the reference [places]",
-    "reference_gap": "reference_need - supply [places]",
+    "reference_need": "need according to the reference, counted from its own base year and "
+                      "in its own delivery forms [places]",
+    "reference_gap": "reference_need - supply in the reference's delivery forms [places]",
     "capacity_source": "planner file, or 'ESTIMATE …' where none was given",
     "waiting_base": "persons on the region's waiting list in the base year (planner file, "
                     "or the national list allocated by the named rule) [persons]",
     "waiting_source": "planner file, 'ESTIMATE waiting_by_<rule>' or 'none'",
     "plans_source": "planner file, 'ESTIMATE …' or 'none'",
+    "clustered_source": "planner file, or 'ESTIMATE clustered_from_clients'",
 }
 
 #: What drives each region's change in need: ``forecast.decompose``; the six parts sum to
@@ -311,19 +329,31 @@ REGIONAL_INTENSITY_COLUMNS = {
 REFERENCES_COLUMNS = {
     "reference": "the published figure, with its source",
     "year": "year the figure is for [year]",
+    "base_year": "year the figure is counted from (data_raw/reference_bases.csv) [year]",
+    "forms": "delivery forms the figure counts: with_stay or all_forms [name]",
     "published": "the published number [places]",
     "zorgcap": "zorgcap's number on the nearest comparable definition [places]",
     "zorgcap_definition": "how zorgcap's number is computed",
 }
 
-#: The 25,000-place ambition allocated to regions: ``forecast.gap.ambition_2025``.
+#: The 25,000 extra places 2021-2025 in all delivery forms per region, counted from 2021:
+#: ``forecast.gap.ambition_2025``.
 AMBITION_COLUMNS = {
     "zk_code": _ZK_CODE,
     "zk_name": _ZK_NAME,
-    "gap_2025": "gap in 2025 [places]",
-    "ambition_share": "the region's share of the ambition, by its share of the positive "
-                      "2025 gaps [places]",
-    "plans_to_2025": "net places of all plans ready by 2025 [places]",
+    "gap_2025": "gap of places with stay in 2025 [places]",
+    "gap_all_forms_2025": "gap in all delivery forms in 2025 [places]",
+    "ambition_share": "the region's share of the ambition, by its share of the growth of "
+                      "need in all forms 2021-2025 [places]",
+    "realised_2021_base": "places in use added 2021 to the base year (national observed "
+                          "growth, shared by base-year capacity) [places]",
+    "expected_base_2025": "expected places in all forms added by plans from the base year "
+                          "to 2025 [places]",
+    "counted_2021_2025": "realised_2021_base + expected_base_2025 [places]",
+    "counted_minus_share": "counted_2021_2025 - ambition_share: > 0 the region is on track "
+                           "[places]",
+    "plans_to_2025": "net places of all plans listed ready by 2025, every form and status "
+                     "[places]",
     "plans_minus_share": "plans_to_2025 - ambition_share [places]",
 }
 

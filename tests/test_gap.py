@@ -18,13 +18,15 @@ OTHERS = [c for c in ZORGKANTOORREGIOS if c not in ("ZK01", "ZK02")]
 def _demand():
     # Base year 2023. places_needed = clients / 0.97 is not needed here: the gap uses the
     # places column as given.
+    # Clients at home (VPT + MPT) are 0.4 x clients with stay; occupancy 0.9 throughout.
     rows = []
     for year, a, b in ((2023, 100.0, 200.0), (2024, 110.0, 210.0), (2025, 130.0, 220.0)):
-        rows.append((year, "ZK01", "Amstelland en De Meerlanden", "test", a, a * 0.9))
-        rows.append((year, "ZK02", "Amsterdam", "test", b, b * 0.9))
-        rows += [(year, c, ZORGKANTOORREGIOS[c], "test", 50.0, 45.0) for c in OTHERS]
+        rows.append((year, "ZK01", "Amstelland en De Meerlanden", "test", a, a * 0.9,
+                     a * 0.36))
+        rows.append((year, "ZK02", "Amsterdam", "test", b, b * 0.9, b * 0.36))
+        rows += [(year, c, ZORGKANTOORREGIOS[c], "test", 50.0, 45.0, 18.0) for c in OTHERS]
     return pd.DataFrame(rows, columns=["year", "zk_code", "zk_name", "scenario",
-                                       "places_needed", "clients_with_stay"])
+                                       "places_needed", "clients_with_stay", "clients_at_home"])
 
 
 CAPACITY = pd.DataFrame({"zk_code": ["ZK01", "ZK02", *OTHERS],
@@ -227,16 +229,79 @@ def test_a_subset_or_damaged_frame_is_refused_with_what_to_do():
         G.ambition_2025(g[g["zk_code"] == "ZK01"])
 
 
-def test_ambition_allocated_by_share_of_the_2025_gap():
+def test_ambition_counted_from_2021_in_all_forms_by_hand():
+    # clustered_share 0: no clustered need or capacity, so "all forms" is places with stay
+    # plus the clustered plans (ZK02's realised 8-place VPT plan).
     run = G.supply_gap(_demand(), capacity=CAPACITY, plans=PLANS, waiting=None,
-                       status_file=NO_DELAY)
-    a = G.ambition_2025(run.frame, run.plans, ambition=560).set_index("zk_code")
-    # 2025 gaps 11 and 45 -> shares 11/56 and 45/56 of 560 places.
-    assert a.loc["ZK01", "ambition_share"] == pytest.approx(110.0)
-    assert a.loc["ZK02", "ambition_share"] == pytest.approx(450.0)
-    # Plans to 2025 of every form: ZK01 10 + 20; ZK02 -30 (closure) + 8 (vpt).
+                       status_file=NO_DELAY, clustered_share=0.0)
+    a = G.ambition_2025(run.frame, run.plans, ambition=560, occupancy=0.9,
+                        clustered_share=0.0).set_index("zk_code")
+    # Places in use (CBS 84529NED clients with stay / 0.9): 2021 122,060, 2023 126,105, so
+    # k = 122,060 / 126,105 and each region's 2021 need is k x its 2023 need.
+    k = 122_060 / 126_105
+    growth = {"ZK01": 130 - k * 100, "ZK02": 220 - k * 200, "other": 50 - k * 50}
+    total = growth["ZK01"] + growth["ZK02"] + 29 * growth["other"]
+    assert a.loc["ZK01", "ambition_share"] == pytest.approx(560 * growth["ZK01"] / total)
+    assert a.loc["ZK02", "ambition_share"] == pytest.approx(560 * growth["ZK02"] / total)
+    assert a["ambition_share"].sum() == pytest.approx(560)
+    # Realised 2021-2023: (126,105 - 122,060) / 0.9 = 4,494.4 places, by capacity 95/1,750.
+    assert a.loc["ZK01", "realised_2021_base"] == pytest.approx(4045 / 0.9 * 95 / 1750)
+    # Expected 2023-2025: ZK01 10 x 0.6 + 20 x 0.9 = 24; ZK02 -30 (closure) + 8 (VPT, all
+    # forms) = -22.
+    assert a.loc["ZK01", "expected_base_2025"] == pytest.approx(24.0)
+    assert a.loc["ZK02", "expected_base_2025"] == pytest.approx(-22.0)
+    assert a.loc["ZK01", "counted_2021_2025"] == pytest.approx(
+        4045 / 0.9 * 95 / 1750 + 24.0)
+    assert a.loc["ZK01", "counted_minus_share"] == pytest.approx(
+        a.loc["ZK01", "counted_2021_2025"] - a.loc["ZK01", "ambition_share"])
+    # Plans listed to 2025 of every form, nominal: ZK01 10 + 20; ZK02 -30 + 8.
     assert a.loc["ZK01", "plans_to_2025"] == 30 and a.loc["ZK02", "plans_to_2025"] == -22
-    assert a.loc["ZK01", "plans_minus_share"] == pytest.approx(-80.0)
+
+
+def test_a_clustered_plan_lowers_the_all_forms_gap_only():
+    # Done-when of issue 19: a realised 500-place geclusterd plan in ZK08 (2024) lowers
+    # gap_all_forms of ZK08 in 2025 by 500 and leaves gap_with_stay unchanged.
+    extra = pd.DataFrame({"project_id": ["g"], "zk_code": ["ZK08"], "year_ready": [2024],
+                          "places": [500.0], "delivery_form": ["geclusterd"],
+                          "status": ["realised"], "kind": ["expansion"],
+                          "plans_source": ["file test"]})
+    a = G.compare_capacity(_demand(), capacity=CAPACITY, plans=PLANS).set_index(
+        ["year", "zk_code"])
+    b = G.compare_capacity(_demand(), capacity=CAPACITY, plans=pd.concat([PLANS, extra])
+                           ).set_index(["year", "zk_code"])
+    assert b.loc[(2025, "ZK08"), "gap_all_forms"] == pytest.approx(
+        a.loc[(2025, "ZK08"), "gap_all_forms"] - 500)
+    assert b.loc[(2025, "ZK08"), "supply_clustered"] == pytest.approx(
+        a.loc[(2025, "ZK08"), "supply_clustered"] + 500)
+    pd.testing.assert_series_equal(a["gap_with_stay"], b["gap_with_stay"])
+    pd.testing.assert_series_equal(a["gap"], b["gap"])
+    # nothing else moves: the other regions' all-forms gaps, and ZK08 before 2024
+    others = a.index.get_level_values("zk_code") != "ZK08"
+    np.testing.assert_allclose(a.loc[others, "gap_all_forms"], b.loc[others, "gap_all_forms"])
+    assert b.loc[(2023, "ZK08"), "gap_all_forms"] == a.loc[(2023, "ZK08"), "gap_all_forms"]
+
+
+def test_clustered_need_and_capacity_by_hand():
+    cap = CAPACITY.assign(vpt_capacity=[30.0, np.nan] + [np.nan] * len(OTHERS))
+    run = G.supply_gap(_demand(), capacity=cap, plans=PLANS, waiting=None,
+                       status_file=NO_DELAY, clustered_share=0.5)
+    g = run.frame.set_index(["year", "zk_code"])
+    v = 18_405 / (18_405 + 35_100)  # VPT / (VPT + MPT), 2023, CBS 84529NED
+    assert run.parameters["vpt_share_of_home"] == pytest.approx(v)
+    # ZK01 2025: clients at home 0.36 x 130 = 46.8; x v x 0.5 / occupancy 0.9
+    assert g.loc[(2025, "ZK01"), "need_clustered"] == pytest.approx(46.8 * v * 0.5 / 0.9)
+    # ZK01's file gives 30 clustered places; ZK02 has none: its 2023 need (balance)
+    assert g.loc[(2025, "ZK01"), "capacity_clustered"] == 30
+    assert g.loc[(2025, "ZK02"), "capacity_clustered"] == pytest.approx(72 * v * 0.5 / 0.9)
+    assert g.loc[(2023, "ZK02"), "clustered_source"] == "ESTIMATE clustered_from_clients"
+    assert g.loc[(2023, "ZK01"), "clustered_source"] == "file test"
+    # ZK02 2025: the realised 8-place VPT plan counts as clustered supply
+    assert g.loc[(2025, "ZK02"), "supply_clustered"] == pytest.approx(
+        72 * v * 0.5 / 0.9 + 8)
+    np.testing.assert_allclose(g["gap_all_forms"], g["need"] + g["need_clustered"]
+                               - g["supply_with_stay"] - g["supply_clustered"])
+    assert "clustered_share_of_vpt" in run.assumptions
+    assert "clustered_from_clients" in run.assumptions
 
 
 @needs_data
@@ -245,15 +310,23 @@ def test_national_rollup_next_to_the_references():
 
     gap = G.compare_capacity(project_demand("beleidsarm", to=2031))
     refs = G.national_references(gap).set_index("reference")
-    assert refs.loc["TNO 2019: places short in 2025", "published"] == 22206
-    assert refs.loc["Ambition: 25,000 extra places 2021-2025", "published"] == 25000
-    g25 = gap.query("year == 2025").gap.sum()
-    assert refs.loc["TNO 2019: places short in 2025", "zorgcap"] == pytest.approx(g25)
+    tno = refs.loc["TNO capacity prognosis: places short in 2025"]
+    amb = refs.loc["Ambition: 25,000 extra places 2021-2025 (all forms)"]
+    assert tno["published"] == 22206 and amb["published"] == 25000
+    # each figure from its own base year (data_raw/reference_bases.csv), by hand from
+    # CBS 84529NED: 118,910 clients with stay in 2018; 122,060 with stay + 12,190 VPT in 2021
+    assert (tno["base_year"], tno["forms"]) == (2018, "with_stay")
+    assert (amb["base_year"], amb["forms"]) == (2021, "all_forms")
+    g25 = gap.query("year == 2025")
+    assert tno["zorgcap"] == pytest.approx(g25["need"].sum() - 118_910 / 0.97)
+    assert amb["zorgcap"] == pytest.approx(g25["need"].sum() + g25["need_clustered"].sum()
+                                           - (122_060 + 0.5 * 12_190) / 0.97)
     # Measured: about 9,300 places short in 2025 (beleidsarm, urgent + active waiting list;
-    # the README quotes this figure from scripts/readme_figures.py).
-    assert 5_000 < g25 < 12_000
+    # the README quotes this figure from tests/readme_figures.py).
+    assert 5_000 < g25["gap"].sum() < 12_000
     text = G.explain_2025(gap)
     assert "22,206" in text and "25,000" in text and "Base year" in text
+    assert "counted from those base years" in text
 
 
 def test_a_closure_larger_than_the_capacity_is_refused():

@@ -66,10 +66,10 @@ def _demand(places):
     # need and have 50 places.
     years = list(range(2023, 2023 + places.shape[0]))
     rows = [(y, code, code, "p", places[i, j] if j < 2 else 50.0,
-             places[i, j] if j < 2 else 50.0)
+             places[i, j] if j < 2 else 50.0, 0.4 * places[i, j] if j < 2 else 20.0)
             for i, y in enumerate(years) for j, code in enumerate(_CODES)]
     return pd.DataFrame(rows, columns=["year", "zk_code", "zk_name", "scenario",
-                                       "places_needed", "clients_with_stay"])
+                                       "places_needed", "clients_with_stay", "clients_at_home"])
 
 
 _CODES = ["ZK01", "ZK02", *[c for c in ZORGKANTOORREGIOS if c not in ("ZK01", "ZK02")]]

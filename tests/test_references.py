@@ -18,7 +18,7 @@ def _gap_frame():
             (2025, "ZK01", 130, 100, 110, 1200), (2025, "ZK02", 330, 300, 300, 2400)]
     frame = pd.DataFrame(rows, columns=["year", "zk_code", "need", "capacity", "supply",
                                         "persons_80plus"])
-    return frame
+    return frame.assign(need_clustered=0.0, capacity_clustered=0.0)
 
 
 def test_two_references_on_a_hand_made_case():
@@ -26,9 +26,14 @@ def test_two_references_on_a_hand_made_case():
     ratio = reference_need(g, "ratio80:110")
     # 110 places per 1,000 aged 80+: 1,200 -> 132 places, 2,400 -> 264 places in 2025.
     assert ratio.tolist() == pytest.approx([110, 220, 132, 264])
-    amb = reference_need(g, "ambition2025")
-    # 25,000 extra places by 2025 (0 in the base year), shared by growth of need 30 : 30.
-    assert amb.tolist() == pytest.approx([100, 300, 100 + 12_500, 300 + 12_500])
+    amb = reference_need(g, "ambition2025", occupancy=1.0, clustered_share=0.0)
+    # Counted from 2021 (data_raw/reference_bases.csv): N(t) = places in use 2021 (122,060
+    # clients with stay, CBS 84529NED, occupancy 1, no clustered places) + E(t), E from 0 in
+    # 2021 to 25,000 in 2025: N(2023) = 134,560, N(2025) = 147,060. Less the national
+    # capacity of 400: 134,160 in 2023, shared by need (no growth yet) 1 : 3; 146,660 in 2025,
+    # shared by growth of need 30 : 30.
+    assert amb.tolist() == pytest.approx([100 + 134_160 / 4, 300 + 134_160 * 3 / 4,
+                                          100 + 146_660 / 2, 300 + 146_660 / 2])
     with pytest.raises(ValueError, match="ratio80:110"):
         reference_need(g, "ratio80:")
     with pytest.raises(ValueError, match="expected to be in"):
@@ -36,8 +41,21 @@ def test_two_references_on_a_hand_made_case():
 
 
 def test_reference_paths_through_the_published_figures():
-    path = extra_path("tno2019", [2023, 2025, 2040, 2045])
-    assert path.tolist() == pytest.approx([0, 22_206, 110_000, 110_000])
+    # TNO from its base year 2018: a straight line to 22,206 in 2025, 110,000 in 2040
+    path = extra_path("tno2019", [2018, 2023, 2025, 2040, 2045])
+    assert path.tolist() == pytest.approx([0, 22_206 * 5 / 7, 22_206, 110_000, 110_000])
+    assert extra_path("tno2019", [2023, 2025], base=2023).tolist() == pytest.approx(
+        [0, 22_206])
+
+
+def test_every_reference_has_one_base_year_and_form():
+    from forecast.references import REFERENCES, bases
+
+    b = bases()
+    for name, keys in REFERENCES.items():
+        if keys:
+            assert len(b.loc[list(keys)].drop(columns="why").drop_duplicates()) == 1, name
+    assert set(b["forms"]) <= {"with_stay", "all_forms"}
 
 
 @needs_data
