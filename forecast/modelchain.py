@@ -41,7 +41,7 @@ import pandas as pd
 from .errors import check_number, check_whole, expected
 from .schema import CLUSTERED_SHARE, FTE_PER_PLACE, OCCUPANCY, REGIONAL_EXTRA_SD, STEP_YEARS
 
-__all__ = ["ChainConfig", "ForecastChain", "ChainResult"]
+__all__ = ["ChainConfig", "ForecastChain", "ChainResult", "PLANNER_OPTIONS"]
 
 _VARIANTS = ("point", "low67", "high67", "low95", "high95")
 _WAITING = ("urgent_plus_actief", "total")
@@ -235,6 +235,55 @@ class ChainConfig:
         return out
 
 
+#: Options that only the gap stage reads: changing them reuses the population and demand
+#: of an earlier run (:meth:`ChainResult.with_plans`).
+PLANNER_OPTIONS = ("capacity", "plans", "status_file", "waiting", "waiting_file",
+                   "waiting_rule", "capacity_estimate", "fte_per_place", "clustered_share",
+                   "reference")
+
+
+@dataclass(frozen=True)
+class _DemandStage:
+    """What a run computes before the gap: independent of every :data:`PLANNER_OPTIONS`."""
+
+    population: pd.DataFrame
+    gemeente_85plus: pd.DataFrame
+    demand: object  # forecast.demand.DemandRun
+    summary: pd.DataFrame
+    checks: pd.DataFrame
+    waiting_forecast: pd.DataFrame
+    backtest: pd.DataFrame
+    bands: dict
+    regional_factors: pd.DataFrame | None
+    regional_intensity: pd.DataFrame
+
+
+_STAGES: dict = {}
+_STAGE_CACHE = 2  # demand stages kept in memory (a 200-draw run holds about 30 MB)
+
+
+def _file_stat(path) -> tuple:
+    st = Path(path).stat()
+    return str(Path(path).resolve()), st.st_size, st.st_mtime_ns, st.st_ino
+
+
+def _stage_key(config: ChainConfig) -> tuple:
+    """Every option the demand stage depends on, with the identity (size, mtime, inode) of
+    every input file it reads: the CBS tables of the data directory in use and the
+    scenario, rates and calibration files."""
+    import os
+
+    from .io.status import data_status
+
+    options = tuple((k, str(v)) for k, v in config.to_dict().items()
+                    if k not in PLANNER_OPTIONS and k != "regions")
+    files = [config.scenario_file, config.rates, config.calibrate,
+             *data_status(config.data)["path"].tolist()]
+    stats = tuple(_file_stat(f) if f not in (None, "-") and Path(f).is_file() else str(f)
+                  for f in files)
+    return options, stats, os.environ.get("ZORGCAP_DATA", "")
+
+
 @dataclass(frozen=True)
 class ChainResult:
     """Everything a run computed. Frames are tidy, carry no ``attrs`` and save to Parquet.
@@ -265,13 +314,17 @@ class ChainResult:
         capacity, plans_expected, supply, gap`` [places; gap > 0 = short], ``gap_lo/hi_<level>``
         [places], ``p_short, p_closed`` [probability] with draws, ``reference,
         reference_need, reference_gap`` [places], ``fte_needed, fte_gap`` [fte],
-        ``capacity_source, plans_source``.
+        ``capacity_source, plans_source``; all delivery forms (:mod:`forecast.delivery`):
+        ``need_clustered, capacity_clustered, plans_clustered_expected, supply_with_stay,
+        supply_clustered, gap_with_stay, gap_all_forms`` [places], ``clustered_source``.
     plans : pandas.DataFrame
         The plans counted: ``project_id, zk_code, year_ready, places, delivery_form, status,
         kind, plans_source``.
     ambition : pandas.DataFrame
-        ``zk_code, zk_name, gap_2025, ambition_share, plans_to_2025, plans_minus_share``
-        [places] (the 25,000-place ambition shared over all 31 regions).
+        The 25,000 extra places 2021-2025 in all delivery forms, counted from 2021:
+        ``zk_code, zk_name, gap_2025, gap_all_forms_2025, ambition_share,
+        realised_2021_base, expected_base_2025, counted_2021_2025, counted_minus_share,
+        plans_to_2025, plans_minus_share`` [places] (:func:`forecast.gap.ambition_2025`).
     decomposition : pandas.DataFrame
         ``zk_code, zk_name, year_from, year_to, base, population, ageing, usage_rates,
         informal_care, care_at_home, waiting_list, total, need`` [places] for each step year
@@ -282,7 +335,9 @@ class ChainResult:
         the base year]; with draws ``need_lo/hi_<level>`` and ``gap_lo/hi_<level>``
         [places] (quantiles of the national total over the draws).
     references : pandas.DataFrame
-        ``reference, year, published, zorgcap, zorgcap_definition`` [places].
+        ``reference, year, base_year, forms, published, zorgcap, zorgcap_definition``
+        [places]: each published figure counted from its own base year and in its own
+        delivery forms (``data_raw/reference_bases.csv``).
     explanation : str
         Why the national 2025 gap differs from TNO's and the ambition's figures.
     checks : pandas.DataFrame
@@ -315,6 +370,8 @@ class ChainResult:
         Named assumptions that replace missing figures (name -> text).
     provenance : dict
         Version, date, parameters, assumptions, and every input file with its SHA-256.
+    _stage : object
+        The population and demand of the run (private), reused by :meth:`with_plans`.
     """
 
     config: ChainConfig
@@ -337,6 +394,48 @@ class ChainResult:
     parameters: dict = field(default_factory=dict)
     assumptions: dict = field(default_factory=dict)
     provenance: dict = field(default_factory=dict)
+    _stage: _DemandStage | None = field(default=None, repr=False, compare=False)
+
+    def with_plans(self, plans=..., *, echo=None, **changes) -> ChainResult:
+        """The same run with other planner inputs; population and demand are not run again.
+
+        The what-if loop of a planner: change a plans file (or the capacity, status or
+        waiting-list file, or another of :data:`PLANNER_OPTIONS`) and get the gap, its
+        bands and shortage probabilities, the ambition, the references and the
+        decomposition again in well under a second. The demand draws are reused, so the
+        numbers equal those of a fresh run with the changed options (tested).
+
+        Parameters
+        ----------
+        plans : path or None, optional
+            A build-plans file (None: the named estimate); leave out to keep the current.
+        echo : callable, optional
+            Progress lines, as :class:`ForecastChain`.
+        **changes
+            Other :data:`PLANNER_OPTIONS`, e.g. ``capacity="capaciteit.csv"``.
+
+        Example
+        -------
+        >>> result = ForecastChain(ChainConfig(draws=200)).run()  # doctest: +SKIP
+        >>> mine = result.with_plans("mijn_plannen.csv")  # doctest: +SKIP
+        >>> mine.gap.query("zk_code == 'ZK08'")[["year", "gap_all_forms"]]  # doctest: +SKIP
+        """
+        from dataclasses import replace
+
+        if plans is not ...:
+            changes["plans"] = plans
+        other = sorted(set(changes) - set(PLANNER_OPTIONS))
+        if other:
+            raise ValueError(f"with_plans changes planner inputs only ({', '.join(PLANNER_OPTIONS)}); "
+                             f"{', '.join(other)} change the demand: run "
+                             "ForecastChain(ChainConfig(...)).run() instead")
+        if self._stage is None:
+            raise ValueError("this result holds no demand stage (it was not made by "
+                             "ForecastChain.run): run the chain again")
+        config = replace(self.config, **changes)  # validated like any ChainConfig
+        chain = ForecastChain(config, echo=echo)
+        chain._t0, chain._step = time.perf_counter(), 4
+        return chain._gap_stage(self._stage)
 
     @property
     def estimates(self) -> list[str]:
@@ -379,15 +478,32 @@ class ForecastChain:
                       f"({time.perf_counter() - self._t0:.1f} s)")
 
     def run(self) -> ChainResult:
-        """Run every step once; returns the :class:`ChainResult`."""
+        """Run every step once; returns the :class:`ChainResult`.
+
+        The steps before the gap (population, demand and its draws, checks, backtest) do not
+        depend on the planner files; they are kept in memory (the last two runs, keyed by
+        every option they depend on and the size and mtime of every input file), so a run
+        that changes only planner files computes only the gap again. The same holds,
+        without the lookup, for :meth:`ChainResult.with_plans`.
+        """
+        key = _stage_key(self.config)
+        stage = _STAGES.get(key)
+        if stage is None:
+            stage = self._demand_stage()
+            _STAGES[key] = stage
+            while len(_STAGES) > _STAGE_CACHE:
+                _STAGES.pop(next(iter(_STAGES)))
+        else:
+            self._t0, self._step = time.perf_counter(), 4
+        return self._gap_stage(stage)
+
+    def _demand_stage(self) -> _DemandStage:
+        """Data check, population, demand (point path and draws), checks and backtest."""
         from .backtest import cached_backtest
-        from .decompose import decompose
         from .demand import national_summary, run_demand
         from .errors import InputError
-        from .gap import ambition_2025, explain_2025, national_references, supply_gap
         from .io.status import data_status
         from .population import build_projection
-        from .provenance import provenance
         from .timeseries import top_down, waiting_forecast
 
         c = self.config
@@ -411,6 +527,36 @@ class ForecastChain:
                             regional_factors=c.regional_factors, level=c.level, data=c.data,
                             regional_convergence=c.regional_convergence,
                             regional_sd=c.regional_sd)
+        self._progress("checks: top-down trend, waiting list, backtest")
+        summary = national_summary(demand.frame)
+        td = top_down(c.to, data=c.data)
+        checks = summary[["year", "clients_with_stay"]].merge(
+            td.rename(columns={"mean": "top_down", "lo": "top_down_lo", "hi": "top_down_hi"}),
+            on="year")
+        checks["note"] = _top_down_note(checks, demand.components)
+        # the waiting-list series is short: five years ahead at most
+        waiting = waiting_forecast(min(max(c.to, 2026), 2030))[
+            ["year", "mean", "lo", "hi", "level", "method"]]
+        backtest = _plain(cached_backtest(data=c.data))
+        factors = None
+        if c.regional_factors == "71488ned":
+            from .regional import zk_factors
+
+            factors = _plain(zk_factors(2025, c.data))
+        return _DemandStage(population=population, gemeente_85plus=gm85, demand=demand,
+                            summary=summary, checks=checks, waiting_forecast=waiting,
+                            backtest=backtest,
+                            bands=_band_label(backtest, "trend_method" in demand.parameters),
+                            regional_factors=factors, regional_intensity=self._intensity(demand))
+
+    def _gap_stage(self, stage: _DemandStage) -> ChainResult:
+        """Gap, decomposition, ambition, references and provenance of a demand stage."""
+        from .decompose import decompose
+        from .gap import ambition_2025, explain_2025, national_references, supply_gap
+        from .provenance import provenance
+
+        c = self.config
+        demand = stage.demand
         self._progress("gap to capacity and plans")
         kwargs = {"capacity": c.capacity, "plans": c.plans, "status_file": c.status_file,
                   "fte_per_place": c.fte_per_place, "capacity_estimate": c.capacity_estimate,
@@ -426,41 +572,26 @@ class ForecastChain:
         ambition = ambition_2025(gap.frame, gap.plans, **forms)
         refs = national_references(gap.frame, **forms)
         explanation = explain_2025(gap.frame, gap_total, **forms)
-        national = self._national(national_summary(demand.frame), gap.frame,
-                                  demand.places_draws, gap.unmet_shares.reindex(
-                                      pd.unique(demand.frame["zk_code"])))
-        self._progress("checks: top-down trend, waiting list, backtest")
-        td = top_down(c.to, data=c.data)
-        checks = national[["year", "clients_with_stay"]].merge(
-            td.rename(columns={"mean": "top_down", "lo": "top_down_lo", "hi": "top_down_hi"}),
-            on="year")
-        checks["note"] = _top_down_note(checks, demand.components)
-        # the waiting-list series is short: five years ahead at most
-        waiting = waiting_forecast(min(max(c.to, 2026), 2030))[
-            ["year", "mean", "lo", "hi", "level", "method"]]
-        backtest = _plain(cached_backtest(data=c.data))
-        bands = _band_label(backtest, "trend_method" in demand.parameters)
-        factors = None
-        if c.regional_factors == "71488ned":
-            from .regional import zk_factors
-
-            factors = _plain(zk_factors(2025, c.data))
-        intensity = self._intensity(demand)
+        national = self._national(stage.summary, gap.frame, demand.places_draws,
+                                  gap.unmet_shares.reindex(pd.unique(demand.frame["zk_code"])))
         self._progress("provenance")
         parameters = {"config": c.to_dict(), **demand.parameters, **gap.parameters,
-                      "base_observed": demand.base_observed, **bands,
+                      "base_observed": demand.base_observed, **stage.bands,
                       "central": "point path (point population x central rate path); bands "
                                  "and p_short from the draws"}
         assumptions = {**demand.assumptions, **gap.assumptions}
         prov = provenance(parameters, assumptions, c.data, config=c, gap=gap.frame)
         result = ChainResult(
-            config=c, population=population, gemeente_85plus=gm85, demand=demand.frame,
+            config=c, population=stage.population.copy(),
+            gemeente_85plus=stage.gemeente_85plus.copy(), demand=demand.frame.copy(),
             demand_draws=demand.places_draws, gap=gap.frame, plans=gap.plans,
             ambition=ambition, decomposition=parts, national=national, references=refs,
-            explanation=explanation, checks=checks, waiting_forecast=waiting,
-            backtest=backtest, regional_factors=factors, regional_intensity=intensity,
-            parameters=parameters,
-            assumptions=assumptions, provenance=prov)
+            explanation=explanation, checks=stage.checks.copy(),
+            waiting_forecast=stage.waiting_forecast.copy(), backtest=stage.backtest.copy(),
+            regional_factors=None if stage.regional_factors is None
+            else stage.regional_factors.copy(),
+            regional_intensity=stage.regional_intensity.copy(), parameters=parameters,
+            assumptions=assumptions, provenance=prov, _stage=stage)
         return _select(result, c.regions) if c.regions else result
 
     def _gemeente_85plus(self) -> pd.DataFrame:

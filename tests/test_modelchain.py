@@ -93,7 +93,8 @@ def test_every_option_reaches_the_config_of_every_command(command, tmp_path):
             "--capacity-estimate", "clients", "--capacity", str(files["cap.csv"]),
             "--plans", str(files["plans.csv"]), "--status-file", str(files["status.csv"]),
             "--waiting", "total", "--waiting-file", str(files["wait.csv"]),
-            "--waiting-rule", "clients", "--fte-per-place", "1.4", "--reference", "ratio80:110",
+            "--waiting-rule", "clients", "--fte-per-place", "1.4", "--clustered-share", "0.4",
+            "--reference", "ratio80:110",
             "--engine", "dask", "--regions", "zk08, ZK20", "--level", "50,90"]
     config = _chain_config(build_parser().parse_args(argv))
     assert config == ChainConfig(
@@ -104,7 +105,7 @@ def test_every_option_reaches_the_config_of_every_command(command, tmp_path):
         capacity=str(files["cap.csv"]), plans=str(files["plans.csv"]),
         status_file=str(files["status.csv"]), waiting="total",
         waiting_file=str(files["wait.csv"]), waiting_rule="clients", fte_per_place=1.4,
-        reference="ratio80:110", engine="dask", regions=("ZK08", "ZK20"), level=(50, 90),
+        clustered_share=0.4, reference="ratio80:110", engine="dask", regions=("ZK08", "ZK20"), level=(50, 90),
         data=str(tmp_path))
 
 
@@ -140,8 +141,84 @@ def full():
 
 @pytest.fixture(scope="module")
 def subset():
+    from forecast import modelchain
+
+    modelchain._STAGES.clear()  # computed afresh, not the full run's kept demand stage
     return ForecastChain(ChainConfig(to=2030, draws=30, seed=7,
                                      regions=("ZK20", "ZK08"))).run()
+
+
+# --- the what-if loop (issue 21, item 2) ------------------------------------------------
+
+
+def _plans_file(path, rows):
+    head = "project_id,zk_code,year_ready,places,delivery_form,status,kind\n"
+    path.write_text(head + "".join(r + "\n" for r in rows), encoding="utf-8")
+    return str(path)
+
+
+@needs_data
+def test_with_plans_equals_a_fresh_run_and_reuses_the_demand(full, tmp_path):
+    from forecast import modelchain
+
+    plans = _plans_file(tmp_path / "plannen.csv", ["P1,ZK08,2025,120,with_stay,planned,"
+                                                   "expansion", "P2,ZK20,2026,40,with_stay,"
+                                                   "realised,closure"])
+    mine = full.with_plans(plans, waiting_rule="clients")
+    assert mine._stage is full._stage  # population and demand were not run again
+    assert mine.config.plans == plans and mine.config.waiting_rule == "clients"
+    modelchain._STAGES.clear()
+    fresh = ForecastChain(ChainConfig(to=2030, draws=30, seed=7, plans=plans,
+                                      waiting_rule="clients")).run()
+    assert fresh._stage is not full._stage
+    for name in ("gap", "ambition", "national", "decomposition", "references", "demand"):
+        pd.testing.assert_frame_equal(getattr(mine, name), getattr(fresh, name), obj=name)
+    assert mine.explanation == fresh.explanation
+    # the planner's plans replaced the estimate: ZK08 gets 120 x 0.6 (planned) by 2030
+    g = mine.gap.set_index(["year", "zk_code"])
+    assert g.loc[(2030, "ZK08"), "plans_expected"] == pytest.approx(72.0, rel=0.02)
+
+
+@needs_data
+def test_a_clustered_plan_in_the_chain_lowers_only_the_all_forms_gap(full, tmp_path):
+    # Done-when of issue 19, through the run object and a planner's file.
+    base = ["P1,ZK08,2025,120,with_stay,planned,expansion"]
+    a = full.with_plans(_plans_file(tmp_path / "a.csv", base))
+    b = full.with_plans(_plans_file(tmp_path / "b.csv", base + [
+        "G1,ZK08,2024,500,geclusterd,realised,expansion"]))
+    ga, gb = (r.gap.set_index(["year", "zk_code"]) for r in (a, b))
+    assert gb.loc[(2025, "ZK08"), "gap_all_forms"] == pytest.approx(
+        ga.loc[(2025, "ZK08"), "gap_all_forms"] - 500)
+    pd.testing.assert_series_equal(ga["gap_with_stay"], gb["gap_with_stay"])
+    pd.testing.assert_series_equal(ga["p_short"], gb["p_short"])  # with stay
+    amb = (r.ambition.set_index("zk_code").loc["ZK08", "counted_2021_2025"] for r in (a, b))
+    assert next(amb) + 500 == pytest.approx(next(amb))
+
+
+@needs_data
+def test_with_plans_refuses_what_changes_the_demand(full):
+    with pytest.raises(ValueError, match=r"scenario change the demand"):
+        full.with_plans(scenario="beleidsarm")
+    with pytest.raises(ValueError, match=r"`clustered_share` was 2"):
+        full.with_plans(clustered_share=2)
+    with pytest.raises(ValueError, match=r"`plans` was 'nope.csv' but no such file"):
+        full.with_plans("nope.csv")
+
+
+def test_the_kept_demand_stage_is_keyed_by_every_input_file(tmp_path):
+    from forecast.modelchain import _stage_key
+
+    scen = tmp_path / "s.toml"
+    scen.write_text('[scenario.krimp]\nrates = "constant"\n', encoding="utf-8")
+    config = ChainConfig(scenario="krimp", scenario_file=str(scen))
+    before = _stage_key(config)
+    assert _stage_key(ChainConfig(scenario="krimp", scenario_file=str(scen),
+                                  plans=None, fte_per_place=1.5)) == before
+    import os
+    os.utime(scen, ns=(1, 1))  # the same path, another file version
+    assert _stage_key(config) != before
+    assert _stage_key(ChainConfig(scenario="krimp", scenario_file=str(scen),
+                                  draws=10)) != _stage_key(config)
 
 
 @needs_data
