@@ -236,6 +236,25 @@ def _maps(t: Text, result, geo, years, focus) -> list[dict]:
     return groups
 
 
+def _plans_by_region(plans: pd.DataFrame) -> dict:
+    """``zk_code -> ([(year_ready, projects, places)], plans_source)`` of the plans with stay,
+    closures negative (as :mod:`forecast.gap` counts them)."""
+    if plans is None or not len(plans):
+        return {}
+    pl = plans
+    if "delivery_form" in pl:
+        pl = pl[pl["delivery_form"] == "with_stay"]
+        pl = pl.assign(places=pl["places"] * np.where(pl.get("kind", "") == "closure",
+                                                      -1.0, 1.0))
+    if not len(pl):
+        return {}
+    by = pl.groupby(["zk_code", "year_ready"])["places"]
+    table_ = pd.DataFrame({"n": by.size(), "places": by.sum()}).reset_index()
+    source = pl.groupby("zk_code")["plans_source"].first().astype(str)
+    return {code: (list(zip(f["year_ready"], f["n"], f["places"], strict=True)),
+                   source[code]) for code, f in table_.groupby("zk_code", sort=False)}
+
+
 def _region_sections(t: Text, result, gm_geo, gm_names, years, focus) -> list[dict]:
     gap, demand = result.gap, result.demand
     base, last = int(demand["year"].min()), int(demand["year"].max())
@@ -250,6 +269,7 @@ def _region_sections(t: Text, result, gm_geo, gm_names, years, focus) -> list[di
     pop_tot = pop.groupby(["zk_code", "year"])["persons"].sum() if len(pop) else None
     parts_last = result.decomposition[result.decomposition["year_to"] == last] \
         .set_index("zk_code")
+    plans_by = _plans_by_region(result.plans)
     sections = []
     for code, g in gap.groupby("zk_code", sort=False):
         g = g.sort_values("year").set_index("year")
@@ -293,19 +313,11 @@ def _region_sections(t: Text, result, gm_geo, gm_names, years, focus) -> list[di
                                  "up": float(p[k]) > 0} for k in PARTS
                                 if round(float(p[k])) != 0]}
         plans = None
-        pl = result.plans[result.plans["zk_code"] == code] if len(result.plans) else None
-        if pl is not None and len(pl) and "delivery_form" in pl:
-            # places with stay, closures negative (as forecast.gap counts them)
-            pl = pl[pl["delivery_form"] == "with_stay"]
-            pl = pl.assign(places=pl["places"] * np.where(pl.get("kind", "") == "closure",
-                                                          -1.0, 1.0))
-        if pl is not None and len(pl):
-            by_year = pl.groupby("year_ready").agg(projects=("places", "size"),
-                                                   places=("places", "sum")).reset_index()
-            plans = {"rows": [(int(r.year_ready), t.num(r.projects), t.num(r.places))
-                              for r in by_year.itertuples()],
-                     "source": str(pl["plans_source"].iloc[0]).replace(
-                         "ESTIMATE plans_from_national", t.m["estimates"]["plans_from_national"])}
+        if code in plans_by:
+            by_year, source = plans_by[code]
+            plans = {"rows": [(int(y), t.num(n), t.num(p)) for y, n, p in by_year],
+                     "source": source.replace("ESTIMATE plans_from_national",
+                                              t.m["estimates"]["plans_from_national"])}
         gm = gm_geo[gm_geo["zk_code"] == code]
         gm_map = None
         if len(gm):

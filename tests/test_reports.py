@@ -73,6 +73,25 @@ def test_dutch_and_english_numbers():
         Text("de")
 
 
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_fast_number_format_is_babels(lang):
+    # Text.num formats with Babel's symbols of the locale on Python's grouping (speed); it
+    # must give exactly Babel's format_decimal of the same pattern.
+    from babel.numbers import format_decimal
+
+    from reports.text import Text
+
+    t = Text(lang)
+    rng = np.random.default_rng(5)
+    values = [*rng.uniform(-2e7, 2e7, 300), *rng.uniform(-3, 3, 300), 0.5, -0.5, 2.5,
+              1.005, -1234.5, 999.5, 1e12, float("inf")]
+    for v in values:
+        for d in (0, 1, 2):
+            r = round(float(v), d) or 0.0
+            pattern = "#,##0" + ("." + "0" * d if d else "")
+            assert t.num(v, d) == format_decimal(r, format=pattern, locale=t.locale), (v, d)
+
+
 def test_headline_in_dutch_before_any_table(page):
     assert '<html lang="nl">' in page
     headline = page[page.index('id="headline"'):page.index("</section>",
