@@ -38,7 +38,7 @@ import regions as regions_mod
 
 from .errors import check_whole, display_path
 from .intensity import EXTRA_SD
-from .population import VARIANTS, build_projection
+from .population import VARIANTS, build_projection, draw_totals
 from .scenarios import get_scenario, load_scenarios
 from .schema import DEMAND_BASE_YEAR, OCCUPANCY, TREND_WINDOW
 from .stochastic import ENGINES
@@ -339,11 +339,30 @@ def project_demand(scenario: str = "trend", to: int = 2040, regions=None, draws:
                       regional_sd=regional_sd).frame
 
 
-def _demand_arrays(persons, u, factor, mult, scn):
-    """Clients with stay and at home (draw, year, region) from persons (d, y, r, s, a)."""
-    raw = np.einsum("dyrsa,sa->dyr", persons, u) * factor[None, None]
-    care = informal_care_factor(persons, scn.oosr_elasticity)
-    demand = raw * mult[:, :, None] * care
+def _totals(persons, u):
+    """What demand needs of persons (d, y, r, s, a): (d, y, r, 3) = clients at the usage
+    rates ``u`` [clients], persons 50-74 and persons 85+ [persons] (see :func:`oosr`)."""
+    return np.stack([np.einsum("dyrsa,sa->dyr", persons, u),
+                     persons[..., 50:75].sum(axis=(-2, -1)),
+                     persons[..., 85:].sum(axis=(-2, -1))], axis=-1)
+
+
+def _total_weights(u):
+    """The weights (3, sex, age) of :func:`_totals` for :func:`forecast.population.draw_totals`."""
+    mid, old = np.zeros_like(u), np.zeros_like(u)
+    mid[..., 50:75] = 1.0
+    old[..., 85:] = 1.0
+    return np.stack([u, mid, old])
+
+
+def _demand_arrays(totals, mult, scn):
+    """Clients with stay (draw, year, region) and the informal-care factor from the
+    :func:`_totals` (d, y, r, 3); as :func:`informal_care_factor` from the same sums."""
+    care = np.ones(totals.shape[:3])
+    if scn.oosr_elasticity:
+        ratio = totals[..., 1] / totals[..., 2]
+        care = (ratio / ratio[:, :1]) ** (-scn.oosr_elasticity)
+    demand = totals[..., 0] * mult[:, :, None] * care
     return demand, care
 
 
@@ -431,8 +450,8 @@ def run_demand(scenario: str = "trend", to: int = 2040, regions=None, draws: int
                                     fixed=fixed)
     home_ratio = _home_ratio(years, scn.rates == "trend", data)[None, :, None]
 
-    def paths(persons_, mult_, fpath):
-        demand, care = _demand_arrays(persons_, u, np.ones(len(factor)), mult_, scn)
+    def paths(totals, mult_, fpath):
+        demand, care = _demand_arrays(totals, mult_, scn)
         demand = demand * fpath
         home = demand * home_ratio
         if scn.home_share:
@@ -442,17 +461,19 @@ def run_demand(scenario: str = "trend", to: int = 2040, regions=None, draws: int
         return demand, home, care
 
     mult, d_mult, info = _rate_multiplier(years, scn, draws, seed, data)
-    demand, home, care = paths(persons, mult, f_point)
+    demand, home, care = paths(_totals(persons, u), mult, f_point)
     frame = _to_frame(years, point, demand[0], home[0], occupancy, scn.name)
     for age in (75, 80, 85):
         frame[f"persons_{age}plus"] = persons[0][..., age:].sum(axis=(-2, -1)).ravel()
     frame["oosr"] = oosr(persons[0]).ravel()
     places_draws = None
     if draws:
-        proj = build_projection(to=to, draws=draws, seed=seed, variant=population_variant,
-                                level="zk", indeling=2025, engine=engine, data=data)
-        d_persons = proj.persons[:, [proj.years.index(y) for y in years]]
-        d_demand, _, _ = paths(d_persons, d_mult, f_draws)
+        # population draws reduced in the engine to the three sums demand needs; shared by
+        # every scenario of this variant in this process (draw_totals is cached)
+        totals = draw_totals(_total_weights(u), to=to, draws=draws, seed=seed,
+                             variant=population_variant, level="zk", indeling=2025,
+                             engine=engine, data=data)
+        d_demand, _, _ = paths(totals[:, idx], d_mult, f_draws)
         probs, names = _quantiles(levels)
         q = np.quantile(d_demand, probs, axis=0) if probs else []
         for name, values in zip(names, q, strict=True):

@@ -49,7 +49,7 @@ from .errors import check_whole
 from .io.cache import content_cache
 from .io.tables import load_households_age_sex, load_population_gemeente, read_table
 from .schema import AGES, BASE_YEAR, LAST_YEAR, OPEN_AGE, QUANTILES, SEXES, band_columns
-from .stochastic import ENGINES, simulate_draws
+from .stochastic import CHUNK, ENGINES, simulate_draws
 
 __all__ = [
     "AGES",
@@ -61,6 +61,7 @@ __all__ = [
     "VARIANTS",
     "PopulationProjection",
     "build_projection",
+    "draw_totals",
     "project_population",
 ]
 
@@ -103,6 +104,7 @@ def _national_array(year: int, data=None) -> np.ndarray:
     return np.stack([nat[nat["sex"] == s]["persons"].to_numpy() for s in SEXES])
 
 
+@content_cache(maxsize=2)
 def base_population(data=None) -> tuple[list[str], np.ndarray]:
     """Gemeente codes (2021 indeling) and population 1-1-2021, shape (gemeente, sex, age).
 
@@ -332,7 +334,7 @@ def _ipf_under_65(pop, unit_index, n_units, unit_targets, col_targets, iters=8):
     return out
 
 
-@content_cache(maxsize=4)
+@content_cache(maxsize=6)  # the five variants and a components run
 def _point_run(years: tuple, variant: str, national: str, calibrate_regions: bool, data):
     """The deterministic projection per gemeente and the inputs the draws reuse.
 
@@ -385,10 +387,36 @@ def _point_run(years: tuple, variant: str, national: str, calibrate_regions: boo
     return tuple(path), tuple(rates), m, births, netmig, profile
 
 
+def _checked(to, draws, seed, variant, national, level, indeling, engine, chunk,
+             base_year=BASE_YEAR):
+    """The arguments of a projection, checked before any work (ValueError naming the fix)."""
+    if base_year != BASE_YEAR:
+        raise ValueError(f"`base_year` was {base_year} but only {BASE_YEAR} has a regional "
+                         "population by age in the data (1-1-2021, CBS 83502NED)")
+    to = check_whole("to", to, BASE_YEAR + 1, LAST_YEAR)
+    draws = check_whole("draws", draws, 0)
+    seed = check_whole("seed", seed, 0)
+    chunk = check_whole("chunk", chunk, 1)
+    if not isinstance(level, str) or level not in LEVELS:
+        raise ValueError(f"`level` was {level!r} but is expected to be in {list(LEVELS)}")
+    if not isinstance(variant, str) or variant not in VARIANTS:
+        raise ValueError(f"`variant` was {variant!r} but is expected to be in {list(VARIANTS)}")
+    if not isinstance(engine, str) or engine not in ENGINES:
+        raise ValueError(f"`engine` was {engine!r} but is expected to be in {list(ENGINES)}")
+    if level != "gemeente":
+        indeling = check_year(indeling, what="indeling")
+    if national not in ("kvs", "components"):
+        raise ValueError(f"`national` was {national!r} but is expected to be in "
+                         "['kvs', 'components']")
+    if draws < 0:
+        raise ValueError(f"`draws` was {draws} but must be >= 0")
+    return to, draws, seed, chunk, indeling
+
+
 def build_projection(to: int = LAST_YEAR, draws: int = 0, seed: int = 20240101,
                      variant: str = "point", national: str = "kvs", level: str = "zk",
                      indeling: int = 2025, calibrate_regions: bool = True,
-                     base_year: int = BASE_YEAR, engine: str = "numpy", chunk: int = 250,
+                     base_year: int = BASE_YEAR, engine: str = "numpy", chunk: int = CHUNK,
                      data=None) -> PopulationProjection:
     """Run the cohort-component projection (see the module docstring for the model).
 
@@ -415,29 +443,20 @@ def build_projection(to: int = LAST_YEAR, draws: int = 0, seed: int = 20240101,
         Where the draws run: in this process, or as Dask tasks of ``chunk`` draws each on
         the current Dask client (e.g. a ``dask.distributed.LocalCluster``). Results are the
         same for the same seed: all random numbers are drawn before the work is split.
+        Without a client, Dask's threaded scheduler runs the tasks in this process (no
+        ``__main__`` guard needed; :mod:`forecast.stochastic`).
     chunk : int
-        Draws per task (also bounds the memory of the numpy engine).
+        Draws per task [draws].
+
+    Notes
+    -----
+    With draws, ``persons`` keeps every draw by region x sex x age (float32): 1,000 draws
+    to 2050 at level "zk" are 0.7 GB. Where only sums over sex and age are needed (clients
+    at given usage rates, persons 85+), :func:`draw_totals` keeps 31 x k numbers per draw
+    and year, so its memory does not grow with the population's detail.
     """
-    if base_year != BASE_YEAR:
-        raise ValueError(f"`base_year` was {base_year} but only {BASE_YEAR} has a regional "
-                         "population by age in the data (1-1-2021, CBS 83502NED)")
-    to = check_whole("to", to, BASE_YEAR + 1, LAST_YEAR)
-    draws = check_whole("draws", draws, 0)
-    seed = check_whole("seed", seed, 0)
-    chunk = check_whole("chunk", chunk, 1)
-    if not isinstance(level, str) or level not in LEVELS:
-        raise ValueError(f"`level` was {level!r} but is expected to be in {list(LEVELS)}")
-    if not isinstance(variant, str) or variant not in VARIANTS:
-        raise ValueError(f"`variant` was {variant!r} but is expected to be in {list(VARIANTS)}")
-    if not isinstance(engine, str) or engine not in ENGINES:
-        raise ValueError(f"`engine` was {engine!r} but is expected to be in {list(ENGINES)}")
-    if level != "gemeente":
-        indeling = check_year(indeling, what="indeling")
-    if national not in ("kvs", "components"):
-        raise ValueError(f"`national` was {national!r} but is expected to be in "
-                         "['kvs', 'components']")
-    if draws < 0:
-        raise ValueError(f"`draws` was {draws} but must be >= 0")
+    to, draws, seed, chunk, indeling = _checked(to, draws, seed, variant, national, level,
+                                                indeling, engine, chunk, base_year)
     years = list(range(BASE_YEAR, to + 1))
     codes, pop = base_population(data)
     n_out = len(codes) if level == "gemeente" else 31
@@ -468,6 +487,74 @@ def build_projection(to: int = LAST_YEAR, draws: int = 0, seed: int = 20240101,
         },
     )
 
+
+
+def draw_totals(weights, to: int = LAST_YEAR, draws: int = 1000, seed: int = 20240101,
+                variant: str = "point", national: str = "kvs", level: str = "zk",
+                indeling: int = 2025, calibrate_regions: bool = True,
+                engine: str = "numpy", chunk: int = CHUNK, data=None) -> np.ndarray:
+    """Weighted sums over sex and age of the population draws, per region and year.
+
+    The draws of :func:`build_projection` (same model, seed and random numbers), reduced
+    inside the engine to what the caller keeps, so memory does not grow with the population's
+    detail: 31 x k numbers per draw and year instead of 31 x 192 (:mod:`forecast.stochastic`).
+
+    Parameters
+    ----------
+    weights : array-like (k, sex, age) or (sex, age)
+        Weight of a person of each sex and age 0..95 (95 = 95+) in each of the ``k`` sums,
+        e.g. usage rates [clients with stay per person] or 0/1 masks of an age group
+        [persons per person].
+    to, draws, seed, variant, national, level, indeling, calibrate_regions, engine, chunk,
+    data
+        As :func:`build_projection`; ``draws`` at least 1.
+
+    Returns
+    -------
+    numpy.ndarray (draw, year, region, k), float64, read-only
+        ``sum over sex, age of weights[k] * persons`` [weighted persons] for the years
+        ``BASE_YEAR .. to`` and the regions of ``build_projection(level=level,
+        indeling=indeling).codes``.
+
+    Notes
+    -----
+    Cached in this process (:func:`forecast.io.cache.content_cache`, six results) by all
+    arguments and the content of the input files: scenarios of the same population variant
+    share one set of population draws (:func:`forecast.demand.run_batch`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from forecast.population import draw_totals
+    >>> old = np.zeros((2, 96)); old[:, 85:] = 1                       # persons 85+
+    >>> t = draw_totals(old, to=2030, draws=200, seed=1)  # doctest: +SKIP
+    >>> np.quantile(t[:, -1, :, 0].sum(axis=1), [0.025, 0.975])       # doctest: +SKIP
+    """
+    w = np.asarray(weights, dtype=float)
+    if w.ndim == 2:
+        w = w[None]
+    if w.ndim != 3 or w.shape[1:] != (len(SEXES), len(AGES)) or not np.isfinite(w).all():
+        raise ValueError(f"`weights` has shape {w.shape} but is expected to be finite numbers "
+                         f"of shape (k, sex, age) = (k, {len(SEXES)}, {len(AGES)})")
+    to, draws, seed, chunk, indeling = _checked(to, draws, seed, variant, national, level,
+                                                indeling, engine, chunk)
+    if draws < 1:
+        raise ValueError(f"`draws` was {draws} but is expected to be at least 1")
+    return _draw_totals(w.tobytes(), w.shape, to, draws, seed, variant, national, level,
+                        indeling, calibrate_regions, engine, chunk, data)
+
+
+@content_cache(maxsize=6)
+def _draw_totals(weights: bytes, shape: tuple, to, draws, seed, variant, national, level,
+                 indeling, calibrate_regions, engine, chunk, data):
+    years = list(range(BASE_YEAR, to + 1))
+    codes, _ = base_population(data)
+    path, rates, m, births, netmig, profile = _point_run(tuple(years), variant, national,
+                                                         calibrate_regions, data)
+    mat = None if level == "gemeente" else _aggregation(codes, level, indeling, data)[0]
+    w = np.frombuffer(weights, dtype=float).reshape(shape)
+    return simulate_draws(path[0], years, births, rates, m, netmig, profile, draws, seed, mat,
+                          engine=engine, chunk=chunk, data=data, weights=w)
 
 def project_population(level: str = "zk", to: int = LAST_YEAR, draws: int = 0, seed: int = 20240101,
                        variant: str = "point", national: str = "kvs", indeling: int = 2025,

@@ -155,3 +155,52 @@ def test_bad_base_population_file_gives_the_documented_error(tmp_path, shared_da
         P.build_projection(to=2025, data=tmp_path)
     msg = str(err.value)
     assert src.name in msg and "row 6" in msg and "inwoners_man" in msg and "negative" in msg
+
+
+# --- draw_totals: the population draws reduced in the engine (issue 21) ---------------------
+
+def _old_and_clients():
+    old = np.zeros((2, 96))
+    old[:, 85:] = 1.0
+    clients = np.where(np.arange(96) >= 65, 0.01 * 1.1 ** (np.arange(96) - 65), 0.0)
+    return np.stack([old, np.stack([clients, 1.2 * clients])])
+
+
+def test_draw_totals_are_the_sums_of_the_kept_draws():
+    # Same seed, same random numbers: the reduced draws equal the weighted sums of what
+    # build_projection keeps per sex and age (float32 storage there: 1e-6).
+    w = _old_and_clients()
+    full = P.build_projection(to=2026, draws=6, seed=4, level="pv")
+    totals = P.draw_totals(w, to=2026, draws=6, seed=4, level="pv")
+    assert totals.shape == (6, 6, 12, 2) and not totals.flags.writeable
+    np.testing.assert_allclose(totals, np.einsum("dyrsa,ksa->dyrk",
+                                                 full.persons.astype(float), w), rtol=1e-6)
+    # year 0 is the base population in every draw (CBS 83502NED, 1-1-2021)
+    np.testing.assert_allclose(totals[:, 0, :, 0].sum(axis=1),
+                               P.base_population()[1][..., 85:].sum(), rtol=1e-12)
+
+
+def test_draw_totals_are_shared_across_scenarios():
+    # Two scenarios of one population variant: the population draws are simulated once.
+    from forecast.demand import run_demand
+
+    P._draw_totals.cache_clear()
+    a = run_demand("beleidsarm", to=2026, draws=8, seed=9)
+    b = run_demand("trend", to=2026, draws=8, seed=9)
+    info = P._draw_totals.cache_info()
+    assert (info.misses, info.hits) == (1, 1)
+    assert a.places_draws.shape == b.places_draws.shape == (8, 4, 31)
+
+
+@pytest.mark.parametrize("weights, message", [
+    (np.ones((3, 96)), r"`weights` has shape \(1, 3, 96\)"),
+    (np.full((2, 96), np.nan), r"`weights` has shape \(1, 2, 96\) but is expected to be finite"),
+])
+def test_draw_totals_refuses_bad_weights(weights, message):
+    with pytest.raises(ValueError, match=message):
+        P.draw_totals(weights, to=2023, draws=2)
+
+
+def test_draw_totals_needs_draws():
+    with pytest.raises(ValueError, match="`draws` was 0 but is expected to be at least 1"):
+        P.draw_totals(np.ones((2, 96)), to=2023, draws=0)
