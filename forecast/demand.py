@@ -129,7 +129,7 @@ def _rate_multiplier(years, scenario, draws, seed, data=None):
         fc = shipped_forecast(series, max(h, 1), SHIPPED_TREND, levels=(95,))
         band = fc.rename(columns={"lo_95": "lo", "hi_95": "hi"}).assign(level=95.0)
         for m, values in ((point, fc["mean"].to_numpy()[None]),
-                          # draws: the backtested (conformal) 95% interval (fan_paths)
+                          # draws: the backtested (calibrated) 95% interval (fan_paths)
                           (paths, fan_paths(band, draws, seed + 1) if draws else None)):
             if m is None:
                 continue
@@ -140,7 +140,8 @@ def _rate_multiplier(years, scenario, draws, seed, data=None):
                     m[:, j] = series.loc[y] / base
         info = {"trend_method": SHIPPED_TREND.name, "trend_model": SHIPPED_TREND.describe(),
                 "trend_calibration_errors": int(fc["calibration_n"].iloc[0]),
-                "trend_interval": "conformal 95% interval from rolling-origin errors "
+                "trend_interval": f"{SHIPPED_TREND.intervals} 95% interval from "
+                "rolling-origin errors "
                 "(forecast.timeseries.shipped_forecast), two-piece normal paths (fan_paths)"}
     growth = (1 + scenario.rate_change) ** (years - DEMAND_BASE_YEAR)[None]
     return point * growth, None if paths is None else paths * growth, info

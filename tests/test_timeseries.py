@@ -119,7 +119,8 @@ def test_conformal_interval_of_constant_rates_on_an_exact_exponential_decline():
     # origin misses by exactly +0.03 h on the log scale, so |error| / h = 0.03 for every
     # calibration error and the conformal half-width is 0.03 h at any level (by hand).
     series = _exp_series()
-    cfg = T.TrendConfig(name="const", method="constant")
+    cfg = T.TrendConfig(name="const", method="constant", intervals="conformal",
+                        calibration_truth="cleaned")
     err = T.forecast_errors(series, cfg)
     # origins 2002-2023 (the 8th year on), horizons up to 10 and up to 2024
     assert err["origin"].min() == 2002 and err["origin"].max() == 2023
@@ -172,6 +173,8 @@ def test_trend_config_validates():
         T.TrendConfig(method="prophet")
     with pytest.raises(ValueError, match="`intervals` was 'bootstrap'"):
         T.TrendConfig(intervals="bootstrap")
+    with pytest.raises(ValueError, match="`calibration_truth` was 'raw'"):
+        T.TrendConfig(calibration_truth="raw")
 
 
 def test_fan_paths_are_stratified_so_few_draws_give_stable_quantiles():
@@ -185,3 +188,52 @@ def test_fan_paths_are_stratified_so_few_draws_give_stable_quantiles():
                   for s in range(10)])
     assert np.ptp(np.log(q), axis=0).max() < 0.01
     np.testing.assert_allclose(q.mean(axis=0), [np.exp(-0.196), np.exp(0.196)], rtol=0.01)
+
+
+def test_student_interval_of_constant_rates_on_an_exact_exponential_decline():
+    # Same series and model: every scaled error u = error / h is exactly 0.03, so the root
+    # mean square is s = 0.03, and there are 22 calibration origins (2002-2023). Half-width
+    # = t_22 quantile x 0.03 x h; t_22 = 2.074 at 97.5% and 1.321 at 90% (printed t tables,
+    # e.g. NIST/SEMATECH e-Handbook 1.3.6.7.2; checked to the 3 decimals they print).
+    series = _exp_series()
+    cfg = T.TrendConfig(name="const", method="constant")
+    assert cfg.intervals == "student" and cfg.calibration_truth == "observed"
+    fc = T.shipped_forecast(series, 4, cfg)
+    last, h = series.iloc[-1], np.arange(1, 5)
+    np.testing.assert_allclose(np.log(fc["hi_95"] / last), 2.074 * 0.03 * h, rtol=5e-4)
+    np.testing.assert_allclose(np.log(last / fc["lo_80"]), 1.321 * 0.03 * h, rtol=5e-4)
+
+
+def test_student_interval_with_one_calibration_origin_is_as_wide_as_one_error_supports():
+    # 9 years, min_train 8: one calibration origin (the 8th year) with one error (h = 1) of
+    # exactly 0.03; t with 1 degree of freedom is 12.706 at 97.5% (t table): half-width
+    # 12.706 x 0.03 x h. The conformal quantile of one error (level x 2 / 1 > 1) is that
+    # error itself: 0.03 h.
+    series = _exp_series(last=2003)
+    err = T.forecast_errors(series, T.TrendConfig(method="constant"))
+    assert err[["origin", "horizon"]].values.tolist() == [[2002, 1]]
+    h = np.array([1, 2, 3])
+    np.testing.assert_allclose(
+        T.calibrated_half_width(err, h, 95, T.TrendConfig(method="constant")),
+        12.706 * 0.03 * h, rtol=1e-4)
+    np.testing.assert_allclose(
+        T.calibrated_half_width(err, h, 95, T.TrendConfig(method="constant",
+                                                          intervals="conformal")),
+        0.03 * h, rtol=1e-12)
+    assert np.isnan(T.calibrated_half_width(err.iloc[:0], h, 95)).all()
+
+
+def test_calibration_errors_are_scored_against_the_observed_series():
+    # With a 10% spike in 2014 the calibration errors of forecasts for 2014 differ between
+    # the observed and the cleaned truth by exactly log(1.1); all others are equal. The
+    # forecasts themselves (made from cleaned data) are the same.
+    series = _exp_series()
+    series.loc[2014] *= 1.1
+    obs = T.forecast_errors(series, T.TrendConfig(method="constant"))
+    cln = T.forecast_errors(series, T.TrendConfig(method="constant",
+                                                  calibration_truth="cleaned"))
+    diff = (cln["log_error"] - obs["log_error"]).to_numpy()
+    at_2014 = (obs["origin"] + obs["horizon"] == 2014).to_numpy()
+    # cleaned 2014 = geometric mean of 2013 and 2015 = the exact trend value (no spike)
+    np.testing.assert_allclose(diff[at_2014], np.log(1.1), rtol=1e-9)
+    np.testing.assert_allclose(diff[~at_2014], 0, atol=1e-12)
