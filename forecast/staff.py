@@ -93,7 +93,8 @@ from .schema import DEMAND_BASE_YEAR, FTE_PER_PLACE, LAST_YEAR, OCCUPANCY
 
 __all__ = ["ZZP_CODES", "STAFF_COLUMNS", "WORKFORCE_SCENARIOS", "WorkforceScenario",
            "staff_ratios", "national_zzp_mix", "fte_per_place", "letters_scenario",
-           "workforce_scenario", "read_workforce_file", "staff_limit", "staff_assumptions"]
+           "workforce_scenario", "read_workforce_file", "staff_limit", "staff_assumptions",
+           "binding_years"]
 
 #: The zzp packages with stay of the V&V sector, in order of the CBS table.
 ZZP_CODES = ("VV4", "VV5", "VV6", "VV7", "VV8", "VV9b", "VV10")
@@ -554,3 +555,30 @@ def staff_limit(gap: pd.DataFrame, scenario: WorkforceScenario | None = None,
         "fte_available": available, "fte_source": gap["zk_code"].map(source).to_numpy(),
         "places_staffable": staffable, "places_usable": usable,
         "gap_usable": need_v - usable, "binding_limit": limit}, index=gap.index)
+
+
+def binding_years(limit: pd.DataFrame) -> pd.DataFrame:
+    """Where and when each limit binds: one row per region of a :func:`staff_limit` frame.
+
+    Returns ``zk_code``, ``first_short`` (first year a limit binds, i.e. need exceeds the
+    places built and staffed), ``first_building`` and ``first_staff`` (first year that
+    limit binds) [year; <NA> if never], ``years_building`` and ``years_staff`` (number of
+    years it binds) [years] and ``last_limit`` (the binding limit in the last year).
+    """
+    missing = [c for c in ("year", "zk_code", "binding_limit") if c not in limit.columns]
+    if missing:
+        raise ValueError(f"`limit` lacks the columns {missing}: pass staff_limit's frame")
+    f = limit.sort_values(["zk_code", "year"])
+    by = f.groupby("zk_code", sort=True)
+
+    def first(mask: pd.Series) -> pd.Series:
+        return f["year"].where(mask).groupby(f["zk_code"]).min().astype("Int64")
+
+    out = pd.DataFrame({
+        "first_short": first(f["binding_limit"] != "none"),
+        "first_building": first(f["binding_limit"] == "building"),
+        "first_staff": first(f["binding_limit"] == "staff"),
+        "years_building": by["binding_limit"].apply(lambda s: int((s == "building").sum())),
+        "years_staff": by["binding_limit"].apply(lambda s: int((s == "staff").sum())),
+        "last_limit": by["binding_limit"].last()})
+    return out.rename_axis("zk_code").reset_index()

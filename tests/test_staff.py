@@ -294,6 +294,20 @@ def test_base_year_from_the_scenario_or_the_argument():
         staff_limit(_gap(), GROW5, 1.0, base_year=2022)
 
 
+def test_binding_years_say_where_and_when():
+    # from test_staff_limit_by_hand: ZK01 none, staff (2024), building (2025); ZK02
+    # building (2023), none, staff (2025)
+    years = staff.binding_years(staff_limit(_gap(), GROW5, fte_per_place=1.0))
+    assert list(years["zk_code"]) == ["ZK01", "ZK02"]
+    assert list(years["first_short"]) == [2024, 2023]
+    assert list(years["first_building"]) == [2025, 2023]
+    assert list(years["first_staff"]) == [2024, 2025]
+    assert list(years["years_staff"]) == [1, 1] and list(years["years_building"]) == [1, 1]
+    assert list(years["last_limit"]) == ["building", "staff"]
+    never = staff.binding_years(staff_limit(_gap().assign(need=1.0), GROW5, 1.0))
+    assert never["first_short"].isna().all() and (never["last_limit"] == "none").all()
+
+
 def test_other_need_and_supply_columns():
     gap = _gap().rename(columns={"supply": "supply_with_stay"})
     out = staff_limit(gap, GROW5, 1.0, supply="supply_with_stay")
