@@ -375,11 +375,11 @@ class TrendConfig:
         return (f"{self.name}: {self.method} on the log age-standardised rate 65+, fitted from "
                 f"{window} to the origin (at least {self.min_train} years)"
                 + (", started from the last observed rate" if self.anchor else "")
-                + (f", intervals: wider of the model's and {self.intervals} from the "
-                   f"errors at earlier origins against the {self.calibration_truth} series "
-                   f"(scaled by {'h' if self.error_growth == 'linear' else 'sqrt(h)'}"
-                   + (", t with one degree of freedom per calibration origin)"
-                      if self.intervals == "student" else ")")
+                + (", intervals: the wider of the model's own and "
+                   + ("a Student-t interval (one degree of freedom per calibration origin)"
+                      if self.intervals == "student" else "a split-conformal interval")
+                   + f" from its errors at earlier origins against the {self.calibration_truth}"
+                   f" series, scaled by {'h' if self.error_growth == 'linear' else 'sqrt(h)'}"
                    if self.intervals != "model" else ", model intervals")
                 + (f", outliers {', '.join(map(str, self.outliers))} replaced by the geometric "
                    "mean of their neighbours" if self.outliers else ""))
