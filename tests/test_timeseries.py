@@ -237,3 +237,20 @@ def test_calibration_errors_are_scored_against_the_observed_series():
     # cleaned 2014 = geometric mean of 2013 and 2015 = the exact trend value (no spike)
     np.testing.assert_allclose(diff[at_2014], np.log(1.1), rtol=1e-9)
     np.testing.assert_allclose(diff[~at_2014], 0, atol=1e-12)
+
+
+@pytest.mark.validation
+def test_student_interval_holds_its_level_with_few_normal_errors():
+    # Independent check of the formula by simulation: k = 3 calibration origins, each with
+    # one N(0, 0.05^2) error at h = 1, and a new error from the same distribution. The t_3
+    # interval covers the new error with probability 95% exactly (u_new / s ~ t_3 when the
+    # mean is known to be 0); a normal interval z x s would cover P(|t_3| < 1.96) = 0.855.
+    rng = np.random.default_rng(17)
+    trials, k, hits = 4000, 3, 0
+    for _ in range(trials):
+        e = pd.DataFrame({"origin": range(k), "horizon": 1,
+                          "log_error": rng.normal(0, 0.05, k)})
+        half = T.calibrated_half_width(e, [1], 95, T.TrendConfig())[0]
+        hits += abs(rng.normal(0, 0.05)) <= half
+    # binomial standard error sqrt(0.95 x 0.05 / 4000) = 0.0034: +-3.5 SE
+    assert hits / trials == pytest.approx(0.95, abs=0.012)
