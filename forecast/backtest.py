@@ -339,7 +339,9 @@ def to_markdown(table: pd.DataFrame) -> str:
                   "| interval method | coverage 80% | coverage 95% | Winkler 80% | Winkler 95% "
                   f"| shortfall | origins {SELECTION_ORIGINS[0]}-{SELECTION_ORIGINS[-1]} |",
                   "|---|---:|---:|---:|---:|---:|---|"]
-        lines += [f"| {m} | {100 * r['coverage_80']:.0f}% | {100 * r['coverage_95']:.0f}% "
+        what = {m: f"{MODELS[m].intervals}, against the {MODELS[m].calibration_truth} series "
+                f"(`{m}`)" for m in isel.index}
+        lines += [f"| {what[m]} | {100 * r['coverage_80']:.0f}% | {100 * r['coverage_95']:.0f}% "
                   f"| {r['winkler_80']:.1f} | {r['winkler_95']:.1f} | {r['shortfall']:.3f} "
                   f"| {int(r['n'])} years |" for m, r in isel.iterrows()]
         lines += ["", f"Chosen: **{ichosen}** (shipped: {SHIPPED}). Other variants looked at "
