@@ -109,7 +109,8 @@ def _chain_config(args):
         waiting_rule=args.waiting_rule,
         capacity=args.capacity, plans=args.plans, status_file=args.status_file,
         waiting=None if args.waiting == "none" else args.waiting,
-        fte_per_place=args.fte_per_place, clustered_share=args.clustered_share,
+        fte_per_place=args.fte_per_place, workforce=args.workforce,
+        workforce_file=args.workforce_file, clustered_share=args.clustered_share,
         reference=args.reference, engine=args.engine, regions=regions, level=level,
         data=args.data)
 
@@ -298,6 +299,12 @@ def _run_args(parser, out: str) -> None:
                              "need")
     parser.add_argument("--fte-per-place", type=float, default=FTE_PER_PLACE,
                         help="care staff per place [fte]")
+    parser.add_argument("--workforce", default="letters", choices=["letters", "replacement"],
+                        help="workforce scenario of the staff limit: the 2017-2020 growth of "
+                             "the ministry's letters goes on (upper bound, default) or no net "
+                             "growth")
+    parser.add_argument("--workforce-file", default=None,
+                        help="fte per region (template in data_raw/templates)")
     parser.add_argument("--clustered-share", type=float, default=CLUSTERED_SHARE,
                         help="share of VPT clients living clustered, whose places count "
                              "toward the ambition in all delivery forms (default "

@@ -19,9 +19,16 @@ where given; the rest of the national list (``data_raw/waiting_lists.csv``) is a
 the other regions by a named rule (``waiting_by_shortfall``, default: in proportion to each
 region's shortfall of capacity against need in the base year, where people wait for a place;
 ``clients``: in proportion to need, the same share everywhere). Only plans with delivery form
-``with_stay`` add places with stay; ``sign`` is -1 for closures. Staff: ``fte = places x
-fte_per_place`` (``assumption fte_per_place``, default 1.2; no transcribed public figure,
-set your own).
+``with_stay`` add places with stay; ``sign`` is -1 for closures.
+
+Staff as a second limit (:mod:`forecast.staff`): ``fte_needed = need x fte_per_place``
+(``assumption fte_per_place``, default 1.2, weighed from the zzp care hours in
+``data_raw/staff_ratios.csv``; settable), ``fte_available`` from the base-year places grown
+by a workforce scenario (``letters``: the 2017-2020 growth of the ministry's letters goes on,
+an upper bound; ``replacement``: no net growth) or a planner's workforce file,
+``places_staffable``, ``places_usable = min(supply_with_stay, places_staffable)``,
+``gap_usable = need - places_usable`` and ``binding_limit`` (building, staff or none) per
+region and year, for places with stay.
 
 All delivery forms (issue 19; :mod:`forecast.delivery`): the ambition of 25,000 places counts
 places with stay and clustered VPT places. Per region and year
@@ -45,12 +52,19 @@ import pandas as pd
 
 from regions.codes import ZORGKANTOORREGIOS
 
-from .errors import display_path
-from .io.datadir import data_raw_dir
 from .delivery import CLUSTERED_FORMS, check_clustered_share, clustered_need, vpt_share_of_home
+from .errors import display_path, expected
+from .io.datadir import data_raw_dir
 from .references import describe, reference_need
 from .references import forms as ref_forms
 from .schema import CLUSTERED_SHARE, DEMAND_BASE_YEAR, FTE_PER_PLACE, OCCUPANCY, STEP_YEARS
+from .staff import (
+    WorkforceScenario,
+    read_workforce_file,
+    staff_assumptions,
+    staff_limit,
+    workforce_scenario,
+)
 from .supply import (
     WAITING_RULES,
     allocate_waiting,
@@ -69,6 +83,7 @@ from .validation import check_closures
 CAPACITY_ESTIMATES = ("supply2014", "clients")
 
 __all__ = ["compare_capacity", "supply_gap", "GapRun", "check_demand_frame", "ambition_2025",
+           "target_progress", "targets", "TARGETS", "staff_binding",
            "national_references", "explain_2025", "STEP_YEARS", "FTE_PER_PLACE"]
 
 
@@ -205,7 +220,8 @@ def compare_capacity(demand: pd.DataFrame, capacity=None, plans=None, status_fil
                      seed: int = 20240101, places_draws=None,
                      capacity_estimate: str = "supply2014", data=None, waiting_file=None,
                      waiting_rule: str = "shortfall",
-                     clustered_share: float = CLUSTERED_SHARE) -> pd.DataFrame:
+                     clustered_share: float = CLUSTERED_SHARE, workforce="letters",
+                     workforce_file=None) -> pd.DataFrame:
     """Gap per region per year from a :func:`forecast.demand.project_demand` frame.
 
     Parameters
@@ -241,6 +257,11 @@ def compare_capacity(demand: pd.DataFrame, capacity=None, plans=None, status_fil
         Data directory searched first (the 2014 regional counts).
     clustered_share : float
         Share of VPT clients living clustered [fraction] (:mod:`forecast.delivery`).
+    workforce : str or forecast.staff.WorkforceScenario
+        Workforce scenario of the staff limit: ``letters`` (default), ``replacement`` or
+        a :class:`forecast.staff.WorkforceScenario`.
+    workforce_file : str, Path or DataFrame, optional
+        A planner's fte per region (template ``data_raw/templates/workforce.csv``).
 
     Returns
     -------
@@ -253,14 +274,17 @@ def compare_capacity(demand: pd.DataFrame, capacity=None, plans=None, status_fil
         (``ESTIMATE …`` where no planner file was given); all delivery forms:
         ``need_clustered``, ``capacity_clustered``, ``plans_clustered_expected``,
         ``supply_with_stay``, ``supply_clustered``, ``gap_with_stay``, ``gap_all_forms``
-        [places], ``clustered_source`` (see :data:`forecast.schema.GAP_COLUMNS`).
+        [places], ``clustered_source``; the staff limit: ``fte_available`` [fte],
+        ``fte_source``, ``places_staffable, places_usable, gap_usable`` [places],
+        ``binding_limit`` (see :data:`forecast.schema.GAP_COLUMNS`).
     """
     return supply_gap(demand, capacity=capacity, plans=plans, status_file=status_file,
                       waiting=waiting, fte_per_place=fte_per_place, reference=reference,
                       seed=seed, places_draws=places_draws,
                       capacity_estimate=capacity_estimate, data=data,
                       waiting_file=waiting_file, waiting_rule=waiting_rule,
-                      clustered_share=clustered_share).frame
+                      clustered_share=clustered_share, workforce=workforce,
+                      workforce_file=workforce_file).frame
 
 
 def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None,
@@ -269,7 +293,8 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
                seed: int = 20240101, places_draws=None,
                capacity_estimate: str = "supply2014", data=None, waiting_file=None,
                waiting_rule: str = "shortfall",
-               clustered_share: float = CLUSTERED_SHARE) -> GapRun:
+               clustered_share: float = CLUSTERED_SHARE, workforce="letters",
+               workforce_file=None) -> GapRun:
     """:func:`compare_capacity` with the plans, waiting share and assumptions it used.
 
     ``capacity_estimate`` is how regions without a capacity file are estimated (labelled
@@ -305,6 +330,12 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
                          "positive number of fte per place")
     describe(reference)  # an unknown reference fails before any work
     clustered_share = check_clustered_share(clustered_share)
+    scenario = workforce if isinstance(workforce, WorkforceScenario) \
+        else workforce_scenario(workforce, occupancy=OCCUPANCY)
+    regional_fte = None
+    if workforce_file is not None:
+        regional_fte = workforce_file if isinstance(workforce_file, pd.DataFrame) \
+            else read_workforce_file(workforce_file)
     # places_draws follow the region order of the demand frame's rows (as returned)
     run_codes = list(pd.unique(demand["zk_code"]))
     demand = demand.sort_values(["year", "zk_code"]).reset_index(drop=True)
@@ -396,8 +427,13 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
         if col in demand:
             out[col] = demand.set_index(["year", "zk_code"])[col].reindex(
                 pd.MultiIndex.from_frame(out[["year", "zk_code"]])).to_numpy()
-    out["fte_needed"] = out["need"] * fte_per_place
+    staff = staff_limit(out, scenario, fte_per_place, base_year, regional_fte,
+                        need="need", supply="supply_with_stay")
+    out["fte_needed"] = staff["fte_needed"]
     out["fte_gap"] = out["gap"] * fte_per_place
+    for col in ("fte_available", "fte_source", "places_staffable", "places_usable",
+                "gap_usable", "binding_limit"):
+        out[col] = staff[col]
     out["reference"] = reference
     out["reference_need"] = reference_need(out, reference, occupancy, clustered_share,
                                            data).to_numpy()
@@ -414,7 +450,8 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
     v_share = vpt_share_of_home(data=data)
     parameters = {"base_year": base_year, "waiting": waiting, "unmet_share": w,
                   "clustered_share": clustered_share, "vpt_share_of_home": v_share,
-                  "fte_per_place": fte_per_place, "reference": reference,
+                  "fte_per_place": fte_per_place, "workforce": scenario.name,
+                  "workforce_net_growth": scenario.net_growth, "reference": reference,
                   "reference_description": describe(reference),
                   "scenario": str(demand["scenario"].iloc[0]), "plan_seed": seed}
     assumptions = {
@@ -427,7 +464,7 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
                           f"{base_year} (where no region is short: to need)"
                           if waiting_rule == "shortfall" else "in proportion to need"))}
            if waiting and (w_source.str.startswith("ESTIMATE")).any() else {}),
-        "fte_per_place": f"{fte_per_place} fte per place (no public figure; settable)",
+        **staff_assumptions(scenario, fte_per_place),
         "realisation_probability": dict(zip(status["status"],
                                             status["realisation_probability"], strict=True)),
         "plan_delay": "Poisson delay beyond year_ready, mean by status: "
@@ -457,6 +494,37 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
                   unmet_shares=pd.Series(w_r, index=codes, name="unmet_share"))
 
 
+def staff_binding(gap: pd.DataFrame, fte_per_place: float = FTE_PER_PLACE,
+                  workforce_file=None, scenarios=None) -> pd.DataFrame:
+    """Which limit binds, where and when, under each named workforce scenario.
+
+    ``gap``: a :func:`compare_capacity` frame (``need``, ``supply_with_stay``,
+    ``capacity``); ``scenarios``: names of :data:`forecast.staff.WORKFORCE_SCENARIOS`
+    (default all: ``letters``, the upper bound, and ``replacement``, no net growth).
+
+    Returns ``workforce, zk_code, zk_name, first_short, first_building, first_staff``
+    [year; <NA> if never], ``years_building, years_staff`` [years], ``last_limit``
+    (:func:`forecast.staff.binding_years` per scenario).
+    """
+    from .staff import WORKFORCE_SCENARIOS, binding_years
+
+    regional_fte = None
+    if workforce_file is not None:
+        regional_fte = workforce_file if isinstance(workforce_file, pd.DataFrame) \
+            else read_workforce_file(workforce_file)
+    names = gap.drop_duplicates("zk_code").set_index("zk_code")["zk_name"]
+    base = int(gap["year"].min())
+    parts = []
+    for name in scenarios or WORKFORCE_SCENARIOS:
+        limit = staff_limit(gap, workforce_scenario(name, occupancy=OCCUPANCY), fte_per_place,
+                            base, regional_fte, need="need", supply="supply_with_stay")
+        b = binding_years(limit)
+        b.insert(0, "workforce", name)
+        b.insert(2, "zk_name", b["zk_code"].map(names))
+        parts.append(b)
+    return pd.concat(parts, ignore_index=True)
+
+
 def _references() -> pd.Series:
     ref = pd.read_csv(data_raw_dir() / "reference_figures.csv").set_index("key")
     return ref["value"]
@@ -479,63 +547,122 @@ def _all_forms(g: pd.DataFrame, what: str) -> pd.Series:
     return g[what] + g[other]
 
 
+#: Published national targets that regions are tracked against (``reference_figures.csv``
+#: keys; base year and forms in ``reference_bases.csv``).
+TARGETS = ("ambition_2025", "wozo_target_2030", "wozo_opgave_2030", "ambition_2031")
+
+
+def target_progress(gap: pd.DataFrame, key: str = "ambition_2025", target: float | None = None,
+                    occupancy: float = OCCUPANCY, clustered_share: float = CLUSTERED_SHARE,
+                    data=None) -> pd.DataFrame:
+    """A national target of extra places per region, counted from the target's own base year
+    in its own delivery forms (``data_raw/reference_bases.csv``).
+
+    ``gap`` must hold all 31 regions, the target's year and the all-forms columns of
+    :func:`compare_capacity`; ``target`` overrides the published number [places];
+    ``occupancy`` [fraction] and ``clustered_share`` [fraction] turn observed clients into
+    places in use (:func:`forecast.delivery.places_in_use`).
+
+    Per region r (T = the target's year, b its base year, B the gap table's base year,
+    P(y) = national places in use in the target's forms in y, k = P(b) / P(B); ``need``,
+    ``capacity`` and ``supply`` in the target's forms):
+
+        target_share(r)     = target x growth(r) / sum growth,
+                              growth(r) = max(need(r, T) - k need(r, B), 0)
+        realised_to_base(r) = (P(B) - P(b)) x capacity(r) / capacity
+        expected_to_year(r) = supply(r, T) - capacity(r)
+        counted(r)          = realised_to_base + expected_to_year
+
+    (``assumption targets_from_own_base``: a region's need in b is its base-year need scaled
+    by the national growth of places in use b-B, and the places realised b-B are shared by
+    base-year capacity; no regional counts of those years exist.)
+
+    Returns ``target, year, base_year, forms, zk_code, zk_name, target_share,
+    realised_to_base, expected_to_year, counted, counted_minus_share`` [places]
+    (:data:`forecast.schema.TARGETS_COLUMNS`).
+    """
+    from .delivery import places_in_use
+    from .references import bases
+
+    if key not in TARGETS:
+        raise expected("key", key, f"one of {list(TARGETS)}")
+    _require_all_regions(gap, "a national target is shared over all 31")
+    year = ref_year(key)
+    own = bases().loc[key]
+    b_year, f = int(own["base_year"]), str(own["forms"])
+    value = float(_references()[key]) if target is None else float(target)
+    base = int(gap["year"].min())
+    g = gap[gap["year"] == year].set_index("zk_code")
+    if g.empty:
+        raise ValueError(f"the gap table has no year {year}; forecast from the base year to "
+                         f"at least {year}")
+    b = gap[gap["year"] == base].set_index("zk_code").loc[g.index]
+
+    def form(frame, what):
+        return _all_forms(frame, what) if f == "all_forms" else frame[what]
+
+    in_use = {y: places_in_use(y, occupancy, clustered_share, data)[f]
+              for y in sorted({b_year, base})}
+    k = in_use[b_year] / in_use[base]
+    growth = (form(g, "need") - k * form(b, "need")).clip(lower=0)
+    share = value * growth / growth.sum() if growth.sum() > 0 else growth * 0
+    cap = form(b, "capacity")
+    realised = max(in_use[base] - in_use[b_year], 0.0) * cap / cap.sum() \
+        if b_year < base else cap * 0
+    reached = form(g, "supply") - cap
+    out = pd.DataFrame({"target": key, "year": year, "base_year": b_year, "forms": f,
+                        "zk_name": g["zk_name"], "target_share": share,
+                        "realised_to_base": realised, "expected_to_year": reached,
+                        "counted": realised + reached,
+                        "counted_minus_share": realised + reached - share})
+    return out.rename_axis("zk_code").reset_index()[
+        ["target", "year", "base_year", "forms", "zk_code", "zk_name", "target_share",
+         "realised_to_base", "expected_to_year", "counted", "counted_minus_share"]]
+
+
+def targets(gap: pd.DataFrame, occupancy: float = OCCUPANCY,
+            clustered_share: float = CLUSTERED_SHARE, data=None) -> pd.DataFrame:
+    """:func:`target_progress` of every target in :data:`TARGETS` whose year the gap table
+    holds, stacked (one row per target and region)."""
+    last = int(gap["year"].max())
+    parts = [target_progress(gap, k, occupancy=occupancy, clustered_share=clustered_share,
+                             data=data) for k in TARGETS if ref_year(k) <= last]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        columns=["target", "year", "base_year", "forms", "zk_code", "zk_name", "target_share",
+                 "realised_to_base", "expected_to_year", "counted", "counted_minus_share"])
+
+
 def ambition_2025(gap: pd.DataFrame, plans: pd.DataFrame | None = None,
                   ambition: float | None = None, occupancy: float = OCCUPANCY,
                   clustered_share: float = CLUSTERED_SHARE, data=None) -> pd.DataFrame:
     """The 25,000 extra places 2021-2025 (all delivery forms) per region, counted from 2021.
 
-    ``gap`` must hold all 31 regions (the ambition is national) and the all-forms columns of
-    :func:`compare_capacity`; ``plans`` are the plans counted (:attr:`GapRun.plans`; None:
-    none listed); ``occupancy`` [fraction] and ``clustered_share`` [fraction] turn observed
-    clients into places in use (:func:`forecast.delivery.places_in_use`).
-
-    Per region r (B = the gap table's base year, P(y) = national places in use in all forms
-    in y, k = P(2021) / P(B)):
-
-        ambition_share(r)      = ambition x growth(r) / sum growth,
-                                 growth(r) = max(need_all(r, 2025) - k need_all(r, B), 0)
-        realised_2021_base(r)  = (P(B) - P(2021)) x capacity_all(r) / capacity_all
-        expected_base_2025(r)  = supply_all(r, 2025) - capacity_all(r)
-        counted_2021_2025(r)   = realised_2021_base + expected_base_2025
-
-    (``assumption ambition_from_2021``: the regions' need of 2021 is their base-year need
-    scaled by the national growth of places in use 2021-B, and the places realised 2021-B
-    are allocated by base-year capacity; both because no regional counts of 2021 exist.)
+    :func:`target_progress` of ``ambition_2025`` (``ambition`` overrides the 25,000) with
+    the region's 2025 gaps and the plans it lists: ``plans`` are the plans counted
+    (:attr:`GapRun.plans`; None: none listed).
 
     Returns ``zk_code, zk_name, gap_2025, gap_all_forms_2025, ambition_share,
     realised_2021_base, expected_base_2025, counted_2021_2025, counted_minus_share,
     plans_to_2025, plans_minus_share`` [places] (:data:`forecast.schema.AMBITION_COLUMNS`).
     """
-    from .delivery import places_in_use
-
-    ambition = ambition if ambition is not None else float(_references()["ambition_2025"])
     _require_all_regions(gap, "the ambition is shared over all 31")
-    base = int(gap["year"].min())
-    g = gap[gap["year"] == 2025].set_index("zk_code")
-    if g.empty:
-        raise ValueError("the gap table has no year 2025; forecast from the base year to "
-                         "at least 2025")
-    b = gap[gap["year"] == base].set_index("zk_code").loc[g.index]
-    in_use = {y: places_in_use(y, occupancy, clustered_share, data)["all_forms"]
-              for y in sorted({2021, base})}
-    k = in_use[2021] / in_use[base]
-    growth = (_all_forms(g, "need") - k * _all_forms(b, "need")).clip(lower=0)
-    share = ambition * growth / growth.sum() if growth.sum() > 0 else growth * 0
-    cap_all = _all_forms(b, "capacity")
-    realised = (in_use[base] - in_use[2021]) * cap_all / cap_all.sum()
-    expected = _all_forms(g, "supply") - cap_all
-    planned = pd.Series(0.0, index=g.index)
+    p = target_progress(gap, "ambition_2025", ambition, occupancy, clustered_share, data) \
+        .set_index("zk_code")
+    g = gap[gap["year"] == 2025].set_index("zk_code").loc[p.index]
+    planned = pd.Series(0.0, index=p.index)
     if plans is not None and len(plans):
-        p = plans[plans["year_ready"] <= 2025]
-        planned = (p.assign(net=_signed_places(p)).groupby("zk_code")["net"].sum()
-                   .reindex(g.index, fill_value=0.0))
-    out = pd.DataFrame({"zk_name": g["zk_name"], "gap_2025": g["gap"],
+        listed = plans[plans["year_ready"] <= 2025]
+        planned = (listed.assign(net=_signed_places(listed)).groupby("zk_code")["net"].sum()
+                   .reindex(p.index, fill_value=0.0))
+    out = pd.DataFrame({"zk_name": p["zk_name"], "gap_2025": g["gap"],
                         "gap_all_forms_2025": g["gap_all_forms"],
-                        "ambition_share": share, "realised_2021_base": realised,
-                        "expected_base_2025": expected,
-                        "counted_2021_2025": realised + expected,
-                        "counted_minus_share": realised + expected - share,
-                        "plans_to_2025": planned, "plans_minus_share": planned - share})
+                        "ambition_share": p["target_share"],
+                        "realised_2021_base": p["realised_to_base"],
+                        "expected_base_2025": p["expected_to_year"],
+                        "counted_2021_2025": p["counted"],
+                        "counted_minus_share": p["counted_minus_share"],
+                        "plans_to_2025": planned,
+                        "plans_minus_share": planned - p["target_share"]})
     return out.reset_index()
 
 

@@ -49,7 +49,8 @@ _REGIONAL = ("intensity2014", "national", "71488ned")
 _CAPACITY_ESTIMATES = ("supply2014", "clients")
 _ENGINES = ("numpy", "dask")
 _FILES = ("scenario_file", "rates", "calibrate", "capacity", "plans", "status_file",
-          "waiting_file")
+          "waiting_file", "workforce_file")
+_WORKFORCE = ("letters", "replacement")
 _WAITING_RULES = ("shortfall", "clients")
 MAX_DRAWS = 20_000  # population draws kept in memory at zorgkantoorregio level
 #: Named assumptions that stand in for a missing planner file (labelled ESTIMATE in the output).
@@ -109,6 +110,12 @@ class ChainConfig:
         ``waiting_by_shortfall``, default; :mod:`forecast.gap`).
     fte_per_place : float
         Care staff per place [fte per place].
+    workforce : {"letters", "replacement"}
+        Workforce scenario of the staff limit (:mod:`forecast.staff`): ``letters``
+        (default) the 2017-2020 growth of the ministry's letters goes on (an upper bound);
+        ``replacement`` inflow only replaces outflow.
+    workforce_file : path, optional
+        A planner's fte per region (template ``data_raw/templates/workforce.csv``).
     clustered_share : float
         ``clustered_share_of_vpt``: share of VPT clients living clustered, whose places
         count toward the ambition in all delivery forms [fraction], 0-1 (default 0.5;
@@ -145,6 +152,8 @@ class ChainConfig:
     waiting_file: str | Path | None = None
     waiting_rule: str = "shortfall"
     fte_per_place: float = FTE_PER_PLACE
+    workforce: str = "letters"
+    workforce_file: str | Path | None = None
     clustered_share: float = CLUSTERED_SHARE
     reference: str = "model"
     engine: str = "numpy"
@@ -207,6 +216,8 @@ class ChainConfig:
             raise expected("waiting", self.waiting, f"one of {[*_WAITING, None]}")
         put("fte_per_place", check_number("fte_per_place", self.fte_per_place, 0.0, 10.0,
                                      lo_open=True))
+        if self.workforce not in _WORKFORCE:
+            raise expected("workforce", self.workforce, f"one of {list(_WORKFORCE)}")
         put("clustered_share", check_number("clustered_share", self.clustered_share, 0.0, 1.0))
         if not isinstance(self.reference, str):
             raise expected("reference", self.reference, "a reference name (str)")
@@ -238,8 +249,8 @@ class ChainConfig:
 #: Options that only the gap stage reads: changing them reuses the population and demand
 #: of an earlier run (:meth:`ChainResult.with_plans`).
 PLANNER_OPTIONS = ("capacity", "plans", "status_file", "waiting", "waiting_file",
-                   "waiting_rule", "capacity_estimate", "fte_per_place", "clustered_share",
-                   "reference")
+                   "waiting_rule", "capacity_estimate", "fte_per_place", "workforce",
+                   "workforce_file", "clustered_share", "reference")
 
 
 @dataclass(frozen=True)
@@ -325,6 +336,19 @@ class ChainResult:
         ``zk_code, zk_name, gap_2025, gap_all_forms_2025, ambition_share,
         realised_2021_base, expected_base_2025, counted_2021_2025, counted_minus_share,
         plans_to_2025, plans_minus_share`` [places] (:func:`forecast.gap.ambition_2025`).
+    targets : pandas.DataFrame
+        Every national target of extra places within the run (25,000 by 2025, WOZO 2030,
+        50,000 by 2031) per region, counted from its own base year in its own delivery
+        forms: ``target, year, base_year, forms, zk_code, zk_name, target_share,
+        realised_to_base, expected_to_year, counted, counted_minus_share`` [places]
+        (:func:`forecast.gap.target_progress`).
+    staff : pandas.DataFrame
+        Which limit binds, building or staff, where and when, under each workforce
+        scenario (``letters``: upper bound; ``replacement``: no net growth): ``workforce,
+        zk_code, zk_name, first_short, first_building, first_staff`` [year; <NA> if
+        never], ``years_building, years_staff`` [years], ``last_limit``
+        (:func:`forecast.gap.staff_binding`); the gap frame carries the limit of
+        ``config.workforce`` per year.
     decomposition : pandas.DataFrame
         ``zk_code, zk_name, year_from, year_to, base, population, ageing, usage_rates,
         informal_care, care_at_home, waiting_list, total, need`` [places] for each step year
@@ -382,6 +406,8 @@ class ChainResult:
     gap: pd.DataFrame
     plans: pd.DataFrame
     ambition: pd.DataFrame
+    targets: pd.DataFrame
+    staff: pd.DataFrame
     decomposition: pd.DataFrame
     national: pd.DataFrame
     references: pd.DataFrame
@@ -426,7 +452,8 @@ class ChainResult:
             changes["plans"] = plans
         other = sorted(set(changes) - set(PLANNER_OPTIONS))
         if other:
-            raise ValueError(f"with_plans changes planner inputs only ({', '.join(PLANNER_OPTIONS)}); "
+            raise ValueError("with_plans changes planner inputs only "
+                             f"({', '.join(PLANNER_OPTIONS)}); "
                              f"{', '.join(other)} change the demand: run "
                              "ForecastChain(ChainConfig(...)).run() instead")
         if self._stage is None:
@@ -552,7 +579,14 @@ class ForecastChain:
     def _gap_stage(self, stage: _DemandStage) -> ChainResult:
         """Gap, decomposition, ambition, references and provenance of a demand stage."""
         from .decompose import decompose
-        from .gap import ambition_2025, explain_2025, national_references, supply_gap
+        from .gap import (
+            ambition_2025,
+            explain_2025,
+            national_references,
+            staff_binding,
+            supply_gap,
+            targets,
+        )
         from .provenance import provenance
 
         c = self.config
@@ -561,7 +595,8 @@ class ForecastChain:
         kwargs = {"capacity": c.capacity, "plans": c.plans, "status_file": c.status_file,
                   "fte_per_place": c.fte_per_place, "capacity_estimate": c.capacity_estimate,
                   "data": c.data, "waiting_file": c.waiting_file,
-                  "waiting_rule": c.waiting_rule, "clustered_share": c.clustered_share}
+                  "waiting_rule": c.waiting_rule, "clustered_share": c.clustered_share,
+                  "workforce": c.workforce, "workforce_file": c.workforce_file}
         gap = supply_gap(demand.frame, waiting=c.waiting, reference=c.reference, seed=c.seed,
                          places_draws=demand.places_draws, **kwargs)
         gap_total = supply_gap(demand.frame, waiting="total", **kwargs).frame
@@ -570,6 +605,8 @@ class ForecastChain:
         parts = decompose(demand, gap.unmet_shares, years=years)
         forms = {"occupancy": c.occupancy, "clustered_share": c.clustered_share, "data": c.data}
         ambition = ambition_2025(gap.frame, gap.plans, **forms)
+        tracked = targets(gap.frame, **forms)
+        staff = staff_binding(gap.frame, c.fte_per_place, c.workforce_file)
         refs = national_references(gap.frame, **forms)
         explanation = explain_2025(gap.frame, gap_total, **forms)
         national = self._national(stage.summary, gap.frame, demand.places_draws,
@@ -585,7 +622,8 @@ class ForecastChain:
             config=c, population=stage.population.copy(),
             gemeente_85plus=stage.gemeente_85plus.copy(), demand=demand.frame.copy(),
             demand_draws=demand.places_draws, gap=gap.frame, plans=gap.plans,
-            ambition=ambition, decomposition=parts, national=national, references=refs,
+            ambition=ambition, targets=tracked, staff=staff, decomposition=parts,
+            national=national, references=refs,
             explanation=explanation, checks=stage.checks.copy(),
             waiting_forecast=stage.waiting_forecast.copy(), backtest=stage.backtest.copy(),
             regional_factors=None if stage.regional_factors is None
@@ -629,7 +667,8 @@ class ForecastChain:
 
     def _national(self, summary, gap, draws, w) -> pd.DataFrame:
         """National totals per year, with bands of the national total over the draws."""
-        nat = gap.groupby("year")[["need", "capacity", "supply", "gap"]].sum().reset_index()
+        nat = gap.groupby("year")[["need", "capacity", "supply", "gap", "need_clustered",
+                                   "supply_clustered", "gap_all_forms"]].sum().reset_index()
         out = summary.merge(nat, on="year")
         if draws is not None:
             # w: each region's waiting share in the draws' region order (or one share)
@@ -666,7 +705,8 @@ def _select(result: ChainResult, codes) -> ChainResult:
     return replace(
         result, population=pick(result.population), gemeente_85plus=pick(result.gemeente_85plus),
         demand=pick(result.demand), demand_draws=draws, gap=pick(result.gap),
-        plans=pick(result.plans), ambition=pick(result.ambition),
+        plans=pick(result.plans), ambition=pick(result.ambition), targets=pick(result.targets),
+        staff=pick(result.staff),
         decomposition=pick(result.decomposition),
         regional_factors=None if result.regional_factors is None
         else pick(result.regional_factors),

@@ -29,6 +29,8 @@ __all__ = [
     "AGES",
     "AGE_GROUPS_OLD",
     "AMBITION_COLUMNS",
+    "TARGETS_COLUMNS",
+    "STAFF_COLUMNS",
     "BAND_SUFFIXES",
     "BASE_YEAR",
     "DECOMPOSITION_COLUMNS",
@@ -235,6 +237,9 @@ NATIONAL_SUMMARY_COLUMNS = {
     "capacity": "sum of the regions' base-year capacity [places]",
     "supply": "sum of the regions' supply [places]",
     "gap": "national need - supply [places]; with draws ``gap_lo_<level>, gap_hi_<level>``",
+    "need_clustered": "sum of the regions' need for clustered VPT places [places]",
+    "supply_clustered": "sum of the regions' clustered VPT supply [places]",
+    "gap_all_forms": "sum of the regions' gap in all delivery forms [places]",
 }
 
 #: Gap between need and supply per region and year: ``forecast.compare_capacity``.
@@ -255,8 +260,16 @@ GAP_COLUMNS = {
     "persons_80plus": "inhabitants aged 80+ [persons]",
     "persons_85plus": "inhabitants aged 85+ [persons]",
     "oosr": "persons aged 50-74 per person aged 85+ [persons per person]",
-    "fte_needed": "need x fte per place [fte]",
+    "fte_needed": "need x fte per place (adjusted for a change of absenteeism) [fte]",
     "fte_gap": "gap x fte per place [fte]",
+    "fte_available": "fte the workforce scenario (or a planner's file) gives the region "
+                     "[fte]",
+    "fte_source": "'ESTIMATE staff_in_balance_base_year' or the planner's workforce file",
+    "places_staffable": "places the available fte can run [places]",
+    "places_usable": "min(supply_with_stay, places_staffable): built and staffed [places]",
+    "gap_usable": "need - places_usable, > 0: places short counting both limits [places]",
+    "binding_limit": "which limit stops the region from meeting need: building, staff or "
+                     "none [name]",
     "need_clustered": "places of clustered VPT needed: clients at home x VPT share x "
                       "clustered share / occupancy [places]",
     "capacity_clustered": "clustered VPT places in the base year (capacity file "
@@ -357,6 +370,40 @@ AMBITION_COLUMNS = {
     "plans_minus_share": "plans_to_2025 - ambition_share [places]",
 }
 
+#: National targets of extra places per region, each from its own base year:
+#: ``forecast.gap.target_progress`` / ``targets``.
+TARGETS_COLUMNS = {
+    "target": "key of the published target in data_raw/reference_figures.csv [name]",
+    "year": "year of the target [year]",
+    "base_year": "year the target is counted from (data_raw/reference_bases.csv) [year]",
+    "forms": "delivery forms the target counts: with_stay or all_forms [name]",
+    "zk_code": _ZK_CODE,
+    "zk_name": _ZK_NAME,
+    "target_share": "the region's share of the target, by its share of the growth of need "
+                    "from the base year [places]",
+    "realised_to_base": "places in use added from the target's base year to the run's base "
+                        "year (national observed growth, shared by base-year capacity) "
+                        "[places]",
+    "expected_to_year": "expected places added by plans from the run's base year to the "
+                        "target's year [places]",
+    "counted": "realised_to_base + expected_to_year [places]",
+    "counted_minus_share": "counted - target_share: > 0 the region is on track [places]",
+}
+
+#: Which limit binds, where and when, per workforce scenario: ``forecast.gap.staff_binding``.
+STAFF_COLUMNS = {
+    "workforce": "workforce scenario: letters (upper bound) or replacement (no net growth) "
+                 "[name]",
+    "zk_code": _ZK_CODE,
+    "zk_name": _ZK_NAME,
+    "first_short": "first year need exceeds the places built and staffed [year]",
+    "first_building": "first year the buildings are the binding limit [year]",
+    "first_staff": "first year staff is the binding limit [year]",
+    "years_building": "years in which the buildings bind [years]",
+    "years_staff": "years in which staff binds [years]",
+    "last_limit": "binding limit in the last year: building, staff or none [name]",
+}
+
 #: Every documented frame by name.
 FRAMES = {
     "gemeenten": GEMEENTEN_COLUMNS,
@@ -372,4 +419,6 @@ FRAMES = {
     "regional_intensity": REGIONAL_INTENSITY_COLUMNS,
     "references": REFERENCES_COLUMNS,
     "ambition": AMBITION_COLUMNS,
+    "targets": TARGETS_COLUMNS,
+    "staff": STAFF_COLUMNS,
 }

@@ -55,6 +55,9 @@ def _sheets(result, t: Text) -> dict[str, pd.DataFrame]:
             ["zk_code", "zk_name", "year_from", "year_to", "base", *PARTS, "total", "need",
              *[c for c in ("regional_level",) if c in result.decomposition]]],
         s["ambition"]: result.ambition,
+        **({s["targets"]: result.targets} if getattr(result, "targets", None) is not None
+           else {}),
+        **({s["staff"]: result.staff} if getattr(result, "staff", None) is not None else {}),
         s["references"]: result.references,
         s["checks"]: result.checks,
         s["waiting"]: result.waiting_forecast,
@@ -83,11 +86,15 @@ def _regions(result) -> pd.DataFrame:
         out[f"gap_{y}"] = out["zk_code"].map(g["gap"])
         if "p_short" in g:
             out[f"p_short_{y}"] = out["zk_code"].map(g["p_short"])
+        if "gap_all_forms" in g:
+            out[f"gap_all_forms_{y}"] = out["zk_code"].map(g["gap_all_forms"])
+        if "binding_limit" in g:
+            out[f"binding_limit_{y}"] = out["zk_code"].map(g["binding_limit"])
     return out
 
 
 def _label(t: Text, col: str) -> str:
-    for prefix in ("need_", "gap_", "p_short_"):
+    for prefix in ("need_", "gap_all_forms_", "binding_limit_", "gap_", "p_short_"):
         rest = col[len(prefix):]
         if col.startswith(prefix) and rest.isdigit():
             base = t.label(prefix[:-1])
@@ -99,7 +106,8 @@ def _label(t: Text, col: str) -> str:
 def _format_of(col: str, series: pd.Series) -> str:
     if col.startswith(("p_short", "p_closed")):
         return "pct"
-    if col in ("year", "year_from", "year_to", "target_year", "origin", "horizon"):
+    if col in ("year", "year_from", "year_to", "target_year", "origin", "horizon",
+               "base_year", "first_short", "first_building", "first_staff"):
         return "year"
     if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
         return "text"
@@ -138,7 +146,7 @@ def write_workbook(result, path, lang: str = "nl") -> dict[str, pd.DataFrame]:
             ws.write(0, j, label, f["head"])
             values = frame[col].tolist()
             for i, v in enumerate(values, start=1):
-                if v is None or (isinstance(v, float) and math.isnan(v)):
+                if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
                     ws.write_blank(i, j, None)
                 elif kind == "text" or isinstance(v, (str, bool, np.bool_)):
                     ws.write(i, j, str(v) if not isinstance(v, (bool, np.bool_)) else bool(v))

@@ -39,6 +39,8 @@ def _cell(t: Text, value, kind: str = "num", href: str | None = None) -> dict:
     """A table cell: shown text, raw sort value ``v`` and a css class."""
     if kind == "text":
         return {"text": "" if value is None else str(value), "v": str(value), "href": href}
+    if value is pd.NA:
+        value = None
     if isinstance(value, str) or not isinstance(value, (int, float, np.number, type(None))):
         return {"text": str(value), "v": str(value), "href": href}  # text in any column
     missing = value is None or (isinstance(value, float) and np.isnan(value))
@@ -69,7 +71,8 @@ def _kind(col: str) -> str:
                "plans_source", "assumption", "value", "note", "covered", "origin", "source",
                "shipped"):
         return "text"
-    if col in ("year", "year_from", "year_to", "target_year", "horizon"):
+    if col in ("year", "year_from", "year_to", "target_year", "horizon", "base_year",
+               "first_short", "first_building", "first_staff"):
         return "year"
     if col.startswith(("p_short", "p_closed")):
         return "pct"
@@ -82,6 +85,9 @@ def _kind(col: str) -> str:
         return "dec1"
     if col.startswith(("gap", "reference_gap", "fte_gap")):
         return "gap"
+    if col in ("binding_limit", "last_limit", "workforce", "forms", "target", "fte_source",
+               "clustered_source"):
+        return "text"
     return "num"
 
 
@@ -291,6 +297,10 @@ def _region_sections(t: Text, result, gm_geo, gm_names, years, focus) -> list[di
             cols += [f"gap_lo_{lv}", f"gap_hi_{lv}"]
         if "p_short" in rows:
             cols.append("p_short")
+        cols += ["gap_all_forms", "places_staffable", "binding_limit"]
+        if "binding_limit" in rows:
+            rows = rows.assign(binding_limit=rows["binding_limit"].map(
+                lambda v: t.m["limits"].get(v, v)))
         band_colours = {80: "#e6550d", 95: "#fdae6b"}
         bands = [{"lo": list(g["supply"] + g[f"gap_lo_{lv}"]),
                   "hi": list(g["supply"] + g[f"gap_hi_{lv}"]),
@@ -358,7 +368,7 @@ def page_context(result, lang: str = "nl") -> dict:
     nat_cols = ["year", "clients_with_stay", "need", "capacity", "supply", "gap"]
     for lv in _bands(nat, "gap"):
         nat_cols += [f"gap_lo_{lv}", f"gap_hi_{lv}"]
-    nat_cols.append("growth_factor")
+    nat_cols += ["gap_all_forms", "growth_factor"]
 
     # regions table
     wide = gap.pivot(index="zk_code", columns="year", values="gap")
@@ -426,7 +436,10 @@ def page_context(result, lang: str = "nl") -> dict:
         "drivers_note": t.t("drivers_note", base=int(parts["year_from"].min())
                             if len(parts) else base, year=last),
         "sections": _region_sections(t, result, gm_geo, gm_names, years, focus),
-        "references": table(t, result.references),
+        "references": table(t, result.references.assign(
+            forms=result.references["forms"].map(lambda v: t.m["forms_names"].get(v, v)))
+            if "forms" in result.references else result.references),
+        **_ambition_and_staff(t, result),
         "explanation": result.explanation,
         "checks": table(t, checks),
         "checks_notes": list(result.checks["note"].dropna().unique())
@@ -447,6 +460,50 @@ def page_context(result, lang: str = "nl") -> dict:
         "reference_description": p.get("reference_description", ""),
     }
     return ctx
+
+
+def _ambition_and_staff(t: Text, result) -> dict:
+    """The ambition in all delivery forms, the other targets, and which limit binds."""
+    out = {"ambition": None, "targets": None, "staff": None, "staff_lines": []}
+    amb = getattr(result, "ambition", None)
+    if amb is not None and "counted_2021_2025" in amb:
+        cols = ["zk_name", "ambition_share", "realised_2021_base", "expected_base_2025",
+                "counted_2021_2025", "counted_minus_share", "gap_all_forms_2025"]
+        total = {c: amb[c].sum() for c in cols[1:]}
+        out["ambition"] = table(t, amb, cols, total=total, links="zk_name", sortable=True,
+                                kinds={"counted_minus_share": "num"})
+    tg = getattr(result, "targets", None)
+    if tg is not None and len(tg):
+        nat = tg.groupby(["target", "year", "base_year", "forms"], sort=False)[
+            ["target_share", "realised_to_base", "expected_to_year", "counted"]].sum() \
+            .reset_index()
+        nat["target"] = nat["target"].map(lambda k: t.m["target_names"].get(k, k))
+        nat["forms"] = nat["forms"].map(lambda v: t.m["forms_names"].get(v, v))
+        out["targets"] = table(t, nat)
+    st = getattr(result, "staff", None)
+    if st is not None and len(st):
+        names = t.m["workforce_names"]
+        wide = None
+        for w, f in st.groupby("workforce", sort=False):
+            part = f.set_index(["zk_code", "zk_name"])[
+                ["first_short", "first_staff", "last_limit"]].copy()
+            part["last_limit"] = part["last_limit"].map(lambda v: t.m["limits"].get(v, v))
+            part.columns = [f"{c}|{w}" for c in part.columns]
+            wide = part if wide is None else wide.join(part)
+            n_staff = int((f["first_staff"].notna()).sum())
+            first = f["first_staff"].dropna()
+            out["staff_lines"].append(t.t(
+                "staff_line", scenario=names.get(w, w), n=n_staff, total=len(f),
+                year=str(int(first.min())) if len(first) else "–"))
+        wide = wide.reset_index()
+        labels = {c: f"{t.label(c.split('|')[0]).split(' [')[0]}: "
+                     f"{names.get(c.split('|')[1], c.split('|')[1])}"
+                  for c in wide.columns if "|" in c}
+        kinds = {c: "year" if not c.startswith("last_limit") else "text"
+                 for c in wide.columns if "|" in c}
+        out["staff"] = table(t, wide, [c for c in wide.columns if c != "zk_code"],
+                             labels=labels, kinds=kinds, links="zk_name", sortable=True)
+    return out
 
 
 def _about(t: Text, result) -> list[tuple[str, str]]:

@@ -56,7 +56,22 @@ def small_result(codes=CODES, to: int = 2030, draws: int = 20) -> ChainResult:
                              "p_short": 0.5 if year > 2023 else 0.0, "reference": "model",
                              "reference_need": need, "reference_gap": need - cap - plans,
                              "fte_needed": 1.2 * need, "fte_gap": 1.2 * (need - cap - plans),
-                             "capacity_source": "file handmade", "plans_source": "file handmade"})
+                             "capacity_source": "file handmade", "plans_source": "file handmade",
+                             # clustered VPT: need 10% of the need with stay, capacity the
+                             # 2023 need; staff: the base-year places grow 2% a year
+                             "need_clustered": 0.1 * need, "capacity_clustered": 100.0 * (i + 1),
+                             "plans_clustered_expected": 0.0,
+                             "supply_with_stay": cap + plans,
+                             "supply_clustered": 100.0 * (i + 1),
+                             "gap_with_stay": need - cap - plans,
+                             "gap_all_forms": 1.1 * need - cap - plans - 100.0 * (i + 1),
+                             "clustered_source": "ESTIMATE clustered_from_clients",
+                             "fte_available": 1.2 * cap * 1.02 ** (year - 2023),
+                             "fte_source": "ESTIMATE staff_in_balance_base_year",
+                             "places_staffable": cap * 1.02 ** (year - 2023),
+                             "places_usable": min(cap + plans, cap * 1.02 ** (year - 2023)),
+                             "gap_usable": need - min(cap + plans, cap * 1.02 ** (year - 2023)),
+                             "binding_limit": "building" if year > 2023 else "none"})
             draws_arr[:, j, i] = need + spread * rng.standard_normal(draws)
     demand, gap = pd.DataFrame(rows), pd.DataFrame(gap_rows)
     gap["p_closed"] = 1 - gap["p_short"]
@@ -72,7 +87,8 @@ def small_result(codes=CODES, to: int = 2030, draws: int = 20) -> ChainResult:
             row["total"] = sum(row[p] for p in PARTS)
             row["need"] = base + row["total"]
             parts.append(row)
-    nat = gap.groupby("year")[["need", "capacity", "supply", "gap"]].sum().reset_index()
+    nat = gap.groupby("year")[["need", "capacity", "supply", "gap", "need_clustered",
+                               "supply_clustered", "gap_all_forms"]].sum().reset_index()
     cl = demand.groupby("year")[["clients_with_stay", "clients_at_home", "places_needed"]].sum()
     national = cl.reset_index().merge(nat, on="year")
     national["growth_factor"] = national["clients_with_stay"] / national[
@@ -113,10 +129,37 @@ def small_result(codes=CODES, to: int = 2030, draws: int = 20) -> ChainResult:
                                      "kind": ["expansion"], "plans_source": ["file handmade"]}),
         ambition=pd.DataFrame({"zk_code": list(codes), "zk_name": [names[c] for c in codes],
                                "gap_2025": [200.0 * (i + 1) for i in range(len(codes))],
+                               "gap_all_forms_2025": [210.0 * (i + 1)
+                                                      for i in range(len(codes))],
                                "ambition_share": [100.0 * (i + 1) for i in range(len(codes))],
+                               "realised_2021_base": [30.0 * (i + 1) for i in range(len(codes))],
+                               "expected_base_2025": 0.0,
+                               "counted_2021_2025": [30.0 * (i + 1) for i in range(len(codes))],
+                               "counted_minus_share": [-70.0 * (i + 1)
+                                                       for i in range(len(codes))],
                                "plans_to_2025": 0.0,
                                "plans_minus_share": [-100.0 * (i + 1)
                                                      for i in range(len(codes))]}),
+        targets=pd.DataFrame({"target": "ambition_2025", "year": 2025, "base_year": 2021,
+                              "forms": "all_forms", "zk_code": list(codes),
+                              "zk_name": [names[c] for c in codes],
+                              "target_share": [100.0 * (i + 1) for i in range(len(codes))],
+                              "realised_to_base": [30.0 * (i + 1) for i in range(len(codes))],
+                              "expected_to_year": 0.0,
+                              "counted": [30.0 * (i + 1) for i in range(len(codes))],
+                              "counted_minus_share": [-70.0 * (i + 1)
+                                                      for i in range(len(codes))]}),
+        staff=pd.DataFrame({"workforce": np.repeat(["letters", "replacement"], len(codes)),
+                            "zk_code": list(codes) * 2,
+                            "zk_name": [names[c] for c in codes] * 2,
+                            "first_short": pd.array([2024] * 2 * len(codes), dtype="Int64"),
+                            "first_building": pd.array([2024] * len(codes) + [None] * len(codes),
+                                                       dtype="Int64"),
+                            "first_staff": pd.array([None] * len(codes) + [2024] * len(codes),
+                                                    dtype="Int64"),
+                            "years_building": [to - 2023] * len(codes) + [0] * len(codes),
+                            "years_staff": [0] * len(codes) + [to - 2023] * len(codes),
+                            "last_limit": ["building"] * len(codes) + ["staff"] * len(codes)}),
         decomposition=pd.DataFrame(parts), national=national,
         references=pd.DataFrame({"reference": ["TNO 2019: places short in 2025"],
                                  "year": [2025], "published": [22206.0],

@@ -336,3 +336,38 @@ def test_a_closure_larger_than_the_capacity_is_refused():
     with pytest.raises(InputError, match=r"closures in ZK02 remove 500 places.*205"):
         G.compare_capacity(_demand(), capacity=CAPACITY, plans=closure, waiting=None,
                            status_file=NO_DELAY)
+
+
+def test_the_staff_limit_per_region_in_the_gap_frame():
+    # Issue 19, item 3, by hand: base-year fte = capacity x 1.2, grown by the scenario.
+    a = G.supply_gap(_demand(), capacity=CAPACITY, plans=PLANS, waiting=None,
+                     status_file=NO_DELAY, workforce="replacement").frame.set_index(
+        ["year", "zk_code"])
+    # no net growth: ZK01 can staff its 95 base places only; 2025 supply 119, need 130
+    z = a.loc[(2025, "ZK01")]
+    assert z["fte_available"] == pytest.approx(95 * 1.2)
+    assert z["places_staffable"] == pytest.approx(95.0)
+    assert (z["places_usable"], z["gap_usable"]) == pytest.approx((95.0, 35.0))
+    assert z["binding_limit"] == "staff"
+    # ZK02 2025: the closure leaves 175 built places against 205 staffable: buildings bind
+    assert a.loc[(2025, "ZK02"), "binding_limit"] == "building"
+    assert a.loc[(2023, "ZK02"), "binding_limit"] == "none"  # 5 places spare in 2023
+    # letters: 25,000 fte on a 2016 stock of 114,005 / 0.97 x 1.2 over 2017-2020
+    g = (1 + 25_000 / (114_005 / 0.97 * 1.2)) ** 0.25 - 1
+    b = G.supply_gap(_demand(), capacity=CAPACITY, plans=PLANS, waiting=None,
+                     status_file=NO_DELAY).frame.set_index(["year", "zk_code"])
+    assert b.loc[(2025, "ZK01"), "places_staffable"] == pytest.approx(95 * (1 + g) ** 2)
+    assert b.loc[(2025, "ZK01"), "binding_limit"] == "staff"  # 103.1 < 119 built
+    assert b.loc[(2025, "ZK09"), "binding_limit"] == "none"
+    # a planner's fte count for ZK01 replaces the estimate
+    own = pd.DataFrame({"zk_code": ["ZK01"], "year": [2023], "fte": [150.0],
+                        "fte_source": ["file test"]})
+    c = G.supply_gap(_demand(), capacity=CAPACITY, plans=PLANS, waiting=None,
+                     status_file=NO_DELAY, workforce="replacement",
+                     workforce_file=own).frame.set_index(["year", "zk_code"])
+    assert c.loc[(2025, "ZK01"), "places_staffable"] == pytest.approx(125.0)
+    assert c.loc[(2025, "ZK01"), "binding_limit"] == "building"
+    assert c.loc[(2025, "ZK01"), "fte_source"] == "file test"
+    s = G.staff_binding(a.reset_index()).set_index(["workforce", "zk_code"])
+    assert s.loc[("replacement", "ZK01"), "first_staff"] == 2024
+    assert s.loc[("replacement", "ZK01"), "last_limit"] == "staff"

@@ -94,6 +94,7 @@ def test_every_option_reaches_the_config_of_every_command(command, tmp_path):
             "--plans", str(files["plans.csv"]), "--status-file", str(files["status.csv"]),
             "--waiting", "total", "--waiting-file", str(files["wait.csv"]),
             "--waiting-rule", "clients", "--fte-per-place", "1.4", "--clustered-share", "0.4",
+            "--workforce", "replacement", "--workforce-file", str(files["wait.csv"]),
             "--reference", "ratio80:110",
             "--engine", "dask", "--regions", "zk08, ZK20", "--level", "50,90"]
     config = _chain_config(build_parser().parse_args(argv))
@@ -105,8 +106,9 @@ def test_every_option_reaches_the_config_of_every_command(command, tmp_path):
         capacity=str(files["cap.csv"]), plans=str(files["plans.csv"]),
         status_file=str(files["status.csv"]), waiting="total",
         waiting_file=str(files["wait.csv"]), waiting_rule="clients", fte_per_place=1.4,
-        clustered_share=0.4, reference="ratio80:110", engine="dask", regions=("ZK08", "ZK20"), level=(50, 90),
-        data=str(tmp_path))
+        clustered_share=0.4, workforce="replacement", workforce_file=str(files["wait.csv"]),
+        reference="ratio80:110", engine="dask", regions=("ZK08", "ZK20"),
+        level=(50, 90), data=str(tmp_path))
 
 
 def test_the_commands_share_their_defaults():
@@ -321,6 +323,8 @@ def test_frames_have_the_documented_columns(full):
                              ("national", schema.NATIONAL_SUMMARY_COLUMNS),
                              ("references", schema.REFERENCES_COLUMNS),
                              ("ambition", schema.AMBITION_COLUMNS),
+                             ("targets", schema.TARGETS_COLUMNS),
+                             ("staff", schema.STAFF_COLUMNS),
                              ("regional_intensity", schema.REGIONAL_INTENSITY_COLUMNS)):
         frame = getattr(full, name)
         for col in frame.columns:

@@ -125,6 +125,27 @@ def test_no_identifiers_in_headers_and_total_rows(page):
     assert not re.search(r">-0(,0+)?<", page)
 
 
+def test_ambition_in_all_forms_and_the_staff_limit_are_shown(page, report):
+    amb = _visible(page[page.index('id="ambition"'):page.index('id="staff"')])
+    amb = " ".join(amb.split())
+    assert "vanaf 2021 en in alle leveringsvormen" in amb
+    # hand-made: shares 100, 200, 300 (total 600); counted 30, 60, 90 (total 180)
+    assert "Totaal 600" in amb and "180" in amb and "-420" in amb
+    assert "25.000 extra plaatsen in 2025" in amb  # the targets table, by name
+    staff = " ".join(_visible(page[page.index('id="staff"'):
+                                   page.index('id="references"')]).split())
+    # letters: buildings bind in every region; no net growth: staff from 2024 in all three
+    assert "groei 2017–2020 houdt aan (bovengrens): personeel is in 0 van de 3" in staff
+    assert "geen nettogroei: personeel is in 3 van de 3 regio’s ooit de grens, voor het " \
+           "eerst in 2024" in staff
+    assert "gebouwen" in staff and "personeel" in staff and "<NA>" not in page
+    # the region pages name the binding limit in Dutch
+    ro = page[page.index("id='ZK20'"):]
+    assert "bindende grens" in ro[:ro.index("</article>")]
+    wb = __import__("openpyxl").load_workbook(report["excel"])
+    assert {"Doelen", "Personeel"} <= set(wb.sheetnames)
+
+
 def test_a_section_per_region_linked_from_table_map_and_headline(page):
     for code in CODES:
         name = regions.ZORGKANTOORREGIOS[code]
@@ -219,7 +240,8 @@ def test_excel_is_formatted_and_describes_the_run(report, result):
     assert regions_sheet["tekort 2030 [plaatsen]"].iloc[-1] == 4150
     assert wb["Regio's"].auto_filter.ref.endswith("4")  # the filter stops above the total
     total = [c.value for c in wb["Regio's"][6] if c.value is not None]
-    assert sum(str(v).startswith("=SUM(") for v in total) == 5  # capacity; need, gap x 2025, 2030
+    # capacity; need, gap, gap in all delivery forms x 2025, 2030
+    assert sum(str(v).startswith("=SUM(") for v in total) == 7
     cols = pd.read_excel(report["excel"], sheet_name="Kolommen")
     gap_row = cols[(cols["kolom"] == "gap") & (cols["blad"] == "Tekort per jaar")].iloc[0]
     assert "need - supply" in gap_row["betekenis en eenheid"]
