@@ -53,7 +53,7 @@ from .usage import rates_array, read_rates_file, usage_rates, wlz_vv
 
 __all__ = ["project_demand", "run_demand", "DemandRun", "DemandComponents", "validate_level",
            "read_calibration", "national_summary", "oosr", "informal_care_factor",
-           "OCCUPANCY", "DEMAND_BASE_YEAR", "TREND_WINDOW"]
+           "run_batch", "OCCUPANCY", "DEMAND_BASE_YEAR", "TREND_WINDOW"]
 
 HOME_TREND_DAMPING = 0.85
 #: Valid ``regional_factors`` (default first; :mod:`forecast.intensity`, :mod:`forecast.regional`).
@@ -550,3 +550,52 @@ def national_summary(frame: pd.DataFrame) -> pd.DataFrame:
     base = out.index.min()
     out["growth_factor"] = out["clients_with_stay"] / out.loc[base, "clients_with_stay"]
     return out.reset_index()
+
+
+def run_batch(combinations, **options) -> dict:
+    """Several scenario x population-variant runs as one batch; population draws once per variant.
+
+    Parameters
+    ----------
+    combinations : iterable of (str, str)
+        ``(scenario, population_variant)`` pairs, e.g. ``[("trend", "point"),
+        ("beleidsarm", "low95")]``.
+    **options
+        Every other argument of :func:`run_demand` (``to``, ``draws``, ``seed``, ``engine``,
+        ...), the same for all runs.
+
+    Returns
+    -------
+    dict
+        ``(scenario, population_variant) -> DemandRun``, in the order given.
+
+    Notes
+    -----
+    The population draws depend on the variant, not on the scenario: they are simulated once
+    per variant (:func:`forecast.population.draw_totals`, reduced in the engine to clients
+    and the OOSR's age groups, cached in this process) and shared by every scenario of that
+    variant; the runs are grouped by variant so that this holds for any number of variants.
+    10 combinations of 5 variants simulate the population draws 5 times, not 10
+    (benchmarks/RESULTS.md). With ``engine="dask"`` each variant's draws run as Dask tasks.
+
+    Examples
+    --------
+    >>> from forecast.demand import run_batch
+    >>> runs = run_batch([(s, v) for s in ("trend", "beleidsarm")
+    ...                   for v in ("point", "low95")], to=2040, draws=1000)  # doctest: +SKIP
+    >>> runs[("trend", "low95")].frame.places_needed_hi_95.max()  # doctest: +SKIP
+    """
+    for name in ("scenario", "population_variant"):
+        if name in options:
+            raise ValueError(f"`{name}` is given per run in `combinations`, not as an option")
+    combos = []
+    for item in combinations:
+        if isinstance(item, str) or not hasattr(item, "__len__") or len(item) != 2:
+            raise ValueError(f"`combinations` holds {item!r} but every item is expected to be "
+                             "a pair (scenario, population_variant), e.g. ('trend', 'low95')")
+        combos.append((item[0], item[1]))
+    variants = list(dict.fromkeys(v for _, v in combos))
+    runs = {}
+    for combo in sorted(dict.fromkeys(combos), key=lambda c: variants.index(c[1])):
+        runs[combo] = run_demand(scenario=combo[0], population_variant=combo[1], **options)
+    return {c: runs[c] for c in combos}

@@ -204,3 +204,33 @@ def test_draw_totals_refuses_bad_weights(weights, message):
 def test_draw_totals_needs_draws():
     with pytest.raises(ValueError, match="`draws` was 0 but is expected to be at least 1"):
         P.draw_totals(np.ones((2, 96)), to=2023, draws=0)
+
+
+def test_run_batch_simulates_population_draws_once_per_variant():
+    # 2 scenarios x 2 variants: the population draws run twice (once per variant), and each
+    # run equals the same run on its own.
+    from forecast.demand import run_batch, run_demand
+
+    P._draw_totals.cache_clear()
+    combos = [("trend", "low95"), ("beleidsarm", "point"), ("beleidsarm", "low95"),
+              ("trend", "point")]
+    runs = run_batch(combos, to=2025, draws=6, seed=3)
+    assert list(runs) == combos
+    info = P._draw_totals.cache_info()
+    assert (info.misses, info.hits) == (2, 2)
+    alone = run_demand("beleidsarm", to=2025, draws=6, seed=3, population_variant="low95")
+    np.testing.assert_array_equal(runs[("beleidsarm", "low95")].places_draws,
+                                  alone.places_draws)
+    assert not np.array_equal(runs[("beleidsarm", "low95")].places_draws,
+                              runs[("beleidsarm", "point")].places_draws)
+
+
+@pytest.mark.parametrize("combos, options, message", [
+    (["trend"], {}, r"`combinations` holds 'trend' but every item is expected to be a pair"),
+    ([("trend", "point")], {"scenario": "trend"}, "`scenario` is given per run"),
+])
+def test_run_batch_refuses_misuse(combos, options, message):
+    from forecast.demand import run_batch
+
+    with pytest.raises(ValueError, match=message):
+        run_batch(combos, to=2025, **options)

@@ -49,3 +49,19 @@ def test_gemeente_level_draws_keep_the_gemeente_order():
 def test_unknown_engine():
     with pytest.raises(ValueError, match="`engine` was 'spark'"):
         P.build_projection(to=2023, draws=2, engine="spark")
+
+
+def test_dask_in_process_cluster_needs_no_main_guard():
+    # A notebook or a script without `if __name__ == "__main__":` can use a cluster whose
+    # workers are threads of this process (LocalCluster(processes=False)): nothing is
+    # spawned, and the numbers equal the numpy engine's.
+    pytest.importorskip("dask.distributed")
+    from dask.distributed import Client, LocalCluster
+
+    w = np.zeros((2, 96))
+    w[:, 85:] = 1.0
+    local = P.draw_totals(w, to=2025, draws=12, seed=5)
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                      dashboard_address=None) as cluster, Client(cluster):
+        remote = P.draw_totals(w, to=2025, draws=12, seed=5, engine="dask", chunk=5)
+    np.testing.assert_array_equal(local, remote)
