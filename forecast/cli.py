@@ -109,7 +109,8 @@ def _chain_config(args):
         waiting_rule=args.waiting_rule,
         capacity=args.capacity, plans=args.plans, status_file=args.status_file,
         waiting=None if args.waiting == "none" else args.waiting,
-        fte_per_place=args.fte_per_place, workforce=args.workforce,
+        fte_per_place=args.fte_per_place, staff_ratios=args.staff_ratios,
+        workforce=args.workforce,
         workforce_file=args.workforce_file, clustered_share=args.clustered_share,
         reference=args.reference, engine=args.engine, regions=regions, level=level,
         data=args.data)
@@ -299,6 +300,9 @@ def _run_args(parser, out: str) -> None:
                              "need")
     parser.add_argument("--fte-per-place", type=float, default=FTE_PER_PLACE,
                         help="care staff per place [fte]")
+    parser.add_argument("--staff-ratios", default=None,
+                        help="fte per place by zzp VV4-VV10 (CSV zzp,fte_per_place); replaces "
+                             "--fte-per-place by their mean over the national zzp mix")
     parser.add_argument("--workforce", default="letters", choices=["letters", "replacement"],
                         help="workforce scenario of the staff limit: the 2017-2020 growth of "
                              "the ministry's letters goes on (upper bound, default) or no net "

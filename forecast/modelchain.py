@@ -49,7 +49,7 @@ _REGIONAL = ("intensity2014", "national", "71488ned")
 _CAPACITY_ESTIMATES = ("supply2014", "clients")
 _ENGINES = ("numpy", "dask")
 _FILES = ("scenario_file", "rates", "calibrate", "capacity", "plans", "status_file",
-          "waiting_file", "workforce_file")
+          "waiting_file", "workforce_file", "staff_ratios")
 _WORKFORCE = ("letters", "replacement")
 _WAITING_RULES = ("shortfall", "clients")
 MAX_DRAWS = 20_000  # population draws kept in memory at zorgkantoorregio level
@@ -110,6 +110,11 @@ class ChainConfig:
         ``waiting_by_shortfall``, default; :mod:`forecast.gap`).
     fte_per_place : float
         Care staff per place [fte per place].
+    staff_ratios : path, optional
+        CSV ``zzp, fte_per_place``: a planner's fte per place by zzp VV4-VV10; the run
+        then uses their weighted mean over the national 2023 mix with stay instead of
+        ``fte_per_place`` (:func:`forecast.staff.fte_per_place`; shipped ratios:
+        ``data_raw/staff_ratios.csv``).
     workforce : {"letters", "replacement"}
         Workforce scenario of the staff limit (:mod:`forecast.staff`): ``letters``
         (default) the 2017-2020 growth of the ministry's letters goes on (an upper bound);
@@ -152,6 +157,7 @@ class ChainConfig:
     waiting_file: str | Path | None = None
     waiting_rule: str = "shortfall"
     fte_per_place: float = FTE_PER_PLACE
+    staff_ratios: str | Path | None = None
     workforce: str = "letters"
     workforce_file: str | Path | None = None
     clustered_share: float = CLUSTERED_SHARE
@@ -249,7 +255,8 @@ class ChainConfig:
 #: Options that only the gap stage reads: changing them reuses the population and demand
 #: of an earlier run (:meth:`ChainResult.with_plans`).
 PLANNER_OPTIONS = ("capacity", "plans", "status_file", "waiting", "waiting_file",
-                   "waiting_rule", "capacity_estimate", "fte_per_place", "workforce",
+                   "waiting_rule", "capacity_estimate", "fte_per_place", "staff_ratios",
+                   "workforce",
                    "workforce_file", "clustered_share", "reference")
 
 
@@ -592,8 +599,13 @@ class ForecastChain:
         c = self.config
         demand = stage.demand
         self._progress("gap to capacity and plans")
+        fte = c.fte_per_place
+        if c.staff_ratios is not None:
+            from .staff import fte_per_place, staff_ratios
+
+            fte = fte_per_place(ratios=staff_ratios(c.staff_ratios), data=c.data)
         kwargs = {"capacity": c.capacity, "plans": c.plans, "status_file": c.status_file,
-                  "fte_per_place": c.fte_per_place, "capacity_estimate": c.capacity_estimate,
+                  "fte_per_place": fte, "capacity_estimate": c.capacity_estimate,
                   "data": c.data, "waiting_file": c.waiting_file,
                   "waiting_rule": c.waiting_rule, "clustered_share": c.clustered_share,
                   "workforce": c.workforce, "workforce_file": c.workforce_file}
@@ -606,7 +618,7 @@ class ForecastChain:
         forms = {"occupancy": c.occupancy, "clustered_share": c.clustered_share, "data": c.data}
         ambition = ambition_2025(gap.frame, gap.plans, **forms)
         tracked = targets(gap.frame, **forms)
-        staff = staff_binding(gap.frame, c.fte_per_place, c.workforce_file)
+        staff = staff_binding(gap.frame, fte, c.workforce_file)
         refs = national_references(gap.frame, **forms)
         explanation = explain_2025(gap.frame, gap_total, **forms)
         national = self._national(stage.summary, gap.frame, demand.places_draws,

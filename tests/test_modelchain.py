@@ -95,6 +95,7 @@ def test_every_option_reaches_the_config_of_every_command(command, tmp_path):
             "--waiting", "total", "--waiting-file", str(files["wait.csv"]),
             "--waiting-rule", "clients", "--fte-per-place", "1.4", "--clustered-share", "0.4",
             "--workforce", "replacement", "--workforce-file", str(files["wait.csv"]),
+            "--staff-ratios", str(files["rates.csv"]),
             "--reference", "ratio80:110",
             "--engine", "dask", "--regions", "zk08, ZK20", "--level", "50,90"]
     config = _chain_config(build_parser().parse_args(argv))
@@ -107,6 +108,7 @@ def test_every_option_reaches_the_config_of_every_command(command, tmp_path):
         status_file=str(files["status.csv"]), waiting="total",
         waiting_file=str(files["wait.csv"]), waiting_rule="clients", fte_per_place=1.4,
         clustered_share=0.4, workforce="replacement", workforce_file=str(files["wait.csv"]),
+        staff_ratios=str(files["rates.csv"]),
         reference="ratio80:110", engine="dask", regions=("ZK08", "ZK20"),
         level=(50, 90), data=str(tmp_path))
 
@@ -195,6 +197,21 @@ def test_a_clustered_plan_in_the_chain_lowers_only_the_all_forms_gap(full, tmp_p
     pd.testing.assert_series_equal(ga["p_short"], gb["p_short"])  # with stay
     amb = (r.ambition.set_index("zk_code").loc["ZK08", "counted_2021_2025"] for r in (a, b))
     assert next(amb) + 500 == pytest.approx(next(amb))
+
+
+@needs_data
+def test_staff_ratios_by_zzp_set_the_fte_per_place(full, tmp_path):
+    # a planner's ratios: 1.0 fte per place for VV4-VV6, 2.0 for VV7-VV10; weighed by the
+    # national 2023 mix with stay (CBS 84529NED: VV4 13,580, VV5 61,175, VV6 32,890, VV7
+    # 14,830, VV8 2,490, VV9b 1,140, VV10 0) -> (107,645 + 2 x 18,460) / 126,105 = 1.1464
+    ratios = tmp_path / "ratios.csv"
+    ratios.write_text("zzp;fte_per_place\nVV4;1\nVV5;1\nVV6;1\nVV7;2\nVV8;2\nVV9b;2\n"
+                      "VV10;2\n", encoding="utf-8")
+    r = full.with_plans(staff_ratios=str(ratios))
+    f = (107_645 + 2 * 18_460) / 126_105
+    assert r.parameters["fte_per_place"] == pytest.approx(f)
+    g = r.gap.query("year == 2030")
+    np.testing.assert_allclose(g["fte_needed"], g["need"] * f)
 
 
 @needs_data
