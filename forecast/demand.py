@@ -16,7 +16,11 @@ a share of the growth above the base year moves from stay to home.
 Named assumptions (reported in :attr:`DemandRun.assumptions` and the chain's result):
 
 ``occupancy_rate``       0.97 places occupied: NZa counted about 3,900 empty places in
-                         August 2020 against about 120,000 residents (shared/public_figures).
+                         August 2020 against about 120,000 residents (NZa via Reformatorisch
+                         Dagblad, September 2020). The ministry's letters call that vacancy
+                         temporary (COVID: about 5,500 empty at the peak of the first wave);
+                         with a waiting list of about 20,000 a planner may set 0.98-0.99
+                         (``occupancy``, ``--occupancy``).
 ``home_ratio_national``  every region has the national ratio of home to stay clients.
 ``regional_rates``       without a calibration file every region has the national rates.
 ``trend_window``         the trend model is fitted on every year of CBS 37620 (1995-2024),
@@ -494,7 +498,11 @@ def run_demand(scenario: str = "trend", to: int = 2040, regions=None, draws: int
         "rates": str(rates) if rates else "CBS 37620 x 70791ned levelled to 84529NED",
         "base_year": DEMAND_BASE_YEAR, **info}
     assumptions = {
-        "occupancy_rate": f"{occupancy:.2f} of places occupied",
+        "occupancy_rate": f"{occupancy:.2f} of places occupied"
+                          + (" (NZa, August 2020: about 3,900 of some 124,000 places empty; "
+                             "a COVID-time vacancy the ministry's letters call temporary; "
+                             "set --occupancy)" if occupancy == OCCUPANCY else " (set by the "
+                             "planner)"),
         "home_ratio_national": "national ratio of VPT+MPT to stay clients in every region",
         "regional_rates": {
             "national": "national usage rates in every region",

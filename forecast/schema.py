@@ -95,7 +95,9 @@ TREND_WINDOW = (1995, 2024)
 # --- defaults of the demand and gap arithmetic ----------------------------------------
 
 #: Share of places occupied (``assumption occupancy_rate``): NZa counted about 3,900 empty
-#: places in August 2020 against about 120,000 residents [fraction].
+#: places in August 2020 against about 120,000 residents (NZa via Reformatorisch Dagblad,
+#: September 2020), a vacancy of the COVID time that the ministry's letters call temporary;
+#: settable (``--occupancy``) [fraction].
 OCCUPANCY = 0.97
 #: Care staff per place (``assumption fte_per_place``; no transcribed public figure, set
 #: your own) [fte per place].
