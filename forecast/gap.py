@@ -740,7 +740,8 @@ def explain_2025(gap: pd.DataFrame, gap_total_waiting: pd.DataFrame | None = Non
     g25 = nat.loc[2025, "gap"]
     text = [
         f"National rollup of the regional gaps in 2025: {g25:,.0f} places short, against "
-        f"TNO's expected shortage of {ref['tno_2019_shortage_2025']:,.0f} (TNO 2019) and the "
+        f"TNO's expected shortage of {ref['tno_2019_shortage_2025']:,.0f} (TNO capacity "
+        "prognosis, July 2020) and the "
         f"ambition of {ref['ambition_2025']:,.0f} extra places in 2021-2025.",
         f"1. Base year. The gap starts from the places in use in {base} (the observed Wlz "
         "clients with stay, CBS 84529NED, divided by the occupancy rate): only the growth "

@@ -4,7 +4,8 @@ A reference turns into a need per region and year, ``reference_need(r, t)``; the
 it is ``reference_need - supply``. References:
 
 ``model``          zorgcap's own need (default).
-``tno2019``        TNO 2019: 22,206 places short in 2025 and about 110,000 extra by 2040.
+``tno2019``        TNO capacity prognosis (report of 28 July 2020; the option keeps its old name):
+                   22,206 places short in 2025 and about 110,000 extra by 2040.
 ``ambition2025``   25,000 extra places by 2025 (2021 agreement).
 ``wozo2030``       40,000 extra places by 2030 (programme Wonen en Zorg voor Ouderen).
 ``ambition2031``   50,000 extra places by 2031.
