@@ -62,7 +62,7 @@ from forecast import mortality as mort, population as P, stochastic as S
 years = list(range(2021, 2041))
 path, rates, m, births, netmig, profile = P._point_run(tuple(years), 'point', 'kvs', True, None)
 codes, _ = P.base_population()
-mat = P._aggregation(codes, 'zk', 2025)[0]
+mat = P._aggregation(tuple(codes), 'zk', 2025)[0]
 lc = mort.fit_lee_carter(mort.hmd_rates())
 growth = 1 + np.stack(rates)
 """

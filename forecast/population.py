@@ -302,7 +302,8 @@ class PopulationProjection:
         return frame
 
 
-def _aggregation(codes_2021: list, level: str, indeling: int, data=None):
+@content_cache(maxsize=8)
+def _aggregation(codes_2021: tuple, level: str, indeling: int, data=None):
     """Matrix (gemeente 2021 -> region of ``indeling``), region codes and names."""
     ident = pd.DataFrame({"gm_code": codes_2021, "src": codes_2021, "w": 1.0})
     moved = regions.to_indeling(ident, indeling, ["w"], data=data)  # gm_code, src, w
@@ -471,7 +472,7 @@ def build_projection(to: int = LAST_YEAR, draws: int = 0, seed: int = 20240101,
 
     mat, out_codes, names = (None, codes, {})
     if level != "gemeente":
-        mat, out_codes, names = _aggregation(codes, level, indeling, data)
+        mat, out_codes, names = _aggregation(tuple(codes), level, indeling, data)
     persons = point if mat is None else np.einsum("dygsa,gr->dyrsa", point, mat)
     if draws:
         persons = simulate_draws(path[0], years, births, rates, m, netmig, profile, draws,
@@ -558,7 +559,7 @@ def _draw_totals(weights: bytes, shape: tuple, to, draws, seed, variant, nationa
     codes, _ = base_population(data)
     path, rates, m, births, netmig, profile = _point_run(tuple(years), variant, national,
                                                          calibrate_regions, data)
-    mat = None if level == "gemeente" else _aggregation(codes, level, indeling, data)[0]
+    mat = None if level == "gemeente" else _aggregation(tuple(codes), level, indeling, data)[0]
     w = np.frombuffer(weights, dtype=float).reshape(shape)
     return simulate_draws(path[0], years, births, rates, m, netmig, profile, draws, seed, mat,
                           engine=engine, chunk=chunk, data=data, weights=w,

@@ -303,7 +303,7 @@ def test_engine_equals_the_benchmark_kernel_on_real_data():
     path, rates, m, births, netmig, profile = P._point_run(tuple(years), "point", "kvs",
                                                            True, None)
     codes, _ = P.base_population()
-    mat = P._aggregation(codes, "zk", 2025)[0]
+    mat = P._aggregation(tuple(codes), "zk", 2025)[0]
     lc = mort.fit_lee_carter(mort.hmd_rates())
     w = _weights()
     walk, shock = S.draw_shocks(12, len(years) - 1, 3, S.MIGRATION_SD, S.MIGRATION_RHO)
