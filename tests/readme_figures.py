@@ -265,6 +265,29 @@ def _waiting(bel, trend) -> dict:
     }
 
 
+def _forms_and_staff(trend) -> dict:
+    """Issue 19: all delivery forms, targets from their own base years, the staff limit."""
+    refs = trend.references.set_index("reference")
+    tno = refs.loc["TNO capacity prognosis: places short in 2025"]
+    amb = refs.loc["Ambition: 25,000 extra places 2021-2025 (all forms)"]
+    a = trend.ambition
+    staff = trend.staff.set_index("workforce")
+    repl = staff.loc["replacement"]
+    letters = staff.loc["letters"]
+    return {
+        "gap_all_forms_2025_trend": _n(_at(trend.national, 2025)["gap_all_forms"]),
+        "need_clustered_2025_trend": _n(_at(trend.national, 2025)["need_clustered"]),
+        "tno_from_base_2025_trend": _n(tno["zorgcap"]),
+        "ambition_need_from_2021_trend": _n(amb["zorgcap"]),
+        "ambition_realised_2021_2023": _n(a["realised_2021_base"].sum()),
+        "ambition_expected_2023_2025": _n(a["expected_base_2025"].sum()),
+        "ambition_on_track_regions": str(int((a["counted_minus_share"] >= 0).sum())),
+        "staff_regions_replacement": str(int(repl["first_staff"].notna().sum())),
+        "staff_first_replacement": str(int(repl["first_staff"].min())),
+        "staff_regions_letters": str(int(letters["first_staff"].notna().sum())),
+    }
+
+
 def _decomposition(bel) -> dict:
     d = bel.decomposition
     d = d[d["year_to"] == TO]
@@ -283,7 +306,8 @@ def figures() -> dict[str, str]:
         out = {}
         for part in (_population(bel), _demand(bel, trend, mantelzorg), _intensity(bel, trend),
                      _bands(bel, trend),
-                     _backtest(bel.backtest), _waiting(bel, trend), _decomposition(bel)):
+                     _backtest(bel.backtest), _waiting(bel, trend), _decomposition(bel),
+                     _forms_and_staff(trend)):
             out.update(part)
         _CACHE["figures"] = out
     return dict(_CACHE["figures"])
