@@ -241,6 +241,7 @@ def _cmd_backtest(args) -> int:
     print(md.read_text(encoding="utf-8"))
     print(f"wrote {md}")
     print(f"wrote {csv}")
+    print(f"wrote {md.with_name(md.stem + '_calibration.csv')}")
     return 0
 
 

@@ -103,10 +103,13 @@ def test_forecast_command_prints_growth_factor(tmp_path, capsys):
 
 
 @needs_data
-def test_backtest_command_writes_the_report(tmp_path):
+def test_backtest_command_writes_the_report(tmp_path, capsys):
     out = tmp_path / "bt.md"
     assert main(["backtest", "--out", str(out)]) == 0
     assert "beleidsarm" in out.read_text() and "Coverage" in out.read_text()
+    said = capsys.readouterr().out
+    for name in ("bt.md", "bt.csv", "bt_calibration.csv"):
+        assert f"wrote {tmp_path / name}" in said and (tmp_path / name).exists()
 
 
 def test_forecast_command_unknown_scenario_exits_2(capsys):
