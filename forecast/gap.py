@@ -45,6 +45,7 @@ list adds to the need for places with stay only (people wait for a nursing-home 
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 
 import numpy as np
@@ -214,15 +215,10 @@ class GapRun:
     unmet_shares: pd.Series | None = None
 
 
-def compare_capacity(demand: pd.DataFrame, capacity=None, plans=None, status_file=None,
-                     waiting: str | None = "urgent_plus_actief",
-                     fte_per_place: float = FTE_PER_PLACE, reference: str = "model",
-                     seed: int = 20240101, places_draws=None,
-                     capacity_estimate: str = "supply2014", data=None, waiting_file=None,
-                     waiting_rule: str = "shortfall",
-                     clustered_share: float = CLUSTERED_SHARE, workforce="letters",
-                     workforce_file=None) -> pd.DataFrame:
+def compare_capacity(demand: pd.DataFrame, **options) -> pd.DataFrame:
     """Gap per region per year from a :func:`forecast.demand.project_demand` frame.
+
+    The options are those of :func:`supply_gap` (one signature serves both), by keyword:
 
     Parameters
     ----------
@@ -278,13 +274,7 @@ def compare_capacity(demand: pd.DataFrame, capacity=None, plans=None, status_fil
         ``fte_source``, ``places_staffable, places_usable, gap_usable`` [places],
         ``binding_limit`` (see :data:`forecast.schema.GAP_COLUMNS`).
     """
-    return supply_gap(demand, capacity=capacity, plans=plans, status_file=status_file,
-                      waiting=waiting, fte_per_place=fte_per_place, reference=reference,
-                      seed=seed, places_draws=places_draws,
-                      capacity_estimate=capacity_estimate, data=data,
-                      waiting_file=waiting_file, waiting_rule=waiting_rule,
-                      clustered_share=clustered_share, workforce=workforce,
-                      workforce_file=workforce_file).frame
+    return supply_gap(demand, **options).frame
 
 
 def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None,
@@ -523,6 +513,10 @@ def staff_binding(gap: pd.DataFrame, fte_per_place: float = FTE_PER_PLACE,
         b.insert(2, "zk_name", b["zk_code"].map(names))
         parts.append(b)
     return pd.concat(parts, ignore_index=True)
+
+
+compare_capacity.__signature__ = inspect.signature(supply_gap).replace(
+    return_annotation=pd.DataFrame)
 
 
 def _references() -> pd.Series:

@@ -79,13 +79,24 @@ def test_clients_2016_constant_is_the_cbs_figure():
     assert float(w.loc[2016, "with_stay"]) == staff.CLIENTS_WITH_STAY_2016
 
 
-def test_planner_ratio_file_dutch_notation(tmp_path):
+@pytest.mark.parametrize("reader, body, key, keys, value, values", [
+    ("staff_ratios", "zzp;fte_per_place;source\nVV4;0,9;eigen telling\n5;1,25;\n",
+     "zzp", ["VV4", "VV5"], "fte_per_place", [0.9, 1.25]),
+    ("read_workforce_file", "zk_code;year;fte\nzk01;2023;4.100\nZK02;2022;12.345,5\n",
+     "zk_code", ["ZK01", "ZK02"], "fte", [4100, 12345.5]),
+])
+def test_planner_files_in_dutch_notation(tmp_path, reader, body, key, keys, value, values):
+    path = tmp_path / "planner.csv"
+    path.write_text(body)
+    table = getattr(staff, reader)(path)
+    assert list(table[key]) == keys
+    assert_allclose(table[value], values)
+
+
+def test_planner_ratio_file_names_its_source(tmp_path):
     path = tmp_path / "ratios.csv"
     path.write_text("zzp;fte_per_place;source\nVV4;0,9;eigen telling\n5;1,25;\n")
-    table = staff.staff_ratios(path)
-    assert list(table["zzp"]) == ["VV4", "VV5"]
-    assert_allclose(table["fte_per_place"], [0.9, 1.25])
-    assert table["ratio_source"].iloc[0].endswith(": eigen telling")
+    assert staff.staff_ratios(path)["ratio_source"].iloc[0].endswith(": eigen telling")
 
 
 @pytest.mark.parametrize("body, match", [
@@ -347,14 +358,6 @@ def test_template_reads():
     table = staff.read_workforce_file(staff.data_raw_dir() / "templates" / "workforce.csv")
     assert list(table.columns) == ["zk_code", "year", "fte", "fte_source"]
     assert table.loc[0, "zk_code"] == "ZK01" and table.loc[0, "fte"] == 4100
-
-
-def test_workforce_file_dutch_notation(tmp_path):
-    path = tmp_path / "w.csv"
-    path.write_text("zk_code;year;fte\nzk01;2023;4.100\nZK02;2022;12.345,5\n")
-    table = staff.read_workforce_file(path)
-    assert list(table["zk_code"]) == ["ZK01", "ZK02"]
-    assert_allclose(table["fte"], [4100, 12345.5])
 
 
 @pytest.mark.parametrize("body, match", [
