@@ -516,7 +516,7 @@ def draw_totals(weights, to: int = LAST_YEAR, draws: int = 1000, seed: int = 202
 
     Returns
     -------
-    numpy.ndarray (draw, year, region, k), float64, read-only
+    numpy.ndarray (draw, year, region, k), float64 (float32 with that precision), read-only
         ``sum over sex, age of weights[k] * persons`` [weighted persons] for the years
         ``BASE_YEAR .. to`` and the regions of ``build_projection(level=level,
         indeling=indeling).codes``.

@@ -318,8 +318,10 @@ def test_engine_equals_the_benchmark_kernel_on_real_data():
                                engine, rtol=1e-6)
 
 
-def test_dask_without_a_client_runs_in_threads_and_gives_the_same_numbers():
-    # No cluster, no __main__ guard: Dask's threaded scheduler in this process.
+@pytest.mark.parametrize("chunk", [1, 3])
+def test_dask_without_a_client_runs_in_threads_and_gives_the_same_numbers(chunk):
+    # No cluster, no __main__ guard: Dask's threaded scheduler in this process; chunk 1
+    # makes 10 tasks, more than one batch (S.DASK_BATCH = 8).
     pytest.importorskip("dask")
     c = _handmade_case()
     args = (c["base"], [2021, 2022, 2023, 2024], c["births"], list(c["rates"]), c["m"],
@@ -329,7 +331,7 @@ def test_dask_without_a_client_runs_in_threads_and_gives_the_same_numbers():
     kw = dict(draws=10, seed=0, mat=MATS["one-hot"], shocks=(walk, shock), lc=c["lc"],
               weights=_weights())
     local = S.simulate_draws(*args, **kw)
-    threaded = S.simulate_draws(*args, engine="dask", chunk=3, **kw)
+    threaded = S.simulate_draws(*args, engine="dask", chunk=chunk, **kw)
     np.testing.assert_array_equal(local, threaded)
 
 
@@ -353,7 +355,7 @@ def test_float32_arithmetic_moves_the_demand_sums_negligibly():
     w = _total_weights(rates_array(usage_rates(2023)))
     f64 = P.draw_totals(w, to=2050, draws=40, seed=8)
     f32 = P.draw_totals(w, to=2050, draws=40, seed=8, precision="float32")
-    assert f32.dtype == np.float64  # the sums are kept in float64 either way
+    assert f32.dtype == np.float32 and f64.dtype == np.float64
     rel = np.abs(f32 - f64) / f64
     assert rel.max() < 1e-5
     assert 0 < rel.max()  # float32 arithmetic really ran
