@@ -320,8 +320,8 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
                          "positive number of fte per place")
     describe(reference)  # an unknown reference fails before any work
     clustered_share = check_clustered_share(clustered_share)
-    scenario = workforce if isinstance(workforce, WorkforceScenario) \
-        else workforce_scenario(workforce, occupancy=OCCUPANCY)
+    if not isinstance(workforce, WorkforceScenario):
+        workforce_scenario(workforce)  # an unknown name fails before any work
     regional_fte = None
     if workforce_file is not None:
         regional_fte = workforce_file if isinstance(workforce_file, pd.DataFrame) \
@@ -385,8 +385,14 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
     cap_cl = cap["vpt_capacity"].to_numpy(float)
     cl_estimated = ~np.isfinite(cap_cl)
     cap_cl = np.where(cl_estimated, need_cl[0], cap_cl)
+    check_closures(pd.DataFrame({"zk_code": codes, "capacity_clustered": cap_cl}), plan_frame,
+                   file=None if isinstance(plans, pd.DataFrame) or plans is None
+                   else display_path(plans), forms=CLUSTERED_FORMS,
+                   column="capacity_clustered", what="clustered VPT places")
     expected_cl = _expected_plans(plan_frame, status, codes, years, CLUSTERED_FORMS)
     supply_cl = cap_cl[None] + expected_cl
+    scenario = workforce if isinstance(workforce, WorkforceScenario) else workforce_scenario(
+        workforce, fte_per_place=fte_per_place, occupancy=occupancy)
     idx = pd.MultiIndex.from_product([years, codes], names=["year", "zk_code"])
     out = pd.DataFrame({"places_needed": wide.to_numpy().ravel(), "need": need.ravel(),
                         "capacity": np.broadcast_to(cap["places_with_stay"].to_numpy(),
@@ -454,7 +460,7 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
                           f"{base_year} (where no region is short: to need)"
                           if waiting_rule == "shortfall" else "in proportion to need"))}
            if waiting and (w_source.str.startswith("ESTIMATE")).any() else {}),
-        **staff_assumptions(scenario, fte_per_place),
+        **staff_assumptions(scenario, fte_per_place, occupancy),
         "realisation_probability": dict(zip(status["status"],
                                             status["realisation_probability"], strict=True)),
         "plan_delay": "Poisson delay beyond year_ready, mean by status: "
@@ -478,19 +484,40 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
                                   "with --clustered-share)",
         **({"clustered_from_clients": "clustered VPT places in the base year = the need "
             "for them (no vpt_capacity in a capacity file)"} if cl_estimated.any() else {}),
+        **_base_year_assumptions(),
+        "targets_from_own_base": "per region, a target's base-year need is the region's "
+                                 f"{base_year} need scaled by the national growth of places "
+                                 "in use since then, and the places realised before "
+                                 f"{base_year} are shared by capacity (no regional counts of "
+                                 "those years)",
     }
     return GapRun(frame=out, plans=plan_frame, unmet_share=w, parameters=parameters,
                   assumptions=assumptions,
                   unmet_shares=pd.Series(w_r, index=codes, name="unmet_share"))
 
 
+def _base_year_assumptions() -> dict:
+    """The base years of published figures that are assumptions, not stated in a source
+    (``data_raw/reference_bases.csv``: the reason starts with ``ASSUMPTION``)."""
+    from .references import bases
+
+    b = bases()
+    out = {}
+    for key, row in b[b["why"].str.startswith("ASSUMPTION")].iterrows():
+        name = row["why"].split(":", 1)[0].removeprefix("ASSUMPTION").strip()
+        out[name] = f"{key} counted from {row['base_year']}: " + row["why"].split(":", 1)[1].strip()
+    return out
+
+
 def staff_binding(gap: pd.DataFrame, fte_per_place: float = FTE_PER_PLACE,
-                  workforce_file=None, scenarios=None) -> pd.DataFrame:
+                  workforce_file=None, scenarios=None,
+                  occupancy: float = OCCUPANCY) -> pd.DataFrame:
     """Which limit binds, where and when, under each named workforce scenario.
 
     ``gap``: a :func:`compare_capacity` frame (``need``, ``supply_with_stay``,
     ``capacity``); ``scenarios``: names of :data:`forecast.staff.WORKFORCE_SCENARIOS`
-    (default all: ``letters``, the upper bound, and ``replacement``, no net growth).
+    (default all: ``letters``, the upper bound, and ``replacement``, no net growth);
+    ``fte_per_place`` [fte per place] and ``occupancy`` [fraction] as the run's.
 
     Returns ``workforce, zk_code, zk_name, first_short, first_building, first_staff``
     [year; <NA> if never], ``years_building, years_staff`` [years], ``last_limit``
@@ -506,7 +533,8 @@ def staff_binding(gap: pd.DataFrame, fte_per_place: float = FTE_PER_PLACE,
     base = int(gap["year"].min())
     parts = []
     for name in scenarios or WORKFORCE_SCENARIOS:
-        limit = staff_limit(gap, workforce_scenario(name, occupancy=OCCUPANCY), fte_per_place,
+        limit = staff_limit(gap, workforce_scenario(name, fte_per_place=fte_per_place,
+                                                    occupancy=occupancy), fte_per_place,
                             base, regional_fte, need="need", supply="supply_with_stay")
         b = binding_years(limit)
         b.insert(0, "workforce", name)

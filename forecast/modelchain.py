@@ -55,7 +55,8 @@ _WAITING_RULES = ("shortfall", "clients")
 MAX_DRAWS = 20_000  # population draws kept in memory at zorgkantoorregio level
 #: Named assumptions that stand in for a missing planner file (labelled ESTIMATE in the output).
 ESTIMATES = ("capacity_from_supply_2014", "capacity_from_clients", "plans_from_national",
-             "waiting_by_shortfall", "waiting_by_clients")
+             "waiting_by_shortfall", "waiting_by_clients", "clustered_from_clients",
+             "staff_in_balance_base_year")
 
 
 @dataclass(frozen=True)
@@ -461,7 +462,8 @@ class ChainResult:
         if other:
             raise ValueError("with_plans changes planner inputs only "
                              f"({', '.join(PLANNER_OPTIONS)}); "
-                             f"{', '.join(other)} change the demand: run "
+                             f"{', '.join(other)} {'changes' if len(other) == 1 else 'change'}"
+                             " the demand: run "
                              "ForecastChain(ChainConfig(...)).run() instead")
         if self._stage is None:
             raise ValueError("this result holds no demand stage (it was not made by "
@@ -601,9 +603,18 @@ class ForecastChain:
         self._progress("gap to capacity and plans")
         fte = c.fte_per_place
         if c.staff_ratios is not None:
+            from .errors import InputError, display_path
             from .staff import fte_per_place, staff_ratios
 
-            fte = fte_per_place(ratios=staff_ratios(c.staff_ratios), data=c.data)
+            try:
+                fte = fte_per_place(ratios=staff_ratios(c.staff_ratios), data=c.data)
+            except InputError:
+                raise
+            except ValueError as err:
+                raise InputError(str(err), file=display_path(c.staff_ratios),
+                                 fix="give a row for every zzp VV4, VV5, VV6, VV7, VV8, VV9b "
+                                     "and VV10 that has clients (template: "
+                                     "data_raw/staff_ratios.csv)") from None
         kwargs = {"capacity": c.capacity, "plans": c.plans, "status_file": c.status_file,
                   "fte_per_place": fte, "capacity_estimate": c.capacity_estimate,
                   "data": c.data, "waiting_file": c.waiting_file,
@@ -618,7 +629,7 @@ class ForecastChain:
         forms = {"occupancy": c.occupancy, "clustered_share": c.clustered_share, "data": c.data}
         ambition = ambition_2025(gap.frame, gap.plans, **forms)
         tracked = targets(gap.frame, **forms)
-        staff = staff_binding(gap.frame, fte, c.workforce_file)
+        staff = staff_binding(gap.frame, fte, c.workforce_file, occupancy=c.occupancy)
         refs = national_references(gap.frame, **forms)
         explanation = explain_2025(gap.frame, gap_total, **forms)
         national = self._national(stage.summary, gap.frame, demand.places_draws,

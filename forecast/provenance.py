@@ -14,7 +14,9 @@ __all__ = ["provenance", "planner_files", "estimates_by_region"]
 
 #: ChainConfig options that name a planner's file, with what the file is.
 PLANNER_OPTIONS = {"capacity": "capacity", "plans": "build plans",
-                   "status_file": "plan status", "calibrate": "calibration (clients)",
+                   "status_file": "plan status", "waiting_file": "regional waiting list",
+                   "workforce_file": "fte per region", "staff_ratios": "fte per place by zzp",
+                   "calibrate": "calibration (clients)",
                    "rates": "usage rates", "scenario_file": "scenarios (TOML)"}
 
 
@@ -43,7 +45,10 @@ def planner_files(config) -> list[dict]:
                  "path": None if path is None else str(path)}
         if path is None:
             entry["default"] = ("data_raw/plan_status.csv" if option == "status_file" else
-                                "estimate (see assumptions)" if option in ("capacity", "plans")
+                                "data_raw/staff_ratios.csv" if option == "staff_ratios" else
+                                "estimate (see assumptions)"
+                                if option in ("capacity", "plans", "waiting_file",
+                                              "workforce_file")
                                 else "built-in scenarios" if option == "scenario_file"
                                 else "model (CBS tables)")
         else:

@@ -106,6 +106,21 @@ CLIENTS_WITH_STAY_2016 = 114_005.0
 #: (``assumption workforce_growth_period``) [year].
 WORKFORCE_GROWTH_PERIOD = (2017, 2020)
 
+#: A planner's fte count may be of a year up to this one [year].
+LAST_COUNT_YEAR = 2030
+#: Most fte a region's file may give: about 12,000 places x 5 fte per place [fte].
+MAX_REGION_FTE = 60_000
+
+
+def _shown(value) -> str:
+    """A number from a planner file as a message shows it ('empty' for a blank cell)."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return repr(value)
+    return "empty" if not np.isfinite(v) and v != v else f"{v:g}"
+
+
 #: Differences smaller than this count as equal in ``binding_limit`` [places].
 TIE = 1e-6
 
@@ -182,7 +197,8 @@ def staff_ratios(path=None) -> pd.DataFrame:
         codes.append(code)
         value = frame["fte_per_place"].iloc[i]
         if not np.isfinite(value) or value <= 0 or value > 5:
-            raise InputError(f"fte per place {value!r} of {code} is not a number in (0, 5]",
+            raise InputError(f"fte per place {_shown(value)} of {code} is not a number in "
+                             "(0, 5]",
                              file=where, row=spreadsheet_row(i), column="fte_per_place",
                              fix="enter the care staff per place in fte, e.g. 1.2.")
     source = frame["source"] if "source" in frame else pd.Series("", index=frame.index)
@@ -370,8 +386,11 @@ def workforce_scenario(name: str = "letters", base_year: int | None = None,
     return WORKFORCE_SCENARIOS[name](base_year, **kwargs)
 
 
-def staff_assumptions(scenario: WorkforceScenario, fte_per_place: float) -> dict[str, str]:
-    """The named assumptions a staff limit with ``scenario`` rests on (name -> text)."""
+def staff_assumptions(scenario: WorkforceScenario, fte_per_place: float,
+                      occupancy: float = OCCUPANCY) -> dict[str, str]:
+    """The named assumptions a staff limit with ``scenario`` rests on (name -> text);
+    ``fte_per_place`` [fte per place] and ``occupancy`` [fraction] as the scenario was
+    made with (:func:`letters_scenario`)."""
     s = scenario
     out = {
         "staff_in_balance_base_year": (
@@ -395,9 +414,10 @@ def staff_assumptions(scenario: WorkforceScenario, fte_per_place: float) -> dict
     if s.name == "letters":
         out["workforce_growth_period"] = (
             "the letters' 'about 25,000 extra fte since 2017' read as 2017-2020 (4 years)")
+        stock = CLIENTS_WITH_STAY_2016 / occupancy * fte_per_place
         out["workforce_stock_2016"] = (
-            "2016 fte stock = 114,005 clients with stay (CBS 84529NED) / 0.97 x 1.2 fte per "
-            "place = 141,037 fte")
+            f"2016 fte stock = {CLIENTS_WITH_STAY_2016:,.0f} clients with stay (CBS 84529NED) "
+            f"/ {occupancy:.2f} x {fte_per_place:.3g} fte per place = {stock:,.0f} fte")
         out["workforce_growth_continues"] = (
             f"the 2017-2020 net growth ({s.net_growth:.2%} a year, years of the "
             "Kwaliteitskader budget) continues to the last year: an upper bound")
@@ -440,14 +460,16 @@ def read_workforce_file(path) -> pd.DataFrame:
                              column="zk_code", fix="give one row per region.")
         seen.add(code)
         year = row["year"]
-        if not np.isfinite(year) or year != int(year) or not 2000 <= year <= LAST_YEAR:
-            raise InputError(f"year {year!r} is not a year in 2000-{LAST_YEAR}", file=where,
-                             row=r, column="year", fix="enter the year of the fte count.")
-        if not np.isfinite(row["fte"]) or row["fte"] <= 0:
-            raise InputError(f"fte {row['fte']!r} is not a positive number", file=where,
-                             row=r, column="fte",
-                             fix="enter the region's care staff in fte, or leave the region "
-                                 "out to use the estimate.")
+        if not np.isfinite(year) or year != int(year) or not 2000 <= year <= LAST_COUNT_YEAR:
+            raise InputError(f"year {_shown(year)} is not a year in 2000-{LAST_COUNT_YEAR}",
+                             file=where, row=r, column="year",
+                             fix="enter the year in which the fte were counted.")
+        if not np.isfinite(row["fte"]) or row["fte"] <= 0 or row["fte"] > MAX_REGION_FTE:
+            raise InputError(f"fte {_shown(row['fte'])} is not a number in (0, "
+                             f"{MAX_REGION_FTE:,}]", file=where, row=r, column="fte",
+                             fix="enter the region's care staff of places with stay in fte "
+                                 "(a region has at most about 12,000 places), or leave the "
+                                 "region out to use the estimate.")
     source = frame["source"] if "source" in frame else pd.Series("", index=frame.index)
     return pd.DataFrame({
         "zk_code": frame["zk_code"].str.strip().str.upper(),

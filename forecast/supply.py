@@ -99,6 +99,10 @@ def read_plans(path, base_year: int, last_year: int = 2050) -> pd.DataFrame:
                                             "delivery_form", "status"],
                       {"year_ready": COUNT, "places": COUNT}, allow_empty=True,
                       optional=["kind", "project_name", "zk_name", "source", "note"])
+    if "delivery_form" in frame:  # 'Geclusterd ' and 'VPT' are meant as the codes
+        frame["delivery_form"] = frame["delivery_form"].where(
+            frame["delivery_form"].isna(), frame["delivery_form"].astype(str).str.strip()
+            .str.lower())
     if "kind" not in frame:
         frame["kind"] = "expansion"
     frame["kind"] = frame["kind"].replace("", "expansion")

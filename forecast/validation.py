@@ -251,8 +251,10 @@ def _show(value) -> str:
         value, float) else f"{value}"
 
 
-def check_closures(capacity: pd.DataFrame, plans: pd.DataFrame, *, file=None) -> None:
-    """Refuse closures with stay that remove more places than a region has.
+def check_closures(capacity: pd.DataFrame, plans: pd.DataFrame, *, file=None,
+                   forms=("with_stay",), column: str = "places_with_stay",
+                   what: str = "places with stay") -> None:
+    """Refuse closures of delivery ``forms`` that remove more places than a region has.
 
     Supply = capacity + realised expansions - realised closures
     (:func:`forecast.gap.compare_capacity`); if every closure is realised and no expansion
@@ -261,25 +263,30 @@ def check_closures(capacity: pd.DataFrame, plans: pd.DataFrame, *, file=None) ->
     Parameters
     ----------
     capacity : pandas.DataFrame
-        ``zk_code, places_with_stay`` [places] (file or estimate).
+        ``zk_code`` and ``column`` [places] (file or estimate).
     plans : pandas.DataFrame
         ``zk_code, places, delivery_form, kind`` [places].
     file : str, optional
         The plans file for the message.
+    forms, column, what
+        The delivery forms checked, the capacity column they close, and their name in the
+        message (clustered places: ``("geclusterd", "vpt")``, ``"capacity_clustered"``).
     """
-    closures = plans[(plans["kind"] == "closure") & (plans["delivery_form"] == "with_stay")]
+    closures = plans[(plans["kind"] == "closure") & plans["delivery_form"].isin(forms)]
     if closures.empty:
         return
-    cap = capacity.set_index("zk_code")["places_with_stay"]
+    cap = capacity.set_index("zk_code")[column]
     total = closures.groupby("zk_code")["places"].sum()
     over = total[total > cap.reindex(total.index).fillna(0) + 1e-9]
     if len(over):
         code = over.index[0]
         i = int(np.flatnonzero((plans["zk_code"] == code).to_numpy()
-                               & (plans["kind"] == "closure").to_numpy())[-1])
+                               & (plans["kind"] == "closure").to_numpy()
+                               & plans["delivery_form"].isin(forms).to_numpy())[-1])
         raise InputError(
-            f"closures in {code} remove {over.iloc[0]:,.0f} places with stay but the region "
+            f"closures in {code} remove {over.iloc[0]:,.0f} {what} but the region "
             f"has {cap.get(code, 0):,.0f} at the base date: supply would become negative",
             file=file, row=spreadsheet_row(i) if file else None, column="places",
             fix="check the places of the closure rows (a closure cannot exceed the capacity) "
-                "or give the region's capacity with --capacity.")
+                "or give the region's capacity with --capacity"
+                + (" (column vpt_capacity)." if column != "places_with_stay" else "."))

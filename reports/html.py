@@ -515,10 +515,19 @@ def _about(t: Text, result) -> list[tuple[str, str]]:
             (a["to"], str(c.to)), (a["draws"], t.num(c.draws)), (a["seed"], str(c.seed)),
             (a["levels"], ", ".join(str(x) for x in c.level)),
             (a["reference"], str(p.get("reference_description", c.reference)))]
-    for key in ("capacity", "plans", "status_file", "calibrate"):
-        value = getattr(c, key)
-        missing = a["none"] if key in ("capacity", "plans") else a["not_given"]
+    for key in ("capacity", "plans", "status_file", "waiting_file", "workforce_file",
+                "staff_ratios", "calibrate"):
+        value = getattr(c, key, None)
+        missing = a["none"] if key in ("capacity", "plans", "waiting_file", "workforce_file") \
+            else a["not_given"]
         rows.append((a[key], str(value) if value else missing))
+    workforce = getattr(c, "workforce", None)
+    if workforce:
+        rows.append((a["workforce"], t.m["workforce_names"].get(workforce, workforce)))
+    if "fte_per_place" in p:
+        rows.append((a["fte_per_place"], t.num(float(p["fte_per_place"]), 2)))
+    if "clustered_share" in p:
+        rows.append((a["clustered_share"], t.pct(float(p["clustered_share"]))))
     rows += [(a["version"], str(prov.get("zorgcap_version", ""))),
              (a["run_at"], t.date(prov.get("run_at", "")) + " ("
               + str(prov.get("run_at", "")) + ")")]

@@ -352,8 +352,9 @@ def test_the_staff_limit_per_region_in_the_gap_frame():
     # ZK02 2025: the closure leaves 175 built places against 205 staffable: buildings bind
     assert a.loc[(2025, "ZK02"), "binding_limit"] == "building"
     assert a.loc[(2023, "ZK02"), "binding_limit"] == "none"  # 5 places spare in 2023
-    # letters: 25,000 fte on a 2016 stock of 114,005 / 0.97 x 1.2 over 2017-2020
-    g = (1 + 25_000 / (114_005 / 0.97 * 1.2)) ** 0.25 - 1
+    # letters: 25,000 fte over 2017-2020 on a 2016 stock of 114,005 clients / occupancy x
+    # 1.2 fte per place, at the run's own occupancy (0.9 in this hand-made demand)
+    g = (1 + 25_000 / (114_005 / 0.9 * 1.2)) ** 0.25 - 1
     b = G.supply_gap(_demand(), capacity=CAPACITY, plans=PLANS, waiting=None,
                      status_file=NO_DELAY).frame.set_index(["year", "zk_code"])
     assert b.loc[(2025, "ZK01"), "places_staffable"] == pytest.approx(95 * (1 + g) ** 2)
@@ -371,3 +372,19 @@ def test_the_staff_limit_per_region_in_the_gap_frame():
     s = G.staff_binding(a.reset_index()).set_index(["workforce", "zk_code"])
     assert s.loc[("replacement", "ZK01"), "first_staff"] == 2024
     assert s.loc[("replacement", "ZK01"), "last_limit"] == "staff"
+
+
+def test_a_clustered_closure_larger_than_the_clustered_capacity_is_refused():
+    from forecast.errors import InputError
+
+    cap = CAPACITY.assign(vpt_capacity=[30.0, np.nan] + [np.nan] * len(OTHERS))
+    close = pd.DataFrame({"project_id": ["x"], "zk_code": ["ZK01"], "year_ready": [2025],
+                          "places": [31.0], "delivery_form": ["geclusterd"],
+                          "status": ["realised"], "kind": ["closure"],
+                          "plans_source": ["file test"]})
+    with pytest.raises(InputError, match=r"(?s)remove 31 clustered VPT places but the region "
+                                         r"has 30.*column vpt_capacity"):
+        G.compare_capacity(_demand(), capacity=cap, plans=close)
+    # 30 places may close: clustered supply 0 from 2025, the gap in all forms up by 30
+    ok = G.compare_capacity(_demand(), capacity=cap, plans=close.assign(places=30.0))
+    assert ok.query("year == 2025 and zk_code == 'ZK01'")["supply_clustered"].item() == 0

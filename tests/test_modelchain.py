@@ -215,8 +215,17 @@ def test_staff_ratios_by_zzp_set_the_fte_per_place(full, tmp_path):
 
 
 @needs_data
+def test_a_ratios_file_without_a_package_is_an_input_error(full, tmp_path):
+    ratios = tmp_path / "ratios.csv"
+    ratios.write_text("zzp,fte_per_place\nVV4,1.0\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"(?s)ratios.csv.*VV5.*give no fte per place.*Fix: give "
+                                         r"a row for every zzp"):
+        full.with_plans(staff_ratios=str(ratios))
+
+
+@needs_data
 def test_with_plans_refuses_what_changes_the_demand(full):
-    with pytest.raises(ValueError, match=r"scenario change the demand"):
+    with pytest.raises(ValueError, match=r"scenario changes the demand"):
         full.with_plans(scenario="beleidsarm")
     with pytest.raises(ValueError, match=r"`clustered_share` was 2"):
         full.with_plans(clustered_share=2)

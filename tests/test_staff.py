@@ -363,9 +363,11 @@ def test_template_reads():
 @pytest.mark.parametrize("body, match", [
     ("zk_code,year,fte\nZK05,2023,100\n", "not a zorgkantoorregio"),
     ("zk_code,year,fte\nZK01,2023,100\nZK01,2024,90\n", "listed twice"),
-    ("zk_code,year,fte\nZK01,2023,-5\n", "not a positive number"),
-    ("zk_code,year,fte\nZK01,2023,\n", "not a positive number"),
-    ("zk_code,year,fte\nZK01,1999,100\n", "not a year in 2000-2050"),
+    ("zk_code,year,fte\nZK01,2023,-5\n", r"fte -5 is not a number in \(0, 60,000\]"),
+    ("zk_code,year,fte\nZK01,2023,\n", r"fte empty is not a number"),
+    ("zk_code,year,fte\nZK01,2023,1e9\n", r"fte 1e\+09 is not a number in \(0, 60,000\]"),
+    ("zk_code,year,fte\nZK01,1999,100\n", "year 1999 is not a year in 2000-2030"),
+    ("zk_code,year,fte\nZK01,2045,100\n", "year 2045 is not a year in 2000-2030"),
     ("zk_code,year,fte\nZK01,2023,4.100\n", "ambiguous"),
     ("zk_code,year\nZK01,2023\n", "fte"),
 ])

@@ -33,6 +33,13 @@ def test_bad_plans_rows_are_named(tmp_path, bad, match):
     assert "plans.csv" in str(err.value) and "Fix:" in str(err.value)
 
 
+def test_delivery_forms_are_read_as_codes_whatever_their_case(tmp_path):
+    plans = S.read_plans(_plans_csv(tmp_path, [
+        GOOD, "P2,ZK01,2026,60, Geclusterd ,planned,expansion",
+        "P3,ZK01,2026,60,VPT,planned,expansion"]), base_year=2023)
+    assert plans["delivery_form"].tolist() == ["with_stay", "geclusterd", "vpt"]
+
+
 def test_plans_template_is_valid():
     from forecast.io.datadir import data_raw_dir
 
