@@ -192,20 +192,26 @@ def _cmd_gap(args) -> int:
     written = write_table(gap, args.out, f"gap_{scenario}")
     written += write_table(steps, args.out, f"gap_{scenario}_steps")
     written += write_table(result.ambition, args.out, "ambition_2025")
+    written += write_table(result.targets, args.out, "targets")
+    written += write_table(result.staff, args.out, "staff_limit")
     written += write_table(result.references, args.out, "national_references")
     written += _write_provenance(result, args.out)
     for path in written:
         print(f"wrote {path}")
-    nat = steps.groupby("year")[["need", "supply", "gap", "reference_need", "reference_gap",
-                                 "fte_gap"]].sum().round(0)
+    nat = steps.groupby("year")[["need", "supply", "gap", "need_clustered", "supply_clustered",
+                                 "gap_all_forms", "places_usable", "gap_usable"]].sum().round(0)
     where = ("" if result.config.regions is None
              else f"; regions {', '.join(result.config.regions)}")
-    print(f"\nReference: {result.parameters['reference_description']}")
-    print(f"Rollup ({scenario}{where}; places; + = short):")
+    print(f"Rollup ({scenario}{where}; places; + = short; need/supply/gap with stay, "
+          f"gap_all_forms with clustered VPT, gap_usable counting staff "
+          f"({result.config.workforce})):")
     print(nat.to_string())
-    print("\nReference figures (national):")
-    print(result.references[["reference", "published", "zorgcap"]].round(0)
-          .to_string(index=False))
+    ref = steps.groupby("year")[["reference_need", "reference_gap"]].sum().round(0)
+    print(f"\nReference: {result.parameters['reference_description']}")
+    print(ref.to_string())
+    print("\nReference figures (national; each from its own base year):")
+    refs = result.references[["reference", "base_year", "forms", "published", "zorgcap"]]
+    print(refs.round(0).to_string(index=False, na_rep="outside the run"))
     print()
     print(result.explanation)
     if result.estimates:

@@ -123,8 +123,9 @@ def test_gap_command_writes_tables_and_explains_2025(tmp_path, capsys):
                  "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "22,206" in out and "25,000" in out and "ESTIMATES in use" in out
-    for name in ("gap_beleidsarm", "gap_beleidsarm_steps", "ambition_2025",
-                 "national_references"):
+    assert "outside the run" in out and "NaN" not in out  # targets after --to
+    for name in ("gap_beleidsarm", "gap_beleidsarm_steps", "ambition_2025", "targets",
+                 "staff_limit", "national_references"):
         assert (tmp_path / f"{name}.csv").exists() and (tmp_path / f"{name}.parquet").exists()
     import json
 
