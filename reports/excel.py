@@ -25,7 +25,8 @@ from .text import Text
 __all__ = ["write_workbook"]
 
 _DESCRIPTIONS = {}
-for _cols in schema.FRAMES.values():
+# the per-region gap first: a column it shares with the national table is described per region
+for _cols in (schema.GAP_COLUMNS, *schema.FRAMES.values()):
     for _k, _v in _cols.items():
         _DESCRIPTIONS.setdefault(_k, _v)
 
@@ -33,6 +34,9 @@ for _cols in schema.FRAMES.values():
 def _description(col: str) -> str:
     if col in _DESCRIPTIONS:
         return _DESCRIPTIONS[col]
+    base, _, year = col.rpartition("_")
+    if year.isdigit() and base in _DESCRIPTIONS:  # the regions sheet: gap_all_forms_2030
+        return f"{_DESCRIPTIONS[base]} in {year}"
     for side, word in (("_lo_", "lower"), ("_hi_", "upper")):
         if side in col:
             base, level = col.rsplit(side, 1)
@@ -72,6 +76,20 @@ def _sheets(result, t: Text) -> dict[str, pd.DataFrame]:
     if intensity is not None:
         sheets[s["intensity"]] = intensity
     return sheets
+
+
+def _words(frame: pd.DataFrame, t: Text) -> pd.DataFrame:
+    """Code values shown as words of the report's language (binding limit, workforce
+    scenario, delivery forms, target): the HTML and the workbook say the same."""
+    maps = {"binding_limit": "limits", "last_limit": "limits", "workforce": "workforce_names",
+            "forms": "forms_names", "target": "target_names"}
+    out = frame
+    for col in frame.columns:
+        key = maps.get(col) or ("limits" if col.startswith("binding_limit_") else None)
+        if key and not pd.api.types.is_numeric_dtype(frame[col]):
+            words = t.m[key]
+            out = out.assign(**{col: frame[col].map(lambda v, w=words: w.get(v, v))})
+    return out
 
 
 def _regions(result) -> pd.DataFrame:
@@ -122,7 +140,7 @@ def write_workbook(result, path, lang: str = "nl") -> dict[str, pd.DataFrame]:
     import xlsxwriter
 
     t = Text(lang)
-    sheets = _sheets(result, t)
+    sheets = {name: _words(frame, t) for name, frame in _sheets(result, t).items()}
     book = xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": True})
     f = {"head": book.add_format({"bold": True, "text_wrap": True, "valign": "top",
                                   "bg_color": "#F2F2F2", "bottom": 1}),

@@ -243,21 +243,19 @@ def _maps(t: Text, result, geo, years, focus) -> list[dict]:
 
 
 def _plans_by_region(plans: pd.DataFrame) -> dict:
-    """``zk_code -> ([(year_ready, projects, places)], plans_source)`` of the plans with stay,
-    closures negative (as :mod:`forecast.gap` counts them)."""
+    """``zk_code -> ([(year_ready, projects, places with stay, clustered places)],
+    plans_source)``, closures negative (as :mod:`forecast.gap` counts them)."""
     if plans is None or not len(plans):
         return {}
-    pl = plans
-    if "delivery_form" in pl:
-        pl = pl[pl["delivery_form"] == "with_stay"]
-        pl = pl.assign(places=pl["places"] * np.where(pl.get("kind", "") == "closure",
-                                                      -1.0, 1.0))
-    if not len(pl):
-        return {}
-    by = pl.groupby(["zk_code", "year_ready"])["places"]
-    table_ = pd.DataFrame({"n": by.size(), "places": by.sum()}).reset_index()
+    pl = plans.assign(form=plans["delivery_form"] if "delivery_form" in plans else "with_stay")
+    sign = np.where(pl["kind"] == "closure", -1.0, 1.0) if "kind" in pl else 1.0
+    stay = pl["form"] == "with_stay"
+    pl = pl.assign(stay=pl["places"] * sign * stay, clustered=pl["places"] * sign * ~stay)
+    by = pl.groupby(["zk_code", "year_ready"])
+    table_ = pd.DataFrame({"n": by.size(), "stay": by["stay"].sum(),
+                           "clustered": by["clustered"].sum()}).reset_index()
     source = pl.groupby("zk_code")["plans_source"].first().astype(str)
-    return {code: (list(zip(f["year_ready"], f["n"], f["places"], strict=True)),
+    return {code: (list(zip(f["year_ready"], f["n"], f["stay"], f["clustered"], strict=True)),
                    source[code]) for code, f in table_.groupby("zk_code", sort=False)}
 
 
@@ -297,10 +295,14 @@ def _region_sections(t: Text, result, gm_geo, gm_names, years, focus) -> list[di
             cols += [f"gap_lo_{lv}", f"gap_hi_{lv}"]
         if "p_short" in rows:
             cols.append("p_short")
-        cols += ["gap_all_forms", "places_staffable", "binding_limit"]
-        if "binding_limit" in rows:
-            rows = rows.assign(binding_limit=rows["binding_limit"].map(
-                lambda v: t.m["limits"].get(v, v)))
+        forms_cols = ["year", "need_clustered", "supply_clustered", "gap_all_forms",
+                      "places_staffable", "places_usable", "binding_limit"]
+        forms_table = None
+        if "gap_all_forms" in rows:
+            if "binding_limit" in rows:
+                rows = rows.assign(binding_limit=rows["binding_limit"].map(
+                    lambda v: t.m["limits"].get(v, v)))
+            forms_table = table(t, rows, forms_cols)
         band_colours = {80: "#e6550d", 95: "#fdae6b"}
         bands = [{"lo": list(g["supply"] + g[f"gap_lo_{lv}"]),
                   "hi": list(g["supply"] + g[f"gap_hi_{lv}"]),
@@ -325,7 +327,7 @@ def _region_sections(t: Text, result, gm_geo, gm_names, years, focus) -> list[di
         plans = None
         if code in plans_by:
             by_year, source = plans_by[code]
-            plans = {"rows": [(int(y), t.num(n), t.num(p)) for y, n, p in by_year],
+            plans = {"rows": [(int(y), t.num(n), t.num(p), t.num(q)) for y, n, p, q in by_year],
                      "source": source.replace("ESTIMATE plans_from_national",
                                               t.m["estimates"]["plans_from_national"])}
         gm = gm_geo[gm_geo["zk_code"] == code]
@@ -337,7 +339,8 @@ def _region_sections(t: Text, result, gm_geo, gm_names, years, focus) -> list[di
                                     caption=t.t("map_85", first=first, last=last))
         sections.append({
             "code": code, "name": name, "facts": facts,
-            "table": table(t, rows, cols), "chart": chart, "drivers": drivers, "plans": plans,
+            "table": table(t, rows, cols), "forms_table": forms_table, "chart": chart,
+            "drivers": drivers, "plans": plans,
             "gm_map": gm_map, "gm_title": t.t("map_85", first=first, last=last),
             "gm_legend": gm_scale.legend(t["map_85_legend"], t.signed) if gm_map else None,
             "gm_count": int((zk_of == code).sum())})
@@ -490,11 +493,11 @@ def _ambition_and_staff(t: Text, result) -> dict:
             part["last_limit"] = part["last_limit"].map(lambda v: t.m["limits"].get(v, v))
             part.columns = [f"{c}|{w}" for c in part.columns]
             wide = part if wide is None else wide.join(part)
-            n_staff = int((f["first_staff"].notna()).sum())
             first = f["first_staff"].dropna()
-            out["staff_lines"].append(t.t(
-                "staff_line", scenario=names.get(w, w), n=n_staff, total=len(f),
-                year=str(int(first.min())) if len(first) else "–"))
+            out["staff_lines"].append(
+                t.t("staff_line", scenario=names.get(w, w), n=len(first), total=len(f),
+                    year=str(int(first.min()))) if len(first)
+                else t.t("staff_line_never", scenario=names.get(w, w), total=len(f)))
         wide = wide.reset_index()
         labels = {c: f"{t.label(c.split('|')[0]).split(' [')[0]}: "
                      f"{names.get(c.split('|')[1], c.split('|')[1])}"

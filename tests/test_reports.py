@@ -135,15 +135,27 @@ def test_ambition_in_all_forms_and_the_staff_limit_are_shown(page, report):
     staff = " ".join(_visible(page[page.index('id="staff"'):
                                    page.index('id="references"')]).split())
     # letters: buildings bind in every region; no net growth: staff from 2024 in all three
-    assert "groei 2017–2020 houdt aan (bovengrens): personeel is in 0 van de 3" in staff
+    assert "groei 2017–2020 houdt aan (bovengrens): personeel is in geen van de 3 regio’s " \
+           "de grens" in staff
     assert "geen nettogroei: personeel is in 3 van de 3 regio’s ooit de grens, voor het " \
            "eerst in 2024" in staff
     assert "gebouwen" in staff and "personeel" in staff and "<NA>" not in page
-    # the region pages name the binding limit in Dutch
+    # the region pages name the binding limit in Dutch, in a table of its own
     ro = page[page.index("id='ZK20'"):]
-    assert "bindende grens" in ro[:ro.index("</article>")]
+    ro = ro[:ro.index("</article>")]
+    assert "Alle leveringsvormen en personeel" in ro and "bindende grens" in ro
     wb = __import__("openpyxl").load_workbook(report["excel"])
     assert {"Doelen", "Personeel"} <= set(wb.sheetnames)
+    # the workbook says the same words as the page, not codes
+    staff_sheet = [r for r in wb["Personeel"].iter_rows(values_only=True)]
+    words = {v for r in staff_sheet[1:] for v in r if isinstance(v, str)}
+    assert {"gebouwen", "personeel", "geen nettogroei"} <= words
+    assert not words & {"building", "staff", "letters", "replacement"}
+    gap_sheet = [r for r in wb["Tekort per jaar"].iter_rows(values_only=True)]
+    assert "gebouwen" in {v for r in gap_sheet[1:] for v in r}
+    kol = {r[0]: r[3] for r in wb["Kolommen"].iter_rows(values_only=True)
+           if r[1] == "Regio's"}
+    assert kol["gap_all_forms_2030"].endswith("in 2030")
 
 
 def test_a_section_per_region_linked_from_table_map_and_headline(page):
