@@ -1,7 +1,8 @@
 """Slow, obvious references for the stochastic engine (forecast.stochastic).
 
 In the manner of hierarchicalforecast's and statsmodels' tests of fast code against a plain
-implementation, the vectorised float32 engine is checked against two references that are
+implementation, the vectorised engine (float64 arithmetic; the full output by age stored in
+float32) is checked against two references that are
 easy to read and hard to get wrong:
 
 1. **The point run** (``test_zero_shocks_reproduce_the_point_run``, real data). A draw whose
@@ -13,7 +14,7 @@ easy to read and hard to get wrong:
    migration rates (``rates`` = new / survived - 1, which already hold the national KVS
    scaling and the regional IPF of ages 0-64, so the draws do not re-run the calibration; a
    zero-shock draw repeats it through the rates); the gemeente reordering and region sums.
-   Tolerance: float32 (the engine's precision) on the float64 point run; measured 4.2e-7
+   Tolerance: float32 (the storage of the full output) on the float64 point run; measured 4.2e-7
    relative at gemeente level and 3.1e-7 at zk level to 2024 (1.1e-6 to 2050).
 2. **A plain-loop version** (``test_engine_matches_a_plain_loop_reference``, no data). One
    chunk's simulation written from the model's description in :mod:`forecast.population`
@@ -52,7 +53,7 @@ from forecast.schema import OPEN_AGE
 
 # --- 1. zero shocks reproduce the point run ----------------------------------------------
 
-# float32 carries 24 bits (eps 1.2e-7); three steps of float32 products stay below 5e-7
+# float32 carries 24 bits (eps 1.2e-7); storing the draws in float32 stays below 5e-7
 # relative (measured 4.2e-7), so 2e-6 is float32 precision with room, far below any model
 # effect (a draw's mortality or migration shock moves cells by 1e-3 and more).
 ZERO_SHOCK_RTOL = 2e-6
@@ -193,11 +194,11 @@ def test_engine_matches_a_plain_loop_reference(mat, chunk):
                             c["profile"], c["walk"], c["shock"], c["lc"].b, c["lc"].sigma,
                             MATS[mat])
     assert engine.dtype == np.float32 and engine.shape == reference.shape
-    # float32 engine vs float64 loops, three steps. A float32 error is relative to the
-    # terms of a cell, not to its result: where a strong negative shock all but empties a
-    # cohort (e.g. 50 persons -> 0.003), survivors and emigrants nearly cancel, so the bound
-    # is rtol plus an atol of 1e-6 of the largest cell (~417 persons). Measured: max abs
-    # 1.2e-4 persons = 2.8e-7 of the largest cell; 6.7e-6 relative on cells >= 1 person.
+    # float32 storage of float64 arithmetic vs float64 loops, three steps: the storage
+    # rounds each cell to 6e-8 relative (measured 5.9e-8 on every non-empty cell, max abs
+    # 3.1e-5 persons). The bound (rtol 2e-6 plus 1e-6 of the largest cell, ~417 persons) was
+    # set for the former float32 arithmetic, where survivors and emigrants of an all but
+    # emptied cohort nearly cancel (measured then 6.7e-6 relative on cells >= 1 person).
     np.testing.assert_allclose(engine, reference, rtol=2e-6,
                                atol=1e-6 * np.abs(reference).max())
 
