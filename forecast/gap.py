@@ -85,7 +85,9 @@ CAPACITY_ESTIMATES = ("supply2014", "clients")
 
 __all__ = ["compare_capacity", "supply_gap", "GapRun", "check_demand_frame", "ambition_2025",
            "target_progress", "targets", "TARGETS", "staff_binding",
-           "national_references", "explain_2025", "STEP_YEARS", "FTE_PER_PLACE"]
+           "national_references", "explain_2025", "explanation_figures", "explanation_text",
+           "STEP_YEARS",
+           "FTE_PER_PLACE"]
 
 
 
@@ -736,9 +738,9 @@ def national_references(gap: pd.DataFrame, occupancy: float = OCCUPANCY,
             value = float(nat.loc[year, col]) - in_use
             definition = (f"{form_text}: need {year} (incl. waiting list) minus places in "
                           f"use in {b} ({in_use:,.0f}, observed clients / occupancy)")
-        rows.append({"reference": label, "year": year, "base_year": b, "forms": f,
-                     "published": float(ref[key]), "zorgcap": value,
-                     "zorgcap_definition": definition})
+        rows.append({"key": key, "reference": label, "year": year, "base_year": b,
+                     "forms": f, "base_in_use": in_use, "published": float(ref[key]),
+                     "zorgcap": value, "zorgcap_definition": definition})
     return pd.DataFrame(rows)
 
 
@@ -748,40 +750,65 @@ def ref_year(key: str) -> int:
         key, "year"])
 
 
+def explanation_figures(gap: pd.DataFrame, gap_total_waiting: pd.DataFrame | None = None,
+                        occupancy: float = OCCUPANCY, clustered_share: float = CLUSTERED_SHARE,
+                        data=None) -> dict:
+    """The numbers :func:`explain_2025` speaks of (JSON-serialisable; the report words them in
+    its own language): ``gap_2025, tno_published, tno_zorgcap, ambition_published,
+    ambition_zorgcap, waiting_urgent, waiting_preference, waiting_total`` [places or
+    persons], ``gap_2025_total_waiting`` [places; None without ``gap_total_waiting``],
+    ``base, tno_base, ambition_base`` [year]."""
+    _require_all_regions(gap, "the comparison is national")
+    refs = national_references(gap, occupancy, clustered_share, data).set_index("key")
+    tno, amb = refs.loc["tno_2019_shortage_2025"], refs.loc["ambition_2025"]
+    base = int(gap["year"].min())
+    g_total = None
+    if gap_total_waiting is not None:
+        g_total = float(gap_total_waiting[gap_total_waiting["year"] == 2025]["gap"].sum())
+    return {"gap_2025": float(gap[gap["year"] == 2025]["gap"].sum()), "base": base,
+            "tno_published": float(tno["published"]), "tno_base": int(tno["base_year"]),
+            "tno_zorgcap": float(tno["zorgcap"]),
+            "ambition_published": float(amb["published"]), "ambition_base": int(amb["base_year"]),
+            "ambition_zorgcap": float(amb["zorgcap"]),
+            "waiting_urgent": base_waiting(base, "urgent_plus_actief"),
+            "waiting_preference": base_waiting(base, "wacht_op_voorkeur"),
+            "waiting_total": base_waiting(base, "total"),
+            "gap_2025_total_waiting": g_total}
+
+
 def explain_2025(gap: pd.DataFrame, gap_total_waiting: pd.DataFrame | None = None,
                  occupancy: float = OCCUPANCY, clustered_share: float = CLUSTERED_SHARE,
                  data=None) -> str:
-    """Why the national 2025 gap differs from TNO's 22,206 and the 25,000 ambition."""
-    _require_all_regions(gap, "the comparison is national")
-    ref = _references()
-    refs = national_references(gap, occupancy, clustered_share, data).set_index("reference")
-    tno = refs.loc["TNO capacity prognosis: places short in 2025"]
-    amb = refs.loc["Ambition: 25,000 extra places 2021-2025 (all forms)"]
-    base = int(gap["year"].min())
-    nat = gap.groupby("year")[["gap", "need", "capacity", "supply"]].sum()
-    g25 = nat.loc[2025, "gap"]
+    """Why the national 2025 gap differs from TNO's 22,206 and the 25,000 ambition
+    (:func:`explanation_figures` in words)."""
+    return explanation_text(explanation_figures(gap, gap_total_waiting, occupancy,
+                                                clustered_share, data))
+
+
+def explanation_text(f: dict) -> str:
+    """The figures of :func:`explanation_figures` in English sentences."""
+    base = f["base"]
     text = [
-        f"National rollup of the regional gaps in 2025: {g25:,.0f} places short, against "
-        f"TNO's expected shortage of {ref['tno_2019_shortage_2025']:,.0f} (TNO capacity "
-        "prognosis, July 2020) and the "
-        f"ambition of {ref['ambition_2025']:,.0f} extra places in 2021-2025.",
+        f"National rollup of the regional gaps in 2025: {f['gap_2025']:,.0f} places short, "
+        f"against TNO's expected shortage of {f['tno_published']:,.0f} (TNO capacity "
+        f"prognosis, July 2020) and the ambition of {f['ambition_published']:,.0f} extra "
+        "places in 2021-2025.",
         f"1. Base year. The gap starts from the places in use in {base} (the observed Wlz "
         "clients with stay, CBS 84529NED, divided by the occupancy rate): only the growth "
-        f"after {base} is a gap here. TNO counted from {tno['base_year']} and the ambition "
-        f"from {amb['base_year']}; counted from those base years, zorgcap's need in 2025 is "
-        f"{tno['zorgcap']:,.0f} places with stay above the places in use in "
-        f"{tno['base_year']} (TNO: {tno['published']:,.0f}) and {amb['zorgcap']:,.0f} places "
-        f"in all delivery forms above those in use in {amb['base_year']} (ambition: "
-        f"{amb['published']:,.0f}).",
+        f"after {base} is a gap here. TNO counted from {f['tno_base']} and the ambition "
+        f"from {f['ambition_base']}; counted from those base years, zorgcap's need in 2025 is "
+        f"{f['tno_zorgcap']:,.0f} places with stay above the places in use in "
+        f"{f['tno_base']} (TNO: {f['tno_published']:,.0f}) and {f['ambition_zorgcap']:,.0f} "
+        f"places in all delivery forms above those in use in {f['ambition_base']} (ambition: "
+        f"{f['ambition_published']:,.0f}).",
         "2. Waiting list. The gap counts as unmet demand only people waiting for urgent or "
-        f"active placement ({base_waiting(base, 'urgent_plus_actief'):,.0f} on average in "
-        f"{base}), not the {base_waiting(base, 'wacht_op_voorkeur'):,.0f} waiting for a "
-        "preferred location (ActiZ: about 94% of those waiting receive bridging care).",
+        f"active placement ({f['waiting_urgent']:,.0f} on average in {base}), not the "
+        f"{f['waiting_preference']:,.0f} waiting for a preferred location (ActiZ: about 94% "
+        "of those waiting receive bridging care).",
     ]
-    if gap_total_waiting is not None:
-        g_total = gap_total_waiting[gap_total_waiting["year"] == 2025]["gap"].sum()
-        text.append(f"   Counting the whole waiting list ({base_waiting(base, 'total'):,.0f}) "
-                    f"the 2025 gap would be {g_total:,.0f} places.")
+    if f["gap_2025_total_waiting"] is not None:
+        text.append(f"   Counting the whole waiting list ({f['waiting_total']:,.0f}) the 2025 "
+                    f"gap would be {f['gap_2025_total_waiting']:,.0f} places.")
     text.append("3. Plans. Expected realised plans are counted as supply; TNO's figure is a "
                 "shortage before any plans, and the ambition is a target for plans.")
     return "\n".join(text)

@@ -590,7 +590,8 @@ class ForecastChain:
         from .decompose import decompose
         from .gap import (
             ambition_2025,
-            explain_2025,
+            explanation_figures,
+            explanation_text,
             national_references,
             staff_binding,
             supply_gap,
@@ -631,12 +632,14 @@ class ForecastChain:
         tracked = targets(gap.frame, **forms)
         staff = staff_binding(gap.frame, fte, c.workforce_file, occupancy=c.occupancy)
         refs = national_references(gap.frame, **forms)
-        explanation = explain_2025(gap.frame, gap_total, **forms)
+        why = explanation_figures(gap.frame, gap_total, **forms)
+        explanation = explanation_text(why)
         national = self._national(stage.summary, gap.frame, demand.places_draws,
                                   gap.unmet_shares.reindex(pd.unique(demand.frame["zk_code"])))
         self._progress("provenance")
         parameters = {"config": c.to_dict(), **demand.parameters, **gap.parameters,
                       "base_observed": demand.base_observed, **stage.bands,
+                      "explanation_figures": why,
                       "central": "point path (point population x central rate path); bands "
                                  "and p_short from the draws"}
         assumptions = {**demand.assumptions, **gap.assumptions}

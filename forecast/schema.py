@@ -342,10 +342,13 @@ REGIONAL_INTENSITY_COLUMNS = {
 
 #: The national rollup next to public reference figures: ``forecast.gap.national_references``.
 REFERENCES_COLUMNS = {
+    "key": "key of the figure in data_raw/reference_figures.csv [name]",
     "reference": "the published figure, with its source",
     "year": "year the figure is for [year]",
     "base_year": "year the figure is counted from (data_raw/reference_bases.csv) [year]",
     "forms": "delivery forms the figure counts: with_stay or all_forms [name]",
+    "base_in_use": "places in use in base_year in those forms (observed clients / "
+                   "occupancy) [places]",
     "published": "the published number [places]",
     "zorgcap": "zorgcap's number on the nearest comparable definition [places]",
     "zorgcap_definition": "how zorgcap's number is computed",

@@ -20,6 +20,7 @@ from forecast import schema
 from forecast.decompose import PARTS
 from forecast.schema import STEP_YEARS
 
+from .html import references_frame
 from .text import Text
 
 __all__ = ["write_workbook"]
@@ -62,7 +63,7 @@ def _sheets(result, t: Text) -> dict[str, pd.DataFrame]:
         **({s["targets"]: result.targets} if getattr(result, "targets", None) is not None
            else {}),
         **({s["staff"]: result.staff} if getattr(result, "staff", None) is not None else {}),
-        s["references"]: result.references,
+        s["references"]: references_frame(t, result),
         s["checks"]: result.checks,
         s["waiting"]: result.waiting_forecast,
         s["backtest"]: result.backtest,

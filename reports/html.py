@@ -439,11 +439,9 @@ def page_context(result, lang: str = "nl") -> dict:
         "drivers_note": t.t("drivers_note", base=int(parts["year_from"].min())
                             if len(parts) else base, year=last),
         "sections": _region_sections(t, result, gm_geo, gm_names, years, focus),
-        "references": table(t, result.references.assign(
-            forms=result.references["forms"].map(lambda v: t.m["forms_names"].get(v, v)))
-            if "forms" in result.references else result.references),
+        "references": _references_table(t, result),
         **_ambition_and_staff(t, result),
-        "explanation": result.explanation,
+        "explanation": _explanation(t, result),
         "checks": table(t, checks),
         "checks_notes": list(result.checks["note"].dropna().unique())
         if "note" in result.checks else [],
@@ -463,6 +461,53 @@ def page_context(result, lang: str = "nl") -> dict:
         "reference_description": p.get("reference_description", ""),
     }
     return ctx
+
+
+def _references_table(t: Text, result) -> dict:
+    """The published figures next to zorgcap's, named and defined in the report's language."""
+    return table(t, references_frame(t, result))
+
+
+def references_frame(t: Text, result) -> pd.DataFrame:
+    """``result.references`` with names, forms and definitions in the report's language
+    (the page and the workbook show the same)."""
+    refs = result.references
+    if "key" not in refs:  # a result of an older version: as it is
+        return refs
+    base = int(result.gap["year"].min())
+    last = int(result.gap["year"].max())
+
+    def definition(r) -> str:
+        forms = t.m["forms_names"].get(r.forms, r.forms)
+        if pd.isna(r.zorgcap):
+            return t.t("ref_def_outside", start=base, last=last)
+        if r.key == "zn_plans_2021_2025":
+            return t.t("ref_def_plans", forms=forms, start=base, base=r.base_year,
+                       year=r.year)
+        return t.t("ref_def_need", forms=forms, year=r.year, base=r.base_year,
+                   in_use=t.num(r.base_in_use))
+
+    shown = refs.assign(
+        reference=refs["key"].map(lambda k: t.m["reference_names"].get(k, k)),
+        forms=refs["forms"].map(lambda v: t.m["forms_names"].get(v, v)),
+        zorgcap_definition=[definition(r) for r in refs.itertuples()])
+    return shown[["reference", "year", "base_year", "forms", "published", "zorgcap",
+                  "zorgcap_definition"]]
+
+
+def _explanation(t: Text, result) -> str:
+    """Why the 2025 gap differs from TNO's and the ambition's figures, in the report's
+    language (from the run's figures; the run's own English text where they are absent)."""
+    f = (result.parameters or {}).get("explanation_figures")
+    if not f:
+        return result.explanation
+    n = {k: t.num(v) if isinstance(v, float) else v for k, v in f.items()}
+    lines = [t.m["explanation"]["intro"].format(**n), t.m["explanation"]["base"].format(**n),
+             t.m["explanation"]["waiting"].format(**n)]
+    if f.get("gap_2025_total_waiting") is not None:
+        lines.append(t.m["explanation"]["waiting_total"].format(**n))
+    lines.append(t.m["explanation"]["plans"].format(**n))
+    return "\n".join(lines)
 
 
 def _ambition_and_staff(t: Text, result) -> dict:

@@ -111,7 +111,14 @@ def small_result(codes=CODES, to: int = 2030, draws: int = 20) -> ChainResult:
           "shipped": m == "ets_anchored"} for m in ("beleidsarm", "ets_damped", "ets_anchored")
          for h in (1, 5, 10)])
     provenance = {"zorgcap_version": "test", "run_at": "2026-01-01T00:00:00+00:00",
-                  "python": "3", "parameters": {"scenario": "trend", "to": to,
+                  "python": "3", "parameters": {
+                      "explanation_figures": {
+                          "gap_2025": 1200.0, "base": 2023, "tno_published": 22206.0,
+                          "tno_base": 2018, "tno_zorgcap": 1234.0, "ambition_published": 25000.0,
+                          "ambition_base": 2021, "ambition_zorgcap": 2345.0,
+                          "waiting_urgent": 40.0, "waiting_preference": 170.0,
+                          "waiting_total": 215.0, "gap_2025_total_waiting": 1400.0},
+                      "scenario": "trend", "to": to,
                                                 "draws": draws, "seed": 1, "base_year": 2023,
                                                 "description": "hand-made",
                                                 "reference_description": "zorgcap need"},
@@ -161,9 +168,13 @@ def small_result(codes=CODES, to: int = 2030, draws: int = 20) -> ChainResult:
                             "years_staff": [0] * len(codes) + [to - 2023] * len(codes),
                             "last_limit": ["building"] * len(codes) + ["staff"] * len(codes)}),
         decomposition=pd.DataFrame(parts), national=national,
-        references=pd.DataFrame({"reference": ["TNO 2019: places short in 2025"],
-                                 "year": [2025], "published": [22206.0],
-                                 "zorgcap": [1234.0], "zorgcap_definition": ["test"]}),
+        references=pd.DataFrame({"key": ["tno_2019_shortage_2025", "tno_2019_extra_2040"],
+                                 "reference": ["TNO: places short in 2025", "TNO: 2040"],
+                                 "year": [2025, 2040], "base_year": [2018, 2018],
+                                 "forms": ["with_stay", "with_stay"],
+                                 "base_in_use": [5000.0, 5000.0],
+                                 "published": [22206.0, 110000.0], "zorgcap": [1234.0, np.nan],
+                                 "zorgcap_definition": ["test", "outside the run"]}),
         explanation="Hand-made explanation: 22,206 and 25,000.",
         checks=pd.DataFrame({"year": years[1:], "clients_with_stay":
                              national["clients_with_stay"].to_numpy()[1:],

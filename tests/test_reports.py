@@ -158,6 +158,22 @@ def test_ambition_in_all_forms_and_the_staff_limit_are_shown(page, report):
     assert kol["gap_all_forms_2030"].endswith("in 2030")
 
 
+def test_references_and_explanation_speak_dutch(page, report):
+    refs = " ".join(_visible(page[page.index('id="references"'):
+                                  page.index('id="checks"')]).split())
+    assert "TNO-capaciteitsprognose (juli 2020): tekort in 2025" in refs
+    # the hand-made base: 5,000 places in use in 2018, with stay
+    assert "met verblijf: behoefte 2025 (incl. wachtlijst) min de plaatsen in gebruik in " \
+           "2018 (5.000" in refs
+    assert "buiten de prognose (2023–2030)" in refs  # the 2040 figure is after --to
+    assert "1. Basisjaar." in refs and "1.234 plaatsen met verblijf boven" in refs
+    assert "Met de hele wachtlijst (215) zou het tekort in 2025 1.400 plaatsen zijn." in refs
+    assert "places short" not in refs and "Base year" not in refs
+    wb = __import__("openpyxl").load_workbook(report["excel"])
+    names = [r[0] for r in wb["Referenties"].iter_rows(values_only=True)]
+    assert "TNO-capaciteitsprognose (juli 2020): tekort in 2025" in names
+
+
 def test_a_section_per_region_linked_from_table_map_and_headline(page):
     for code in CODES:
         name = regions.ZORGKANTOORREGIOS[code]
