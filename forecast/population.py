@@ -49,7 +49,7 @@ from .errors import check_whole
 from .io.cache import content_cache
 from .io.tables import load_households_age_sex, load_population_gemeente, read_table
 from .schema import AGES, BASE_YEAR, LAST_YEAR, OPEN_AGE, QUANTILES, SEXES, band_columns
-from .stochastic import CHUNK, ENGINES, PRECISIONS, simulate_draws
+from .stochastic import ENGINES, PRECISIONS, simulate_draws
 
 __all__ = [
     "AGES",
@@ -397,7 +397,7 @@ def _checked(to, draws, seed, variant, national, level, indeling, engine, chunk,
     to = check_whole("to", to, BASE_YEAR + 1, LAST_YEAR)
     draws = check_whole("draws", draws, 0)
     seed = check_whole("seed", seed, 0)
-    chunk = check_whole("chunk", chunk, 1)
+    chunk = None if chunk is None else check_whole("chunk", chunk, 1)
     if not isinstance(level, str) or level not in LEVELS:
         raise ValueError(f"`level` was {level!r} but is expected to be in {list(LEVELS)}")
     if not isinstance(variant, str) or variant not in VARIANTS:
@@ -417,7 +417,7 @@ def _checked(to, draws, seed, variant, national, level, indeling, engine, chunk,
 def build_projection(to: int = LAST_YEAR, draws: int = 0, seed: int = 20240101,
                      variant: str = "point", national: str = "kvs", level: str = "zk",
                      indeling: int = 2025, calibrate_regions: bool = True,
-                     base_year: int = BASE_YEAR, engine: str = "numpy", chunk: int = CHUNK,
+                     base_year: int = BASE_YEAR, engine: str = "numpy", chunk: int | None = None,
                      data=None) -> PopulationProjection:
     """Run the cohort-component projection (see the module docstring for the model).
 
@@ -446,8 +446,8 @@ def build_projection(to: int = LAST_YEAR, draws: int = 0, seed: int = 20240101,
         same for the same seed: all random numbers are drawn before the work is split.
         Without a client, Dask's threaded scheduler runs the tasks in this process (no
         ``__main__`` guard needed; :mod:`forecast.stochastic`).
-    chunk : int
-        Draws per task [draws].
+    chunk : int, optional
+        Draws per task [draws] (default :func:`forecast.stochastic.default_chunk`).
 
     Notes
     -----
@@ -493,7 +493,7 @@ def build_projection(to: int = LAST_YEAR, draws: int = 0, seed: int = 20240101,
 def draw_totals(weights, to: int = LAST_YEAR, draws: int = 1000, seed: int = 20240101,
                 variant: str = "point", national: str = "kvs", level: str = "zk",
                 indeling: int = 2025, calibrate_regions: bool = True,
-                engine: str = "numpy", chunk: int = CHUNK, precision: str = "float64",
+                engine: str = "numpy", chunk: int | None = None, precision: str = "float64",
                 data=None) -> np.ndarray:
     """Weighted sums over sex and age of the population draws, per region and year.
 

@@ -50,7 +50,8 @@ from . import mortality as mort
 from .cohort import MIGRATION_RHO, MIGRATION_SD, SEX_RATIO_AT_BIRTH
 from .schema import OPEN_AGE
 
-__all__ = ["simulate_draws", "draw_shocks", "ENGINES", "PRECISIONS", "BLOCK", "CHUNK"]
+__all__ = ["simulate_draws", "draw_shocks", "default_chunk", "ENGINES", "PRECISIONS", "BLOCK",
+           "CHUNK"]
 
 ENGINES = ("numpy", "dask")
 #: Arithmetic of the population cells (see :func:`simulate_draws`).
@@ -205,8 +206,19 @@ def _simulate_chunk(walk, shock, fixed: _Fixed, block: int = BLOCK, out=None):
     return out
 
 
+def default_chunk(draws: int, engine: str) -> int:
+    """Draws per chunk [draws]: :data:`CHUNK` for numpy; for Dask at most :data:`CHUNK` and
+    at most a quarter of the draws per core (200 draws on 2 cores: 4 tasks of 25), at least
+    :data:`BLOCK`. The chunk size does not change the numbers."""
+    if engine != "dask":
+        return CHUNK
+    import os
+
+    return int(max(BLOCK, min(CHUNK, -(-draws // (4 * (os.cpu_count() or 1))))))
+
+
 def simulate_draws(base, years, births, rates, m, netmig, profile, draws, seed, mat,
-                   engine: str = "numpy", chunk: int = CHUNK, data=None, shocks=None,
+                   engine: str = "numpy", chunk: int | None = None, data=None, shocks=None,
                    lc: mort.LeeCarter | None = None, weights=None,
                    block: int = BLOCK, precision: str = "float64") -> np.ndarray:
     """Draws of the projection per gemeente, reduced to what the caller keeps.
@@ -226,8 +238,9 @@ def simulate_draws(base, years, births, rates, m, netmig, profile, draws, seed, 
     weights : ndarray (k, sex, age), optional
         Keep only ``k`` weighted sums over sex and age per region and year (e.g. usage
         rates [clients per person], or 0/1 masks of age groups) [per person].
-    chunk : int
-        Draws per chunk (one Dask task) [draws].
+    chunk : int, optional
+        Draws per chunk (one Dask task) [draws]. Default :func:`default_chunk`: at most
+        :data:`CHUNK`, and for Dask small enough that every core gets tasks.
     block : int
         Draws simulated together in the inner loop [draws]; does not change the numbers.
     precision : {"float64", "float32"}
@@ -247,6 +260,7 @@ def simulate_draws(base, years, births, rates, m, netmig, profile, draws, seed, 
     """
     if engine not in ENGINES:
         raise ValueError(f"`engine` was {engine!r} but is expected to be in {list(ENGINES)}")
+    chunk = default_chunk(draws, engine) if chunk is None else chunk
     if chunk < 1:
         raise ValueError(f"`chunk` was {chunk} but must be >= 1")
     if block < 1:

@@ -362,3 +362,14 @@ def test_float32_arithmetic_moves_the_demand_sums_negligibly():
     assert 0 < rel.max()  # float32 arithmetic really ran
     q64, q32 = (np.quantile(x.sum(axis=2), [0.025, 0.975], axis=0) for x in (f64, f32))
     np.testing.assert_allclose(q32, q64, rtol=1e-5)
+
+
+def test_default_chunk_gives_every_core_dask_tasks(monkeypatch):
+    # numpy: chunks of CHUNK draws; Dask: at least 4 tasks per core, at most CHUNK draws each
+    import os
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert S.default_chunk(200, "numpy") == S.CHUNK == 1000
+    assert S.default_chunk(200, "dask") == 25  # 8 tasks on 2 cores
+    assert S.default_chunk(100_000, "dask") == 1000  # capped: 100 tasks
+    assert S.default_chunk(3, "dask") == S.BLOCK  # never below one block
