@@ -322,7 +322,9 @@ def _run_args(parser, out: str) -> None:
                              f"{CLUSTERED_SHARE}; assumption clustered_share_of_vpt)")
     parser.add_argument("--reference", default="model", help=REFERENCE_HELP)
     parser.add_argument("--engine", default="numpy", choices=["numpy", "dask"],
-                        help="where the population draws run")
+                        help="where the population draws run: numpy (this process, one "
+                             "core) or dask (Dask tasks: the threaded scheduler on every "
+                             "core, or the current dask.distributed client)")
     parser.add_argument("--regions", default=None,
                         help="comma-separated zorgkantoorregio codes (default all 31)")
     parser.add_argument("--level", default="80,95", help="interval levels in %% (e.g. 80,95)")
