@@ -251,6 +251,11 @@ def _show(value) -> str:
         value, float) else f"{value}"
 
 
+def _places(value: float) -> str:
+    """Places as a message shows them: whole where whole, else to one decimal."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
 def check_closures(capacity: pd.DataFrame, plans: pd.DataFrame, *, file=None,
                    forms=("with_stay",), column: str = "places_with_stay",
                    what: str = "places with stay") -> None:
@@ -284,8 +289,8 @@ def check_closures(capacity: pd.DataFrame, plans: pd.DataFrame, *, file=None,
                                & (plans["kind"] == "closure").to_numpy()
                                & plans["delivery_form"].isin(forms).to_numpy())[-1])
         raise InputError(
-            f"closures in {code} remove {over.iloc[0]:,.0f} {what} but the region "
-            f"has {cap.get(code, 0):,.0f} at the base date: supply would become negative",
+            f"closures in {code} remove {_places(over.iloc[0])} {what} but the region "
+            f"has {_places(cap.get(code, 0))} at the base date: supply would become negative",
             file=file, row=spreadsheet_row(i) if file else None, column="places",
             fix="check the places of the closure rows (a closure cannot exceed the capacity) "
                 "or give the region's capacity with --capacity"
