@@ -242,7 +242,7 @@ def diebold_mariano(table: pd.DataFrame, a: str, b: str, horizon: int) -> dict:
     Returns ``n`` (origins), ``diff`` (mean d [points], negative: ``a`` better), ``stat`` and
     ``p`` (two-sided).
     """
-    from scipy.stats import t as student_t
+    from scipy.special import stdtr  # Student-t CDF, without importing scipy.stats (0.4 s)
 
     s = _scores(table)
     s = s[s["horizon"] == horizon].pivot_table(index="origin", columns="model", values="ape")
@@ -255,7 +255,7 @@ def diebold_mariano(table: pd.DataFrame, a: str, b: str, horizon: int) -> dict:
     for lag in range(1, min(horizon - 1, n - 1) + 1):
         lrv += 2 * (1 - lag / horizon) * (e[lag:] @ e[:-lag]) / n
     stat = d.mean() / np.sqrt(lrv / n) if lrv > 0 else np.nan
-    p = 2 * student_t.sf(abs(stat), n - 1) if np.isfinite(stat) else np.nan
+    p = 2 * stdtr(n - 1, -abs(stat)) if np.isfinite(stat) else np.nan
     return {"n": n, "diff": float(d.mean()), "stat": float(stat), "p": float(p)}
 
 

@@ -49,8 +49,8 @@ from .stochastic import ENGINES
 from .timeseries import (
     SHIPPED_TREND,
     TrendModel,
+    cached_shipped_forecast,
     fan_paths,
-    shipped_forecast,
     standardised_rate,
 )
 from .usage import rates_array, read_rates_file, usage_rates, wlz_vv
@@ -83,13 +83,22 @@ def read_calibration(path) -> pd.DataFrame:
 
 
 def _home_ratio(years, trend: bool, data=None) -> np.ndarray:
+    from .io.cache import cached_result
+    from .timeseries import _code_key
+
     w = wlz_vv(data).set_index("year")
     ratio = (w["vpt"] + w["mpt"]) / w["with_stay"]
     base = ratio.loc[DEMAND_BASE_YEAR]
     if not trend:
         return np.full(len(years), base)
-    model = TrendModel("ets", empirical=False, damping=HOME_TREND_DAMPING).fit(ratio)
-    fc = model.forecast(max(years) - model.last_year_).set_index("year")["mean"]
+
+    def fit() -> pd.DataFrame:
+        model = TrendModel("ets", empirical=False, damping=HOME_TREND_DAMPING).fit(ratio)
+        return model.forecast(max(years) - model.last_year_)[["year", "mean"]]
+
+    # the ETS fit (and its statsmodels import) once per series, stored by inputs and code
+    fc = cached_result("home_ratio", (*_code_key(), ratio, max(years), HOME_TREND_DAMPING),
+                       fit).set_index("year")["mean"]
     return np.array([ratio.get(y, fc.get(y, base)) for y in years])
 
 
@@ -130,7 +139,7 @@ def _rate_multiplier(years, scenario, draws, seed, data=None):
         base = series.loc[DEMAND_BASE_YEAR]
         h = int(years.max()) - last
         future = years > last
-        fc = shipped_forecast(series, max(h, 1), SHIPPED_TREND, levels=(95,))
+        fc = cached_shipped_forecast(series, max(h, 1), SHIPPED_TREND, levels=(95,))
         band = fc.rename(columns={"lo_95": "lo", "hi_95": "hi"}).assign(level=95.0)
         for m, values in ((point, fc["mean"].to_numpy()[None]),
                           # draws: the backtested (calibrated) 95% interval (fan_paths)

@@ -117,14 +117,14 @@ def _expected_plans(plans: pd.DataFrame, status: pd.DataFrame, codes, years,
     A plan adds ``places * p(status) * P(delay <= t - year_ready)`` by year t, the delay
     being Poisson with the status's mean (:func:`forecast.supply.plan_status`).
     """
-    from scipy.stats import poisson
+    from scipy.special import pdtr  # Poisson CDF, without importing scipy.stats (0.4 s)
 
     p = _with_stay(plans, status, forms)
     col = {c: i for i, c in enumerate(codes)}
     out = np.zeros((len(years), len(codes)))
     for r in p.itertuples():
         waited = np.asarray(years) - r.year_ready
-        reached = np.where(waited >= 0, poisson.cdf(np.maximum(waited, 0), r.delay), 0.0) \
+        reached = np.where(waited >= 0, pdtr(np.maximum(waited, 0), r.delay), 0.0) \
             if r.delay > 0 else (waited >= 0).astype(float)
         out[:, col[r.zk_code]] += r.signed * r.p * reached
     return out

@@ -44,6 +44,7 @@ understanding the fan chart. Bank of England Quarterly Bulletin 38(1), 30-37.
 
 from __future__ import annotations
 
+import functools
 import warnings
 from dataclasses import dataclass
 
@@ -56,6 +57,7 @@ from .usage import institutional_rates
 __all__ = ["standardised_rate", "TrendModel", "choose_method", "METHODS", "aggregate_rate",
            "trend_forecast", "fan_paths", "top_down", "waiting_forecast", "waiting_yearly",
            "origin_errors", "TrendConfig", "SHIPPED_TREND", "shipped_forecast",
+           "cached_shipped_forecast",
            "forecast_errors", "clean_series", "TREND_METHODS", "OUTLIERS",
            "calibrated_half_width"]
 
@@ -510,7 +512,7 @@ def calibrated_half_width(errors: pd.DataFrame, horizons, level: float,
     Predictive Inference: An Introduction. Chapman & Hall, ch. 2 (the t predictive interval
     of a normal sample). Vovk, Gammerman & Shafer (2005), see :func:`shipped_forecast`.
     """
-    from scipy.stats import t as student_t
+    from scipy.special import stdtrit  # Student-t quantile, without scipy.stats (0.4 s)
 
     h = np.asarray(horizons, float)
     g = h if config.error_growth == "linear" else np.sqrt(h)
@@ -524,7 +526,7 @@ def calibrated_half_width(errors: pd.DataFrame, horizons, level: float,
         q = np.quantile(np.abs(u), min(1.0, level / 100 * (n + 1) / n), method="higher")
         return q * g
     k = int(errors["origin"].nunique())
-    return student_t.ppf(0.5 + level / 200, k) * float(np.sqrt(np.mean(u ** 2))) * g
+    return stdtrit(k, 0.5 + level / 200) * float(np.sqrt(np.mean(u ** 2))) * g
 
 
 def shipped_forecast(series: pd.Series, h: int, config: TrendConfig = SHIPPED_TREND,
@@ -550,7 +552,7 @@ def shipped_forecast(series: pd.Series, h: int, config: TrendConfig = SHIPPED_TR
     Springer. Stankeviciute, K., Alaa, A., van der Schaar, M. (2021). Conformal time-series
     forecasting. NeurIPS 34. Hyndman et al. (2008), see the module docstring.
     """
-    from scipy.stats import norm
+    from scipy.special import ndtri  # the normal quantile
 
     if h < 1:
         raise ValueError(f"`h` was {h} but is expected to be at least 1")
@@ -563,7 +565,7 @@ def shipped_forecast(series: pd.Series, h: int, config: TrendConfig = SHIPPED_TR
     err = forecast_errors(series, config) if config.intervals != "model" else None
     out = pd.DataFrame({"year": int(series.index[-1]) + steps, "mean": np.exp(mean)})
     for lv in levels:
-        half = norm.ppf(0.5 + lv / 200) * sd
+        half = ndtri(0.5 + lv / 200) * sd
         if err is not None and len(err):
             half = np.maximum(half, calibrated_half_width(err, steps, lv, config))
         out[f"lo_{lv}"] = np.exp(mean - half)
@@ -571,6 +573,29 @@ def shipped_forecast(series: pd.Series, h: int, config: TrendConfig = SHIPPED_TR
     out["method"] = config.name
     out["calibration_n"] = 0 if err is None else len(err)
     return out
+
+
+@functools.lru_cache(maxsize=1)
+def _code_key() -> tuple:
+    """What identifies the fitting code: this module's SHA-256 and the versions of the
+    libraries that fit (a changed model or library is never served from the disk cache)."""
+    from importlib.metadata import version
+
+    from .io.cache import file_hash
+
+    return (file_hash(__file__), version("statsmodels"), version("scipy"), np.__version__)
+
+
+def cached_shipped_forecast(series: pd.Series, h: int, config: TrendConfig = SHIPPED_TREND,
+                            levels=(80, 95)) -> pd.DataFrame:
+    """:func:`shipped_forecast`, stored on disk by its exact inputs and code
+    (:func:`forecast.io.cache.cached_result`): the about 25 statsmodels fits of the
+    calibration run once per series, not in every run."""
+    from .io.cache import cached_result
+
+    return cached_result("shipped_forecast", (*_code_key(), series, int(h), repr(config),
+                                              tuple(levels)),
+                         lambda: shipped_forecast(series, h, config, levels))
 
 
 def fan_paths(fc: pd.DataFrame, n: int, seed: int) -> np.ndarray:
@@ -581,10 +606,10 @@ def fan_paths(fc: pd.DataFrame, n: int, seed: int) -> np.ndarray:
     1998); one z per path, so a path above the centre stays above it. The z are stratified
     (Latin hypercube), so the quantiles of few paths are close to those of the interval.
     """
-    from scipy.stats import norm
+    from scipy.special import ndtri  # the normal quantile
 
     level = fc["level"].to_numpy(float) if "level" in fc else np.full(len(fc), 95.0)
-    z_level = norm.ppf(0.5 + level / 200)
+    z_level = ndtri(0.5 + level / 200)
     centre = np.log(fc["mean"].to_numpy())
     sd_lo = (centre - np.log(fc["lo"].to_numpy())) / z_level
     sd_hi = (np.log(fc["hi"].to_numpy()) - centre) / z_level
@@ -592,7 +617,7 @@ def fan_paths(fc: pd.DataFrame, n: int, seed: int) -> np.ndarray:
     # in random order (McKay, Beckman & Conover 1979). The quantiles of the paths then move
     # little between seeds (issue 17: headline bands stable at 200 draws).
     rng = np.random.default_rng(seed)
-    z = norm.ppf((rng.permutation(n) + rng.random(n)) / n)[:, None]
+    z = ndtri((rng.permutation(n) + rng.random(n)) / n)[:, None]
     return np.exp(centre[None] + np.where(z < 0, z * sd_lo[None], z * sd_hi[None]))
 
 
@@ -608,10 +633,14 @@ def top_down(to: int, level: float = 95, data=None) -> pd.DataFrame:
 
     Returns ``year, mean, lo, hi`` [clients], ``level`` [%], ``method``.
     """
+    from .io.cache import cached_result
     from .usage import wlz_vv
 
     series = wlz_vv(data).set_index("year")["with_stay"]
-    return trend_forecast(series, to - int(series.index[-1]), level, min_train=5)
+    h = to - int(series.index[-1])
+    # the rolling-origin fits of both families take seconds: stored by inputs and code
+    return cached_result("top_down", (*_code_key(), series, h, float(level)),
+                         lambda: trend_forecast(series, h, level, min_train=5))
 
 
 WAITING_FROM = 2022  # first full year of the waiting statuses introduced in 2021
@@ -636,7 +665,7 @@ def waiting_forecast(to: int, status: str = "total", level: float = 95) -> pd.Da
     ValueError
         Fewer than 3 comparable years of ``status`` (``urgent_plus_actief`` has 2).
     """
-    from statsmodels.tsa.arima.model import ARIMA
+    from .io.cache import cached_result
 
     yearly = waiting_yearly(status).set_index("year")["persons"]
     if len(yearly) < 3:
@@ -645,6 +674,15 @@ def waiting_forecast(to: int, status: str = "total", level: float = 95) -> pd.Da
     last = int(yearly.index.max())
     if to <= last:
         raise ValueError(f"`to` was {to} but is expected to be after {last}")
+    # the fit (and the statsmodels import) once per series, stored by inputs and code
+    return cached_result("waiting_forecast", (*_code_key(), yearly, int(to), float(level)),
+                         lambda: _random_walk(yearly, last, to, level))
+
+
+def _random_walk(yearly: pd.Series, last: int, to: int, level: float) -> pd.DataFrame:
+    """The random walk on the log scale of :func:`waiting_forecast`."""
+    from statsmodels.tsa.arima.model import ARIMA
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         res = ARIMA(np.log(_periods(yearly)), order=(0, 1, 0)).fit()

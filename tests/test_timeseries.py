@@ -254,3 +254,29 @@ def test_student_interval_holds_its_level_with_few_normal_errors():
         hits += abs(rng.normal(0, 0.05)) <= half
     # binomial standard error sqrt(0.95 x 0.05 / 4000) = 0.0034: +-3.5 SE
     assert hits / trials == pytest.approx(0.95, abs=0.012)
+
+
+def test_fits_stored_on_disk_equal_fresh_fits_and_follow_their_inputs(tmp_path, monkeypatch):
+    # forecast.io.cache.cached_result: the trend forecast of the report is fitted once per
+    # series and code; a changed series (or code) is a new entry, never a stale one.
+    from forecast import timeseries as T
+    from forecast.io.cache import cached_result
+
+    monkeypatch.setenv("ZORGCAP_CACHE", str(tmp_path))
+    series = pd.Series(np.linspace(0.10, 0.08, 20), index=range(2000, 2020))
+    fresh = T.shipped_forecast(series, 5, T.SHIPPED_TREND, (80, 95))
+    first = T.cached_shipped_forecast(series, 5, T.SHIPPED_TREND, (80, 95))
+    stored = list((tmp_path / "results").glob("shipped_forecast-*.parquet"))
+    assert len(stored) == 1
+    again = T.cached_shipped_forecast(series, 5, T.SHIPPED_TREND, (80, 95))
+    pd.testing.assert_frame_equal(first, fresh)
+    pd.testing.assert_frame_equal(again, fresh)
+    other = series.copy()
+    other.iloc[-1] *= 1.01
+    T.cached_shipped_forecast(other, 5, T.SHIPPED_TREND, (80, 95))
+    assert len(list((tmp_path / "results").glob("shipped_forecast-*.parquet"))) == 2
+    calls = []
+    cached_result("x", ("a", 1), lambda: calls.append(1) or pd.DataFrame({"v": [1.0]}))
+    cached_result("x", ("a", 1), lambda: calls.append(1) or pd.DataFrame({"v": [1.0]}))
+    cached_result("x", ("a", 2), lambda: calls.append(1) or pd.DataFrame({"v": [2.0]}))
+    assert len(calls) == 2

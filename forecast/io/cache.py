@@ -44,8 +44,8 @@ import pandas as pd
 
 from .datadir import cache_dir
 
-__all__ = ["atomic_write", "cache_path", "cached", "clear_content_caches", "content_cache",
-           "file_hash", "file_stamp", "note_input"]
+__all__ = ["atomic_write", "cache_path", "cached", "cached_result", "clear_content_caches",
+           "content_cache", "file_hash", "file_stamp", "note_input"]
 
 
 def file_hash(path) -> str:
@@ -101,6 +101,42 @@ def cached(source, name: str, parse: Callable[[Path], pd.DataFrame], version: in
         if use_cache:
             atomic_write(target, lambda tmp: frame.to_parquet(tmp))
     frame.attrs.update({"cache": status, "source": str(source), "sha256": digest})
+    return frame
+
+
+def _digest(parts) -> str:
+    """SHA-256 of ``parts``: pandas objects by their values and index, everything else by
+    ``repr`` (numbers, strings, tuples, frozen dataclasses)."""
+    h = hashlib.sha256()
+    for part in parts:
+        if isinstance(part, (pd.Series, pd.DataFrame)):
+            h.update(pd.util.hash_pandas_object(part, index=True).to_numpy().tobytes())
+            h.update(repr(getattr(part, "name", None)).encode())
+        else:
+            h.update(repr(part).encode())
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+def cached_result(name: str, parts: tuple, compute: Callable[[], pd.DataFrame],
+                  use_cache: bool = True) -> pd.DataFrame:
+    """``compute()``, or the frame an earlier call with the same ``parts`` stored on disk.
+
+    For pure computations that are slow and whose inputs are small (the statsmodels fits of
+    the trend and top-down forecasts): ``parts`` must hold every input, including what
+    identifies the code (e.g. the SHA-256 of the module that computes, and the version of
+    the library that fits), so that a changed input or code is never served stale. Stored as
+    ``<cache>/results/<name>-<sha256(parts)[:20]>.parquet``, written atomically.
+    """
+    target = cache_dir() / "results" / f"{name}-{_digest(parts)[:20]}.parquet"
+    if use_cache and target.exists():
+        try:
+            return _read(target)
+        except Exception:  # noqa: BLE001 - a corrupt cache file is rebuilt, never trusted
+            pass
+    frame = compute()
+    if use_cache:
+        atomic_write(target, lambda tmp: frame.to_parquet(tmp))
     return frame
 
 
