@@ -142,7 +142,8 @@ def write_workbook(result, path, lang: str = "nl") -> dict[str, pd.DataFrame]:
 
     t = Text(lang)
     sheets = {name: _words(frame, t) for name, frame in _sheets(result, t).items()}
-    book = xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": True})
+    book = xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": True, "strings_to_urls": False,
+                                           "strings_to_formulas": False})
     f = {"head": book.add_format({"bold": True, "text_wrap": True, "valign": "top",
                                   "bg_color": "#F2F2F2", "bottom": 1}),
          "int": book.add_format({"num_format": "#,##0"}),
