@@ -257,8 +257,7 @@ class ChainConfig:
 #: of an earlier run (:meth:`ChainResult.with_plans`).
 PLANNER_OPTIONS = ("capacity", "plans", "status_file", "waiting", "waiting_file",
                    "waiting_rule", "capacity_estimate", "fte_per_place", "staff_ratios",
-                   "workforce",
-                   "workforce_file", "clustered_share", "reference")
+                   "workforce", "workforce_file", "clustered_share", "reference")
 
 
 @dataclass(frozen=True)
@@ -288,16 +287,18 @@ def _file_stat(path) -> tuple:
 
 def _stage_key(config: ChainConfig) -> tuple:
     """Every option the demand stage depends on, with the identity (size, mtime, inode) of
-    every input file it reads: the CBS tables of the data directory in use and the
-    scenario, rates and calibration files."""
+    every input file it reads: the CBS tables of the data directory in use, the project's
+    own ``data_raw`` tables and the scenario, rates and calibration files."""
     import os
 
+    from .io.datadir import data_raw_dir
     from .io.status import data_status
 
     options = tuple((k, str(v)) for k, v in config.to_dict().items()
                     if k not in PLANNER_OPTIONS and k != "regions")
     files = [config.scenario_file, config.rates, config.calibrate,
-             *data_status(config.data)["path"].tolist()]
+             *data_status(config.data)["path"].tolist(),
+             *sorted(str(p) for p in data_raw_dir().glob("*.csv"))]
     stats = tuple(_file_stat(f) if f not in (None, "-") and Path(f).is_file() else str(f)
                   for f in files)
     return options, stats, os.environ.get("ZORGCAP_DATA", "")
