@@ -421,7 +421,10 @@ def page_context(result, lang: str = "nl") -> dict:
     params = result.parameters or {}
     band_label = params.get("band_label") if isinstance(params, dict) else None
     intensity = getattr(result, "regional_intensity", None)
-    assumptions = [{"name": t.m["estimates"].get(k, k.replace("_", " ")), "text": v}
+    assumptions = [{"name": t.m["estimates"].get(k) or t.m.get("assumption_names", {}).get(k)
+                    or k.replace("_", " "),
+                    "text": "; ".join(f"{a} {t.num(b, 2) if isinstance(b, float) else b}"
+                                      for a, b in v.items()) if isinstance(v, dict) else v}
                    for k, v in result.assumptions.items()]
     inputs = pd.DataFrame(prov.get("inputs", []))
     about = _about(t, result)

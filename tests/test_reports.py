@@ -169,6 +169,7 @@ def test_references_and_explanation_speak_dutch(page, report):
     assert "1. Basisjaar." in refs and "1.234 plaatsen met verblijf boven" in refs
     assert "Met de hele wachtlijst (215) zou het tekort in 2025 1.400 plaatsen zijn." in refs
     assert "places short" not in refs and "Base year" not in refs
+    assert "<b>bezettingsgraad</b>" in page  # assumptions by their Dutch name
     wb = __import__("openpyxl").load_workbook(report["excel"])
     names = [r[0] for r in wb["Referenties"].iter_rows(values_only=True)]
     assert "TNO-capaciteitsprognose (juli 2020): tekort in 2025" in names
