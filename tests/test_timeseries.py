@@ -280,3 +280,13 @@ def test_fits_stored_on_disk_equal_fresh_fits_and_follow_their_inputs(tmp_path, 
     cached_result("x", ("a", 1), lambda: calls.append(1) or pd.DataFrame({"v": [1.0]}))
     cached_result("x", ("a", 2), lambda: calls.append(1) or pd.DataFrame({"v": [2.0]}))
     assert len(calls) == 2
+
+
+def test_a_cache_that_cannot_be_written_costs_time_not_the_run(tmp_path, monkeypatch):
+    from forecast.io.cache import cached_result
+
+    blocked = tmp_path / "cache"
+    blocked.write_text("a file where the cache folder should be", encoding="utf-8")
+    monkeypatch.setenv("ZORGCAP_CACHE", str(blocked))
+    out = cached_result("x", ("a",), lambda: pd.DataFrame({"v": [1.0]}))
+    assert out["v"].tolist() == [1.0]

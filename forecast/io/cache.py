@@ -136,7 +136,10 @@ def cached_result(name: str, parts: tuple, compute: Callable[[], pd.DataFrame],
             pass
     frame = compute()
     if use_cache:
-        atomic_write(target, lambda tmp: frame.to_parquet(tmp))
+        try:
+            atomic_write(target, lambda tmp: frame.to_parquet(tmp))
+        except OSError:  # a read-only or full cache only costs the time of the next fit
+            pass
     return frame
 
 
