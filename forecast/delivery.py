@@ -38,10 +38,27 @@ from .schema import CLUSTERED_SHARE, DEMAND_BASE_YEAR
 from .usage import wlz_vv
 
 __all__ = ["CLUSTERED_FORMS", "CLUSTERED_SHARE", "vpt_share_of_home", "clustered_need",
-           "places_in_use", "check_clustered_share"]
+           "places_in_use", "check_clustered_share", "in_forms"]
 
 #: Plan delivery forms that add clustered places (everything but ``with_stay``).
 CLUSTERED_FORMS = ("geclusterd", "vpt")
+#: The clustered column of a gap table beside each quantity with stay.
+CLUSTERED_COLUMNS = {"need": "need_clustered", "capacity": "capacity_clustered",
+                     "supply": "supply_clustered"}
+
+
+def in_forms(frame: pd.DataFrame, what: str, forms: str = "with_stay") -> pd.Series:
+    """``need``, ``capacity`` or ``supply`` of a gap table (or its national sums) in
+    ``forms`` [places]: ``with_stay`` the column itself, ``all_forms`` plus its clustered
+    twin (:data:`CLUSTERED_COLUMNS`)."""
+    if forms == "with_stay":
+        return frame[what]
+    other = CLUSTERED_COLUMNS[what]
+    if other not in frame:
+        raise ValueError(f"the gap table has no column {other!r} that a comparison in all "
+                         "delivery forms needs: build it with this version of "
+                         "forecast.compare_capacity")
+    return frame[what] + frame[other]
 
 
 def check_clustered_share(value) -> float:

@@ -53,7 +53,13 @@ import pandas as pd
 
 from regions.codes import ZORGKANTOORREGIOS
 
-from .delivery import CLUSTERED_FORMS, check_clustered_share, clustered_need, vpt_share_of_home
+from .delivery import (
+    CLUSTERED_FORMS,
+    check_clustered_share,
+    clustered_need,
+    in_forms,
+    vpt_share_of_home,
+)
 from .errors import display_path, expected
 from .io.datadir import data_raw_dir
 from .references import describe, reference_need
@@ -324,10 +330,7 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
     clustered_share = check_clustered_share(clustered_share)
     if not isinstance(workforce, WorkforceScenario):
         workforce_scenario(workforce)  # an unknown name fails before any work
-    regional_fte = None
-    if workforce_file is not None:
-        regional_fte = workforce_file if isinstance(workforce_file, pd.DataFrame) \
-            else read_workforce_file(workforce_file)
+    regional_fte = _regional_fte(workforce_file)
     # places_draws follow the region order of the demand frame's rows (as returned)
     run_codes = list(pd.unique(demand["zk_code"]))
     demand = demand.sort_values(["year", "zk_code"]).reset_index(drop=True)
@@ -435,8 +438,7 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
     out["reference"] = reference
     out["reference_need"] = reference_need(out, reference, occupancy, clustered_share,
                                            data).to_numpy()
-    out["reference_gap"] = out["reference_need"] - (
-        out["supply"] + (out["supply_clustered"] if ref_forms(reference) == "all_forms" else 0))
+    out["reference_gap"] = out["reference_need"] - in_forms(out, "supply", ref_forms(reference))
     out["capacity_source"] = out["zk_code"].map(cap["capacity_source"])
     cl_source = pd.Series(np.where(cl_estimated, "ESTIMATE clustered_from_clients",
                                    cap["capacity_source"].astype(str)), index=codes)
@@ -511,6 +513,14 @@ def _base_year_assumptions() -> dict:
     return out
 
 
+def _regional_fte(workforce_file) -> pd.DataFrame | None:
+    """A planner's fte per region: a file (:func:`forecast.staff.read_workforce_file`), a
+    frame of the same columns, or None."""
+    if workforce_file is None or isinstance(workforce_file, pd.DataFrame):
+        return workforce_file
+    return read_workforce_file(workforce_file)
+
+
 def staff_binding(gap: pd.DataFrame, fte_per_place: float = FTE_PER_PLACE,
                   workforce_file=None, scenarios=None,
                   occupancy: float = OCCUPANCY) -> pd.DataFrame:
@@ -527,10 +537,7 @@ def staff_binding(gap: pd.DataFrame, fte_per_place: float = FTE_PER_PLACE,
     """
     from .staff import WORKFORCE_SCENARIOS, binding_years
 
-    regional_fte = None
-    if workforce_file is not None:
-        regional_fte = workforce_file if isinstance(workforce_file, pd.DataFrame) \
-            else read_workforce_file(workforce_file)
+    regional_fte = _regional_fte(workforce_file)
     names = gap.drop_duplicates("zk_code").set_index("zk_code")["zk_name"]
     base = int(gap["year"].min())
     parts = []
@@ -559,16 +566,6 @@ def _require_all_regions(gap: pd.DataFrame, why: str) -> None:
     if set(gap["zk_code"]) != set(ZORGKANTOORREGIOS):
         raise ValueError(f"the gap table covers {n} of the 31 zorgkantoorregio's, but {why}: "
                          "pass the full table and select regions from the result")
-
-
-def _all_forms(g: pd.DataFrame, what: str) -> pd.Series:
-    """``need``/``capacity``/``supply`` of a gap table summed over both delivery forms."""
-    other = {"need": "need_clustered", "capacity": "capacity_clustered",
-             "supply": "supply_clustered"}[what]
-    if other not in g:
-        raise ValueError(f"the gap table has no column {other!r}: build it with this version "
-                         "of forecast.compare_capacity")
-    return g[what] + g[other]
 
 
 #: Published national targets that regions are tracked against (``reference_figures.csv``
@@ -622,18 +619,15 @@ def target_progress(gap: pd.DataFrame, key: str = "ambition_2025", target: float
                          f"at least {year}")
     b = gap[gap["year"] == base].set_index("zk_code").loc[g.index]
 
-    def form(frame, what):
-        return _all_forms(frame, what) if f == "all_forms" else frame[what]
-
     in_use = {y: places_in_use(y, occupancy, clustered_share, data)[f]
               for y in sorted({b_year, base})}
     k = in_use[b_year] / in_use[base]
-    growth = (form(g, "need") - k * form(b, "need")).clip(lower=0)
+    growth = (in_forms(g, "need", f) - k * in_forms(b, "need", f)).clip(lower=0)
     share = value * growth / growth.sum() if growth.sum() > 0 else growth * 0
-    cap = form(b, "capacity")
+    cap = in_forms(b, "capacity", f)
     realised = max(in_use[base] - in_use[b_year], 0.0) * cap / cap.sum() \
         if b_year < base else cap * 0
-    reached = form(g, "supply") - cap
+    reached = in_forms(g, "supply", f) - cap
     out = pd.DataFrame({"target": key, "year": year, "base_year": b_year, "forms": f,
                         "zk_name": g["zk_name"], "target_share": share,
                         "realised_to_base": realised, "expected_to_year": reached,
@@ -704,14 +698,11 @@ def national_references(gap: pd.DataFrame, occupancy: float = OCCUPANCY,
     from .references import bases
 
     _require_all_regions(gap, "the reference figures are national")
-    ref = _references()
+    ref = pd.read_csv(data_raw_dir() / "reference_figures.csv").set_index("key")
     own = bases()
     base = int(gap["year"].min())
-    nat = gap.groupby("year")[["need", "supply", "gap", "capacity", "need_clustered",
+    nat = gap.groupby("year")[["need", "supply", "capacity", "need_clustered",
                                "supply_clustered", "capacity_clustered"]].sum()
-    nat["need_all"] = nat["need"] + nat["need_clustered"]
-    nat["supply_all"] = nat["supply"] + nat["supply_clustered"]
-    nat["capacity_all"] = nat["capacity"] + nat["capacity_clustered"]
     labels = {
         "tno_2019_shortage_2025": "TNO capacity prognosis: places short in 2025",
         "ambition_2025": "Ambition: 25,000 extra places 2021-2025 (all forms)",
@@ -723,23 +714,23 @@ def national_references(gap: pd.DataFrame, occupancy: float = OCCUPANCY,
     }
     rows = []
     for key, label in labels.items():
-        year, b, f = int(ref_year(key)), int(own.loc[key, "base_year"]), own.loc[key, "forms"]
+        year, b, f = int(ref["year"][key]), int(own.loc[key, "base_year"]), own.loc[key, "forms"]
         in_use = places_in_use(b, occupancy, clustered_share, data)[f]
-        col, form_text = ("need", "places with stay") if f == "with_stay" else \
-            ("need_all", "places with stay + clustered VPT places")
+        form_text = "places with stay" if f == "with_stay" else \
+            "places with stay + clustered VPT places"
         if year not in nat.index:
             value, definition = np.nan, f"outside the run ({base}-{nat.index.max()})"
         elif key == "zn_plans_2021_2025":
             value = (places_in_use(base, occupancy, clustered_share, data)[f] - in_use
-                     + nat.loc[year, "supply_all"] - nat.loc[base, "capacity_all"])
+                     + in_forms(nat, "supply", f)[year] - in_forms(nat, "capacity", f)[base])
             definition = (f"{form_text}: in use {base} minus in use {b} (observed) plus "
                           f"expected places from plans {base}-{year}")
         else:
-            value = float(nat.loc[year, col]) - in_use
+            value = float(in_forms(nat, "need", f)[year]) - in_use
             definition = (f"{form_text}: need {year} (incl. waiting list) minus places in "
                           f"use in {b} ({in_use:,.0f}, observed clients / occupancy)")
         rows.append({"key": key, "reference": label, "year": year, "base_year": b,
-                     "forms": f, "base_in_use": in_use, "published": float(ref[key]),
+                     "forms": f, "base_in_use": in_use, "published": float(ref["value"][key]),
                      "zorgcap": value, "zorgcap_definition": definition})
     return pd.DataFrame(rows)
 

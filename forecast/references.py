@@ -133,21 +133,15 @@ def reference_need(gap: pd.DataFrame, reference: str = "model", occupancy: float
             raise ValueError(f"the gap table has no column {col!r}: build it from a demand "
                              "frame of this version of zorgcap")
         return gap[col] * ratio / 1000
-    from .delivery import places_in_use
+    from .delivery import in_forms, places_in_use
 
     years = sorted(gap["year"].unique())
     own = _own(kind)
     f = str(own["forms"])
-    all_forms = f == "all_forms"
-    if all_forms and "capacity_clustered" not in gap:
-        raise ValueError(f"the gap table has no column 'capacity_clustered' that {reference!r} "
-                         "(counted in all delivery forms) needs: build it with this version "
-                         "of forecast.compare_capacity")
+    capacity, need = in_forms(gap, "capacity", f), in_forms(gap, "need", f)
     national = places_in_use(int(own["base_year"]), occupancy, clustered_share, data)[f] \
         + extra_path(kind, years)
     base = min(years)
-    capacity = gap["capacity"] + (gap["capacity_clustered"] if all_forms else 0.0)
-    need = gap["need"] + (gap["need_clustered"] if all_forms else 0.0)
     cap_national = float(capacity[gap["year"] == base].sum())
     growth = (need - capacity).clip(lower=0)
     share = growth / growth.groupby(gap["year"]).transform("sum").replace(0, np.nan)
