@@ -20,7 +20,7 @@ from forecast import schema
 from forecast.decompose import PARTS
 from forecast.schema import STEP_YEARS
 
-from .html import references_frame
+from .html import references_frame, words
 from .text import Text
 
 __all__ = ["write_workbook"]
@@ -79,20 +79,6 @@ def _sheets(result, t: Text) -> dict[str, pd.DataFrame]:
     return sheets
 
 
-def _words(frame: pd.DataFrame, t: Text) -> pd.DataFrame:
-    """Code values shown as words of the report's language (binding limit, workforce
-    scenario, delivery forms, target): the HTML and the workbook say the same."""
-    maps = {"binding_limit": "limits", "last_limit": "limits", "workforce": "workforce_names",
-            "forms": "forms_names", "target": "target_names"}
-    out = frame
-    for col in frame.columns:
-        key = maps.get(col) or ("limits" if col.startswith("binding_limit_") else None)
-        if key and not pd.api.types.is_numeric_dtype(frame[col]):
-            words = t.m[key]
-            out = out.assign(**{col: frame[col].map(lambda v, w=words: w.get(v, v))})
-    return out
-
-
 def _regions(result) -> pd.DataFrame:
     """One row per region: need, capacity, plans and the gap in each step year."""
     gap = result.gap
@@ -141,7 +127,7 @@ def write_workbook(result, path, lang: str = "nl") -> dict[str, pd.DataFrame]:
     import xlsxwriter
 
     t = Text(lang)
-    sheets = {name: _words(frame, t) for name, frame in _sheets(result, t).items()}
+    sheets = {name: words(frame, t) for name, frame in _sheets(result, t).items()}
     book = xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": True, "strings_to_urls": False,
                                            "strings_to_formulas": False})
     f = {"head": book.add_format({"bold": True, "text_wrap": True, "valign": "top",

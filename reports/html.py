@@ -299,10 +299,7 @@ def _region_sections(t: Text, result, gm_geo, gm_names, years, focus) -> list[di
                       "places_staffable", "places_usable", "binding_limit"]
         forms_table = None
         if "gap_all_forms" in rows:
-            if "binding_limit" in rows:
-                rows = rows.assign(binding_limit=rows["binding_limit"].map(
-                    lambda v: t.m["limits"].get(v, v)))
-            forms_table = table(t, rows, forms_cols)
+            forms_table = table(t, words(rows, t), forms_cols)
         band_colours = {80: "#e6550d", 95: "#fdae6b"}
         bands = [{"lo": list(g["supply"] + g[f"gap_lo_{lv}"]),
                   "hi": list(g["supply"] + g[f"gap_hi_{lv}"]),
@@ -466,6 +463,20 @@ def page_context(result, lang: str = "nl") -> dict:
     return ctx
 
 
+def words(frame: pd.DataFrame, t: Text) -> pd.DataFrame:
+    """Code values shown as words of the report's language (binding limit, workforce
+    scenario, delivery forms, target): the page and the workbook say the same."""
+    maps = {"binding_limit": "limits", "last_limit": "limits", "workforce": "workforce_names",
+            "forms": "forms_names", "target": "target_names"}
+    out = frame
+    for col in frame.columns:
+        key = maps.get(col) or ("limits" if col.startswith("binding_limit_") else None)
+        if key and not pd.api.types.is_numeric_dtype(frame[col]):
+            names = t.m[key]
+            out = out.assign(**{col: frame[col].map(lambda v, n=names: n.get(v, v))})
+    return out
+
+
 def _references_table(t: Text, result) -> dict:
     """The published figures next to zorgcap's, named and defined in the report's language."""
     return table(t, references_frame(t, result))
@@ -480,8 +491,8 @@ def references_frame(t: Text, result) -> pd.DataFrame:
     base = int(result.gap["year"].min())
     last = int(result.gap["year"].max())
 
-    def definition(r) -> str:
-        forms = t.m["forms_names"].get(r.forms, r.forms)
+    def definition(r) -> str:  # r.forms in words already
+        forms = r.forms
         if pd.isna(r.zorgcap):
             return t.t("ref_def_outside", start=base, last=last)
         if r.key == "zn_plans_2021_2025":
@@ -490,10 +501,10 @@ def references_frame(t: Text, result) -> pd.DataFrame:
         return t.t("ref_def_need", forms=forms, year=r.year, base=r.base_year,
                    in_use=t.num(r.base_in_use))
 
-    shown = refs.assign(
+    shown = words(refs, t)
+    shown = shown.assign(
         reference=refs["key"].map(lambda k: t.m["reference_names"].get(k, k)),
-        forms=refs["forms"].map(lambda v: t.m["forms_names"].get(v, v)),
-        zorgcap_definition=[definition(r) for r in refs.itertuples()])
+        zorgcap_definition=[definition(r) for r in shown.itertuples()])
     return shown[["reference", "year", "base_year", "forms", "published", "zorgcap",
                   "zorgcap_definition"]]
 
@@ -528,17 +539,14 @@ def _ambition_and_staff(t: Text, result) -> dict:
         nat = tg.groupby(["target", "year", "base_year", "forms"], sort=False)[
             ["target_share", "realised_to_base", "expected_to_year", "counted"]].sum() \
             .reset_index()
-        nat["target"] = nat["target"].map(lambda k: t.m["target_names"].get(k, k))
-        nat["forms"] = nat["forms"].map(lambda v: t.m["forms_names"].get(v, v))
-        out["targets"] = table(t, nat)
+        out["targets"] = table(t, words(nat, t))
     st = getattr(result, "staff", None)
     if st is not None and len(st):
         names = t.m["workforce_names"]
         wide = None
         for w, f in st.groupby("workforce", sort=False):
-            part = f.set_index(["zk_code", "zk_name"])[
-                ["first_short", "first_staff", "last_limit"]].copy()
-            part["last_limit"] = part["last_limit"].map(lambda v: t.m["limits"].get(v, v))
+            part = words(f.set_index(["zk_code", "zk_name"])[
+                ["first_short", "first_staff", "last_limit"]], t)
             part.columns = [f"{c}|{w}" for c in part.columns]
             wide = part if wide is None else wide.join(part)
             first = f["first_staff"].dropna()
