@@ -297,6 +297,10 @@ OUTLIERS = {
 
 #: Trend families of :class:`TrendConfig`.
 TREND_METHODS = ("ets", "arima", "ets_arima", "ets_pair", "rw_drift", "constant")
+#: Interval methods of :class:`TrendConfig` (:func:`calibrated_half_width`).
+INTERVAL_METHODS = ("student", "student_horizon", "conformal", "model")
+#: Fewest calibration origins a horizon needs for its own scale (``student_horizon``).
+MIN_HORIZON_ORIGINS = 3
 
 
 @dataclass(frozen=True)
@@ -328,12 +332,14 @@ class TrendConfig:
     anchor : bool
         Start the forecast from the last observation: the forecast's changes from the
         model's level at the origin are added to the last observed rate (no jump-off).
-    intervals : {"student", "conformal", "model"}
+    intervals : {"student", "student_horizon", "conformal", "model"}
         ``student``: the wider of the model's own interval and a Student-t interval whose
         scale is the root mean square of the method's log errors at earlier origins divided
         by g(h), with as many degrees of freedom as there were calibration origins
-        (:func:`calibrated_half_width`); ``conformal``: the wider of the model's own interval
-        and the split-conformal quantile of the same scaled errors (the first attempt of
+        (:func:`calibrated_half_width`); ``student_horizon``: the same per horizon, from the
+        errors at that horizon only (the third attempt's candidate, see
+        ``reports/preregistration_issue17.md``); ``conformal``: the wider of the model's own
+        interval and the split-conformal quantile of the same scaled errors (the first attempt of
         issue 17, kept in the backtest); ``model``: the model's own interval only.
     error_growth : {"linear", "sqrt"}
         g(h): how the calibration errors are scaled with the horizon h (``h`` or
@@ -362,7 +368,7 @@ class TrendConfig:
 
     def __post_init__(self):
         for attr, allowed in (("method", TREND_METHODS),
-                              ("intervals", ("student", "conformal", "model")),
+                              ("intervals", INTERVAL_METHODS),
                               ("error_growth", ("linear", "sqrt")),
                               ("calibration_truth", ("observed", "cleaned"))):
             if getattr(self, attr) not in allowed:
@@ -378,8 +384,13 @@ class TrendConfig:
                 f"{window} to the origin (at least {self.min_train} years)"
                 + (", started from the last observed rate" if self.anchor else "")
                 + (", intervals: the wider of the model's own and "
-                   + ("a Student-t interval (one degree of freedom per calibration origin)"
-                      if self.intervals == "student" else "a split-conformal interval")
+                   + {"student": "a Student-t interval (one degree of freedom per calibration "
+                                 "origin)",
+                      "student_horizon": "a Student-t interval per horizon (one degree of "
+                                         f"freedom per calibration origin; where fewer than "
+                                         f"{MIN_HORIZON_ORIGINS} origins have the horizon, "
+                                         "the longest such horizon's scale grown with h)",
+                      "conformal": "a split-conformal interval"}[self.intervals]
                    + f" from its errors at earlier origins against the {self.calibration_truth}"
                    f" series, scaled by {'h' if self.error_growth == 'linear' else 'sqrt(h)'}"
                    if self.intervals != "model" else ", model intervals")
@@ -503,6 +514,11 @@ def calibrated_half_width(errors: pd.DataFrame, horizons, level: float,
       holds its level with few errors too; the errors of one origin share its trend error,
       so the effective sample size is counted in origins, not in errors (k <= n). With one
       origin t_1 at 95% is 12.7: the interval is as wide as one error supports.
+    * ``student_horizon``: per horizon h, half-width = t_{k_h, 1/2 + L/200} * s_h with s_h
+      the root mean square of the errors at horizon h and k_h the origins that have one,
+      where k_h >= :data:`MIN_HORIZON_ORIGINS`; beyond the longest such horizon H,
+      t_{k_H} s_H g(h)/g(H); with no such horizon, as ``student`` (the empirical per-horizon
+      interval of Williams & Goodman 1971, with the t factor of ``student``).
     * ``conformal``: half-width = the ``min(1, L/100 (n+1)/n)`` quantile ("higher") of |u_i|
       times g(h) (split conformal, Vovk et al. 2005).
 
@@ -526,7 +542,22 @@ def calibrated_half_width(errors: pd.DataFrame, horizons, level: float,
         q = np.quantile(np.abs(u), min(1.0, level / 100 * (n + 1) / n), method="higher")
         return q * g
     k = int(errors["origin"].nunique())
-    return stdtrit(k, 0.5 + level / 200) * float(np.sqrt(np.mean(u ** 2))) * g
+    pooled = stdtrit(k, 0.5 + level / 200) * float(np.sqrt(np.mean(u ** 2))) * g
+    if config.intervals != "student_horizon":
+        return pooled
+    by_h = errors.groupby("horizon").agg(k=("origin", "nunique"),
+                                         s=("log_error", lambda e: np.sqrt(np.mean(e ** 2))))
+    by_h = by_h[by_h["k"] >= MIN_HORIZON_ORIGINS]
+    if by_h.empty:
+        return pooled
+    own = stdtrit(by_h["k"].to_numpy(float), 0.5 + level / 200) * by_h["s"].to_numpy()
+    known = dict(zip(by_h.index.astype(int), own, strict=True))
+    top = int(by_h.index.max())
+    grow = (lambda x: x) if config.error_growth == "linear" else np.sqrt
+    own_h = np.array([known[int(x)] if int(x) in known
+                      else known[top] * grow(x) / grow(top) if x > top
+                      else np.nan for x in h])
+    return np.where(np.isfinite(own_h), own_h, pooled)
 
 
 def shipped_forecast(series: pd.Series, h: int, config: TrendConfig = SHIPPED_TREND,
