@@ -107,7 +107,8 @@ def _chain_config(args):
         regional_convergence=args.regional_convergence, regional_sd=args.regional_sd,
         capacity_estimate=args.capacity_estimate, waiting_file=args.waiting_file,
         waiting_rule=args.waiting_rule,
-        capacity=args.capacity, plans=args.plans, status_file=args.status_file,
+        capacity=args.capacity, plans=args.plans, plans_elsewhere=args.plans_elsewhere,
+        status_file=args.status_file,
         waiting=None if args.waiting == "none" else args.waiting,
         fte_per_place=args.fte_per_place, staff_ratios=args.staff_ratios,
         workforce=args.workforce,
@@ -215,7 +216,8 @@ def _cmd_gap(args) -> int:
     print()
     print(result.explanation)
     if result.estimates:
-        print(f"\nESTIMATES in use (no planner file given): {', '.join(result.estimates)}.")
+        print("\nESTIMATES in use (where no planner file covers a region): "
+              f"{', '.join(result.estimates)}.")
     return 0
 
 
@@ -293,7 +295,12 @@ def _run_args(parser, out: str) -> None:
     parser.add_argument("--capacity", default=None, help="capacity CSV (template in "
                         "data_raw/templates)")
     parser.add_argument("--plans", default=None, help="build plans CSV (template in "
-                        "data_raw/templates)")
+                        "data_raw/templates); covers the regions it has rows for (a row "
+                        "with places 0: a region without plans)")
+    parser.add_argument("--plans-elsewhere", default="estimate", choices=["estimate", "none"],
+                        help="plans of regions without rows in --plans: their share of the "
+                             "national estimate plans_from_national, exactly as without a "
+                             "file (default), or none (without --plans: no plans anywhere)")
     parser.add_argument("--status-file", default=None,
                         help="realisation probability per plan status")
     parser.add_argument("--waiting", default="urgent_plus_actief",

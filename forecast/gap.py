@@ -78,6 +78,7 @@ from .supply import (
     base_waiting,
     estimate_capacity,
     estimate_plans,
+    plan_shares,
     plan_status,
     read_capacity,
     read_plans,
@@ -88,6 +89,9 @@ from .validation import check_closures
 
 #: How regions without a capacity file are estimated (default first).
 CAPACITY_ESTIMATES = ("supply2014", "clients")
+#: Plans of regions without rows in a plans file (default first): ``estimate`` their share of
+#: the national estimate ``plans_from_national``, ``none`` no plans.
+PLANS_ELSEWHERE = ("estimate", "none")
 
 __all__ = ["compare_capacity", "supply_gap", "GapRun", "check_demand_frame", "ambition_2025",
            "target_progress", "targets", "TARGETS", "staff_binding",
@@ -108,11 +112,12 @@ WITH_STAY = ("with_stay",)
 def _with_stay(plans: pd.DataFrame, status: pd.DataFrame, forms=WITH_STAY) -> pd.DataFrame:
     """The plans of delivery ``forms`` with their realisation probability and mean delay."""
     if plans is None or plans.empty:
-        return pd.DataFrame(columns=["zk_code", "year_ready", "signed", "p", "delay"])
+        return pd.DataFrame(columns=["zk_code", "project_id", "year_ready", "signed", "p",
+                                     "delay"])
     p = plans.merge(status, on="status", how="left")
     p = p[p["delivery_form"].isin(forms)]
-    return pd.DataFrame({"zk_code": p["zk_code"], "year_ready": p["year_ready"],
-                         "signed": _signed_places(p),
+    return pd.DataFrame({"zk_code": p["zk_code"], "project_id": p["project_id"].astype(str),
+                         "year_ready": p["year_ready"], "signed": _signed_places(p),
                          "p": p["realisation_probability"], "delay": p["delay_mean_years"]})
 
 
@@ -137,13 +142,21 @@ def _expected_plans(plans: pd.DataFrame, status: pd.DataFrame, codes, years,
 
 
 def _plan_draws(plans, status, codes, years, draws: int, seed: int) -> np.ndarray:
-    """Places added by plans per draw (draw, year, region): realised or not, and when."""
-    rng = np.random.default_rng(seed)
+    """Places added by plans per draw (draw, year, region): realised or not, and when.
+
+    Each plan draws from its own random stream, seeded by ``seed`` and the plan's region and
+    ``project_id`` (CRC-32), so its draws do not depend on which other plans are counted: a
+    region absent from a planner's file keeps the draws (and ``p_short``) of a run without
+    the file (common random numbers).
+    """
+    from zlib import crc32
+
     p = _with_stay(plans, status)
     col = {c: i for i, c in enumerate(codes)}
     out = np.zeros((draws, len(years), len(codes)))
     years = np.asarray(years)
     for r in p.itertuples():
+        rng = np.random.default_rng([seed, crc32(f"{r.zk_code}|{r.project_id}".encode())])
         realised = rng.random(draws) < r.p
         ready = r.year_ready + rng.poisson(r.delay, draws)
         out[:, :, col[r.zk_code]] += (r.signed * realised[:, None]
@@ -236,6 +249,13 @@ def compare_capacity(demand: pd.DataFrame, **options) -> pd.DataFrame:
         Capacity file (template ``data_raw/templates/capacity.csv``); default: estimate.
     plans : str, Path or DataFrame, optional
         Build plans (template ``data_raw/templates/build_plans.csv``); default: estimate.
+        A file covers the regions it has rows for (a row with ``places`` 0 declares a
+        region without plans); see ``plans_elsewhere`` for the others.
+    plans_elsewhere : {"estimate", "none"}
+        Plans of the regions without rows in ``plans``: ``estimate`` (default) exactly the
+        plans they get without a file (their share of ``plans_from_national``, labelled
+        ``ESTIMATE plans_from_national``); ``none`` no plans (``plans_source`` ``none``).
+        With ``plans=None``, ``none`` means no plans in any region.
     status_file : str or Path, optional
         Realisation probability per status (default ``data_raw/plan_status.csv``).
     waiting : {"urgent_plus_actief", "total", None}
@@ -292,7 +312,7 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
                capacity_estimate: str = "supply2014", data=None, waiting_file=None,
                waiting_rule: str = "shortfall",
                clustered_share: float = CLUSTERED_SHARE, workforce="letters",
-               workforce_file=None) -> GapRun:
+               workforce_file=None, plans_elsewhere: str = "estimate") -> GapRun:
     """:func:`compare_capacity` with the plans, waiting share and assumptions it used.
 
     ``capacity_estimate`` is how regions without a capacity file are estimated (labelled
@@ -303,6 +323,25 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
     regional waiting list (:func:`forecast.supply.read_regional_waiting`); ``waiting_rule``:
     how the rest of the national list is allocated (``shortfall`` or ``clients``, see the
     module docstring).
+
+    Build plans: without a file, every region gets its share of the national estimate
+    ``plans_from_national`` (:func:`forecast.supply.estimate_plans`, shares by
+    :func:`forecast.supply.plan_shares`). A planner's file replaces the plans of the
+    regions it has rows for, and only of those: with ``plans_elsewhere="estimate"``
+    (default) every other region gets exactly the plans it gets without any file, labelled
+    ``ESTIMATE plans_from_national``; with ``"none"`` the others have no plans. A file with
+    a header and no rows says "no plans" in every region.
+
+    Why the full share and not the rest of the national total: the ZN Regiomonitor 2022
+    total (7,000 places 2023-2027) includes the plans of the file's regions, so one could
+    give the other regions ``7,000 - the file's plans``. But the file's plans are not the
+    monitor's count of those regions (other dates, statuses and forms), and the rest would
+    make every region's number depend on which other regions a planner entered, and go
+    negative where a file lists more than the region's share. Keeping each absent region at
+    its own share keeps regions independent (adding ZK08's file changes ZK08 only), as the
+    capacity estimate does for regions absent from a capacity file; the national plans
+    total is then the file's plans plus the others' estimate (it may differ from 7,000 by
+    the file regions' difference from their share).
     """
     if isinstance(demand, pd.DataFrame) and demand.empty:
         raise ValueError("`demand` was an empty DataFrame but is expected to be the frame of "
@@ -320,6 +359,9 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
     if capacity_estimate not in CAPACITY_ESTIMATES:
         raise ValueError(f"`capacity_estimate` was {capacity_estimate!r} but is expected to "
                          f"be one of {list(CAPACITY_ESTIMATES)}")
+    if plans_elsewhere not in PLANS_ELSEWHERE:
+        raise ValueError(f"`plans_elsewhere` was {plans_elsewhere!r} but is expected to be "
+                         f"one of {list(PLANS_ELSEWHERE)}")
     if waiting not in (None, "urgent_plus_actief", "total"):
         raise ValueError(f"`waiting` was {waiting!r} but is expected to be one of "
                          "['urgent_plus_actief', 'total', None]")
@@ -369,11 +411,9 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
     w_r = np.divide(persons.to_numpy(float), c_base, out=np.zeros(len(codes)),
                     where=c_base > 0)
     w = float(persons.sum() / c_base.sum()) if c_base.sum() > 0 else 0.0  # national share
-    if plans is None:
-        growth = (wide.loc[min(2027, max(years))] - wide.loc[base_year]).clip(lower=0)
-        plan_frame = estimate_plans(growth / growth.sum(), base_year)
-    else:  # a file or a DataFrame, under the same schema
-        plan_frame = read_plans(plans, base_year, max(years))
+    plan_frame = _plans(plans, plans_elsewhere, wide, base_year, max(years))
+    estimated = sorted(set(plan_frame.loc[plan_frame["plans_source"]
+                                          == "ESTIMATE plans_from_national", "zk_code"]))
     status = plan_status(status_file)
     check_closures(cap.reset_index(), plan_frame,
                    file=None if isinstance(plans, pd.DataFrame) or plans is None
@@ -453,7 +493,8 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
                   "fte_per_place": fte_per_place, "workforce": scenario.name,
                   "workforce_net_growth": scenario.net_growth, "reference": reference,
                   "reference_description": describe(reference),
-                  "scenario": str(demand["scenario"].iloc[0]), "plan_seed": seed}
+                  "scenario": str(demand["scenario"].iloc[0]), "plan_seed": seed,
+                  "plans_elsewhere": plans_elsewhere}
     assumptions = {
         "waiting_list_share": f"unmet demand: the {waiting or 'no'} waiting list of "
                               f"{base_year} ({100 * w:.1f}% of national demand), per region "
@@ -478,7 +519,10 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
             "with stay / occupancy)"}
            if (cap["capacity_source"] == "ESTIMATE capacity_from_supply_2014").any() else {}),
         **({"plans_from_national": "ZN Regiomonitor 2022: 7,000 places 2023-2027 spread "
-            "by demand growth"} if plans is None else {}),
+            "by demand growth" + ("" if plans is None else
+                                  f"; in the {len(estimated)} regions without rows in the "
+                                  f"plans file: {', '.join(estimated)}")}
+           if estimated else {}),
         "vpt_share_of_home": f"VPT clients are {100 * v_share:.1f}% of the clients at home "
                              f"(VPT + MPT) in every region and year, as nationally in "
                              f"{DEMAND_BASE_YEAR} (CBS 84529NED)",
@@ -498,6 +542,29 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
     return GapRun(frame=out, plans=plan_frame, unmet_share=w, parameters=parameters,
                   assumptions=assumptions,
                   unmet_shares=pd.Series(w_r, index=codes, name="unmet_share"))
+
+
+_PLAN_COLUMNS = ["project_id", "zk_code", "year_ready", "places", "delivery_form", "status",
+                 "kind", "plans_source"]
+
+
+def _plans(plans, plans_elsewhere: str, wide: pd.DataFrame, base_year: int,
+           last_year: int) -> pd.DataFrame:
+    """The plans counted: a planner's rows for the regions of the file, and for the other
+    regions the estimate ``plans_from_national`` (``plans_elsewhere="estimate"``) or none.
+
+    ``wide``: places needed by year x ``zk_code`` (all 31 regions) [places]. The estimate of
+    a region is the same with or without a file (:func:`supply_gap`, Notes on the share).
+    """
+    estimate = estimate_plans(plan_shares(wide, base_year), base_year) \
+        if plans_elsewhere == "estimate" else pd.DataFrame(columns=_PLAN_COLUMNS)
+    if plans is None:
+        return estimate
+    given = read_plans(plans, base_year, last_year)  # a file or a DataFrame, one schema
+    if given.empty:  # a header and no rows: "no plans" anywhere
+        return given
+    rest = estimate[~estimate["zk_code"].isin(set(given["zk_code"]))]
+    return pd.concat([given, rest], ignore_index=True) if len(rest) else given
 
 
 def _base_year_assumptions() -> dict:

@@ -47,6 +47,7 @@ _VARIANTS = ("point", "low67", "high67", "low95", "high95")
 _WAITING = ("urgent_plus_actief", "total")
 _REGIONAL = ("intensity2014", "national", "71488ned")
 _CAPACITY_ESTIMATES = ("supply2014", "clients")
+_PLANS_ELSEWHERE = ("estimate", "none")
 _ENGINES = ("numpy", "dask")
 _FILES = ("scenario_file", "rates", "calibrate", "capacity", "plans", "status_file",
           "waiting_file", "workforce_file", "staff_ratios")
@@ -101,6 +102,11 @@ class ChainConfig:
         places; ``clients`` the region's own base-year places needed.
     capacity, plans, status_file : path, optional
         Planner files (templates in ``data_raw/templates``); without them named estimates.
+        A capacity or plans file covers the regions it has rows for.
+    plans_elsewhere : {"estimate", "none"}
+        Plans of regions without rows in the plans file: ``estimate`` (default) exactly
+        their plans without a file (``plans_from_national``, labelled ESTIMATE); ``none``
+        no plans (without a plans file: no plans anywhere) (:func:`forecast.gap.supply_gap`).
     waiting : {"urgent_plus_actief", "total", None}
         Which waiting list counts as unmet demand (None: none).
     waiting_file : path, optional
@@ -153,6 +159,7 @@ class ChainConfig:
     capacity_estimate: str = "supply2014"
     capacity: str | Path | None = None
     plans: str | Path | None = None
+    plans_elsewhere: str = "estimate"
     status_file: str | Path | None = None
     waiting: str | None = "urgent_plus_actief"
     waiting_file: str | Path | None = None
@@ -219,6 +226,9 @@ class ChainConfig:
         if self.capacity_estimate not in _CAPACITY_ESTIMATES:
             raise expected("capacity_estimate", self.capacity_estimate,
                             f"one of {list(_CAPACITY_ESTIMATES)}")
+        if self.plans_elsewhere not in _PLANS_ELSEWHERE:
+            raise expected("plans_elsewhere", self.plans_elsewhere,
+                           f"one of {list(_PLANS_ELSEWHERE)}")
         if self.waiting not in (*_WAITING, None):
             raise expected("waiting", self.waiting, f"one of {[*_WAITING, None]}")
         put("fte_per_place", check_number("fte_per_place", self.fte_per_place, 0.0, 10.0,
@@ -255,7 +265,8 @@ class ChainConfig:
 
 #: Options that only the gap stage reads: changing them reuses the population and demand
 #: of an earlier run (:meth:`ChainResult.with_plans`).
-PLANNER_OPTIONS = ("capacity", "plans", "status_file", "waiting", "waiting_file",
+PLANNER_OPTIONS = ("capacity", "plans", "plans_elsewhere", "status_file", "waiting",
+                   "waiting_file",
                    "waiting_rule", "capacity_estimate", "fte_per_place", "staff_ratios",
                    "workforce", "workforce_file", "clustered_share", "reference")
 
@@ -618,6 +629,7 @@ class ForecastChain:
                                      "and VV10 that has clients (template: "
                                      "data_raw/staff_ratios.csv)") from None
         kwargs = {"capacity": c.capacity, "plans": c.plans, "status_file": c.status_file,
+                  "plans_elsewhere": c.plans_elsewhere,
                   "fte_per_place": fte, "capacity_estimate": c.capacity_estimate,
                   "data": c.data, "waiting_file": c.waiting_file,
                   "waiting_rule": c.waiting_rule, "clustered_share": c.clustered_share,

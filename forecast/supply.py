@@ -16,7 +16,10 @@ Where a planner has no file, documented estimates are used and **labelled as est
                            2023-2027 (``data_raw/plan_totals.csv``), 1,400 a year, of which
                            the years after the base year count (those of the base year are
                            in the base capacity), spread over regions by their share of the
-                           growth of demand.
+                           growth of demand (:func:`plan_shares`). A plans file that covers
+                           some regions replaces the estimate of those regions only; the
+                           others keep exactly the plans they get without a file
+                           (``plans_elsewhere``, :func:`forecast.gap.supply_gap`).
 ``realisation_probability`` per status (``data_raw/plan_status.csv``; own file possible).
 """
 
@@ -42,7 +45,7 @@ from .validation import (
 )
 
 __all__ = ["read_capacity", "read_plans", "plan_status", "waiting_list", "estimate_capacity",
-           "estimate_plans", "check_closures", "FORMS", "STATUSES", "KINDS"]
+           "estimate_plans", "plan_shares", "check_closures", "FORMS", "STATUSES", "KINDS"]
 
 
 def _read(path, what, columns, numbers, allow_empty=False, optional=None) -> pd.DataFrame:
@@ -91,8 +94,13 @@ def read_capacity(path, base_year: int) -> pd.DataFrame:
 
 def read_plans(path, base_year: int, last_year: int = 2050) -> pd.DataFrame:
     """A planner's build-plans file (or DataFrame), validated by
-    :func:`forecast.validation.plans_schema` (see the module docstring). A file with a
-    header and no rows means "no plans" (counted as 0 rows in the provenance)."""
+    :func:`forecast.validation.plans_schema` (see the module docstring).
+
+    The file covers the regions it has rows for: their plans are exactly its rows, and a
+    row with ``places`` 0 declares a region without plans (e.g. ``ZK08-geen,ZK08,2025,0,
+    with_stay,planned``). Regions without rows get the estimate or none
+    (``plans_elsewhere`` of :func:`forecast.gap.supply_gap`). A file with a header and no
+    rows means "no plans" in any region (counted as 0 rows in the provenance)."""
     frame, where, label = _source(path)
     if frame is None:
         frame = _read(path, "build_plans", ["project_id", "zk_code", "year_ready", "places",
@@ -212,9 +220,31 @@ def supply_shares_2014(data=None) -> pd.Series:
     return s / s.sum()
 
 
+def plan_shares(places_needed: pd.DataFrame, base_year: int) -> pd.Series:
+    """Each region's share of the national plans estimate ``plans_from_national`` [fraction].
+
+    ``places_needed``: places needed by year (index) x ``zk_code`` (columns) [places], all
+    31 regions. The share is the region's growth of places needed from ``base_year`` to
+    2027 (the end of the ZN Regiomonitor 2022 period; the last year held if earlier),
+    negative growth counted as 0, over the national sum of those growths. Where no region
+    grows, the share is the region's share of the base-year places needed (plans then
+    follow the size of the regions); where there is no need at all, 0.
+
+    The shares are always over all regions, so a region's estimate does not depend on which
+    other regions a planner's file covers (:func:`forecast.gap.supply_gap`).
+    """
+    last = min(2027, int(places_needed.index.max()))
+    growth = (places_needed.loc[last] - places_needed.loc[base_year]).clip(lower=0)
+    if growth.sum() > 0:
+        return growth / growth.sum()
+    base = places_needed.loc[base_year].clip(lower=0)
+    return base / base.sum() if base.sum() > 0 else base * 0.0
+
+
 def estimate_plans(growth_share: pd.Series, base_year: int) -> pd.DataFrame:
     """Default plans: ZN Regiomonitor 2022, 7,000 intramural places 2023-2027, spread evenly
-    over the years and over regions by ``growth_share`` (share of demand growth)."""
+    over the years and over regions by ``growth_share`` (share of demand growth,
+    :func:`plan_shares`) [places per region and year]."""
     totals = pd.read_csv(data_raw_dir() / "plan_totals.csv")
     row = totals.set_index("key").loc["zn_regiomonitor_2022_intramural"]
     # Plans ready in the base year are already in the base capacity.

@@ -110,7 +110,8 @@ def plans_schema(base_year: int, last_year: int) -> pa.DataFrameSchema:
                                 "capacity file."),
         "places": pa.Column(float, _range(0, MAX_PLAN_PLACES, " places"),
                             description="enter the places of the plan as a positive number "
-                            "(closures: a positive number with kind=closure)."),
+                            "(closures: a positive number with kind=closure; 0 declares a "
+                            "region without plans)."),
         "delivery_form": pa.Column(str, _isin(FORMS, "a delivery form"),
                                    description=f"use one of: {', '.join(FORMS)}."),
         "status": pa.Column(str, _isin(STATUSES, "a plan status"),

@@ -151,6 +151,28 @@ def test_gap_command_reference_switch_changes_the_table(tmp_path, capsys):
 
 
 @needs_data
+def test_gap_command_with_a_one_region_plans_file(tmp_path, capsys):
+    import pandas as pd
+
+    plans = tmp_path / "plannen.csv"
+    plans.write_text("project_id,zk_code,year_ready,places,delivery_form,status\n"
+                     "P1,ZK08,2025,120,with_stay,planned\n", encoding="utf-8")
+    args = ["gap", "--to", "2027", "--draws", "0", "--plans", str(plans)]
+    assert main([*args, "--out", str(tmp_path / "e")]) == 0
+    assert "plans_from_national" in capsys.readouterr().out  # the others are estimates
+    assert main([*args, "--plans-elsewhere", "none", "--out", str(tmp_path / "n")]) == 0
+    e, n = (pd.read_csv(tmp_path / d / "gap_trend.csv").set_index(["year", "zk_code"])
+            for d in ("e", "n"))
+    zk08 = e.index.get_level_values("zk_code") == "ZK08"
+    assert (e.loc[~zk08, "plans_source"] == "ESTIMATE plans_from_national").all()
+    assert (n.loc[~zk08, "plans_expected"] == 0).all() and (n.loc[~zk08, "plans_source"]
+                                                             == "none").all()
+    assert (e.loc[~zk08, "plans_expected"] > 0).any()
+    # ZK08 counts its own row, the same either way
+    assert e.loc[zk08, "plans_expected"].tolist() == n.loc[zk08, "plans_expected"].tolist()
+
+
+@needs_data
 def test_report_command_for_one_region(tmp_path, capsys):
     out = tmp_path / "r"
     assert main(["report", "--to", "2025", "--draws", "5", "--regions", "ZK08",

@@ -261,6 +261,10 @@ def test_ambition_counted_from_2021_in_all_forms_by_hand():
 def test_a_clustered_plan_lowers_the_all_forms_gap_only():
     # Done-when of issue 19: a realised 500-place geclusterd plan in ZK08 (2024) lowers
     # gap_all_forms of ZK08 in 2025 by 500 and leaves gap_with_stay unchanged.
+    # Since a plans file covers only its own regions, ZK08 (no rows in PLANS) gets its share
+    # of the estimate plans_from_national in `a` and only its file row in `b`. ZK08's
+    # demand is flat in this frame, so that share is 0 and the comparison is the plan
+    # alone; the other regions keep the same estimate in both runs.
     extra = pd.DataFrame({"project_id": ["g"], "zk_code": ["ZK08"], "year_ready": [2024],
                           "places": [500.0], "delivery_form": ["geclusterd"],
                           "status": ["realised"], "kind": ["expansion"],
@@ -275,6 +279,10 @@ def test_a_clustered_plan_lowers_the_all_forms_gap_only():
         a.loc[(2025, "ZK08"), "supply_clustered"] + 500)
     pd.testing.assert_series_equal(a["gap_with_stay"], b["gap_with_stay"])
     pd.testing.assert_series_equal(a["gap"], b["gap"])
+    src = a.loc[2025, "plans_source"]
+    assert src["ZK08"] == "ESTIMATE plans_from_national" and src["ZK01"] == "file test"
+    assert a.loc[(2025, "ZK08"), "plans_expected"] == 0.0
+    assert b.loc[2025, "plans_source"]["ZK08"] == "file test"
     # nothing else moves: the other regions' all-forms gaps, and ZK08 before 2024
     others = a.index.get_level_values("zk_code") != "ZK08"
     np.testing.assert_allclose(a.loc[others, "gap_all_forms"], b.loc[others, "gap_all_forms"])
@@ -388,3 +396,133 @@ def test_a_clustered_closure_larger_than_the_clustered_capacity_is_refused():
     # 30 places may close: clustered supply 0 from 2025, the gap in all forms up by 30
     ok = G.compare_capacity(_demand(), capacity=cap, plans=close.assign(places=30.0))
     assert ok.query("year == 2025 and zk_code == 'ZK01'")["supply_clustered"].item() == 0
+
+
+# --- a plans file covers its own regions; the others keep the estimate -----------------------
+
+
+def _growing_demand():
+    # _demand() with the 29 other regions growing 5 places a year (50, 55, 60), so that
+    # each gets a share of the national plans estimate: growth 2023-2025 (the last year
+    # before 2027) ZK01 30, ZK02 20, each other 10; national 30 + 20 + 29 x 10 = 340.
+    d = _demand()
+    grow = d["zk_code"].isin(OTHERS)
+    d.loc[grow, "places_needed"] = 50.0 + 5.0 * (d.loc[grow, "year"] - 2023)
+    d.loc[grow, "clients_with_stay"] = 0.9 * d.loc[grow, "places_needed"]
+    return d
+
+
+ZK08_PLAN = pd.DataFrame({"project_id": ["z1"], "zk_code": ["ZK08"], "year_ready": [2024],
+                          "places": [120.0], "delivery_form": ["with_stay"],
+                          "status": ["planned"], "kind": ["expansion"],
+                          "plans_source": ["file zk08"]})
+
+
+def test_a_one_region_plans_file_keeps_the_estimate_of_every_other_region():
+    d = _growing_demand()
+    run0 = G.supply_gap(d, capacity=CAPACITY, waiting=None, status_file=NO_DELAY)
+    run1 = G.supply_gap(d, capacity=CAPACITY, plans=ZK08_PLAN, waiting=None,
+                        status_file=NO_DELAY)
+    g0, g1 = (r.frame.set_index(["year", "zk_code"]) for r in (run0, run1))
+    # By hand: ZN Regiomonitor 2022, 7,000 places 2023-2027 = 1,400 a year; the years after
+    # the base year 2023 count (2024-2027). ZK20's share 10/340, status planned (p 0.6, no
+    # delay): 1,400 x 10/340 x 0.6 = 24.7 places by 2024, twice that by 2025.
+    per_year = 1400 * 10 / 340
+    assert g1.loc[(2024, "ZK20"), "plans_expected"] == pytest.approx(per_year * 0.6)
+    assert g1.loc[(2025, "ZK20"), "plans_expected"] == pytest.approx(2 * per_year * 0.6)
+    assert g1.loc[(2025, "ZK01"), "plans_expected"] == pytest.approx(2 * 1400 * 30 / 340 * 0.6)
+    # ZK08 counts its file row only: 120 x 0.6 from 2024 (its estimate would be 24.7)
+    assert g1.loc[(2023, "ZK08"), "plans_expected"] == 0.0
+    assert g1.loc[(2025, "ZK08"), "plans_expected"] == pytest.approx(72.0)
+    # every other region: exactly the run without a file (same plans, same gap)
+    others = g1.index.get_level_values("zk_code") != "ZK08"
+    for col in ("plans_expected", "supply", "gap", "gap_all_forms", "plans_source"):
+        pd.testing.assert_series_equal(g1.loc[others, col], g0.loc[others, col])
+    src = g1.loc[2025, "plans_source"]
+    assert src["ZK08"] == "file zk08"
+    assert (src.drop("ZK08") == "ESTIMATE plans_from_national").all()
+    # national plans = the file's 120 + the others' estimate (all but ZK08's 4 x 41.2)
+    assert run0.plans["places"].sum() == pytest.approx(4 * 1400)
+    assert run1.plans["places"].sum() == pytest.approx(120 + 4 * 1400 - 4 * per_year)
+    nat0, nat1 = (g.loc[2025, "plans_expected"].sum() for g in (g0, g1))
+    assert nat1 == pytest.approx(nat0 - 2 * per_year * 0.6 + 72.0)
+    # the output says which regions are estimated
+    text = run1.assumptions["plans_from_national"]
+    assert "30 regions without rows in the plans file" in text and "ZK20" in text
+    assert "ZK08" not in text
+    assert run1.parameters["plans_elsewhere"] == "estimate"
+    from forecast.provenance import estimates_by_region
+
+    est = estimates_by_region(run1.frame)
+    assert "ZK08" not in est and est["ZK20"] == ["plans_from_national"]
+
+
+def test_plans_elsewhere_none_and_a_region_declared_without_plans():
+    d = _growing_demand()
+    run0 = G.supply_gap(d, capacity=CAPACITY, waiting=None, status_file=NO_DELAY)
+    g0 = run0.frame.set_index(["year", "zk_code"])
+    # "none": the regions absent from the file have no plans; ZK08 keeps its row
+    run = G.supply_gap(d, capacity=CAPACITY, plans=ZK08_PLAN, waiting=None,
+                       status_file=NO_DELAY, plans_elsewhere="none")
+    g = run.frame.set_index(["year", "zk_code"])
+    assert g.loc[(2025, "ZK08"), "plans_expected"] == pytest.approx(72.0)
+    others = g.index.get_level_values("zk_code") != "ZK08"
+    assert (g.loc[others, "plans_expected"] == 0).all()
+    assert (g.loc[others, "plans_source"] == "none").all()
+    # with no plans, supply is the capacity: ZK20 2025 gap = need 60 - capacity 50
+    assert g.loc[(2025, "ZK20"), "gap"] == pytest.approx(10.0)
+    assert "plans_from_national" not in run.assumptions
+    assert run.parameters["plans_elsewhere"] == "none"
+    assert list(run.plans["zk_code"]) == ["ZK08"]
+    # without a file, "none" is no plans anywhere
+    bare = G.compare_capacity(d, capacity=CAPACITY, waiting=None, plans_elsewhere="none")
+    assert (bare["plans_expected"] == 0).all() and (bare["plans_source"] == "none").all()
+    # a row with places 0 declares ZK08 without plans; the others keep their estimate
+    zero = G.supply_gap(d, capacity=CAPACITY, plans=ZK08_PLAN.assign(places=0.0),
+                        waiting=None, status_file=NO_DELAY).frame.set_index(["year", "zk_code"])
+    assert (zero.xs("ZK08", level="zk_code")["plans_expected"] == 0).all()
+    assert zero.loc[(2025, "ZK08"), "plans_source"] == "file zk08"
+    pd.testing.assert_series_equal(zero.loc[others, "plans_expected"],
+                                   g0.loc[others, "plans_expected"])
+    with pytest.raises(ValueError, match="`plans_elsewhere` was 'zero' but is expected to be "
+                                         r"one of \['estimate', 'none'\]"):
+        G.compare_capacity(d, plans_elsewhere="zero")
+
+
+def test_a_plans_file_with_a_header_only_means_no_plans_anywhere(tmp_path):
+    path = tmp_path / "plannen.csv"
+    path.write_text("project_id,zk_code,year_ready,places,delivery_form,status\n",
+                    encoding="utf-8")
+    g = G.compare_capacity(_growing_demand(), capacity=CAPACITY, plans=path, waiting=None)
+    assert (g["plans_expected"] == 0).all() and (g["plans_source"] == "none").all()
+
+
+def test_a_plans_file_read_from_disk_covers_its_own_regions(tmp_path):
+    # the same through the file reader: ZK08's row, the ';' notation of Dutch Excel
+    path = tmp_path / "plannen.csv"
+    path.write_text("project_id;zk_code;year_ready;places;delivery_form;status\n"
+                    "Z1;ZK08;2024;120;with_stay;planned\n", encoding="utf-8")
+    d = _growing_demand()
+    g0 = G.compare_capacity(d, capacity=CAPACITY, waiting=None, status_file=NO_DELAY)
+    g1 = G.compare_capacity(d, capacity=CAPACITY, plans=path, waiting=None,
+                            status_file=NO_DELAY)
+    zk08 = g1["zk_code"] == "ZK08"
+    assert g1.loc[zk08 & (g1.year == 2025), "plans_expected"].item() == pytest.approx(72.0)
+    np.testing.assert_array_equal(g1.loc[~zk08, "plans_expected"], g0.loc[~zk08,
+                                                                       "plans_expected"])
+    assert g1.loc[zk08, "plans_source"].iloc[0] == f"file {path}"
+
+
+
+def test_a_plans_draws_do_not_depend_on_the_other_plans():
+    # common random numbers: each plan has its own stream (seed, region, project id), so
+    # ZK01's draws are the same whether or not ZK08's plan is counted beside it
+    status = NO_DELAY.assign(delay_mean_years=[2.0, 1.0, 0.5, 0.0])
+    codes, years = ["ZK01", "ZK08"], [2023, 2024, 2025]
+    alone = G._plan_draws(PLANS.iloc[:2], status, codes, years, draws=200, seed=3)
+    both = G._plan_draws(pd.concat([ZK08_PLAN, PLANS.iloc[:2]]), status, codes, years,
+                         draws=200, seed=3)
+    np.testing.assert_array_equal(alone[:, :, 0], both[:, :, 0])
+    assert both[:, :, 1].any() and not alone[:, :, 1].any()
+    other_seed = G._plan_draws(PLANS.iloc[:2], status, codes, years, draws=200, seed=4)
+    assert not np.array_equal(alone, other_seed)

@@ -34,6 +34,7 @@ from forecast.errors import InputError
     ({"regional_convergence": 2020}, r"`regional_convergence` was 2020"),
     ({"regional_convergence": 2030.5}, r"`regional_convergence` was 2030.5"),
     ({"capacity_estimate": "tno"}, r"`capacity_estimate` was 'tno'"),
+    ({"plans_elsewhere": "zero"}, r"`plans_elsewhere` was 'zero'.*\['estimate', 'none'\]"),
     ({"waiting_rule": "flat"}, r"`waiting_rule` was 'flat'"),
     ({"regional_sd": -0.1}, r"`regional_sd` was -0.1"),
     ({"waiting_file": "no/such.csv"}, r"`waiting_file` was 'no/such.csv' but no such file"),
@@ -91,7 +92,8 @@ def test_every_option_reaches_the_config_of_every_command(command, tmp_path):
             "--regional-factors", "71488ned", "--regional-convergence", "2035",
             "--regional-sd", "0.05",
             "--capacity-estimate", "clients", "--capacity", str(files["cap.csv"]),
-            "--plans", str(files["plans.csv"]), "--status-file", str(files["status.csv"]),
+            "--plans", str(files["plans.csv"]), "--plans-elsewhere", "none",
+            "--status-file", str(files["status.csv"]),
             "--waiting", "total", "--waiting-file", str(files["wait.csv"]),
             "--waiting-rule", "clients", "--fte-per-place", "1.4", "--clustered-share", "0.4",
             "--workforce", "replacement", "--workforce-file", str(files["wait.csv"]),
@@ -104,7 +106,7 @@ def test_every_option_reaches_the_config_of_every_command(command, tmp_path):
         population_variant="low95", occupancy=0.95, rates=str(files["rates.csv"]),
         calibrate=str(files["cal.csv"]), regional_factors="71488ned",
         regional_convergence=2035, regional_sd=0.05, capacity_estimate="clients",
-        capacity=str(files["cap.csv"]), plans=str(files["plans.csv"]),
+        capacity=str(files["cap.csv"]), plans=str(files["plans.csv"]), plans_elsewhere="none",
         status_file=str(files["status.csv"]), waiting="total",
         waiting_file=str(files["wait.csv"]), waiting_rule="clients", fte_per_place=1.4,
         clustered_share=0.4, workforce="replacement", workforce_file=str(files["wait.csv"]),
@@ -181,6 +183,51 @@ def test_with_plans_equals_a_fresh_run_and_reuses_the_demand(full, tmp_path):
     # the planner's plans replaced the estimate: ZK08 gets 120 x 0.6 (planned) by 2030
     g = mine.gap.set_index(["year", "zk_code"])
     assert g.loc[(2030, "ZK08"), "plans_expected"] == pytest.approx(72.0, rel=0.02)
+
+
+@needs_data
+def test_a_one_region_plans_file_leaves_the_other_regions_estimate(full, tmp_path):
+    from forecast.provenance import estimates_by_region
+
+    # ZK08's planner gives ZK08's project only; `full` is the run without a plans file
+    plans = _plans_file(tmp_path / "zk08.csv", ["P1,ZK08,2025,120,with_stay,planned,"
+                                                "expansion"])
+    mine = full.with_plans(plans)
+    g0, g1 = (r.gap.set_index(["year", "zk_code"]) for r in (full, mine))
+    others = g1.index.get_level_values("zk_code") != "ZK08"
+    # every other region: exactly the plans, supply, gap and p_short of the run without a
+    # file (the same estimate, the same plan draws)
+    for col in ("plans_expected", "supply", "gap", "p_short", "plans_source"):
+        pd.testing.assert_series_equal(g1.loc[others, col], g0.loc[others, col])
+    assert (g1.loc[others, "plans_source"] == "ESTIMATE plans_from_national").all()
+    assert g1.loc[(2030, "ZK08"), "plans_expected"] == pytest.approx(72.0, rel=0.02)
+    assert g1.loc[(2030, "ZK08"), "plans_source"].startswith("file ")
+    # national plans = the file's 120 places + the 30 other regions' estimate
+    est = full.plans.groupby("zk_code")["places"].sum()
+    assert mine.plans["places"].sum() == pytest.approx(120 + est.drop("ZK08").sum())
+    assert est.sum() == pytest.approx(4 * 1400)  # ZN 2022: 1,400 a year, 2024-2027
+    # the output says which regions' plans are estimated
+    assert "plans_from_national" in mine.estimates
+    assert "30 regions without rows in the plans file" in mine.assumptions[
+        "plans_from_national"]
+    by_region = mine.provenance["estimates_by_region"]
+    assert "plans_from_national" not in by_region.get("ZK08", [])
+    assert "plans_from_national" in by_region["ZK20"]
+    assert by_region == {k: v for k, v in estimates_by_region(mine.gap).items()}
+    # the targets count the same expected plans: ZK20's progress is the no-file run's
+    t0, t1 = (r.targets.set_index(["target", "zk_code"]) for r in (full, mine))
+    assert t1.loc[("ambition_2025", "ZK20"), "counted"] == pytest.approx(
+        t0.loc[("ambition_2025", "ZK20"), "counted"])
+    # "none": no plans outside the file; with_plans equals a fresh run with the option
+    none = full.with_plans(plans, plans_elsewhere="none")
+    gn = none.gap.set_index(["year", "zk_code"])
+    assert (gn.loc[others, "plans_expected"] == 0).all()
+    assert gn.loc[(2030, "ZK08"), "plans_expected"] == g1.loc[(2030, "ZK08"), "plans_expected"]
+    assert "plans_from_national" not in none.estimates
+    fresh = ForecastChain(ChainConfig(to=2030, draws=30, seed=7, plans=plans,
+                                      plans_elsewhere="none")).run()
+    for name in ("gap", "ambition", "targets", "national"):
+        pd.testing.assert_frame_equal(getattr(none, name), getattr(fresh, name), obj=name)
 
 
 @needs_data

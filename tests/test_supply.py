@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from forecast import supply as S
@@ -54,3 +55,32 @@ def test_capacity_of_another_year_is_refused(tmp_path):
     path.write_text("zk_code,year,places_with_stay\nZK01,2022,3000\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"row 2, column 'year'.*2022 is not the base year 2023"):
         S.read_capacity(path, base_year=2023)
+
+
+def test_plan_shares_by_hand():
+    wide = pd.DataFrame({"ZK01": [100.0, 130.0], "ZK02": [200.0, 190.0],
+                         "ZK03": [50.0, 60.0]}, index=[2023, 2024])
+    # growth 30, -10 (counted 0), 10: shares 0.75, 0, 0.25
+    assert S.plan_shares(wide, 2023).tolist() == [0.75, 0.0, 0.25]
+    # no region grows: shares of the base-year places (100, 200, 50 of 350)
+    flat = wide.assign(ZK01=[100.0, 90.0], ZK03=[50.0, 50.0])
+    assert S.plan_shares(flat, 2023).tolist() == pytest.approx([100 / 350, 200 / 350,
+                                                             50 / 350])
+    assert S.plan_shares(flat * 0, 2023).tolist() == [0.0, 0.0, 0.0]
+
+
+def test_the_national_plans_estimate_by_hand():
+    # ZN Regiomonitor 2022: 7,000 places 2023-2027 = 1,400 a year; base year 2023: the
+    # four years 2024-2027 count, spread 0.75 / 0.25
+    est = S.estimate_plans(pd.Series({"ZK01": 0.75, "ZK03": 0.25}), base_year=2023)
+    assert est.groupby("zk_code")["places"].sum().tolist() == [4 * 1050.0, 4 * 350.0]
+    assert sorted(set(est["year_ready"])) == [2024, 2025, 2026, 2027]
+    assert (est["plans_source"] == "ESTIMATE plans_from_national").all()
+
+
+def test_a_row_with_places_0_declares_a_region_without_plans(tmp_path):
+    rows = [GOOD, "ZK08-geen,ZK08,2025,0,with_stay,planned,"]
+    plans = S.read_plans(_plans_csv(tmp_path, rows), base_year=2023)
+    assert plans.set_index("zk_code")["places"].to_dict() == {"ZK01": 60.0, "ZK08": 0.0}
+    with pytest.raises(InputError, match=r"(?s)-5 is below 0.*0 declares a region without plans"):
+        S.read_plans(_plans_csv(tmp_path, ["P1,ZK08,2025,-5,with_stay,planned,"]), 2023)
