@@ -20,6 +20,7 @@ from forecast import schema
 from forecast.decompose import PARTS
 from forecast.schema import STEP_YEARS
 
+from .assumptions import assumption_items
 from .html import references_frame, words
 from .text import Text
 
@@ -32,19 +33,41 @@ for _cols in (schema.GAP_COLUMNS, *schema.FRAMES.values()):
         _DESCRIPTIONS.setdefault(_k, _v)
 
 
-def _description(col: str) -> str:
-    if col in _DESCRIPTIONS:
-        return _DESCRIPTIONS[col]
+def _described(t: Text, col: str, sheet: str | None) -> str | None:
+    """The catalogue's description of ``col`` on ``sheet`` (a key of ``[<lang>.sheets]``);
+    English falls back to :mod:`forecast.schema`."""
+    own = t.m.get("sheet_descriptions", {}).get(sheet, {}).get(col) \
+        or t.m.get("descriptions", {}).get(col)
+    if own is None and t.lang == "en":
+        own = _DESCRIPTIONS.get(col)
+    return own
+
+
+def _description(col: str, t: Text | None = None, sheet: str | None = None) -> str:
+    """What ``col`` means on ``sheet``, with its unit, in ``t``'s language (default
+    English); per-year columns (``gap_all_forms_2030``) and band columns (``gap_lo_80``)
+    from their base column. Empty where the catalogue has no description."""
+    t = t or Text("en")
+    own = _described(t, col, sheet)
+    if own:
+        return own
     base, _, year = col.rpartition("_")
-    if year.isdigit() and base in _DESCRIPTIONS:  # the regions sheet: gap_all_forms_2030
-        return f"{_DESCRIPTIONS[base]} in {year}"
-    for side, word in (("_lo_", "lower"), ("_hi_", "upper")):
-        if side in col:
-            base, level = col.rsplit(side, 1)
-            if base in _DESCRIPTIONS and level.isdigit():
-                return (f"{word} limit of the {level}% band of {base}: the "
-                        f"{50 - int(level) / 2 if word == 'lower' else 50 + int(level) / 2:g}% "
-                        "quantile of the draws [same unit as the column]")
+    base_text = _described(t, base, sheet) if year.isdigit() else None
+    if base_text:  # the regions sheet: gap_all_forms_2030
+        text, bracket, unit = base_text.rpartition(" [")
+        if not bracket:
+            text, unit = base_text, ""
+        return t["description_year"].format(description=text, year=year) \
+            + (f" [{unit}" if unit else "")
+    for side in ("lo", "hi"):
+        base, sep, level = col.rpartition(f"_{side}_")
+        if sep and level.isdigit() and _described(t, base, sheet):
+            name, _, unit = t.label(base).partition(" [")
+            quantile = 50 - int(level) / 2 if side == "lo" else 50 + int(level) / 2
+            return t["description_band"].format(
+                side=t[f"description_{side}"], level=level, name=name,
+                quantile=t.num(quantile, 0 if quantile == int(quantile) else 1),
+                unit=unit.rstrip("]") or "-")
     return ""
 
 
@@ -67,8 +90,9 @@ def _sheets(result, t: Text) -> dict[str, pd.DataFrame]:
         s["checks"]: result.checks,
         s["waiting"]: result.waiting_forecast,
         s["backtest"]: result.backtest,
-        s["assumptions"]: pd.DataFrame(list(result.assumptions.items()),
-                                       columns=["assumption", "value"]),
+        s["assumptions"]: pd.DataFrame(assumption_items(t, result.assumptions),
+                                       columns=["key", "name", "text"]).set_axis(
+            ["key", "assumption", "value"], axis=1),
         s["inputs"]: pd.DataFrame(result.provenance.get("inputs", [])),
     }
     intensity = getattr(result, "regional_intensity", None)
@@ -142,12 +166,13 @@ def write_workbook(result, path, lang: str = "nl") -> dict[str, pd.DataFrame]:
     about_name, cols_name = t["excel_about"], t["excel_columns"]
     _about_sheet(book, about_name, result, t, f)
     dictionary = []
+    sheet_keys = {v: k for k, v in t.m["sheets"].items()}
     for name, frame in sheets.items():
         ws = book.add_worksheet(name[:31])
         frame = frame.reset_index(drop=True)
         for j, col in enumerate(frame.columns):
             label = _label(t, col)
-            dictionary.append((name, col, label, _description(col)))
+            dictionary.append((name, col, label, _description(col, t, sheet_keys.get(name))))
             kind = _format_of(col, frame[col])
             ws.write(0, j, label, f["head"])
             values = frame[col].tolist()
@@ -219,9 +244,9 @@ def _about_sheet(book, name, result, t: Text, f) -> None:
                             str(rec.get("sha256", ""))])
     i += 2
     ws.write(i, 0, t["assumptions"], f["bold"])
-    for k, v in result.assumptions.items():
+    for item in assumption_items(t, result.assumptions):
         i += 1
-        ws.write_row(i, 0, [k, str(v)])
+        ws.write_row(i, 0, [item["name"], item["text"]])
     ws.set_column(0, 0, 34)
     ws.set_column(1, 1, 70)
     ws.set_column(2, 4, 24)

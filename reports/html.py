@@ -21,6 +21,7 @@ from forecast.decompose import PARTS
 from forecast.schema import STEP_YEARS
 
 from . import svg
+from .assumptions import assumption_items
 from .text import Text, round_to_uncertainty
 
 __all__ = ["render_html", "page_context"]
@@ -418,11 +419,7 @@ def page_context(result, lang: str = "nl") -> dict:
     params = result.parameters or {}
     band_label = params.get("band_label") if isinstance(params, dict) else None
     intensity = getattr(result, "regional_intensity", None)
-    assumptions = [{"name": t.m["estimates"].get(k) or t.m.get("assumption_names", {}).get(k)
-                    or k.replace("_", " "),
-                    "text": "; ".join(f"{a} {t.num(b, 2) if isinstance(b, float) else b}"
-                                      for a, b in v.items()) if isinstance(v, dict) else v}
-                   for k, v in result.assumptions.items()]
+    assumptions = assumption_items(t, result.assumptions)  # name and text in t's language
     inputs = pd.DataFrame(prov.get("inputs", []))
     about = _about(t, result)
     ctx = {

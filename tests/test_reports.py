@@ -155,7 +155,7 @@ def test_ambition_in_all_forms_and_the_staff_limit_are_shown(page, report):
     assert "gebouwen" in {v for r in gap_sheet[1:] for v in r}
     kol = {r[0]: r[3] for r in wb["Kolommen"].iter_rows(values_only=True)
            if r[1] == "Regio's"}
-    assert kol["gap_all_forms_2030"].endswith("in 2030")
+    assert kol["gap_all_forms_2030"].endswith(", in 2030 [plaatsen]")
 
 
 def test_references_and_explanation_speak_dutch(page, report):
@@ -273,9 +273,10 @@ def test_excel_is_formatted_and_describes_the_run(report, result):
     assert sum(str(v).startswith("=SUM(") for v in total) == 7
     cols = pd.read_excel(report["excel"], sheet_name="Kolommen")
     gap_row = cols[(cols["kolom"] == "gap") & (cols["blad"] == "Tekort per jaar")].iloc[0]
-    assert "need - supply" in gap_row["betekenis en eenheid"]
+    assert "benodigde plaatsen − aanbod" in gap_row["betekenis en eenheid"]
     band = cols[cols["kolom"] == "gap_lo_80"].iloc[0]["betekenis en eenheid"]
-    assert "10% quantile" in band
+    assert band == ("ondergrens van de 80%-bandbreedte van ‘tekort’: het 10%-kwantiel van de "
+                    "trekkingen [plaatsen]")
 
 
 def test_provenance_is_the_result_s(report, result):
@@ -475,3 +476,138 @@ def test_a_run_that_ends_before_2030_renders(tmp_path):
     page = paths["html"].read_text(encoding="utf-8")
     assert "2026" in page
     assert "id='ZK08'" in page or 'id="ZK08"' in page
+
+
+# --- the Dutch report speaks Dutch in its assumptions and the sheet "Kolommen" -------------
+
+@pytest.fixture(scope="module")
+def real_runs():
+    """Real runs (one region, no draws, to 2026) whose named assumptions take every variant
+    forecast/ writes: the defaults; another scenario, occupancy, convergence and regional
+    factors with a calibration; and the other planner options (with_plans)."""
+    from forecast import ChainConfig, ForecastChain
+
+    default = ForecastChain(ChainConfig(to=2026, draws=0, regions=["ZK20"])).run()
+    other = ForecastChain(ChainConfig(scenario="mantelzorg", to=2026, draws=0,
+                                      regions=["ZK20"], occupancy=0.95,
+                                      regional_factors="71488ned",
+                                      regional_convergence=2035, regional_sd=0.2)).run()
+    return [default, other,
+            default.with_plans(None, workforce="replacement", waiting="total",
+                               waiting_rule="clients", capacity_estimate="clients",
+                               fte_per_place=1.35, clustered_share=0.4),
+            default.with_plans(None, waiting=None)]
+
+
+def _english_numbers(text: str) -> list[str]:
+    """Numbers in English notation: one or two decimals after a point (0.97; Dutch 130.179
+    has three digits after it), or a thousands comma (130,179; Dutch 0,97 has two)."""
+    return re.findall(r"\b\d+\.\d{1,2}\b|\d,\d{3}\b", text)
+
+
+def test_every_named_assumption_has_a_dutch_name_and_text(real_runs):
+    from reports.assumptions import assumption_items, translated
+    from reports.text import Text
+
+    t = Text("nl")
+    seen = {}
+    for run in real_runs:
+        for item in assumption_items(t, run.assumptions):
+            key, value = item["key"], run.assumptions[item["key"]]
+            assert item["name"] != key.replace("_", " "), f"{key}: no Dutch name"
+            assert translated(t, key, value), f"{key}: no Dutch text for {value!r}"
+            assert item["text"] != value and not _english_numbers(item["text"]), \
+                (key, item["text"])
+            seen.setdefault(key, set()).add(item["text"])
+    # the runs reach the variants: 33 keys, and these texts differ between the runs
+    assert len(seen) >= 33, sorted(seen)
+    for key in ("occupancy_rate", "regional_rates", "regional_persistence",
+                "waiting_list_share", "workforce_same_rate_all_regions", "fte_per_place"):
+        assert len(seen[key]) >= 2, key
+    assert {"waiting_by_clients", "capacity_from_clients", "oosr_elasticity"} <= set(seen)
+
+
+def test_dutch_assumption_texts_carry_the_run_s_numbers_in_dutch(real_runs):
+    """The numbers of the English text, written the Dutch way (by hand from the English
+    values of the runs: 0.95 -> 0,95; 2,035 is a year and stays 2035; 130,179 -> 130.179)."""
+    from reports.assumptions import assumption_text
+    from reports.text import Text
+
+    t = Text("nl")
+    default, other, planner, _ = real_runs
+    a = other.assumptions
+    assert a["occupancy_rate"] == "0.95 of places occupied (set by the planner)"
+    assert assumption_text(t, "occupancy_rate", a["occupancy_rate"]) == \
+        "0,95 van de plaatsen is bezet (opgegeven door de planner, optie --occupancy)"
+    assert assumption_text(t, "regional_persistence", a["regional_persistence"]) == (
+        "de regionale factoren naderen (log-lineair) het landelijke niveau, dat ze in 2035 "
+        "bereiken (optie --regional-convergence)")
+    assert "0,3 (geen gepubliceerde elasticiteit" in assumption_text(
+        t, "oosr_elasticity", a["oosr_elasticity"])
+    b = planner.assumptions
+    assert b["fte_per_place"].startswith("1.35 fte per place")
+    assert assumption_text(t, "fte_per_place", b["fte_per_place"]).startswith(
+        "1,35 fte per plaats")
+    # the 2016 stock: 114,005 clients / 0.97 x 1.35 = 158,667 fte (English: same figures)
+    stock = assumption_text(t, "workforce_stock_2016", b["workforce_stock_2016"]) \
+        if "workforce_stock_2016" in b else \
+        assumption_text(t, "workforce_stock_2016", default.assumptions["workforce_stock_2016"])
+    assert "114.005 cliënten met verblijf" in stock
+    # a percentage with a sign, the plan statuses in words, a reference by its Dutch name
+    d = default.assumptions
+    growth = assumption_text(t, "workforce_same_rate_all_regions",
+                             d["workforce_same_rate_all_regions"])
+    assert re.search(r"\+\d+,\d\d% per jaar \(instroom \d+,\d\d% − uitstroom \d+,\d\d%", growth)
+    assert assumption_text(t, "realisation_probability", d["realisation_probability"]) == (
+        "per status van het plan: idee 30%, gepland 60%, in aanbouw 90%, gerealiseerd 100% "
+        "(optie --status-file)")
+    assert "in aanbouw 0,5 jaar" in assumption_text(t, "plan_delay", d["plan_delay"])
+    assert assumption_text(t, "reference_base_tno", d["reference_base_tno"]).startswith(
+        "TNO-capaciteitsprognose (juli 2020): tekort in 2025, geteld vanaf 2018:")
+    # English keeps forecast/'s text; a text the catalogue does not know stays as it is
+    assert assumption_text(Text("en"), "occupancy_rate", a["occupancy_rate"]) == \
+        a["occupancy_rate"]
+    assert assumption_text(t, "occupancy_rate", "occupancy of 0.97 (a new wording)") == \
+        "occupancy of 0.97 (a new wording)"
+
+
+def test_dutch_report_and_workbook_show_the_assumptions_in_dutch(page, report, result):
+    from reports.html import render_html
+
+    # the hand-made run: "0.97 of places occupied" -> 0,97
+    assert "<b>bezettingsgraad</b>: 0,97 van de plaatsen is bezet" in page
+    assert "0.97 of places occupied" not in page
+    assert "0.97 of places occupied" in render_html(result, lang="en")
+    wb = __import__("openpyxl").load_workbook(report["excel"])
+    rows = {r[0]: r for r in wb["Aannames"].iter_rows(values_only=True)}
+    assert rows["sleutel"] == ("sleutel", "aanname", "waarde")
+    assert rows["occupancy_rate"][1:] == ("bezettingsgraad", "0,97 van de plaatsen is bezet")
+    about = {r[0]: r[1] for r in wb["Over deze berekening"].iter_rows(values_only=True)}
+    assert about["bezettingsgraad"] == "0,97 van de plaatsen is bezet"
+
+
+def test_every_workbook_column_is_described_in_dutch_with_its_unit(report, real_runs):
+    import pandas as pd
+
+    from reports.excel import _description, _sheets
+    from reports.text import Text
+
+    cols = pd.read_excel(report["excel"], sheet_name="Kolommen")
+    assert len(cols) > 100
+    en, nl = Text("en"), Text("nl")
+    keys = {v: k for k, v in nl.m["sheets"].items()}
+    for row in cols.itertuples():
+        text = row[4]
+        assert isinstance(text, str) and text.endswith("]"), (row.blad, row.kolom, text)
+        assert text != _description(row.kolom, en, keys[row.blad]), (row.blad, row.kolom)
+        assert not _english_numbers(text), text
+    # the columns of real runs too (the intensity, the backtest and the input files)
+    for run in real_runs[:2]:
+        for name, frame in _sheets(run, nl).items():
+            for col in frame.columns:
+                assert _description(col, nl, keys[name]).endswith("]"), (name, col)
+    # a band column says which quantile, in Dutch notation
+    assert _description("factor_lo_80", nl, "intensity") == (
+        "ondergrens van de 80%-bandbreedte van ‘factor’: het 10%-kwantiel van de trekkingen "
+        "[landelijk = 1]")
+    assert "het 2,5%-kwantiel" in _description("gap_lo_95", nl, "gap")
