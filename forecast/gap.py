@@ -411,9 +411,7 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
     w_r = np.divide(persons.to_numpy(float), c_base, out=np.zeros(len(codes)),
                     where=c_base > 0)
     w = float(persons.sum() / c_base.sum()) if c_base.sum() > 0 else 0.0  # national share
-    plan_frame = _plans(plans, plans_elsewhere, wide, base_year, max(years))
-    estimated = sorted(set(plan_frame.loc[plan_frame["plans_source"]
-                                          == "ESTIMATE plans_from_national", "zk_code"]))
+    plan_frame, estimated = _plans(plans, plans_elsewhere, wide, base_year, max(years))
     status = plan_status(status_file)
     check_closures(cap.reset_index(), plan_frame,
                    file=None if isinstance(plans, pd.DataFrame) or plans is None
@@ -549,22 +547,25 @@ _PLAN_COLUMNS = ["project_id", "zk_code", "year_ready", "places", "delivery_form
 
 
 def _plans(plans, plans_elsewhere: str, wide: pd.DataFrame, base_year: int,
-           last_year: int) -> pd.DataFrame:
-    """The plans counted: a planner's rows for the regions of the file, and for the other
-    regions the estimate ``plans_from_national`` (``plans_elsewhere="estimate"``) or none.
+           last_year: int) -> tuple[pd.DataFrame, list]:
+    """The plans counted and the regions whose plans are the estimate.
 
-    ``wide``: places needed by year x ``zk_code`` (all 31 regions) [places]. The estimate of
-    a region is the same with or without a file (:func:`supply_gap`, Notes on the share).
+    A planner's rows for the regions of the file, and for the other regions the estimate
+    ``plans_from_national`` (``plans_elsewhere="estimate"``) or none. ``wide``: places
+    needed by year x ``zk_code`` (all 31 regions) [places]. The estimate of a region is the
+    same with or without a file (:func:`supply_gap`, on the share).
     """
-    estimate = estimate_plans(plan_shares(wide, base_year), base_year) \
-        if plans_elsewhere == "estimate" else pd.DataFrame(columns=_PLAN_COLUMNS)
-    if plans is None:
-        return estimate
-    given = read_plans(plans, base_year, last_year)  # a file or a DataFrame, one schema
-    if given.empty:  # a header and no rows: "no plans" anywhere
-        return given
-    rest = estimate[~estimate["zk_code"].isin(set(given["zk_code"]))]
-    return pd.concat([given, rest], ignore_index=True) if len(rest) else given
+    given = None if plans is None else read_plans(plans, base_year, last_year)
+    if given is not None and given.empty:  # a header and no rows: "no plans" anywhere
+        return given, []
+    covered = set() if given is None else set(given["zk_code"])
+    rest = [c for c in wide.columns if c not in covered]
+    if plans_elsewhere == "none" or not rest:
+        return (pd.DataFrame(columns=_PLAN_COLUMNS) if given is None else given), []
+    estimate = estimate_plans(plan_shares(wide, base_year), base_year)
+    estimate = estimate[estimate["zk_code"].isin(rest)]
+    frame = estimate if given is None else pd.concat([given, estimate], ignore_index=True)
+    return frame.reset_index(drop=True), rest
 
 
 def _base_year_assumptions() -> dict:

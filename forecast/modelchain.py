@@ -455,6 +455,8 @@ class ChainResult:
         ----------
         plans : path or None, optional
             A build-plans file (None: the named estimate); leave out to keep the current.
+            The file covers its own regions; ``plans_elsewhere="none"`` gives the others
+            no plans instead of the estimate.
         echo : callable, optional
             Progress lines, as :class:`ForecastChain`.
         **changes

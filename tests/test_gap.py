@@ -455,6 +455,12 @@ def test_a_one_region_plans_file_keeps_the_estimate_of_every_other_region():
 
     est = estimates_by_region(run1.frame)
     assert "ZK08" not in est and est["ZK20"] == ["plans_from_national"]
+    # the plans of a run given back as a table cover all 31 regions: nothing is estimated
+    # again, and the gap is the same (a table's plans must be ready within the run, 2025)
+    again = G.supply_gap(d, capacity=CAPACITY, plans=run1.plans.query("year_ready <= 2025"),
+                         waiting=None, status_file=NO_DELAY)
+    pd.testing.assert_series_equal(again.frame["gap"], run1.frame["gap"])
+    assert "regions without rows" not in again.assumptions.get("plans_from_national", "")
 
 
 def test_plans_elsewhere_none_and_a_region_declared_without_plans():
