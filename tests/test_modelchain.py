@@ -218,6 +218,9 @@ def test_a_one_region_plans_file_leaves_the_other_regions_estimate(full, tmp_pat
     t0, t1 = (r.targets.set_index(["target", "zk_code"]) for r in (full, mine))
     assert t1.loc[("ambition_2025", "ZK20"), "counted"] == pytest.approx(
         t0.loc[("ambition_2025", "ZK20"), "counted"])
+    a0, a1 = (r.ambition.set_index("zk_code").drop("ZK08") for r in (full, mine))
+    pd.testing.assert_frame_equal(a1, a0)  # the plans listed to 2025 too
+    assert mine.ambition.set_index("zk_code").loc["ZK08", "plans_to_2025"] == 120
     # "none": no plans outside the file; with_plans equals a fresh run with the option
     none = full.with_plans(plans, plans_elsewhere="none")
     gn = none.gap.set_index(["year", "zk_code"])
