@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from .text import Text
 
-__all__ = ["assumption_items", "assumption_text"]
+__all__ = ["assumption_items", "assumption_text", "run_text"]
 
 # an English number as forecast/ writes it: 0.97, +4.16, 130,179, 7,000, 2
 _NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
@@ -77,17 +77,31 @@ def _delay(t: Text, item: str) -> str:
             f"{t.num(float(years), len(years.partition('.')[2]))} {t['years_word']}")
 
 
-def _translate(t: Text, key: str, value: str) -> str | None:
-    """The text of ``key`` in ``t``'s language, or None where ``value`` matches no English
-    text of the catalogue."""
-    english = _variants(Text("en").m.get("assumption_texts", {}), key)
-    target = _variants(t.m.get("assumption_texts", {}), key)
+def _translate(t: Text, key: str, value: str, table: str = "assumption_texts") -> str | None:
+    """The text ``key`` of ``[<lang>.<table>]`` in ``t``'s language, filled from ``value``,
+    or None where ``value`` matches none of the key's English texts."""
+    english = _variants(Text("en").m.get(table, {}), key)
+    target = _variants(t.m.get(table, {}), key)
     for variant, text in english.items():
         m = _pattern(text).fullmatch(value)
         if m and variant in target:
             fields = {k: _word(t, k, v) for k, v in m.groupdict().items()}
             return target[variant].format(**fields)
     return None
+
+
+def run_text(t: Text, value) -> str:
+    """Another English text of a run (``[en.run_texts]``: the note of the top-down check,
+    the source of the regional intensity, a built-in scenario's description) in ``t``'s
+    language; a text the catalogue does not know (a scenario file's own description) is
+    returned as it is."""
+    if t.lang == "en" or not isinstance(value, str):
+        return value
+    for key in Text("en").m.get("run_texts", {}):
+        text = _translate(t, key, value, "run_texts")
+        if text is not None:
+            return text
+    return value
 
 
 def assumption_text(t: Text, key: str, value) -> str:

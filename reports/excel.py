@@ -20,7 +20,7 @@ from forecast import schema
 from forecast.decompose import PARTS
 from forecast.schema import STEP_YEARS
 
-from .assumptions import assumption_items
+from .assumptions import assumption_items, run_text
 from .html import references_frame, words
 from .text import Text
 
@@ -87,7 +87,7 @@ def _sheets(result, t: Text) -> dict[str, pd.DataFrame]:
            else {}),
         **({s["staff"]: result.staff} if getattr(result, "staff", None) is not None else {}),
         s["references"]: references_frame(t, result),
-        s["checks"]: result.checks,
+        s["checks"]: _run_texts(result.checks, t, "note"),
         s["waiting"]: result.waiting_forecast,
         s["backtest"]: result.backtest,
         s["assumptions"]: pd.DataFrame(assumption_items(t, result.assumptions),
@@ -99,8 +99,15 @@ def _sheets(result, t: Text) -> dict[str, pd.DataFrame]:
     if intensity is None:
         intensity = result.regional_factors
     if intensity is not None:
-        sheets[s["intensity"]] = intensity
+        sheets[s["intensity"]] = _run_texts(intensity, t, "source")
     return sheets
+
+
+def _run_texts(frame: pd.DataFrame, t: Text, column: str) -> pd.DataFrame:
+    """``frame`` with the English texts of ``column`` in ``t``'s language (run_text)."""
+    if column not in frame or t.lang == "en":
+        return frame
+    return frame.assign(**{column: frame[column].map(lambda v: run_text(t, v))})
 
 
 def _regions(result) -> pd.DataFrame:
@@ -232,7 +239,7 @@ def _about_sheet(book, name, result, t: Text, f) -> None:
     rows = _about(t, result)
     for i, (k, v) in enumerate(rows, start=1):
         ws.write(i, 0, k, f["bold"])
-        ws.write(i, 1, v)
+        ws.write(i, 1, run_text(t, v))
     i = len(rows) + 2
     ws.write(i, 0, t["provenance_inputs"], f["bold"])
     i += 1

@@ -611,3 +611,30 @@ def test_every_workbook_column_is_described_in_dutch_with_its_unit(report, real_
         "ondergrens van de 80%-bandbreedte van ‘factor’: het 10%-kwantiel van de trekkingen "
         "[landelijk = 1]")
     assert "het 2,5%-kwantiel" in _description("gap_lo_95", nl, "gap")
+
+
+def test_other_english_texts_of_a_run_in_the_dutch_workbook(real_runs):
+    """The top-down note, the intensity's source and the built-in scenarios' descriptions
+    in Dutch (numbers as the run wrote them: 2026 stays a year, 0.1 -> 0,1)."""
+    from forecast.scenarios import SCENARIOS
+    from reports.assumptions import assumption_text, run_text
+    from reports.excel import _sheets
+    from reports.text import Text
+
+    nl = Text("nl")
+    sheets = _sheets(real_runs[0], nl)
+    note = sheets["Controle top-down"]["note"].iloc[0]
+    assert note.startswith("In 2026 geeft de controle van bovenaf ") and \
+        not _english_numbers(note), note
+    source = sheets["Regionale intensiteit"]["source"].iloc[0]
+    assert source.endswith("(extra standaardafwijking voor locatie als woonplaats: 0,1)")
+    for scenario in SCENARIOS.values():
+        assert run_text(nl, scenario.description) != scenario.description, scenario.name
+    assert run_text(nl, "my own scenario") == "my own scenario"
+    assert run_text(Text("en"), note) == note
+    # plans of the regions a planner's file leaves out (forecast/gap.py, plans_elsewhere)
+    value = ("ZN Regiomonitor 2022: 7,000 places 2023-2027 spread by demand growth; in the 2 "
+             "regions without rows in the plans file: ZK07, ZK20")
+    assert assumption_text(nl, "plans_from_national", value) == (
+        "ZN Regiomonitor 2022: 7.000 plaatsen 2023–2027, verdeeld naar de groei van de vraag; "
+        "in de 2 regio’s zonder rijen in het bouwplannenbestand: ZK07, ZK20")
