@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from .text import Text
 
-__all__ = ["assumption_items", "assumption_text", "run_text"]
+__all__ = ["assumption_items", "assumption_text", "run_text", "translated"]
 
 # an English number as forecast/ writes it: 0.97, +4.16, 130,179, 7,000, 2
 _NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
