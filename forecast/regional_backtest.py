@@ -46,7 +46,8 @@ from .backtest import COLUMNS, HORIZONS, LEVELS, REPORTED, _scores, _shortfall
 from .timeseries import SHIPPED_TREND, TrendConfig, shipped_forecast
 
 __all__ = ["corop_series", "regional_backtest", "cached_regional_backtest", "choose",
-           "CENTRES", "INTERVALS", "BASELINE", "SELECTION_PROVINCES", "REGION_COLUMNS"]
+           "interval_configs", "scores", "summary", "CENTRES", "INTERVALS", "BASELINE",
+           "SELECTION_PROVINCES", "REGION_COLUMNS"]
 
 #: Provinces of Noord- and Oost-Nederland: their COROP regions choose the method.
 SELECTION_PROVINCES = ("Groningen", "Fryslân", "Drenthe", "Overijssel", "Flevoland",
@@ -211,16 +212,63 @@ def cached_regional_backtest(configs, blocks=("selection", "holdout"), data=None
     return cached_result("regional_backtest", parts,
                          lambda: regional_backtest(configs, blocks, data, workers))
 
-def holdout(config: TrendConfig, data=None, workers: int = 1) -> pd.DataFrame:
-    """Scores on the hold-out set (West- and Zuid-Nederland, never used to choose) of
-    ``config``, the centre and intervals shipped before the third attempt and the damped-ETS
-    baseline: per model ``mape_5, mape_10`` [%], coverage [share] and Winkler [% of actual]."""
-    before = replace(SHIPPED_TREND, name="ets+student_h (before)", method="ets",
-                     intervals="student", error_growth="linear", outliers=())
-    chosen = replace(config, name="chosen", outliers=())
-    table = cached_regional_backtest((chosen, before, BASELINE), ("holdout",), data, workers)
-    s = _scores(table)
-    m = s[s["horizon"].isin(REPORTED)].pivot_table(index="model", columns="horizon",
-                                                    values="ape")
-    m.columns = [f"mape_{h}" for h in m.columns]
-    return m.join(_calibration(table))
+def scores(table: pd.DataFrame) -> pd.DataFrame:
+    """Per ``block`` (and ``all``) and model: ``mape_5, mape_10`` [%], ``n`` (held-out
+    years), ``coverage_80, coverage_95`` [share], ``winkler_80, winkler_95`` [% of actual]
+    and ``shortfall`` [share] (:func:`forecast.backtest._shortfall`)."""
+    frames = []
+    for block, part in [("all", table), *table.groupby("block")]:
+        s = _scores(part)
+        m = s[s["horizon"].isin(REPORTED)].pivot_table(index="model", columns="horizon",
+                                                        values="ape")
+        m.columns = [f"mape_{h}" for h in m.columns]
+        frames.append(m.join(_calibration(part)).reset_index().assign(block=block))
+    out = pd.concat(frames, ignore_index=True)
+    return out[["block", "model", *[c for c in out if c not in ("block", "model")]]]
+
+
+def summary(data=None, workers: int = 1) -> dict:
+    """The third attempt in numbers: the rule's choice (:func:`choose`) and, on every COROP
+    series, the scores (:func:`scores`) of the model shipped (``shipped``), of the rule's
+    choice (``rule_choice``) and of the damped-ETS baseline. The shipped model was chosen on
+    the national series (origins 2002-2009), so both blocks are out-of-sample for it; for
+    the rule's choice only the hold-out block is. Rows the rule already computed on the
+    selection block are reused, not fitted again.
+
+    Returns the keys of :func:`choose` and ``scores`` (a frame), ``table`` (the forecasts of
+    the three models, :data:`REGION_COLUMNS`), ``shipped_is_choice``, ``jump_2014``
+    (``min, median, max`` over the regions of the rate's change 2013 -> 2014 [share], ``up``
+    regions where it rose of ``regions``), ``selection_provinces`` and
+    ``error_across_2014`` (median % error / 100 of the candidate centres' forecasts made
+    before 2014 for a year from 2014, selection regions [share]).
+    """
+    out = choose(data, workers)
+    out["selection_provinces"] = SELECTION_PROVINCES
+    plain = {"shipped": replace(SHIPPED_TREND, name="", outliers=()),
+             "rule_choice": replace(out["config"], name="", outliers=())}
+    done = pd.concat([out["centres"], out["intervals"]], ignore_index=True)
+    known = {replace(c, name=""): c.name
+             for c in (*CENTRES.values(), *interval_configs(CENTRES[out["centre"]]).values())}
+    parts, todo = [done[done["model"] == BASELINE.name]], [BASELINE]
+    for label, cfg in plain.items():
+        if cfg in known:
+            rows = done[done["model"] == known[cfg]].drop_duplicates(["region", "origin",
+                                                                      "year"])
+            parts.append(rows.assign(model=label))
+        todo.append(replace(cfg, name=label))
+    hold = cached_regional_backtest(tuple(todo), ("holdout",), data, workers)
+    sel = [p for p in parts if len(p)] if len(parts) == 3 else None
+    if sel is None:  # the shipped model is not among the rule's candidates: fit it here
+        sel = [cached_regional_backtest(tuple(todo), ("selection",), data, workers)]
+    table = pd.concat([*sel, hold], ignore_index=True)[REGION_COLUMNS]
+    rate = corop_series(data).pivot(index="year", columns="region", values="rate")
+    jump = rate.loc[2014] / rate.loc[2013] - 1
+    c = out["centres"]
+    across = c[(c["origin"] < 2014) & (c["year"] >= 2014) & c["model"].isin(list(CENTRES))]
+    out.update(scores=scores(table), table=table,
+               shipped_is_choice=plain["shipped"] == plain["rule_choice"],
+               jump_2014={"min": float(jump.min()), "median": float(jump.median()),
+                          "max": float(jump.max()), "up": int((jump > 0).sum()),
+                          "regions": int(jump.size)},
+               error_across_2014=float((across["forecast"] / across["actual"] - 1).median()))
+    return out

@@ -241,6 +241,32 @@ def _backtest(table: pd.DataFrame) -> dict:
     }
 
 
+def _regional(table: pd.DataFrame) -> dict:
+    """The third attempt of issue 17 (forecast.regional_backtest): the rule's choice and the
+    shipped model scored on the 40 COROP series of CBS 71488ned."""
+    import os
+
+    from forecast.backtest import regional_verdict
+    from forecast.regional_backtest import summary
+
+    r = _cached("regional", lambda: summary(workers=max(1, min(4, os.cpu_count() or 1))))
+    v = regional_verdict(r, table)
+    m, c = v["mape"], v["coverage"]
+    nat = v["national_choice"] or {5: float("nan"), 10: float("nan")}
+    return {
+        "regional_choice": {"constant": "constant rates"}.get(r["centre"], r["centre"]),
+        "regional_choice_nat_5": f"{nat[5]:.1f}%",
+        "regional_choice_nat_10": f"{nat[10]:.1f}%",
+        "regional_years": f"{v['n']:,}",
+        "regional_mape_5": f"{m.loc['shipped', 5]:.1f}%",
+        "regional_ets_mape_5": f"{m.loc['ets_damped', 5]:.1f}%",
+        "regional_mape_10": f"{m.loc['shipped', 10]:.1f}%",
+        "regional_ets_mape_10": f"{m.loc['ets_damped', 10]:.1f}%",
+        "regional_cover_80": f"{100 * c.loc['shipped', 80]:.0f}%",
+        "regional_cover_95": f"{100 * c.loc['shipped', 95]:.0f}%",
+    }
+
+
 def _waiting(bel, trend) -> dict:
     from forecast import compare_capacity
     from forecast.supply import waiting_list
@@ -306,7 +332,8 @@ def figures() -> dict[str, str]:
         out = {}
         for part in (_population(bel), _demand(bel, trend, mantelzorg), _intensity(bel, trend),
                      _bands(bel, trend),
-                     _backtest(bel.backtest), _waiting(bel, trend), _decomposition(bel),
+                     _backtest(bel.backtest), _regional(bel.backtest), _waiting(bel, trend),
+                     _decomposition(bel),
                      _forms_and_staff(trend)):
             out.update(part)
         _CACHE["figures"] = out

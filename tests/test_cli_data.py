@@ -107,8 +107,9 @@ def test_backtest_command_writes_the_report(tmp_path, capsys):
     out = tmp_path / "bt.md"
     assert main(["backtest", "--out", str(out)]) == 0
     assert "beleidsarm" in out.read_text() and "Coverage" in out.read_text()
+    assert "## Third attempt" in out.read_text()  # the COROP series (on by default)
     said = capsys.readouterr().out
-    for name in ("bt.md", "bt.csv", "bt_calibration.csv"):
+    for name in ("bt.md", "bt.csv", "bt_calibration.csv", "bt_regional.csv"):
         assert f"wrote {tmp_path / name}" in said and (tmp_path / name).exists()
 
 

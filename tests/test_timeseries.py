@@ -290,3 +290,25 @@ def test_a_cache_that_cannot_be_written_costs_time_not_the_run(tmp_path, monkeyp
     monkeypatch.setenv("ZORGCAP_CACHE", str(blocked))
     out = cached_result("x", ("a",), lambda: pd.DataFrame({"v": [1.0]}))
     assert out["v"].tolist() == [1.0]
+
+
+def test_student_horizon_interval_by_hand():
+    """The third attempt's per-horizon candidate (calibrated_half_width, student_horizon):
+    t quantile with k_h origins times the root mean square of the errors at h, where at
+    least 3 origins have h; beyond, the last such scale grown with h. Hand-made errors."""
+    from dataclasses import replace
+
+    from scipy.special import stdtrit
+
+    from forecast.timeseries import SHIPPED_TREND, calibrated_half_width
+
+    e = pd.DataFrame({"origin": [1, 2, 3, 4, 1, 2, 3, 1, 2],
+                      "horizon": [1, 1, 1, 1, 2, 2, 2, 3, 3],
+                      "log_error": [.01, -.02, .03, .0, .05, -.04, .02, .1, -.1]})
+    got = calibrated_half_width(e, [1, 2, 3, 4], 95,
+                                replace(SHIPPED_TREND, intervals="student_horizon"))
+    s1 = np.sqrt((.01 ** 2 + .02 ** 2 + .03 ** 2 + 0) / 4)  # 0.01871
+    s2 = np.sqrt((.05 ** 2 + .04 ** 2 + .02 ** 2) / 3)      # 0.03873
+    t4, t3 = stdtrit(4, .975), stdtrit(3, .975)             # 2.776, 3.182
+    assert got == pytest.approx([t4 * s1, t3 * s2, t3 * s2 * 3 / 2, t3 * s2 * 2])
+    assert got[0] == pytest.approx(0.05194, abs=1e-5)
