@@ -21,7 +21,7 @@ from forecast.decompose import PARTS
 from forecast.schema import STEP_YEARS
 
 from . import svg
-from .assumptions import assumption_items
+from .assumptions import assumption_items, run_text
 from .text import Text, round_to_uncertainty
 
 __all__ = ["render_html", "page_context"]
@@ -440,7 +440,7 @@ def page_context(result, lang: str = "nl") -> dict:
         **_ambition_and_staff(t, result),
         "explanation": _explanation(t, result),
         "checks": table(t, checks),
-        "checks_notes": list(result.checks["note"].dropna().unique())
+        "checks_notes": [run_text(t, n) for n in result.checks["note"].dropna().unique()]
         if "note" in result.checks else [],
         "band_label": band_label,
         "waiting": table(t, result.waiting_forecast.drop(columns=["method"], errors="ignore")),
@@ -450,11 +450,12 @@ def page_context(result, lang: str = "nl") -> dict:
                           sheet=t.m["sheets"]["backtest"]),
         "intensity": table(t, intensity.drop(columns=["source"], errors="ignore"),
                            sortable=True, links="zk_name") if intensity is not None else None,
-        "intensity_source": "; ".join(map(str, intensity["source"].dropna().unique()))
+        "intensity_source": "; ".join(str(run_text(t, x))
+                                      for x in intensity["source"].dropna().unique())
         if intensity is not None and "source" in intensity else "",
         "assumptions": assumptions,
         "inputs": table(t, inputs) if len(inputs) else None,
-        "scenario_description": p.get("description", ""),
+        "scenario_description": run_text(t, p.get("description", "")),
         "reference_description": p.get("reference_description", ""),
     }
     return ctx
@@ -567,7 +568,8 @@ def _about(t: Text, result) -> list[tuple[str, str]]:
     c, prov = result.config, result.provenance
     p = prov.get("parameters", {})
     a = t.m["about"]
-    rows = [(a["scenario"], c.scenario), (a["description"], str(p.get("description", ""))),
+    rows = [(a["scenario"], c.scenario),
+            (a["description"], str(run_text(t, p.get("description", "")))),
             (a["to"], str(c.to)), (a["draws"], t.num(c.draws)), (a["seed"], str(c.seed)),
             (a["levels"], ", ".join(str(x) for x in c.level)),
             (a["reference"], str(p.get("reference_description", c.reference)))]

@@ -638,3 +638,22 @@ def test_other_english_texts_of_a_run_in_the_dutch_workbook(real_runs):
     assert assumption_text(nl, "plans_from_national", value) == (
         "ZN Regiomonitor 2022: 7.000 plaatsen 2023–2027, verdeeld naar de groei van de vraag; "
         "in de 2 regio’s zonder rijen in het bouwplannenbestand: ZK07, ZK20")
+
+
+def test_dutch_page_shows_the_run_texts_in_dutch(real_runs, tmp_path):
+    """The page (not only the workbook) shows the scenario's description, the top-down note
+    and the about table's description in Dutch (reports.assumptions.run_text)."""
+    from forecast.scenarios import SCENARIOS
+    from reports import render
+    from reports.assumptions import run_text
+    from reports.text import Text
+
+    run = real_runs[0]
+    html = render(run, tmp_path / "nl", echo=None)["html"].read_text(encoding="utf-8")
+    english = SCENARIOS[run.config.scenario].description
+    dutch = run_text(Text("nl"), english)
+    assert dutch != english
+    page = htmlmod.unescape(html)
+    assert dutch in page and english not in page
+    note = run.checks["note"].dropna().iloc[0]
+    assert run_text(Text("nl"), note) in page and note not in page

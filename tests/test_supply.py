@@ -45,7 +45,8 @@ def test_plans_template_is_valid():
     from forecast.io.datadir import data_raw_dir
 
     plans = S.read_plans(data_raw_dir() / "templates" / "build_plans.csv", base_year=2023)
-    assert plans["kind"].tolist() == ["expansion", "closure"]
+    assert plans["kind"].tolist() == ["expansion", "closure", "expansion"]
+    assert plans["places"].tolist() == [60, 40, 0]  # 0: how a region without plans is declared
     cap = S.read_capacity(data_raw_dir() / "templates" / "capacity.csv", base_year=2023)
     assert cap["places_with_stay"].tolist() == [3400.0]
 
