@@ -68,6 +68,7 @@ REGION_COLUMNS = ["region", "block", *COLUMNS]
 _TIE = 0.005  # shortfalls closer than this are a tie (rule 2)
 _VERSION = 1
 
+
 def corop_series(data=None) -> pd.DataFrame:
     """``region, province, block, year, institutional, persons, rate`` per COROP region and
     year [region name, province name, "selection"/"holdout", year, persons, persons,
@@ -107,6 +108,7 @@ def corop_series(data=None) -> pd.DataFrame:
     return (out[["region", "province", "block", "year", "institutional", "persons", "rate"]]
             .sort_values(["region", "year"]).reset_index(drop=True))
 
+
 def _one_region(args) -> pd.DataFrame:
     region, block, frame, configs = args
     rate = frame.set_index("year")["rate"]
@@ -133,6 +135,7 @@ def _one_region(args) -> pd.DataFrame:
             rows.append(f)
     return pd.concat(rows, ignore_index=True)
 
+
 def regional_backtest(configs, blocks=("selection", "holdout"), data=None,
                       workers: int = 1) -> pd.DataFrame:
     """Forecasts of each :class:`~forecast.timeseries.TrendConfig` in ``configs`` at every
@@ -155,10 +158,12 @@ def regional_backtest(configs, blocks=("selection", "holdout"), data=None,
         parts = [_one_region(j) for j in jobs]
     return pd.concat(parts, ignore_index=True)[REGION_COLUMNS]
 
+
 def _mean_mape(table: pd.DataFrame) -> pd.Series:
     s = _scores(table)
     s = s[s["horizon"].isin(REPORTED)]
     return s.pivot_table(index="horizon", columns="model", values="ape").mean()
+
 
 def _calibration(table: pd.DataFrame) -> pd.DataFrame:
     s = _scores(table)
@@ -169,10 +174,12 @@ def _calibration(table: pd.DataFrame) -> pd.DataFrame:
     out["shortfall"] = [_shortfall(r) for _, r in out.iterrows()]
     return out
 
+
 def interval_configs(centre: TrendConfig) -> dict:
     """The candidate interval methods of rule 2 on ``centre``, by name."""
     return {name: replace(centre, name=f"{centre.method}+{name}", **kw)
             for name, kw in INTERVALS.items()}
+
 
 def choose(data=None, workers: int = 1) -> dict:
     """The preregistered rule (module docstring) on the selection set.
@@ -198,6 +205,7 @@ def choose(data=None, workers: int = 1) -> dict:
             "interval_scores": cal.sort_values("shortfall"), "config": config,
             "centres": centres, "intervals": intervals}
 
+
 def cached_regional_backtest(configs, blocks=("selection", "holdout"), data=None,
                              workers: int = 1) -> pd.DataFrame:
     """:func:`regional_backtest`, stored on disk by CBS 71488ned's content, the configs and
@@ -211,6 +219,7 @@ def cached_regional_backtest(configs, blocks=("selection", "holdout"), data=None
              tuple(blocks))
     return cached_result("regional_backtest", parts,
                          lambda: regional_backtest(configs, blocks, data, workers))
+
 
 def scores(table: pd.DataFrame) -> pd.DataFrame:
     """Per ``block`` (and ``all``) and model: ``mape_5, mape_10`` [%], ``n`` (held-out
