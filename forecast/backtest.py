@@ -70,7 +70,7 @@ from .timeseries import OUTLIERS, SHIPPED_TREND, TrendConfig, shipped_forecast, 
 from .usage import institutional_rates
 
 __all__ = ["cached_backtest", "backtest", "summarise", "selection", "interval_selection",
-           "regional_verdict",
+           "regional_verdict", "coverage_by_model",
            "diebold_mariano", "calibration_table", "to_markdown", "write", "MODELS",
            "HORIZONS", "BASELINES", "COLUMNS", "SELECTION_ORIGINS", "ISSUE_ORIGINS", "SHIPPED",
            "COVERAGE_TARGETS"]
@@ -190,6 +190,16 @@ def selection(table: pd.DataFrame) -> tuple[str, pd.Series]:
     return str(m.idxmin()), m.sort_values()
 
 
+def coverage_by_model(scored: pd.DataFrame) -> pd.DataFrame:
+    """Per model of a scored table (:func:`_scores`): ``n`` (held-out years),
+    ``coverage_80, coverage_95`` [share inside the interval] and ``winkler_80, winkler_95``
+    [mean, % of actual]."""
+    g = scored.groupby("model")
+    return pd.DataFrame({"n": g.size(),
+                         **{f"coverage_{lv}": g[f"covered_{lv}"].mean() for lv in LEVELS},
+                         **{f"winkler_{lv}": g[f"winkler_{lv}"].mean() for lv in LEVELS}})
+
+
 def calibration_table(table: pd.DataFrame) -> pd.DataFrame:
     """Coverage and Winkler score per model and origin block (:data:`BLOCKS`).
 
@@ -200,11 +210,7 @@ def calibration_table(table: pd.DataFrame) -> pd.DataFrame:
     frames = []
     for block, origins in BLOCKS.items():
         frame = s if origins is None else s[s["origin"].isin(origins)]
-        g = frame.groupby("model")
-        part = pd.DataFrame({"n": g.size(),
-                             **{f"coverage_{lv}": g[f"covered_{lv}"].mean() for lv in LEVELS},
-                             **{f"winkler_{lv}": g[f"winkler_{lv}"].mean() for lv in LEVELS}})
-        frames.append(part.reset_index().assign(block=block))
+        frames.append(coverage_by_model(frame).reset_index().assign(block=block))
     cols = ["block", "model", "n"] + [f"{k}_{lv}" for k in ("coverage", "winkler")
                                       for lv in LEVELS]
     return pd.concat(frames, ignore_index=True)[cols]

@@ -42,7 +42,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from .backtest import COLUMNS, HORIZONS, LEVELS, REPORTED, _scores, _shortfall
+from .backtest import COLUMNS, HORIZONS, LEVELS, _scores, _shortfall, coverage_by_model, mape
 from .timeseries import SHIPPED_TREND, TrendConfig, shipped_forecast
 
 __all__ = ["corop_series", "regional_backtest", "cached_regional_backtest", "choose",
@@ -159,18 +159,9 @@ def regional_backtest(configs, blocks=("selection", "holdout"), data=None,
     return pd.concat(parts, ignore_index=True)[REGION_COLUMNS]
 
 
-def _mean_mape(table: pd.DataFrame) -> pd.Series:
-    s = _scores(table)
-    s = s[s["horizon"].isin(REPORTED)]
-    return s.pivot_table(index="horizon", columns="model", values="ape").mean()
-
-
-def _calibration(table: pd.DataFrame) -> pd.DataFrame:
-    s = _scores(table)
-    g = s.groupby("model")
-    out = pd.DataFrame({"n": g.size(),
-                        **{f"coverage_{lv}": g[f"covered_{lv}"].mean() for lv in LEVELS},
-                        **{f"winkler_{lv}": g[f"winkler_{lv}"].mean() for lv in LEVELS}})
+def _calibration(scored: pd.DataFrame) -> pd.DataFrame:
+    """:func:`forecast.backtest.coverage_by_model` of a scored table, with ``shortfall``."""
+    out = coverage_by_model(scored)
     out["shortfall"] = [_shortfall(r) for _, r in out.iterrows()]
     return out
 
@@ -191,17 +182,18 @@ def choose(data=None, workers: int = 1) -> dict:
     """
     centres = cached_regional_backtest((*CENTRES.values(), BASELINE), ("selection",), data,
                                        workers)
-    mape = _mean_mape(centres)
-    centre = str(mape[list(CENTRES)].idxmin())
+    mean_mape = mape(centres).mean()  # the mean of the 5- and 10-year MAPE per model
+    centre = str(mean_mape[list(CENTRES)].idxmin())
     candidates = interval_configs(CENTRES[centre])
     intervals = cached_regional_backtest(tuple(candidates.values()), ("selection",), data,
                                          workers)
-    cal = _calibration(intervals).rename(index={c.name: k for k, c in candidates.items()})
+    cal = _calibration(_scores(intervals)).rename(
+        index={c.name: k for k, c in candidates.items()})
     best = cal[cal["shortfall"] <= cal["shortfall"].min() + _TIE]
     interval = str(best["winkler_95"].idxmin())
     kw = INTERVALS[interval]
     config = replace(SHIPPED_TREND, method=centre, **kw)
-    return {"centre": centre, "centre_scores": mape.sort_values(), "interval": interval,
+    return {"centre": centre, "centre_scores": mean_mape.sort_values(), "interval": interval,
             "interval_scores": cal.sort_values("shortfall"), "config": config,
             "centres": centres, "intervals": intervals}
 
@@ -227,11 +219,9 @@ def scores(table: pd.DataFrame) -> pd.DataFrame:
     and ``shortfall`` [share] (:func:`forecast.backtest._shortfall`)."""
     frames = []
     for block, part in [("all", table), *table.groupby("block")]:
-        s = _scores(part)
-        m = s[s["horizon"].isin(REPORTED)].pivot_table(index="model", columns="horizon",
-                                                        values="ape")
+        m = mape(part).T
         m.columns = [f"mape_{h}" for h in m.columns]
-        frames.append(m.join(_calibration(part)).reset_index().assign(block=block))
+        frames.append(m.join(_calibration(_scores(part))).reset_index().assign(block=block))
     out = pd.concat(frames, ignore_index=True)
     return out[["block", "model", *[c for c in out if c not in ("block", "model")]]]
 
