@@ -97,3 +97,15 @@ def test_backtest_report_has_the_third_attempt(summary, tmp_path):
     regional = pd.read_csv(tmp_path / "backtest_regional.csv")
     assert list(regional.columns) == R.REGION_COLUMNS
     assert set(regional["model"]) == {"shipped", "rule_choice", "ets_damped"}
+
+
+@needs_data
+def test_committed_backtest_report_is_what_the_code_writes(summary):
+    """reports/backtest.md is generated (`zorgcap backtest --out reports`); a stale copy
+    would quote sentences or numbers the code no longer gives."""
+    from pathlib import Path
+
+    committed = (Path(__file__).parents[1] / "reports" / "backtest.md").read_text(
+        encoding="utf-8")
+    assert committed == B.to_markdown(B.cached_backtest(), summary), (
+        "reports/backtest.md is stale: run `zorgcap backtest --out reports` and read the diff")
