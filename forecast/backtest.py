@@ -60,7 +60,7 @@ Statistics 13, 253-263. Newey, W.K., West, K.D. (1987). Econometrica 55, 703-708
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -117,31 +117,59 @@ def backtest(min_age: int = 65, models=None, data=None) -> pd.DataFrame:
         ``shipped`` (True on the rows of the model the ``trend`` scenario uses).
     """
     models = MODELS if models is None else models
-    inst = institutional_rates(data)
-    inst = inst[inst["age"] >= min_age]
-    rates = inst.pivot_table(index="year", columns=["sex", "age"], values="rate")
-    pop = inst.pivot_table(index="year", columns=["sex", "age"], values="persons")
-    actual = inst.groupby("year")["institutional"].sum()
-    std = standardised_rate(min_age, data=data)
+    truth = Truth.read(min_age, data)
+    std = truth.std
     first, last = int(std.index[0]) + SHIPPED_TREND.min_train - 1, int(std.index[-1])
     cols = ["mean"] + [f"{s}_{lv}" for lv in LEVELS for s in ("lo", "hi")]
     rows = []
     for origin in range(first, last):
         targets = [origin + h for h in HORIZONS if origin + h <= last]
-        const = np.array([float(rates.loc[origin] @ pop.loc[t]) for t in targets])
         for name, cfg in models.items():
             fc = shipped_forecast(std.loc[:origin], max(HORIZONS), cfg, LEVELS)
-            ratio = fc.set_index("year").loc[targets, cols].to_numpy() / std.loc[origin]
-            frame = pd.DataFrame(ratio * const[:, None], columns=cols).rename(
-                columns={"mean": "forecast"})
-            frame.insert(0, "origin", origin)
-            frame.insert(1, "year", targets)
-            frame.insert(2, "horizon", np.array(targets) - origin)
-            frame.insert(3, "model", name)
-            frame.insert(4, "actual", actual.loc[targets].to_numpy(float))
-            frame["shipped"] = cfg == SHIPPED_TREND
-            rows.append(frame)
+            ratio = fc.set_index("year").loc[targets, cols] / std.loc[origin]
+            rows.append(truth.counts(ratio.rename(columns={"mean": "forecast"}), origin)
+                        .assign(model=name, shipped=cfg == SHIPPED_TREND))
     return pd.concat(rows, ignore_index=True)[COLUMNS]
+
+
+@dataclass(frozen=True)
+class Truth:
+    """What turns a forecast of the standardised rate into a count, and the count observed.
+
+    ``rates`` and ``pop``: year x (sex, age) institutional rate [persons per person] and
+    population [persons] from CBS 37620, ages ``min_age`` and over; ``actual``: persons in
+    institutions by year [persons]; ``std``: :func:`~forecast.timeseries.standardised_rate`.
+    """
+
+    rates: pd.DataFrame
+    pop: pd.DataFrame
+    actual: pd.Series
+    std: pd.Series
+
+    @classmethod
+    def read(cls, min_age: int = 65, data=None) -> Truth:
+        inst = institutional_rates(data)
+        inst = inst[inst["age"] >= min_age]
+        return cls(rates=inst.pivot_table(index="year", columns=["sex", "age"], values="rate"),
+                   pop=inst.pivot_table(index="year", columns=["sex", "age"], values="persons"),
+                   actual=inst.groupby("year")["institutional"].sum(),
+                   std=standardised_rate(min_age, data=data))
+
+    def counts(self, ratio: pd.DataFrame, origin: int) -> pd.DataFrame:
+        """Forecast counts from forecast ratios of the standardised rate to its value at
+        ``origin`` (index: target years with an observed population; columns e.g.
+        ``forecast, lo_80, ...``) [persons]:
+        ``count(t) = sum_{a,s} r(a, s, origin) P(a, s, t) * ratio(t)``, with the actual
+        population P of the target year. Returns ``origin, year, horizon, actual`` and the
+        columns of ``ratio``, scaled."""
+        targets = [int(t) for t in ratio.index]
+        const = np.array([float(self.rates.loc[origin] @ self.pop.loc[t]) for t in targets])
+        frame = pd.DataFrame(ratio.to_numpy(float) * const[:, None], columns=ratio.columns)
+        frame.insert(0, "origin", origin)
+        frame.insert(1, "year", targets)
+        frame.insert(2, "horizon", np.array(targets) - origin)
+        frame.insert(3, "actual", self.actual.loc[targets].to_numpy(float))
+        return frame
 
 
 _VERSION = 4  # 4: Student-t intervals against the observed series, ets_pair_mean (issue 17)
@@ -414,9 +442,11 @@ def _regional_markdown(regional: dict, table: pd.DataFrame) -> list[str]:
     return lines
 
 
-def to_markdown(table: pd.DataFrame, regional: dict | None = None) -> str:
+def to_markdown(table: pd.DataFrame, regional: dict | None = None, sections=()) -> str:
     """The backtest as a Markdown report (tables and a verdict in words); with ``regional``
-    (:func:`forecast.regional_backtest.summary`) also the third attempt's section."""
+    (:func:`forecast.regional_backtest.summary`) also the third attempt's section, then the
+    Markdown lines of ``sections`` (e.g. :func:`forecast.prospective.to_markdown`) before the
+    table of forecasts."""
     s = summarise(table)
     origins = sorted(table["origin"].unique())
     lines = ["# Backtest: national nursing-home population (institutional residents 65+)", "",
@@ -578,6 +608,7 @@ def to_markdown(table: pd.DataFrame, regional: dict | None = None) -> str:
              & sc["model"].isin(list(BASELINES) + [SHIPPED])]
     if regional is not None:
         lines += _regional_markdown(regional, table)
+    lines += list(sections)
     lines += ["## Forecasts at 5 and 10 years from 2005, 2010 and 2014", "",
               "| model | origin | horizon | year | actual | forecast | error % | 80% interval "
               "| 95% interval |", "|---|---:|---:|---:|---:|---:|---:|---|---|"]
@@ -588,20 +619,22 @@ def to_markdown(table: pd.DataFrame, regional: dict | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write(table: pd.DataFrame, out, regional: dict | None = None) -> tuple[Path, Path]:
+def write(table: pd.DataFrame, out, regional: dict | None = None,
+          sections=()) -> tuple[Path, Path]:
     """Write ``backtest.md`` and ``backtest.csv`` into the folder ``out`` (or, when ``out``
     ends in ``.md``, that file and the CSV beside it), and beside them
     ``backtest_calibration.csv`` (:func:`calibration_table`: coverage and Winkler score per
     model and origin block); with ``regional`` (:func:`forecast.regional_backtest.summary`)
     also ``backtest_regional.csv`` (its three models' forecasts on the COROP series,
-    :data:`forecast.regional_backtest.REGION_COLUMNS`). Returns the paths of the first two."""
+    :data:`forecast.regional_backtest.REGION_COLUMNS`). ``sections``: see :func:`to_markdown`.
+    Returns the paths of the first two."""
     from .io.cache import atomic_write
 
     out = Path(out)
     md = out if out.suffix == ".md" else out / "backtest.md"
     csv = md.with_suffix(".csv")
     md.parent.mkdir(parents=True, exist_ok=True)
-    text = to_markdown(table, regional)
+    text = to_markdown(table, regional, sections)
     atomic_write(md, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     atomic_write(csv, lambda tmp: table.to_csv(tmp, index=False, float_format="%.1f"))
     scores = md.with_name(md.stem + "_calibration.csv")

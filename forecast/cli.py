@@ -243,6 +243,7 @@ def _cmd_report(args) -> int:
 def _cmd_backtest(args) -> int:
     from pathlib import Path
 
+    from . import prospective
     from .backtest import backtest, write
 
     regional = None
@@ -254,13 +255,18 @@ def _cmd_backtest(args) -> int:
         print("scoring the 40 COROP series of CBS 71488ned (the third attempt; a few minutes "
               "the first time, cached after; --no-regional skips it)", file=sys.stderr)
         regional = summary(args.data, workers=max(1, min(4, os.cpu_count() or 1)))
-    md, csv = write(backtest(data=args.data), Path(args.out), regional)
+    table = backtest(data=args.data)
+    later = prospective.summary(table, args.data)
+    md, csv = write(table, Path(args.out), regional, prospective.to_markdown(later))
+    scored = prospective.write_scored(later, md)
     print(md.read_text(encoding="utf-8"))
     print(f"wrote {md}")
     print(f"wrote {csv}")
     print(f"wrote {md.with_name(md.stem + '_calibration.csv')}")
     if regional is not None:
         print(f"wrote {md.with_name(md.stem + '_regional.csv')}")
+    if scored is not None:
+        print(f"wrote {scored}")
     return 0
 
 

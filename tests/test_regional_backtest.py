@@ -105,7 +105,11 @@ def test_committed_backtest_report_is_what_the_code_writes(summary):
     would quote sentences or numbers the code no longer gives."""
     from pathlib import Path
 
+    from forecast import prospective
+
     committed = (Path(__file__).parents[1] / "reports" / "backtest.md").read_text(
         encoding="utf-8")
-    assert committed == B.to_markdown(B.cached_backtest(), summary), (
+    table = B.cached_backtest()
+    later = prospective.to_markdown(prospective.summary(table))
+    assert committed == B.to_markdown(table, summary, later), (
         "reports/backtest.md is stale: run `zorgcap backtest --out reports` and read the diff")
