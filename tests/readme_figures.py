@@ -267,6 +267,22 @@ def _regional(table: pd.DataFrame) -> dict:
     }
 
 
+def _prospective() -> dict:
+    """The register of the prospective check (forecast.prospective): the shipped model's and
+    the damped ETS's forecasts from 1-1-2024 for 2029, as the committed file holds them."""
+    from forecast.prospective import REGISTERED_ON, read_register
+
+    r = read_register().set_index(["model", "year"])
+    ship, ets = r.loc[("ets_anchored", 2029)], r.loc[("ets_damped", 2029)]
+    return {
+        "register_date": REGISTERED_ON,
+        "register_2029": f"{100 * ship['ratio']:.1f}%",
+        "register_2029_lo_80": f"{100 * ship['ratio_lo_80']:.1f}%",
+        "register_2029_hi_80": f"{100 * ship['ratio_hi_80']:.1f}%",
+        "register_ets_2029": f"{100 * ets['ratio']:.1f}%",
+    }
+
+
 def _waiting(bel, trend) -> dict:
     from forecast import compare_capacity
     from forecast.supply import waiting_list
@@ -332,7 +348,8 @@ def figures() -> dict[str, str]:
         out = {}
         for part in (_population(bel), _demand(bel, trend, mantelzorg), _intensity(bel, trend),
                      _bands(bel, trend),
-                     _backtest(bel.backtest), _regional(bel.backtest), _waiting(bel, trend),
+                     _backtest(bel.backtest), _regional(bel.backtest), _prospective(),
+                     _waiting(bel, trend),
                      _decomposition(bel),
                      _forms_and_staff(trend)):
             out.update(part)
