@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 
 from .errors import InputError
 from .schema import CLUSTERED_SHARE, FTE_PER_PLACE, OCCUPANCY, STEP_YEARS
@@ -177,6 +178,7 @@ def _cmd_forecast(args) -> int:
         print(f"  {year}: top-down {td.loc[year, 'top_down']:,.0f} "
               f"({td.loc[year, 'top_down_lo']:,.0f}-{td.loc[year, 'top_down_hi']:,.0f}); "
               f"cohort model {nat.loc[year, 'clients_with_stay']:,.0f}")
+    print(textwrap.fill(td["note"].iloc[0], width=100))
     factor = nat.loc[last, "growth_factor"]
     print(f"\nGrowth factor of clients with stay {base} -> {last}: x{factor:.2f} "
           f"({nat.loc[last, 'clients_with_stay'] - nat.loc[base, 'clients_with_stay']:+,.0f}). "

@@ -100,6 +100,10 @@ def test_forecast_command_prints_growth_factor(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "Growth factor of clients with stay 2023 -> 2030: x1.2" in out
     assert "126,105" in out and (tmp_path / "demand_beleidsarm.parquet").exists()
+    # the top-down check's numbers come with the sentence that reconciles them (issue 17.7)
+    said = " ".join(out.split())
+    assert "top-down 1" in said and "In 2030 the top-down check gives" in said
+    assert "ignores ageing" in said and "The cohort model is the forecast" in said
 
 
 @needs_data
