@@ -49,6 +49,9 @@ model here had been fitted on. Its choice (constant rates) is reported and not s
 deviation explained in :func:`to_markdown`'s section; the same run scores the shipped model
 out of sample (:func:`regional_verdict`).
 
+The years after 1-1-2024 are the prospective check (:mod:`forecast.prospective`): forecasts
+registered before those years were in the data, scored when they are, with :class:`Truth`.
+
 References
 ----------
 Tashman, L.J. (2000). Out-of-sample tests of forecasting accuracy: an analysis and review.
@@ -69,7 +72,7 @@ import pandas as pd
 from .timeseries import OUTLIERS, SHIPPED_TREND, TrendConfig, shipped_forecast, standardised_rate
 from .usage import institutional_rates
 
-__all__ = ["cached_backtest", "backtest", "summarise", "selection", "interval_selection",
+__all__ = ["cached_backtest", "backtest", "Truth", "summarise", "selection", "interval_selection",
            "regional_verdict", "coverage_by_model",
            "diebold_mariano", "calibration_table", "to_markdown", "write", "MODELS",
            "HORIZONS", "BASELINES", "COLUMNS", "SELECTION_ORIGINS", "ISSUE_ORIGINS", "SHIPPED",

@@ -405,7 +405,8 @@ class TrendConfig:
 #: first test results had been seen; of the two interval methods only it met the coverage
 #: targets on the selection origins (:func:`forecast.backtest.interval_selection`). The third
 #: attempt's rule (declared before scoring, on CBS 71488ned's COROP series) chose constant
-#: rates; that choice is not shipped (reports/backtest.md says why).
+#: rates; that choice is not shipped (reports/backtest.md says why). Its forecasts from 1-1-2024
+#: are registered (:mod:`forecast.prospective`): changing it needs a new, dated registration.
 SHIPPED_TREND = TrendConfig()
 
 
