@@ -54,6 +54,8 @@ REGISTER_COLUMNS = ["registered", "data_through", "origin", "year", "horizon", "
                     "ratio_lo_80", "ratio_hi_80", "ratio_lo_95", "ratio_hi_95"]
 _HORIZON = 10
 _FILE = "forecast_register.csv"
+_BANDS = [f"{s}_{lv}" for lv in LEVELS for s in ("lo", "hi")]  # lo_80, hi_80, lo_95, hi_95
+_TO_RATIO = {"mean": "ratio", **{b: f"ratio_{b}" for b in _BANDS}}  # forecast -> register
 
 
 def register(data=None) -> pd.DataFrame:
@@ -67,9 +69,7 @@ def register(data=None) -> pd.DataFrame:
     frames = []
     for name in REGISTERED_MODELS:
         fc = shipped_forecast(std, _HORIZON, MODELS[name], LEVELS).set_index("year")
-        cols = {"mean": "ratio", **{f"{s}_{lv}": f"ratio_{s}_{lv}" for lv in LEVELS
-                                    for s in ("lo", "hi")}}
-        ratio = (fc[list(cols)] / std.loc[REGISTERED_THROUGH]).rename(columns=cols)
+        ratio = (fc[list(_TO_RATIO)] / std.loc[REGISTERED_THROUGH]).rename(columns=_TO_RATIO)
         frames.append(ratio.reset_index().assign(
             registered=REGISTERED_ON, data_through=REGISTERED_THROUGH,
             origin=REGISTERED_THROUGH, horizon=lambda f: f["year"] - REGISTERED_THROUGH,
@@ -112,9 +112,8 @@ def scored(table: pd.DataFrame, data=None, reg: pd.DataFrame | None = None) -> p
         reg = read_register() if reg is None else reg
         truth = Truth.read(data=data)
         for name, g in reg[reg["year"].isin(years)].groupby("model", sort=False):
-            ratio = g.set_index("year")[["ratio"] + [f"ratio_{s}_{lv}" for lv in LEVELS
-                                                     for s in ("lo", "hi")]]
-            ratio.columns = ["forecast"] + [f"{s}_{lv}" for lv in LEVELS for s in ("lo", "hi")]
+            ratio = g.set_index("year")[list(_TO_RATIO.values())]
+            ratio.columns = ["forecast", *_BANDS]
             frames.append(truth.counts(ratio, REGISTERED_THROUGH)
                           .assign(model=name, shipped=name == SHIPPED, source="register"))
     out = pd.concat(frames, ignore_index=True)
