@@ -147,9 +147,11 @@ def _format_of(col: str, series: pd.Series) -> str:
         return "year"
     if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
         return "text"
-    if col in ("growth_factor", "factor", "oosr", "error_pct", "level") \
-            or col.startswith("factor"):
-        return "dec2"
+    if col in ("growth_factor", "factor", "oosr", "error_pct", "level", "ratio", "log_sd",
+               "shrinkage") or col.startswith("factor"):
+        return "dec2"  # ratios, SDs, weights: "#,##0" would show 0.07 as 0
+    if col == "capacity_share_2014":
+        return "pct1"
     return "int"
 
 
@@ -166,6 +168,7 @@ def write_workbook(result, path, lang: str = "nl") -> dict[str, pd.DataFrame]:
          "int": book.add_format({"num_format": "#,##0"}),
          "dec2": book.add_format({"num_format": "#,##0.00"}),
          "pct": book.add_format({"num_format": "0%"}),
+         "pct1": book.add_format({"num_format": "0.0%"}),
          "year": book.add_format({"num_format": "0"}),
          "text": book.add_format({}),
          "bold": book.add_format({"bold": True}),
@@ -190,7 +193,7 @@ def write_workbook(result, path, lang: str = "nl") -> dict[str, pd.DataFrame]:
                     ws.write(i, j, str(v) if not isinstance(v, (bool, np.bool_)) else bool(v))
                 else:
                     v = float(v)
-                    if kind == "int" and round(v) == 0:
+                    if kind == "int" and -0.5 < v < 0:
                         v = 0.0  # no "-0"
                     ws.write_number(i, j, v, f[kind])
             width = max([len(label) * 0.55 + 2] + [len(str(x)) + 2 for x in values[:200]])

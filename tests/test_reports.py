@@ -657,3 +657,24 @@ def test_dutch_page_shows_the_run_texts_in_dutch(real_runs, tmp_path):
     assert dutch in page and english not in page
     note = run.checks["note"].dropna().iloc[0]
     assert run_text(Text("nl"), note) in page and note not in page
+
+
+def test_workbook_keeps_small_fractions_of_the_intensity_sheet(real_runs, tmp_path):
+    """The intensity sheet's SD of the log factor (about 0.07) and the 2014 share of the
+    places (1-7%) were written as 0 under the places format '#,##0' (a review finding)."""
+    import openpyxl
+
+    from reports.excel import write_workbook
+    from reports.text import Text
+
+    run = real_runs[0]
+    path = tmp_path / "w.xlsx"
+    write_workbook(run, path)
+    ws = openpyxl.load_workbook(path)["Regionale intensiteit"]
+    head = [c.value for c in ws[1]]
+    frame = run.regional_intensity.reset_index(drop=True)
+    for col, fmt in (("log_sd", "#,##0.00"), ("shrinkage", "#,##0.00"), ("ratio", "#,##0.00"),
+                     ("capacity_share_2014", "0.0%")):
+        cell = ws.cell(2, head.index(Text("nl").label(col)) + 1)
+        assert cell.number_format == fmt, col
+        assert 0 < cell.value < 2 and cell.value == pytest.approx(frame[col].iloc[0]), col
