@@ -10,13 +10,14 @@ from __future__ import annotations
 import math
 import re
 import tomllib
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from importlib.resources import files
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-__all__ = ["LANGS", "messages", "Text", "round_to_uncertainty"]
+__all__ = ["LANGS", "messages", "Text", "round_to_uncertainty", "round_half_up"]
 
 LANGS = ("nl", "en")
 _BAND = re.compile(r"^(?P<col>.+)_(?P<side>lo|hi)_(?P<level>\d+)$")
@@ -42,6 +43,16 @@ def messages(lang: str) -> dict:
         raise ValueError(f"`lang` was {lang!r} but is expected to be in {list(LANGS)}")
     return _catalogue()[lang]
 
+
+
+def round_half_up(value: float, decimals: int = 0, shift: int = 0) -> float:
+    """``value * 10**shift`` rounded half away from zero to ``decimals``, on the shortest
+    decimal that reads back as ``value`` (``repr``): 0.905 as a percentage is 91, as Excel
+    shows it; Python's ``round`` on the binary product gives 90. Non-finite values pass."""
+    if not math.isfinite(value):
+        return value * 10 ** shift
+    d = Decimal(repr(value)).scaleb(shift)
+    return float(d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
 
 class Text:
     """Messages, column labels and number formats of one language (``nl`` or ``en``)."""
@@ -72,12 +83,13 @@ class Text:
             return f"{name}, {side}" + (f" [{unit}" if unit else "")
         return column.replace("_", " ")
 
-    def num(self, value, decimals: int = 0) -> str:
-        """``value`` with the locale's separators, rounded to ``decimals``; ``-0`` shows as
-        0 and a missing value as an en dash."""
+    def num(self, value, decimals: int = 0, _shift: int = 0) -> str:
+        """``value`` (times 10**``_shift``) with the locale's separators, rounded half away
+        from zero to ``decimals`` as the workbook (Excel) rounds; ``-0`` shows as 0 and a
+        missing value as an en dash."""
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return "–"
-        value = round(float(value), decimals)
+        value = round_half_up(float(value), decimals, _shift)
         if value == 0:
             value = 0.0  # no "-0": a value that rounds to zero is zero
         if not math.isfinite(value):
@@ -98,7 +110,7 @@ class Text:
         """A fraction as a percentage: 0.5 -> '50%'."""
         if fraction is None or (isinstance(fraction, float) and math.isnan(fraction)):
             return "–"
-        return self.num(100 * float(fraction), decimals) + "%"
+        return self.num(fraction, decimals, _shift=2) + "%"
 
     def date(self, value) -> str:
         """A date (or ISO date-time string) in words: '1 januari 2026'."""
