@@ -457,7 +457,7 @@ def page_context(result, lang: str = "nl") -> dict:
         if intensity is not None and "source" in intensity else "",
         "assumptions": assumptions,
         "inputs": table(t, inputs) if len(inputs) else None,
-        "scenario_description": run_text(t, p.get("description", "")),
+        "scenario_description": _sentence(run_text(t, p.get("description", ""))),
         "reference_description": p.get("reference_description", ""),
     }
     return ctx
@@ -509,6 +509,11 @@ def references_frame(t: Text, result) -> pd.DataFrame:
                   "zorgcap_definition"]]
 
 
+def _sentence(text: str) -> str:
+    """``text`` with a capital first letter (it follows a full stop on the page)."""
+    return text[:1].upper() + text[1:]
+
+
 def _explanation(t: Text, result) -> str:
     """Why the 2025 gap differs from TNO's and the ambition's figures, in the report's
     language (from the run's figures; the run's own English text where they are absent)."""
@@ -550,10 +555,11 @@ def _ambition_and_staff(t: Text, result) -> dict:
             part.columns = [f"{c}|{w}" for c in part.columns]
             wide = part if wide is None else wide.join(part)
             first = f["first_staff"].dropna()
+            one = "_one" if len(f) == 1 else ""  # "1 van de 1 regio's" reads wrong
             out["staff_lines"].append(
-                t.t("staff_line", scenario=names.get(w, w), n=len(first), total=len(f),
+                t.t("staff_line" + one, scenario=names.get(w, w), n=len(first), total=len(f),
                     year=str(int(first.min()))) if len(first)
-                else t.t("staff_line_never", scenario=names.get(w, w), total=len(f)))
+                else t.t("staff_line_never" + one, scenario=names.get(w, w), total=len(f)))
         wide = wide.reset_index()
         labels = {c: f"{t.label(c.split('|')[0]).split(' [')[0]}: "
                      f"{names.get(c.split('|')[1], c.split('|')[1])}"

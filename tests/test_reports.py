@@ -692,3 +692,20 @@ def test_workbook_keeps_small_fractions_of_the_intensity_sheet(real_runs, tmp_pa
         cell = ws.cell(2, head.index(Text("nl").label(col)) + 1)
         assert cell.number_format == fmt, col
         assert 0 < cell.value < 2 and cell.value == pytest.approx(frame[col].iloc[0]), col
+
+
+def test_single_region_page_speaks_of_one_region(real_runs):
+    """A run for one region (ZK20) said '1 regio's', 'in 1 van de 1 regio’s' and 'in geen van
+    de 1 regio’s', and the national 2025 rollup read as if it were the region's (a review
+    finding); the scenario sentence after the date began in lower case."""
+    from reports.html import render_html
+
+    page = render_html(real_runs[0])
+    text = " ".join(_visible(page).split())
+    assert "1 regio's" not in text and "1 regio’s" not in text and "van de 1 " not in text
+    assert "1 regio Rotterdam" in text  # the table of contents
+    assert "personeel is in deze regio" in text
+    assert "Landelijk opgeteld tekort van alle regio’s in 2025" in text
+    meta = _visible(page[page.index('<p class="meta">'):page.index("</p>",
+                                                                 page.index('<p class="meta">'))])
+    assert re.search(r"\. [A-Z]", " ".join(meta.split())), meta
