@@ -444,9 +444,9 @@ def page_context(result, lang: str = "nl") -> dict:
         "checks": table(t, checks),
         "checks_notes": [run_text(t, n) for n in result.checks["note"].dropna().unique()]
         if "note" in result.checks else [],
-        "band_label": band_label,
+        "band_label": run_text(t, band_label),
         "waiting": table(t, result.waiting_forecast.drop(columns=["method"], errors="ignore")),
-        "waiting_method": str(result.waiting_forecast["method"].iloc[0])
+        "waiting_method": run_text(t, str(result.waiting_forecast["method"].iloc[0]))
         if len(result.waiting_forecast) else "",
         "backtest": table(t, result.backtest.drop(columns=["method"], errors="ignore"),
                           sheet=t.m["sheets"]["backtest"]),
@@ -458,7 +458,7 @@ def page_context(result, lang: str = "nl") -> dict:
         "assumptions": assumptions,
         "inputs": table(t, inputs) if len(inputs) else None,
         "scenario_description": _sentence(run_text(t, p.get("description", ""))),
-        "reference_description": p.get("reference_description", ""),
+        "reference_description": run_text(t, p.get("reference_description", "")),
     }
     return ctx
 
@@ -580,7 +580,7 @@ def _about(t: Text, result) -> list[tuple[str, str]]:
             (a["description"], str(run_text(t, p.get("description", "")))),
             (a["to"], str(c.to)), (a["draws"], t.num(c.draws)), (a["seed"], str(c.seed)),
             (a["levels"], ", ".join(str(x) for x in c.level)),
-            (a["reference"], str(p.get("reference_description", c.reference)))]
+            (a["reference"], run_text(t, str(p.get("reference_description", c.reference))))]
     for key in ("capacity", "plans", "status_file", "waiting_file", "workforce_file",
                 "staff_ratios", "calibrate"):
         value = getattr(c, key, None)

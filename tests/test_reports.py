@@ -709,3 +709,26 @@ def test_single_region_page_speaks_of_one_region(real_runs):
     meta = _visible(page[page.index('<p class="meta">'):page.index("</p>",
                                                                  page.index('<p class="meta">'))])
     assert re.search(r"\. [A-Z]", " ".join(meta.split())), meta
+
+
+@pytest.mark.parametrize("scenario", ["trend", "beleidsarm"])
+def test_dutch_page_says_the_band_waiting_method_and_comparator_in_dutch(scenario):
+    """The band label, the waiting list's method and the 'compared with' line were English
+    on the Dutch page (a review finding)."""
+    from forecast import ChainConfig, ForecastChain
+    from reports.html import render_html
+
+    run = ForecastChain(ChainConfig(scenario=scenario, to=2026, draws=10,
+                                    regions=["ZK20"])).run()
+    text = " ".join(_visible(render_html(run)).split())
+    for english in ("forecast interval", "population uncertainty", "random walk on log",
+                    "zorgcap need ("):
+        assert english not in text, english
+    assert "random walk op de logaritme (ARIMA(0,1,0))" in text
+    assert "behoefte volgens zorgcap (prognose van het scenario" in text
+    if scenario == "trend":
+        c80, c95 = (round(100 * run.parameters[f"backtest_coverage_{lv}"]) for lv in (80, 95))
+        assert re.search(rf"in de backtest lag van \d+ getoetste jaren {c80}% binnen het "
+                         rf"80%-interval en {c95}% binnen het 95%-interval", text)
+    else:
+        assert "onzekerheid van de bevolking bij gelijkblijvende zorggebruikskansen" in text
