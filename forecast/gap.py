@@ -78,6 +78,7 @@ from .supply import (
     base_waiting,
     estimate_capacity,
     estimate_plans,
+    national_plans,
     plan_shares,
     plan_status,
     read_capacity,
@@ -516,10 +517,9 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
             f"x the national {base_year} places ({national_places:,.0f} = national clients "
             "with stay / occupancy)"}
            if (cap["capacity_source"] == "ESTIMATE capacity_from_supply_2014").any() else {}),
-        **({"plans_from_national": "ZN Regiomonitor 2022: 7,000 places 2023-2027 spread "
-            "by demand growth" + ("" if plans is None else
-                                  f"; in the {len(estimated)} regions without rows in the "
-                                  f"plans file: {', '.join(estimated)}")}
+        **({"plans_from_national": _plans_text(base_year) + (
+            "" if plans is None else f"; in the {len(estimated)} regions without rows in the "
+                                     f"plans file: {', '.join(estimated)}")}
            if estimated else {}),
         "vpt_share_of_home": f"VPT clients are {100 * v_share:.1f}% of the clients at home "
                              f"(VPT + MPT) in every region and year, as nationally in "
@@ -871,3 +871,15 @@ def explanation_text(f: dict) -> str:
     text.append("3. Plans. Expected realised plans are counted as supply; TNO's figure is a "
                 "shortage before any plans, and the ambition is a target for plans.")
     return "\n".join(text)
+
+
+def _plans_text(base_year: int) -> str:
+    """The assumption ``plans_from_national`` in words, from :func:`national_plans`: the
+    published total and what of it is added after the base year."""
+    n = national_plans(base_year)
+    text = (f"ZN Regiomonitor 2022: {n['places']:,.0f} places {n['first_year']}-"
+            f"{n['last_year']} spread by demand growth")
+    if n["added"] < n["places"]:
+        text += (f"; those ready by {base_year} are in the base capacity, so "
+                 f"{n['added']:,.0f} places {n['added_first_year']}-{n['last_year']} are added")
+    return text

@@ -241,21 +241,37 @@ def plan_shares(places_needed: pd.DataFrame, base_year: int) -> pd.Series:
     return base / base.sum() if base.sum() > 0 else base * 0.0
 
 
-def estimate_plans(growth_share: pd.Series, base_year: int) -> pd.DataFrame:
-    """Default plans: ZN Regiomonitor 2022, 7,000 intramural places 2023-2027, spread evenly
-    over the years and over regions by ``growth_share`` (share of demand growth,
-    :func:`plan_shares`) [places per region and year]."""
+def national_plans(base_year: int) -> dict:
+    """The national plans total behind ``plans_from_national`` and what of it is added.
+
+    ZN Regiomonitor 2022 (``data_raw/plan_totals.csv``): ``places`` intramural places
+    ``first_year``-``last_year``, ``per_year`` [places] evenly; the plans ready up to
+    ``base_year`` are already in the base capacity, so ``added`` places [places] in the
+    ``years`` after it are added, from ``added_first_year``.
+    """
     totals = pd.read_csv(data_raw_dir() / "plan_totals.csv")
     row = totals.set_index("key").loc["zn_regiomonitor_2022_intramural"]
-    # Plans ready in the base year are already in the base capacity.
-    years = [y for y in range(int(row.period_start), int(row.period_end) + 1) if y > base_year]
-    per_year = float(row.places) / (int(row.period_end) - int(row.period_start) + 1)
+    first, last = int(row.period_start), int(row.period_end)
+    per_year = float(row.places) / (last - first + 1)
+    years = [y for y in range(first, last + 1) if y > base_year]
+    return {"places": float(row.places), "first_year": first, "last_year": last,
+            "per_year": per_year, "years": years, "added": per_year * len(years),
+            "added_first_year": years[0] if years else None, "status": row.status}
+
+
+def estimate_plans(growth_share: pd.Series, base_year: int) -> pd.DataFrame:
+    """Default plans: ZN Regiomonitor 2022, 7,000 intramural places 2023-2027, spread evenly
+    over the years (those after ``base_year``: :func:`national_plans`) and over regions by
+    ``growth_share`` (share of demand growth, :func:`plan_shares`) [places per region and
+    year]."""
+    nat = national_plans(base_year)
+    years, per_year = nat["years"], nat["per_year"]
     rows = []
     for code, share in growth_share.items():
         for y in years:
             rows.append({"project_id": f"EST-{code}-{y}", "zk_code": code, "year_ready": y,
                          "places": per_year * share, "delivery_form": "with_stay",
-                         "status": row.status, "kind": "expansion",
+                         "status": nat["status"], "kind": "expansion",
                          "plans_source": "ESTIMATE plans_from_national"})
     return pd.DataFrame(rows)
 

@@ -254,8 +254,11 @@ def _plans_by_region(plans: pd.DataFrame) -> dict:
     sign = np.where(pl["kind"] == "closure", -1.0, 1.0) if "kind" in pl else 1.0
     stay = pl["form"] == "with_stay"
     pl = pl.assign(stay=pl["places"] * sign * stay, clustered=pl["places"] * sign * ~stay)
+    # estimated rows are shares of a national total, not projects: no count ("–")
+    pl = pl.assign(real=~pl["plans_source"].astype(str).str.startswith("ESTIMATE"))
     by = pl.groupby(["zk_code", "year_ready"])
-    table_ = pd.DataFrame({"n": by.size(), "stay": by["stay"].sum(),
+    table_ = pd.DataFrame({"n": by["real"].sum().where(by["real"].any()),
+                           "stay": by["stay"].sum(),
                            "clustered": by["clustered"].sum()}).reset_index()
     source = pl.groupby("zk_code")["plans_source"].first().astype(str)
     return {code: (list(zip(f["year_ready"], f["n"], f["stay"], f["clustered"], strict=True)),

@@ -732,3 +732,19 @@ def test_dutch_page_says_the_band_waiting_method_and_comparator_in_dutch(scenari
                          rf"80%-interval en {c95}% binnen het 95%-interval", text)
     else:
         assert "onzekerheid van de bevolking bij gelijkblijvende zorggebruikskansen" in text
+
+
+def test_estimated_plans_are_not_shown_as_projects(real_runs):
+    """The regional plans table counted each estimated year as '1' project; the assumption
+    now says how much of the 7,000 is added (a review found 7,000 stated and 5,600 shown)."""
+    from reports.html import render_html
+
+    page = render_html(real_runs[0])
+    plans = page[page.index('<table class="plans">'):]
+    plans = plans[:plans.index("</table>")]
+    rows = re.findall(r"<tr><td>(\d{4})</td><td class=\"num\">([^<]*)</td>", plans)
+    assert [y for y, _ in rows] == ["2024", "2025", "2026", "2027"]
+    assert {n for _, n in rows} == {"–"}
+    text = " ".join(_visible(page).split())
+    assert "dus komen er 5.600 plaatsen bij in 2024–2027" in text
+

@@ -77,6 +77,15 @@ def test_the_national_plans_estimate_by_hand():
     assert est.groupby("zk_code")["places"].sum().tolist() == [4 * 1050.0, 4 * 350.0]
     assert sorted(set(est["year_ready"])) == [2024, 2025, 2026, 2027]
     assert (est["plans_source"] == "ESTIMATE plans_from_national").all()
+    # what the assumption says: the 2023 fifth is in the base capacity, 5,600 are added
+    nat = S.national_plans(2023)
+    assert (nat["places"], nat["added"], nat["added_first_year"]) == (7000.0, 5600.0, 2024)
+    from forecast.gap import _plans_text
+
+    assert _plans_text(2023).endswith("those ready by 2023 are in the base capacity, so "
+                                      "5,600 places 2024-2027 are added")
+    assert _plans_text(2022) == ("ZN Regiomonitor 2022: 7,000 places 2023-2027 spread by "
+                                 "demand growth")  # nothing ready before 2023
 
 
 def test_a_row_with_places_0_declares_a_region_without_plans(tmp_path):
