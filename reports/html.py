@@ -144,7 +144,15 @@ def _headline(t: Text, result, years: list[int], focus: int) -> dict:
     g = result.gap[result.gap["year"] == focus].copy()
     d = result.demand[result.demand["year"] == focus].set_index("zk_code")["persons_85plus"]
     g["per_1000"] = 1000 * g["gap"] / g["zk_code"].map(d)
-    top_places = [{"code": r.zk_code, "name": r.zk_name, "value": t.num(r.gap)}
+    # with estimated capacity much of a region's gap is there in the base year already: the
+    # two estimates (2014 supply by provider location, need by residence) differ; say so
+    gaps = result.gap.pivot(index="zk_code", columns="year", values="gap")
+    base = int(gaps.columns.min())
+    estimated = set(g.loc[g["capacity_source"].astype(str).str.startswith("ESTIMATE"),
+                          "zk_code"]) if "capacity_source" in g else set()
+    top_places = [{"code": r.zk_code, "name": r.zk_name, "value": t.num(r.gap),
+                   "base": t.num(gaps.loc[r.zk_code, base]) if r.zk_code in estimated
+                   and focus != base and gaps.loc[r.zk_code, base] > 0 else None}
                   for r in g.sort_values("gap", ascending=False).head(3).itertuples()
                   if r.gap > 0]
     top_rel = [{"code": r.zk_code, "name": r.zk_name, "value": t.num(r.per_1000, 1)}
@@ -163,6 +171,7 @@ def _headline(t: Text, result, years: list[int], focus: int) -> dict:
                        c95=t.pct(params["backtest_coverage_95"]),
                        n=t.t("coverage_n", n=n) if isinstance(n, int) else "")
     return {"rows": rows, "level": level, "top_places": top_places, "top_rel": top_rel,
+            "base": base, "base_estimated": any(r["base"] for r in top_places),
             "focus": focus, "estimates": estimates, "coverage": coverage,
             "range_sentence": t["headline_range_sentence"] if level
             else t["headline_no_range"]}

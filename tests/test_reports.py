@@ -748,3 +748,22 @@ def test_estimated_plans_are_not_shown_as_projects(real_runs):
     text = " ".join(_visible(page).split())
     assert "dus komen er 5.600 plaatsen bij in 2024–2027" in text
 
+
+
+def test_headline_says_how_much_of_an_estimated_gap_is_there_in_the_base_year():
+    """With estimated capacity the regions with the largest gap mostly have it in the base
+    year already: capacity (2014 supply by provider location) and need (by residence, shrunk
+    intensity) are two estimates. The headline says so (a review finding)."""
+    from forecast import ChainConfig, ForecastChain
+    from reports.html import render_html
+    from reports.text import Text
+
+    run = ForecastChain(ChainConfig(to=2030, draws=0)).run()
+    text = " ".join(_visible(render_html(run)).split())
+    gaps = run.gap.pivot(index="zk_name", columns="year", values="gap")
+    top = gaps[2030].idxmax()
+    nl = Text("nl")
+    assert (f"{top} ({nl.num(gaps.loc[top, 2030])}; waarvan {nl.num(gaps.loc[top, 2023])} "
+            "al in 2023)") in text
+    assert "Het tekort dat er al in 2023 is, komt uit twee schattingen" in text
+    assert "behoefte basisjaar [plaatsen]" in text  # the drivers' base column is need
