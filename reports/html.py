@@ -238,7 +238,12 @@ def _maps(t: Text, result, geo, years, focus) -> list[dict]:
     grow = need[focus] - need[base]
     ratio = (100 * plans / grow.where(grow > 0)).to_dict()
     pl_by = [(t.t("map_plans", base=base, year=focus), ratio)]
-    if plans.abs().sum() > 0 and informative(pl_by):
+    # estimated plans are spread by growth, so their share of growth is about the same
+    # everywhere: a map of them shows the estimate's rule, not the regions' plans
+    src = per_year[focus]["plans_source"].astype(str) if "plans_source" in per_year[focus] \
+        else pd.Series(dtype=str)
+    all_estimated = len(src) > 0 and src.str.startswith(("ESTIMATE", "none")).all()
+    if plans.abs().sum() > 0 and informative(pl_by) and not all_estimated:
         groups.append({"id": "map-plans", "views": [{"label": "", **block(
             "map_plans", "map_plans_legend", pl_by,
             svg.Scale([], vmin=0, vmax=100), t.num, "%")}]})

@@ -767,3 +767,15 @@ def test_headline_says_how_much_of_an_estimated_gap_is_there_in_the_base_year():
             "al in 2023)") in text
     assert "Het tekort dat er al in 2023 is, komt uit twee schattingen" in text
     assert "behoefte basisjaar [plaatsen]" in text  # the drivers' base column is need
+
+
+def test_no_plans_map_when_every_plan_is_an_estimate():
+    """Estimated plans are spread by growth, so 'plans as a share of growth' was 15-17% in
+    every region: a map of the estimate's rule (a review finding)."""
+    from forecast import ChainConfig, ForecastChain
+    from reports.html import render_html
+
+    run = ForecastChain(ChainConfig(to=2030, draws=0)).run()
+    assert run.gap["plans_source"].str.startswith("ESTIMATE").all()
+    page = render_html(run)
+    assert 'id="map-plans"' not in page and 'id="map-growth"' in page
