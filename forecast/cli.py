@@ -118,10 +118,42 @@ def _chain_config(args):
         data=args.data)
 
 
-def _run_chain(args):
+def _tables(*names: str) -> list[str]:
+    """The files :func:`write_table` writes for ``names``."""
+    return [f"{n}.{ext}" for n in names for ext in ("csv", "parquet")]
+
+
+def _refuse_overwriting_inputs(config, out_dir, files) -> None:
+    """Raise :class:`InputError` before any work if writing ``files`` into ``out_dir`` would
+    replace one of the run's own planner files (a capacity file called targets.csv in the
+    --out folder was silently overwritten)."""
+    import os
+    from pathlib import Path
+
+    from .provenance import PLANNER_OPTIONS
+
+    for name in files:
+        dest = Path(out_dir) / name
+        if not dest.is_file():
+            continue
+        for option in PLANNER_OPTIONS:
+            given = getattr(config, option, None)
+            if given is not None and Path(given).is_file() and os.path.samefile(dest, given):
+                raise InputError(
+                    f"--out {out_dir} would overwrite the input file {given} (option "
+                    f"--{option.replace('_', '-')}): zorgcap writes its own {name} there",
+                    file=str(given), fix="give another --out folder, or rename or move the "
+                    "input file; zorgcap never replaces an input.")
+
+
+def _run_chain(args, outputs=None):
+    """Run the chain of ``args``; ``outputs(config)``: the file names the command will write
+    into ``args.out``, checked against the run's inputs before any work."""
     from .modelchain import ForecastChain
 
     config = _chain_config(args)  # every argument is checked before any work
+    if outputs is not None:
+        _refuse_overwriting_inputs(config, args.out, outputs(config))
 
     def echo(msg):
         print(msg, file=sys.stderr, flush=True)
@@ -142,7 +174,8 @@ def _write_provenance(result, out_dir) -> list:
 
 
 def _cmd_forecast(args) -> int:
-    result = _run_chain(args)
+    result = _run_chain(args, lambda c: [*_tables(f"demand_{c.scenario}", "regional_factors",
+                                                  "regional_intensity"), "provenance.json"])
     frame = result.demand
     scenario = result.config.scenario
     for path in write_table(frame, args.out, f"demand_{scenario}") + _write_provenance(
@@ -188,7 +221,9 @@ def _cmd_forecast(args) -> int:
 
 
 def _cmd_gap(args) -> int:
-    result = _run_chain(args)
+    result = _run_chain(args, lambda c: [
+        *_tables(f"gap_{c.scenario}", f"gap_{c.scenario}_steps", "ambition_2025", "targets",
+                 "staff_limit", "national_references"), "provenance.json"])
     gap = result.gap
     scenario = result.config.scenario
     steps = gap[gap["year"].isin(STEP_YEARS)]

@@ -240,3 +240,28 @@ def test_report_refuses_a_wrong_out_before_the_forecast_runs(tmp_path, capsys, m
     assert main(["report", "--out", str(note)]) == 2
     assert "is a file, not a folder" in capsys.readouterr().err
     assert note.read_text(encoding="utf-8") == "a planner's file"
+
+
+@needs_data
+@pytest.mark.parametrize(("command", "option", "name", "template"), [
+    ("gap", "--capacity", "targets.csv", "capacity.csv"),
+    ("forecast", "--calibrate", "demand_trend.csv", None),
+])
+def test_an_input_in_the_out_folder_is_never_overwritten(tmp_path, capsys, command, option,
+                                                         name, template):
+    """A capacity file called targets.csv in the --out folder was replaced by zorgcap's own
+    targets.csv (found by fuzzing): refused before any work, nothing written."""
+    from forecast.io.datadir import data_raw_dir
+
+    src = tmp_path / name
+    if template:
+        src.write_bytes((data_raw_dir() / "templates" / template).read_bytes())
+    else:
+        src.write_text("zk_code,clients_with_stay\nZK20,5500\n", encoding="utf-8")
+    before = src.read_bytes()
+    assert main([command, "--to", "2030", "--draws", "0", option, str(src),
+                 "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert f"would overwrite the input file {src}" in err and "Fix:" in err
+    assert src.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
