@@ -69,7 +69,8 @@ def read_calibration(path) -> pd.DataFrame:
 
     Read by the file's notation (``,`` or Dutch ``;``, :mod:`forecast.io.planner`) and
     validated by :data:`forecast.validation.CALIBRATION_SCHEMA`: known unique regions,
-    counts [clients] finite and 0-25,000. Raises :class:`InputError` (file, row, fix).
+    counts [clients] finite, above 0 and at most 25,000. Raises :class:`InputError` (file,
+    row, fix).
     """
     from .io.planner import COUNT, read_planner_csv
     from .validation import CALIBRATION_SCHEMA, validate

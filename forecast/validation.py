@@ -134,7 +134,11 @@ STATUS_SCHEMA = pa.DataFrameSchema({
 
 CALIBRATION_SCHEMA = pa.DataFrameSchema({
     "zk_code": _region(),
-    "clients_with_stay": pa.Column(float, _range(0, MAX_REGION_PLACES, " clients"),
+    # 0 clients would make the region's factor log(0): every region has clients with stay
+    "clients_with_stay": pa.Column(float, [
+        *_range(0, MAX_REGION_PLACES, " clients"),
+        pa.Check.gt(0, error="is 0: every region has clients with stay; give the count or "
+                             "leave the region out of the file")],
                                    description="enter the number of clients with stay on the "
                                    "base date (a plain number, e.g. 4120)."),
 }, coerce=True, unique=["zk_code"], name="calibration", description="keep one row per region.")

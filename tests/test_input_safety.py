@@ -82,6 +82,8 @@ CASES = [
     ("cap wrong year", _capacity, CAP + "ZK01,2022,10\n", ("error", r"not the base year 2023")),
     ("calibration need 1e9", read_calibration, CAL + "ZK20,1e9\n",
      ("error", r"above the plausible maximum 25,000")),
+    ("calibration count 0", read_calibration, CAL + "ZK01,0\n",  # need 0 in every year
+     ("error", r"row 2.*clients_with_stay.*is 0: every region has clients with stay")),
     ("plan of 1e6 places", _plans, PLANS + "P1,ZK01,2026,1e6,with_stay,planned,expansion\n",
      ("error", r"above the plausible maximum 5,000")),
     ("plan year 2026.5", _plans, PLANS + "P1,ZK01,2026.5,10,with_stay,planned,expansion\n",
@@ -282,3 +284,28 @@ def test_a_misspelt_optional_column_warns_with_the_fix(tmp_path):
         read_capacity(data_raw_dir() / "templates" / "capacity.csv", 2023)
         read_plans(data_raw_dir() / "templates" / "build_plans.csv", 2023)
         plan_status()
+
+
+@pytest.mark.parametrize(("cell", "fragment"), [
+    ("onbekend", r"row 5520, column 'PersonenInInstitutioneleHuishoudens_12'.*the text "
+                 r"'onbekend' in the count column"),
+    (".", r"row 5520, column 'PersonenInInstitutioneleHuishoudens_12'.*empty or unknown \('\.'\)"
+          r" PersonenInInstitutioneleHuishoudens_12 for male aged 85 in 2023"),
+])
+def test_a_cbs_table_with_text_or_an_unknown_figure_is_named(tmp_path, shared_data, cell,
+                                                             fragment):
+    """Found by fuzzing: text in a CBS count cell gave a Python traceback, CBS's '.' (unknown)
+    a 'gap has non-finite values' error that named no file."""
+    from forecast.io.tables import load_households_age_sex
+
+    src = next((shared_data / "usage").glob("cbs37620_*.csv"))
+    lines = src.read_text(encoding="utf-8-sig").splitlines()
+    fields = lines[5519].split(";")  # spreadsheet row 5520: men aged 85, 2023
+    assert fields[1:4] == ["Mannen", "85 jaar", "2023"]
+    fields[-1] = cell
+    lines[5519] = ";".join(fields)
+    (tmp_path / "usage").mkdir()
+    (tmp_path / "usage" / src.name).write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    with pytest.raises(InputError, match=fragment) as err:
+        load_households_age_sex(tmp_path)
+    assert "zorgcap data fetch households_age_sex" in str(err.value)

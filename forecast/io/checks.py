@@ -71,9 +71,25 @@ def cut_mid_row(path, sep: str = ";") -> str | None:
 
 
 def check_counts(frame: pd.DataFrame, columns, *, table: str, file) -> None:
-    """Raise :class:`InputError` for the first negative value in a count column."""
+    """Raise :class:`InputError` for the first text (not a number, nor CBS's '.' for an
+    unknown figure) or negative value in a count column."""
     for col in columns:
-        if col not in frame or "saldo" in col.lower() or frame[col].dtype.kind not in "fi":
+        if col not in frame:
+            continue
+        if frame[col].dtype.kind not in "fi":
+            text = frame[col].astype("string").str.strip()
+            number = pd.to_numeric(text, errors="coerce").notna()
+            bad = (~number & text.notna() & ~text.isin(["", "."])).to_numpy(dtype=bool)
+            # a column of codes or names (Code_1, Naam_2) is not a count column
+            if bad.any() and number.sum() > bad.sum():
+                i = int(np.flatnonzero(bad)[0])
+                raise InputError(
+                    f"table '{table}' has the text {text.iloc[i]!r} in the count column {col}",
+                    file=display_path(file), row=spreadsheet_row(i), column=col,
+                    fix=f"a count is a number (CBS writes '.' for an unknown one): download "
+                        f"the table again ('zorgcap data fetch {table}') or restore the file.")
+            continue
+        if "saldo" in col.lower():
             continue
         bad = (frame[col] < 0).to_numpy()
         if bad.any():

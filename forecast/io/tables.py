@@ -284,6 +284,17 @@ def load_households_age_sex(data=None) -> pd.DataFrame:
         "persons": h["TotaalPersonenInHuishoudens_1"].to_numpy(dtype=float),
         "institutional": h["PersonenInInstitutioneleHuishoudens_12"].to_numpy(dtype=float),
     })
+    for col, source in (("persons", "TotaalPersonenInHuishoudens_1"),
+                        ("institutional", "PersonenInInstitutioneleHuishoudens_12")):
+        empty = np.flatnonzero(out[col].isna().to_numpy())
+        if len(empty):  # the rates need every age x sex x year: no unknown figure ('.')
+            raise InputError(
+                f"table 'households_age_sex' has an empty or unknown ('.') {source} for "
+                f"{out['sex'].iloc[empty[0]]} aged {out['age'].iloc[empty[0]]} in "
+                f"{out['year'].iloc[empty[0]]} ({len(empty)} such row(s))",
+                file=display_path(h.attrs["source"]), row=spreadsheet_row(h.index[empty[0]]),
+                column=source, fix="download the table again ('zorgcap data fetch "
+                "households_age_sex') or restore the file.")
     check_age_sex_years(out, table="households_age_sex", file=h.attrs["source"],
                         ages=range(OPEN_AGE + 1), sexes=("male", "female"),
                         need_years=list(range(TREND_WINDOW[0], TREND_WINDOW[1] + 1)))
