@@ -309,3 +309,28 @@ def test_a_cbs_table_with_text_or_an_unknown_figure_is_named(tmp_path, shared_da
     with pytest.raises(InputError, match=fragment) as err:
         load_households_age_sex(tmp_path)
     assert "zorgcap data fetch households_age_sex" in str(err.value)
+
+
+@pytest.mark.parametrize(("counts", "waiting", "persons"), [
+    ("2100,2100,0", "urgent_plus_actief", "4,200"),
+    ("100,100,5000", "total", "5,200"),
+])
+def test_a_regional_waiting_list_above_the_clients_is_named(tmp_path, shared_data, capsys,
+                                                           counts, waiting, persons):
+    """Found by fuzzing: a regional waiting list larger than the region's clients with stay
+    passed the file checks and then stopped the run with "`waiting_share` was [2.34 ...]
+    but is expected to be in [0, 1)", naming no file."""
+    from forecast.cli import main
+
+    path = tmp_path / "wl.csv"
+    path.write_text("zk_code,date,urgent_plaatsen,actief_plaatsen,wacht_op_voorkeur\n"
+                    f"ZK01,2023-07-01,{counts}\n", encoding="utf-8")
+    argv = ["gap", "--to", "2030", "--draws", "0", "--waiting-file", str(path),
+            "--out", str(tmp_path / "out")]
+    if waiting == "total":
+        argv += ["--waiting", "total"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert f"file {path}: the waiting list of ZK01 counts {persons} persons ({waiting})" in err
+    assert "clients with stay in 2023" in err and "Fix:" in err
+    assert not (tmp_path / "out").exists()
