@@ -197,6 +197,9 @@ class ChainConfig:
                 continue
             if not isinstance(value, (str, Path)) or str(value) == "":
                 raise expected(name, value, "the path of a file")
+            if Path(value).is_dir():
+                raise ValueError(f"`{name}` was {str(value)!r}, a folder: give the path of a "
+                                 "file in it")
             if not Path(value).is_file():
                 raise ValueError(f"`{name}` was {str(value)!r} but no such file exists")
         if self.data is not None:

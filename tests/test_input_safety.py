@@ -334,3 +334,22 @@ def test_a_regional_waiting_list_above_the_clients_is_named(tmp_path, shared_dat
     assert f"file {path}: the waiting list of ZK01 counts {persons} persons ({waiting})" in err
     assert "clients with stay in 2023" in err and "Fix:" in err
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    # Dutch Excel's plain CSV is Windows-1252: read (the 'é' of the note is 0xe9)
+    ("zk_code;year;places_with_stay;note\nZK01;2023;3.400;café\n".encode("cp1252"), 3400.0),
+    ("zk_code,year,places_with_stay\nZK01,2023,3400\n".encode("utf-16"),
+     r"(?s)it is UTF-16 or another encoding.*'CSV UTF-8 \(comma delimited\)'"),
+    (b"PK\x03\x04" + bytes(range(128, 256)), r"it is an Excel workbook \(\.xlsx\), not a CSV"),
+])
+def test_encodings_of_a_planner_file(tmp_path, raw, expected):
+    """Found by fuzzing: a Windows-1252, UTF-16 or .xlsx file gave 'UnicodeDecodeError:
+    'utf-8' codec can't decode byte 0xff ... Fix: use the template'."""
+    path = tmp_path / "capacity.csv"
+    path.write_bytes(raw)
+    if isinstance(expected, float):
+        assert read_capacity(path, 2023)["places_with_stay"].tolist() == [expected]
+    else:
+        with pytest.raises(InputError, match=expected):
+            read_capacity(path, 2023)

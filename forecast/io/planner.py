@@ -20,12 +20,17 @@ refused with the value and the fix:
 
 Empty cells become NaN here; whether a column may be empty is the schema's business
 (:mod:`forecast.validation`).
+
+Encoding: UTF-8 (with or without a byte-order mark); a file that is not UTF-8 but has no
+NUL bytes is read as Windows-1252 (Dutch Excel's plain "CSV (lijstscheidingsteken)"). UTF-16
+and Excel workbooks saved under a .csv name are refused with the way to save them as CSV.
 """
 
 from __future__ import annotations
 
 import csv
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -159,10 +164,27 @@ def read_planner_csv(path, what: str, columns, *, numbers: dict | None = None,
     try:
         header = _header(path)
         sep = detect_separator(header)
-        frame = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False,
-                            encoding="utf-8-sig", skip_blank_lines=True)
+        try:
+            frame = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False,
+                                encoding="utf-8-sig", skip_blank_lines=True)
+        except UnicodeDecodeError:
+            raw = Path(path).read_bytes()
+            if raw[:2] == b"PK" or b"\x00" in raw:  # a workbook, or UTF-16
+                raise
+            # Dutch Excel's plain "CSV (lijstscheidingsteken)" is Windows-1252
+            frame = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False,
+                                encoding="cp1252", skip_blank_lines=True)
     except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError,
             pd.errors.EmptyDataError, csv.Error) as exc:
+        if isinstance(exc, UnicodeDecodeError):  # UTF-16, Windows-1252 or an Excel workbook
+            xlsx = Path(path).read_bytes()[:2] == b"PK"
+            raise InputError(
+                f"cannot be read as a {what} CSV: "
+                + ("it is an Excel workbook (.xlsx), not a CSV" if xlsx else
+                   "it is UTF-16 or another encoding, not UTF-8 text"), file=where,
+                fix="in Excel, save it with 'Save as' > 'CSV UTF-8 (comma delimited)' (Dutch "
+                    "Excel: 'CSV UTF-8 (door komma's gescheiden)'), or as UTF-8 text in another "
+                    f"editor; {hint}.") from None
         raise InputError(f"cannot be read as a {what} CSV ({type(exc).__name__}: {exc})",
                          file=where, fix=hint + ".") from None
     frame.columns = [str(c).strip() for c in frame.columns]
