@@ -81,24 +81,24 @@ def check_counts(frame: pd.DataFrame, columns, *, table: str, file) -> None:
             number = pd.to_numeric(text, errors="coerce").notna()
             bad = (~number & text.notna() & ~text.isin(["", "."])).to_numpy(dtype=bool)
             # a column of codes or names (Code_1, Naam_2) is not a count column
-            if bad.any() and number.sum() > bad.sum():
-                i = int(np.flatnonzero(bad)[0])
-                raise InputError(
-                    f"table '{table}' has the text {text.iloc[i]!r} in the count column {col}",
-                    file=display_path(file), row=spreadsheet_row(i), column=col,
-                    fix=f"a count is a number (CBS writes '.' for an unknown one): download "
-                        f"the table again ('zorgcap data fetch {table}') or restore the file.")
-            continue
-        if "saldo" in col.lower():
-            continue
-        bad = (frame[col] < 0).to_numpy()
-        if bad.any():
+            if not bad.any() or number.sum() <= bad.sum():
+                continue
             i = int(np.flatnonzero(bad)[0])
-            raise InputError(
-                f"table '{table}' has a negative count {frame[col].iloc[i]:g} in {col}",
-                file=display_path(file), row=spreadsheet_row(i), column=col,
-                fix=f"a count cannot be negative: download the table again ('zorgcap data "
-                    f"fetch {table}') or restore the file.")
+            problem = f"the text {text.iloc[i]!r} in the count column {col}"
+            why = "a count is a number (CBS writes '.' for an unknown one)"
+        elif "saldo" in col.lower():
+            continue
+        else:
+            bad = (frame[col] < 0).to_numpy()
+            if not bad.any():
+                continue
+            i = int(np.flatnonzero(bad)[0])
+            problem = f"a negative count {frame[col].iloc[i]:g} in {col}"
+            why = "a count cannot be negative"
+        raise InputError(f"table '{table}' has {problem}", file=display_path(file),
+                         row=spreadsheet_row(i), column=col,
+                         fix=f"{why}: download the table again ('zorgcap data fetch {table}') "
+                             "or restore the file.")
 
 
 def check_age_sex_years(frame: pd.DataFrame, *, table: str, file, ages, sexes,
