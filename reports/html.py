@@ -219,9 +219,7 @@ def _maps(t: Text, result, geo, years, focus) -> list[dict]:
     if views:
         groups.append({"id": "map-gap", "views": views})
     if "p_short" in gap:
-        # round(10): 100 x 0.285 is 28.4999... in binary; the table shows 29% (Text.pct)
-        p_by = [(t.t("map_p_short", year=focus),
-                 (100 * per_year[focus]["p_short"]).round(10).to_dict())]
+        p_by = [(t.t("map_p_short", year=focus), (100 * per_year[focus]["p_short"]).to_dict())]
         if informative(p_by):
             groups.append({"id": "map-p", "views": [{"label": "", **block(
                 "map_p_short", "map_p_short_legend", p_by,

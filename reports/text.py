@@ -44,15 +44,16 @@ def messages(lang: str) -> dict:
     return _catalogue()[lang]
 
 
-
 def round_half_up(value: float, decimals: int = 0, shift: int = 0) -> float:
-    """``value * 10**shift`` rounded half away from zero to ``decimals``, on the shortest
-    decimal that reads back as ``value`` (``repr``): 0.905 as a percentage is 91, as Excel
-    shows it; Python's ``round`` on the binary product gives 90. Non-finite values pass."""
+    """``value * 10**shift`` rounded half away from zero to ``decimals`` as Excel shows it:
+    on the value's 15 significant digits, so binary noise does not decide a half (0.905 as
+    a percentage is 91 and 100 x 0.285 = 28.499999999999996 is 29; Python's ``round`` gives
+    90 and 28). Non-finite values pass."""
     if not math.isfinite(value):
         return value * 10 ** shift
-    d = Decimal(repr(value)).scaleb(shift)
+    d = Decimal(f"{value:.15g}").scaleb(shift)
     return float(d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+
 
 class Text:
     """Messages, column labels and number formats of one language (``nl`` or ``en``)."""

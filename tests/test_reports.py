@@ -85,6 +85,7 @@ def test_percentages_round_half_up_as_the_workbook_shows_them():
         assert nl.pct(k / 200) == f"{(k + 1) // 2}%", k
     assert (nl.pct(0.285), nl.num(2.5), nl.num(-2.5), nl.num(1.005, 2)) == (
         "29%", "3", "-3", "1,01")
+    assert nl.num(100 * 0.285) == "29"  # 28.499999999999996: the map's values (100 x p)
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
