@@ -330,6 +330,13 @@ def summarise(table: pd.DataFrame) -> dict:
     return out
 
 
+def _mape_table(m: pd.DataFrame) -> list[str]:
+    """Markdown rows of a horizon x model MAPE frame (:func:`mape`) [%]."""
+    return ["| horizon | " + " | ".join(m.columns) + " |", "|---:|" + "---:|" * len(m.columns),
+            *[f"| {h} | " + " | ".join(f"{v:.1f}" for v in row) + " |"
+              for h, row in m.iterrows()]]
+
+
 def _fmt_cov(c: pd.DataFrame, model: str) -> str:
     r = c.loc[model]
     return (f"{100 * r['coverage_80']:.0f}% | {100 * r['coverage_95']:.0f}% | "
@@ -511,13 +518,7 @@ def to_markdown(table: pd.DataFrame, regional: dict | None = None, sections=()) 
                   "origins, so none of these variants is shipped.", ""]
     for key, title in (("mape_issue", f"origins {', '.join(map(str, ISSUE_ORIGINS))}"),
                        ("mape_all", "all origins")):
-        m = s[key]
-        lines += [f"## Mean absolute % error, {title}", "",
-                  "| horizon | " + " | ".join(m.columns) + " |",
-                  "|---:|" + "---:|" * len(m.columns)]
-        lines += [f"| {h} | " + " | ".join(f"{v:.1f}" for v in row) + " |"
-                  for h, row in m.iterrows()]
-        lines.append("")
+        lines += [f"## Mean absolute % error, {title}", "", *_mape_table(s[key]), ""]
     beats = s["beats_ets"]
     lines += ["## Verdict: shipped model against the damped ETS", ""]
     for key, label in (("issue_origins", "origins 2005, 2010, 2014"),

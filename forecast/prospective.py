@@ -32,7 +32,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from .backtest import LEVELS, MODELS, REPORTED, SHIPPED, Truth, _scores, coverage_by_model, mape
+from .backtest import (
+    LEVELS,
+    MODELS,
+    REPORTED,
+    SHIPPED,
+    Truth,
+    _fmt_cov,
+    _mape_table,
+    _scores,
+    coverage_by_model,
+    mape,
+)
 from .io.datadir import data_raw_dir
 from .timeseries import shipped_forecast
 
@@ -93,13 +104,13 @@ def write_register(path=None, data=None):
     return path
 
 
-def scored(table: pd.DataFrame, data=None, reg: pd.DataFrame | None = None) -> pd.DataFrame:
+def scored(table: pd.DataFrame, data=None) -> pd.DataFrame:
     """Every forecast in ``table`` (:func:`forecast.backtest.backtest`) of a year after
     :data:`REGISTERED_THROUGH`, registered models only, scored.
 
-    The rows of origin :data:`REGISTERED_THROUGH` are the registered forecasts (``reg``,
-    default the committed register) turned into counts with the actual population of the
-    target year, not the code's recomputation. Returns the backtest's columns plus
+    The rows of origin :data:`REGISTERED_THROUGH` are the committed register's forecasts
+    turned into counts with the actual population of the target year, not the code's
+    recomputation. Returns the backtest's columns plus
     ``source`` (``register`` or ``backtest``) and the scores of
     :func:`forecast.backtest._scores` (``ape`` [%], ``covered_80/95``, ``winkler_80/95``);
     empty when the data end at :data:`REGISTERED_THROUGH`.
@@ -109,7 +120,7 @@ def scored(table: pd.DataFrame, data=None, reg: pd.DataFrame | None = None) -> p
     years = sorted(int(y) for y in table["year"].unique() if y > REGISTERED_THROUGH)
     frames = [late]
     if years:
-        reg = read_register() if reg is None else reg
+        reg = read_register()
         truth = Truth.read(data=data)
         for name, g in reg[reg["year"].isin(years)].groupby("model", sort=False):
             ratio = g.set_index("year")[list(_TO_RATIO.values())]
@@ -181,15 +192,10 @@ def to_markdown(s: dict) -> list[str]:
         m, c, sc = s["mape"], s["coverage"], s["scored"]
         lines += [f"Scored: 1 January {years} ({len(s['years'])} target year(s), "
                   f"{int((sc['model'] == SHIPPED).sum())} forecasts of the shipped model).", "",
-                  "| horizon | " + " | ".join(m.columns) + " |",
-                  "|---:|" + "---:|" * len(m.columns)]
-        lines += [f"| {h} | " + " | ".join(f"{v:.1f}" for v in row) + " |"
-                  for h, row in m.iterrows()]
-        lines += ["", "| model | coverage 80% | coverage 95% | Winkler 80% | Winkler 95% "
+                  *_mape_table(m), "",
+                  "| model | coverage 80% | coverage 95% | Winkler 80% | Winkler 95% "
                   "| forecasts |", "|---|---:|---:|---:|---:|---:|"]
-        lines += [f"| {mod} | {100 * r['coverage_80']:.0f}% | {100 * r['coverage_95']:.0f}% "
-                  f"| {r['winkler_80']:.1f} | {r['winkler_95']:.1f} | {int(r['n'])} |"
-                  for mod, r in c.iterrows()]
+        lines += [f"| {mod} | {_fmt_cov(c, mod)} |" for mod in c.index]
         verdict = "; ".join(
             f"{h} years: {m.loc[h, SHIPPED]:.1f}% against {m.loc[h, 'ets_damped']:.1f}% "
             f"({'beats' if b else 'does not beat'})" for h, b in s["beats"].items())
