@@ -750,16 +750,23 @@ def test_estimated_plans_are_not_shown_as_projects(real_runs):
     assert "dus komen er 5.600 plaatsen bij in 2024–2027" in text
 
 
+@pytest.fixture(scope="module")
+def all_regions_run():
+    """A real run of all 31 regions to 2030 without draws (estimated capacity and plans)."""
+    from forecast import ChainConfig, ForecastChain
 
-def test_headline_says_how_much_of_an_estimated_gap_is_there_in_the_base_year():
+    return ForecastChain(ChainConfig(to=2030, draws=0)).run()
+
+
+def test_headline_says_how_much_of_an_estimated_gap_is_there_in_the_base_year(
+        all_regions_run):
     """With estimated capacity the regions with the largest gap mostly have it in the base
     year already: capacity (2014 supply by provider location) and need (by residence, shrunk
     intensity) are two estimates. The headline says so (a review finding)."""
-    from forecast import ChainConfig, ForecastChain
     from reports.html import render_html
     from reports.text import Text
 
-    run = ForecastChain(ChainConfig(to=2030, draws=0)).run()
+    run = all_regions_run
     text = " ".join(_visible(render_html(run)).split())
     gaps = run.gap.pivot(index="zk_name", columns="year", values="gap")
     top = gaps[2030].idxmax()
@@ -770,13 +777,12 @@ def test_headline_says_how_much_of_an_estimated_gap_is_there_in_the_base_year():
     assert "behoefte basisjaar [plaatsen]" in text  # the drivers' base column is need
 
 
-def test_no_plans_map_when_every_plan_is_an_estimate():
+def test_no_plans_map_when_every_plan_is_an_estimate(all_regions_run):
     """Estimated plans are spread by growth, so 'plans as a share of growth' was 15-17% in
     every region: a map of the estimate's rule (a review finding)."""
-    from forecast import ChainConfig, ForecastChain
     from reports.html import render_html
 
-    run = ForecastChain(ChainConfig(to=2030, draws=0)).run()
+    run = all_regions_run
     assert run.gap["plans_source"].str.startswith("ESTIMATE").all()
     page = render_html(run)
     assert 'id="map-plans"' not in page and 'id="map-growth"' in page
