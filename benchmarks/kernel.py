@@ -1,8 +1,8 @@
 """The bare-numpy float64 kernel of the population draws: the benchmark reference (issue 21).
 
-The same arithmetic as :func:`forecast.stochastic.simulate_draws` with ``weights`` (the
-cohort step of :mod:`forecast.cohort`, the point run's migration rates, the Lee-Carter
-mortality walk and the national migration shock of :mod:`forecast.population`, step 6),
+The same arithmetic as :func:`zorgcap.forecast.stochastic.simulate_draws` with ``weights`` (the
+cohort step of :mod:`zorgcap.forecast.cohort`, the point run's migration rates, the Lee-Carter
+mortality walk and the national migration shock of :mod:`zorgcap.forecast.population`, step 6),
 written as plainly as numpy allows and without anything the library adds (argument checks,
 reordering gemeenten by region, chunks, Dask, the lagged-buffer trick): a few draws at a
 time in preallocated float64 arrays, reduced to weighted sums per region every year.
@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from forecast.cohort import SEX_RATIO_AT_BIRTH
-from forecast.mortality import survival_ratios
+from zorgcap.forecast.cohort import SEX_RATIO_AT_BIRTH
+from zorgcap.forecast.mortality import survival_ratios
 
 BOYS = SEX_RATIO_AT_BIRTH / (1 + SEX_RATIO_AT_BIRTH)
 

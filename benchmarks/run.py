@@ -43,12 +43,12 @@ peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB -> MiB (
 print(json.dumps({"seconds": elapsed, "peak_mib": peak, "extra": extra}))
 """
 
-WARM = "from forecast import population as P\nP.build_projection(to=2022)\n"
-DEMAND = "from forecast.demand import project_demand\nproject_demand(to=2024)\n"
-REPORT = ("import tempfile\nfrom reports import run_report\n"
+WARM = "from zorgcap.forecast import population as P\nP.build_projection(to=2022)\n"
+DEMAND = "from zorgcap.forecast.demand import project_demand\nproject_demand(to=2024)\n"
+REPORT = ("import tempfile\nfrom zorgcap.reports import run_report\n"
           "out = tempfile.mkdtemp() + '/latest'\n")
-RENDER = ("import tempfile\nfrom forecast import ChainConfig, ForecastChain\n"
-          "from reports import render\n"
+RENDER = ("import tempfile\nfrom zorgcap.forecast import ChainConfig, ForecastChain\n"
+          "from zorgcap.reports import render\n"
           "result = ForecastChain(ChainConfig(scenario='trend', to=2040, draws=200)).run()\n"
           "out = tempfile.mkdtemp() + '/latest'\n")
 # The what-if loop: a finished run, and a planner's plans file that changes one line.
@@ -57,14 +57,14 @@ WHATIF = RENDER + (
     "open(path, 'w').write('project_id,zk_code,year_ready,places,delivery_form,status,kind\\n'"
     " 'P1,ZK08,2026,120,with_stay,planned,expansion\\n')\n")
 # The demand model's three sums (clients at the 2023 usage rates, persons 50-74, 85+).
-WEIGHTS = ("import numpy as np\nfrom forecast.demand import _total_weights\n"
-           "from forecast.usage import rates_array, usage_rates\n"
+WEIGHTS = ("import numpy as np\nfrom zorgcap.forecast.demand import _total_weights\n"
+           "from zorgcap.forecast.usage import rates_array, usage_rates\n"
            "W = _total_weights(rates_array(usage_rates(2023)))\n")
 ENGINE_SETUP = WEIGHTS + f"""
 import statistics
 sys.path.insert(0, {str(HERE)!r})
 from kernel import kernel
-from forecast import mortality as mort, population as P, stochastic as S
+from zorgcap.forecast import mortality as mort, population as P, stochastic as S
 years = list(range(2021, 2041))
 path, rates, m, births, netmig, profile = P._point_run(tuple(years), 'point', 'kvs', True, None)
 codes, _ = P.base_population()
@@ -107,17 +107,17 @@ def cases(draws: int, quick: bool):
     huge = 5000 if quick else 100_000
     return [
         ("data load, cold cache (all 2019-2025 mappings, population, 37620)",
-         "from forecast.io import read_table, load_gebieden, load_population_gemeente",
+         "from zorgcap.forecast.io import read_table, load_gebieden, load_population_gemeente",
          "[load_gebieden(y) for y in range(2019, 2026)]; load_population_gemeente();"
          " read_table('households_age_sex')", True, None),
         ("data load, warm cache (same tables)",
-         "from forecast.io import read_table, load_gebieden, load_population_gemeente",
+         "from zorgcap.forecast.io import read_table, load_gebieden, load_population_gemeente",
          "[load_gebieden(y) for y in range(2019, 2026)]; load_population_gemeente();"
          " read_table('households_age_sex')", False, None),
-        ("import forecast (fresh process)", "",
-         "import forecast", False, None),
+        ("import zorgcap (fresh process)", "",
+         "import zorgcap", False, None),
         ("zorgcap --help", "import subprocess, sys",
-         "subprocess.run([sys.executable, '-m', 'forecast.cli', '--help'], check=True, "
+         "subprocess.run([sys.executable, '-m', 'zorgcap.forecast.cli', '--help'], check=True, "
          "capture_output=True)", False, None),
         ("population projection 2021-2050, 31 regions, point", WARM,
          "P.build_projection(to=2050, level='zk')", False, None),
@@ -137,13 +137,14 @@ def cases(draws: int, quick: bool):
          f"project_demand('trend', to=2040, draws={big})", False, 1),
         (f"population draws 2021-2040, {huge:,} draws per gemeente, three sums per region, "
          "float32 arithmetic, Dask threaded scheduler (no __main__ guard)",
-         WEIGHTS + "from forecast.population import draw_totals\n",
+         WEIGHTS + "from zorgcap.forecast.population import draw_totals\n",
          f"draw_totals(W, to=2040, draws={huge}, seed=1, engine='dask', precision='float32')",
          False, 1),
         (f"batch: 2 scenarios x 5 population variants, {draws} draws, to 2040 "
          "(population draws simulated once per variant)",
-         "from forecast.demand import run_batch\nfrom forecast import population as P\n"
-         "from forecast.population import VARIANTS\n",
+         "from zorgcap.forecast.demand import run_batch\n"
+         "from zorgcap.forecast import population as P\n"
+         "from zorgcap.forecast.population import VARIANTS\n",
          f"run_batch([(s, v) for s in ('trend', 'beleidsarm') for v in VARIANTS], to=2040, "
          f"draws={draws}); extra = {{'population_simulations': "
          "P._draw_totals.cache_info().misses}", False, 1),
@@ -156,9 +157,10 @@ def cases(draws: int, quick: bool):
         ("what-if: result.with_plans(a changed plans file) on a 200-draw trend run "
          "(gap, bands, p_short, targets, decomposition)", WHATIF,
          "mine = result.with_plans(path)", False, None),
-        ("what-if and its report: with_plans, then reports.render (HTML, Excel)", WHATIF,
+        ("what-if and its report: with_plans, then zorgcap.reports.render (HTML, Excel)", WHATIF,
          "render(result.with_plans(path), out, echo=None)", False, None),
-        ("drawing the report only (reports.render of the trend result: HTML, Excel)", RENDER,
+        ("drawing the report only (zorgcap.reports.render of the trend result: HTML, Excel)",
+         RENDER,
          "render(result, out, echo=None)", False, None),
         ("drawing the report only, with --static (matplotlib PNG/SVG, 2 spawn workers)",
          RENDER, "render(result, out, echo=None, static=True, workers=2)", False, None),
@@ -228,7 +230,7 @@ def targets(rows, draws, quick) -> list[str]:
         add("what-if loop (a changed planner file) under 1 s",
             f"{r['median']:.2f} s" + (f"; with the report drawn again {w['median']:.2f} s"
                                        if w else ""), r["median"] < 1)
-    for start, limit in (("import forecast", 0.5), ("zorgcap --help", 1.0)):
+    for start, limit in (("import zorgcap", 0.5), ("zorgcap --help", 1.0)):
         r = _find(rows, start)
         if r:
             add(f"`{start.split(' (')[0]}` light (under {limit} s)", f"{r['median']:.2f} s",

@@ -2,5 +2,6 @@
 templates (CSV files only, no code).
 
 It is an import package so that the wheel carries it and the code finds it with
-``importlib.resources.files("data_raw")`` (see :func:`forecast.io.datadir.data_raw_dir`).
+``importlib.resources.files("zorgcap.data_raw")`` (see
+:func:`zorgcap.forecast.io.datadir.data_raw_dir`).
 """

@@ -2,16 +2,17 @@
 
 Public API::
 
-    forecast.project_population(level="zk", to=2050, draws=0)   # cohort-component projection
-    forecast.project_demand(scenario="trend", to=2040, draws=500)
-    forecast.compare_capacity(demand, capacity=..., plans=..., reference="model")
-    forecast.decompose(point_demand, waiting_share)              # what drives the change
-    forecast.ChainConfig / ForecastChain / ChainResult           # one run, config to result
+    zorgcap.forecast.project_population(level="zk", to=2050, draws=0)  # cohort-component
+    zorgcap.forecast.project_demand(scenario="trend", to=2040, draws=500)
+    zorgcap.forecast.compare_capacity(demand, capacity=..., plans=..., reference="model")
+    zorgcap.forecast.decompose(point_demand, waiting_share)     # what drives the change
+    zorgcap.forecast.ChainConfig / ForecastChain / ChainResult  # one run, config to result
 
-The public names are loaded on first use (PEP 562): ``import forecast.errors`` or
-``import forecast.io`` loads the data layer only, no model code. Layers, from the bottom:
-:mod:`forecast.errors`, :mod:`forecast.schema` and :mod:`forecast.io` (the data layer),
-:mod:`regions`, then the model (population, usage, demand, gap, ...).
+Each is also ``zorgcap.<name>``. The public names are loaded on first use (PEP 562):
+``import zorgcap.forecast.errors`` or ``import zorgcap.forecast.io`` loads the data layer only,
+no model code. Layers, from the bottom: :mod:`zorgcap.forecast.errors`,
+:mod:`zorgcap.forecast.schema` and :mod:`zorgcap.forecast.io` (the data layer),
+:mod:`zorgcap.regions`, then the model (population, usage, demand, gap, ...).
 """
 
 import sys
@@ -49,8 +50,8 @@ def __getattr__(name: str):
                                  f"({module} is not available)") from exc
         globals()[name] = value  # later look-ups skip __getattr__
         return value
-    # `import forecast; forecast.demand.X` worked while this module imported its submodules
-    # eagerly; keep submodules reachable as attributes.
+    # `from zorgcap import forecast; forecast.demand.X` worked while this module imported its
+    # submodules eagerly; keep submodules reachable as attributes.
     if not name.startswith("__"):
         try:
             return import_module(f".{name}", __name__)
@@ -65,13 +66,13 @@ def __dir__():
 
 
 class _Package(types.ModuleType):
-    """This package's module type: ``forecast.decompose`` stays the function.
+    """This package's module type: ``zorgcap.forecast.decompose`` stays the function.
 
     Importing a submodule binds it as an attribute of its package, which would hide a lazy
     public name that is also a submodule's name (the function ``decompose`` of the module
-    ``forecast.decompose``). Such bindings are skipped, so the name keeps resolving through
+    ``zorgcap.forecast.decompose``). Such bindings are skipped, so the name keeps resolving through
     ``__getattr__`` to the function, as when this package imported it eagerly; the module is
-    ``sys.modules["forecast.decompose"]``.
+    ``sys.modules["zorgcap.forecast.decompose"]``.
     """
 
     def __setattr__(self, name, value):

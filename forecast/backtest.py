@@ -12,8 +12,8 @@ with the age-sex rates r of the origin, the **actual** population P of the targe
 ("perfect demographic foresight": the table measures the usage-rate part of the forecast,
 which is what separates the models) and the model's forecast I_hat of the standardised rate.
 
-Models, each a :class:`forecast.timeseries.TrendConfig` run by
-:func:`forecast.timeseries.shipped_forecast` (the function the ``trend`` scenario uses):
+Models, each a :class:`zorgcap.forecast.timeseries.TrendConfig` run by
+:func:`zorgcap.forecast.timeseries.shipped_forecast` (the function the ``trend`` scenario uses):
 
 ``beleidsarm``        age-sex rates of T held constant (TNO 2019 convention); intervals
                       calibrated on its own errors at earlier origins (as the shipped model)
@@ -22,7 +22,7 @@ Models, each a :class:`forecast.timeseries.TrendConfig` run by
                       model intervals): the simple baseline the shipped model must beat
 ``arima_anchored``    ARIMA(0,1,1) with drift, from the last observation, calibrated
 ``ets_arima_mean``    the mean of the two (a forecast combination), calibrated
-``ets_anchored``      the shipped model (:data:`forecast.timeseries.SHIPPED_TREND`)
+``ets_anchored``      the shipped model (:data:`zorgcap.forecast.timeseries.SHIPPED_TREND`)
 ``ets_anchored_2014_kept``  the shipped model without replacing the 2014 outlier
 ``ets_anchored_conformal``  the shipped centre with the first attempt's intervals (split
                       conformal, calibrated against the cleaned series)
@@ -35,21 +35,21 @@ jump-off, issue 17), not a result of this table. Among the anchored candidates (
 ETS/ARIMA mean, ets; rw_drift and beleidsarm are anchored by construction) the one with the
 lowest mean absolute % error at 5 and 10 years over the **selection origins 2002-2009** is
 shipped; :func:`selection` recomputes that choice and a test holds it to
-:data:`~forecast.timeseries.SHIPPED_TREND`. The origins from 2010 on are the report set.
+:data:`~zorgcap.forecast.timeseries.SHIPPED_TREND`. The origins from 2010 on are the report set.
 
 The interval method was chosen a second time, after the first test results had been seen
 (they missed the coverage targets): between the first attempt (conformal) and the Student-t
-interval (:func:`forecast.timeseries.calibrated_half_width`), the one that meets the coverage
-targets on the selection origins (the lower 95% Winkler score if both do) is shipped;
+interval (:func:`zorgcap.forecast.timeseries.calibrated_half_width`), the one that meets the
+coverage targets on the selection origins (the lower 95% Winkler score if both do) is shipped;
 :func:`interval_selection` recomputes it.
 
 A third attempt was declared before scoring (``reports/preregistration_issue17.md``): a fixed
-rule on the COROP series of CBS 71488ned (:mod:`forecast.regional_backtest`), series no
+rule on the COROP series of CBS 71488ned (:mod:`zorgcap.forecast.regional_backtest`), series no
 model here had been fitted on. Its choice (constant rates) is reported and not shipped, a
 deviation explained in :func:`to_markdown`'s section; the same run scores the shipped model
 out of sample (:func:`regional_verdict`).
 
-The years after 1-1-2024 are the prospective check (:mod:`forecast.prospective`): forecasts
+The years after 1-1-2024 are the prospective check (:mod:`zorgcap.forecast.prospective`): forecasts
 registered before those years were in the data, scored when they are, with :class:`Truth`.
 
 References
@@ -141,7 +141,7 @@ class Truth:
 
     ``rates`` and ``pop``: year x (sex, age) institutional rate [persons per person] and
     population [persons] from CBS 37620, ages ``min_age`` and over; ``actual``: persons in
-    institutions by year [persons]; ``std``: :func:`~forecast.timeseries.standardised_rate`.
+    institutions by year [persons]; ``std``: :func:`~zorgcap.forecast.timeseries.standardised_rate`.
     """
 
     rates: pd.DataFrame
@@ -346,7 +346,7 @@ def _fmt_cov(c: pd.DataFrame, model: str) -> str:
 def regional_verdict(regional: dict, table: pd.DataFrame) -> dict:
     """The third attempt's numbers the report and the README quote.
 
-    ``regional`` is :func:`forecast.regional_backtest.summary`; ``table`` the national
+    ``regional`` is :func:`zorgcap.forecast.regional_backtest.summary`; ``table`` the national
     backtest. Returns, over all 40 COROP series, ``mape`` (model x horizon 5/10 [%]) and
     ``coverage`` (model x level [share]) of ``shipped``, ``rule_choice`` and ``ets_damped``;
     ``n`` (held-out years); ``beats`` (the shipped model's MAPE below the damped ETS's, per
@@ -371,7 +371,7 @@ def regional_verdict(regional: dict, table: pd.DataFrame) -> dict:
 
 
 def _regional_markdown(regional: dict, table: pd.DataFrame) -> list[str]:
-    """The section on the third attempt (:mod:`forecast.regional_backtest`)."""
+    """The section on the third attempt (:mod:`zorgcap.forecast.regional_backtest`)."""
     v = regional_verdict(regional, table)
     sc = regional["scores"]
     m_nat = mape(table)
@@ -454,9 +454,9 @@ def _regional_markdown(regional: dict, table: pd.DataFrame) -> list[str]:
 
 def to_markdown(table: pd.DataFrame, regional: dict | None = None, sections=()) -> str:
     """The backtest as a Markdown report (tables and a verdict in words); with ``regional``
-    (:func:`forecast.regional_backtest.summary`) also the third attempt's section, then the
-    Markdown lines of ``sections`` (e.g. :func:`forecast.prospective.to_markdown`) before the
-    table of forecasts."""
+    (:func:`zorgcap.forecast.regional_backtest.summary`) also the third attempt's section, then the
+    Markdown lines of ``sections`` (e.g. :func:`zorgcap.forecast.prospective.to_markdown`) before
+    the table of forecasts."""
     s = summarise(table)
     origins = sorted(table["origin"].unique())
     lines = ["# Backtest: national nursing-home population (institutional residents 65+)", "",
@@ -628,10 +628,10 @@ def write(table: pd.DataFrame, out, regional: dict | None = None,
     """Write ``backtest.md`` and ``backtest.csv`` into the folder ``out`` (or, when ``out``
     ends in ``.md``, that file and the CSV beside it), and beside them
     ``backtest_calibration.csv`` (:func:`calibration_table`: coverage and Winkler score per
-    model and origin block); with ``regional`` (:func:`forecast.regional_backtest.summary`)
+    model and origin block); with ``regional`` (:func:`zorgcap.forecast.regional_backtest.summary`)
     also ``backtest_regional.csv`` (its three models' forecasts on the COROP series,
-    :data:`forecast.regional_backtest.REGION_COLUMNS`). ``sections``: see :func:`to_markdown`.
-    Returns the paths of the first two."""
+    :data:`zorgcap.forecast.regional_backtest.REGION_COLUMNS`). ``sections``: see
+    :func:`to_markdown`. Returns the paths of the first two."""
     from .io.cache import atomic_write
 
     out = Path(out)

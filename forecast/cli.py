@@ -42,7 +42,7 @@ def _cmd_data_fetch(args) -> int:
 
 
 def _cmd_regions(args) -> int:
-    import regions
+    from zorgcap import regions
 
     frame = regions.zorgkantoorregios(args.year, data=args.data)
     print(frame.to_string(index=False))
@@ -89,7 +89,8 @@ def _cmd_population(args) -> int:
 
 
 def _chain_config(args):
-    """The one :class:`~forecast.modelchain.ChainConfig` of ``forecast``, ``gap`` and ``report``."""
+    """The one :class:`~zorgcap.forecast.modelchain.ChainConfig` of ``forecast``, ``gap`` and
+    ``report``."""
     from .modelchain import ChainConfig
 
     regions = None
@@ -261,8 +262,8 @@ def _cmd_gap(args) -> int:
 def _cmd_report(args) -> int:
     from pathlib import Path
 
-    from reports import render
-    from reports.build import _check_out
+    from zorgcap.reports import render
+    from zorgcap.reports.build import _check_out
 
     _check_out(Path(args.out))  # refuse a wrong --out before the forecast runs
     result = _run_chain(args)
@@ -460,7 +461,7 @@ def _is_input_error(exc: BaseException) -> bool:
 
     Input errors: :class:`InputError` (a file, row and fix), an argument refused in the
     project's convention (``ValueError("`name` was X but is expected ...")``, raised by
-    :class:`~forecast.modelchain.ChainConfig` and the dispatchers before any work) and the
+    :class:`~zorgcap.forecast.modelchain.ChainConfig` and the dispatchers before any work) and the
     operating system refusing a path (no such file, no permission, disk full).
     """
     if isinstance(exc, InputError):

@@ -1,10 +1,10 @@
 """The cohort-component step shared by the point projection and its stochastic draws.
 
 One step moves a population of 1 January of year t to 1 January of t+1 before migration
-(:mod:`forecast.population`, steps 2 and 3): every age survives into the next, the open group
-keeps its survivors, and the year's births enter at age 0. Both
-:mod:`forecast.population` (the point run) and :mod:`forecast.stochastic` (the draws) use
-these functions and constants, so that a draw with zero shocks repeats the point run.
+(:mod:`zorgcap.forecast.population`, steps 2 and 3): every age survives into the next, the open
+group keeps its survivors, and the year's births enter at age 0. Both
+:mod:`zorgcap.forecast.population` (the point run) and :mod:`zorgcap.forecast.stochastic` (the
+draws) use these functions and constants, so that a draw with zero shocks repeats the point run.
 """
 
 from __future__ import annotations

@@ -7,9 +7,9 @@ Need for places in region r and year t is
 with ``N`` the population, ``S`` its age-sex structure (shares), ``U`` the usage rates of the
 scenario (base rates x the regional factor of the year x rate multiplier; the regional factor
 is constant when factors persist and moves toward 1 when they converge to the national
-level, :mod:`forecast.intensity`), ``C`` the informal-care factor
+level, :mod:`zorgcap.forecast.intensity`), ``C`` the informal-care factor
 (OOSR), ``H`` the growth moved to care at home (langer-thuis) and ``w`` the waiting list as a
-share of demand (:mod:`forecast.gap`). The change of need from the places in use in the base
+share of demand (:mod:`zorgcap.forecast.gap`). The change of need from the places in use in the base
 year, ``need(t) - D(base)``, is split into
 
 ``population``      growth of the number of inhabitants (N)
@@ -71,11 +71,11 @@ def decompose(demand, waiting_share: float = 0.0, years=None) -> pd.DataFrame:
 
     Parameters
     ----------
-    demand : forecast.demand.DemandRun
-        A demand run (:func:`forecast.demand.run_demand`): its point path, which is the
+    demand : zorgcap.forecast.demand.DemandRun
+        A demand run (:func:`zorgcap.forecast.demand.run_demand`): its point path, which is the
         central number of every table, and the multiplicative parts of that path.
     waiting_share : float or pandas.Series
-        ``w`` of :func:`forecast.gap.supply_gap`: one share for every region, or per region
+        ``w`` of :func:`zorgcap.forecast.gap.supply_gap`: one share for every region, or per region
         by ``zk_code`` (``GapRun.unmet_shares``) [fraction].
     years : list of int, optional
         Target years (default: every year after the base year).
@@ -93,7 +93,7 @@ def decompose(demand, waiting_share: float = 0.0, years=None) -> pd.DataFrame:
 
     if not isinstance(demand, DemandRun):
         raise ValueError(f"`demand` was a {type(demand).__name__} but is expected to be a "
-                         "DemandRun: forecast.demand.run_demand(...) (or ChainResult."
+                         "DemandRun: zorgcap.forecast.demand.run_demand(...) (or ChainResult."
                          "decomposition, which the chain computes)")
     if years is not None and (isinstance(years, (str, bytes)) or not hasattr(years, "__iter__")
                               or not all(isinstance(y, (int, np.integer))

@@ -11,7 +11,7 @@ Need for clustered places per region r and year t [places]:
     need_clustered(r, t)    = clients_clustered(r, t) / occupancy
 
 ``clients_at_home`` are the demand model's clients with VPT or MPT (zzp VV4-VV10;
-:mod:`forecast.demand`); ``v`` is the VPT share of them (``assumption vpt_share_of_home``:
+:mod:`zorgcap.forecast.demand`); ``v`` is the VPT share of them (``assumption vpt_share_of_home``:
 the national share of the base year, CBS 84529NED: VPT / (VPT + MPT), 2023: 18,405 / 53,505
 = 0.344, the same in every region and year); ``c`` the clustered share of VPT clients
 (``assumption clustered_share_of_vpt``, default :data:`CLUSTERED_SHARE`, settable:
@@ -57,7 +57,7 @@ def in_forms(frame: pd.DataFrame, what: str, forms: str = "with_stay") -> pd.Ser
     if other not in frame:
         raise ValueError(f"the gap table has no column {other!r} that a comparison in all "
                          "delivery forms needs: build it with this version of "
-                         "forecast.compare_capacity")
+                         "zorgcap.forecast.compare_capacity")
     return frame[what] + frame[other]
 
 
@@ -100,7 +100,7 @@ def places_in_use(year: int, occupancy: float, clustered_share: float = CLUSTERE
     ``with_stay`` = clients with stay / occupancy; ``clustered`` = VPT clients x
     ``clustered_share`` / occupancy; ``all_forms`` their sum (CBS 84529NED, zzp VV4-VV10,
     2015-2023). These are the bases of the national references counted from their own
-    base year (:mod:`forecast.references`).
+    base year (:mod:`zorgcap.forecast.references`).
     """
     share = check_clustered_share(clustered_share)
     w = wlz_vv(data).set_index("year")

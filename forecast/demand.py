@@ -3,8 +3,8 @@
     clients_with_stay(r, t) = f_r * m(t) * sum_{a,s} u(a, s) P(r, a, s, t)
     places_needed(r, t)     = clients_with_stay(r, t) / occupancy
 
-``u`` are the base-year usage rates (:mod:`forecast.usage`), ``P`` the projected population
-(:mod:`forecast.population`), ``m(t)`` the scenario's rate multiplier (1 for beleidsarm; the
+``u`` are the base-year usage rates (:mod:`zorgcap.forecast.usage`), ``P`` the projected population
+(:mod:`zorgcap.forecast.population`), ``m(t)`` the scenario's rate multiplier (1 for beleidsarm; the
 time-series forecast of the age-standardised rate for trend), ``f_r`` a regional factor
 (1 by default; from a planner's count of current clients with ``calibrate=``).
 
@@ -24,7 +24,8 @@ Named assumptions (reported in :attr:`DemandRun.assumptions` and the chain's res
 ``home_ratio_national``  every region has the national ratio of home to stay clients.
 ``regional_rates``       without a calibration file every region has the national rates.
 ``trend_window``         the trend model is fitted on every year of CBS 37620 (1995-2024),
-                         with 2014 flagged as an outlier (forecast.timeseries.SHIPPED_TREND).
+                         with 2014 flagged as an outlier
+                         (zorgcap.forecast.timeseries.SHIPPED_TREND).
 ``home_trend_damping``   in ``trend`` the home/stay ratio follows a damped trend with the
                          damping fixed at 0.85: estimated freely (phi about 0.98) the
                          2015-2023 growth of VPT/MPT would carry the ratio from 0.42 to
@@ -38,7 +39,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-import regions as regions_mod
+from zorgcap import regions as regions_mod
 
 from .errors import check_whole, display_path
 from .intensity import EXTRA_SD
@@ -60,15 +61,16 @@ __all__ = ["project_demand", "run_demand", "DemandRun", "DemandComponents", "val
            "run_batch", "OCCUPANCY", "DEMAND_BASE_YEAR", "TREND_WINDOW"]
 
 HOME_TREND_DAMPING = 0.85
-#: Valid ``regional_factors`` (default first; :mod:`forecast.intensity`, :mod:`forecast.regional`).
+#: Valid ``regional_factors`` (default first; :mod:`zorgcap.forecast.intensity`,
+#: :mod:`zorgcap.forecast.regional`).
 REGIONAL_FACTORS = ("intensity2014", "national", "71488ned")
 
 
 def read_calibration(path) -> pd.DataFrame:
     """A planner's count of current clients with stay: ``zk_code, clients_with_stay``.
 
-    Read by the file's notation (``,`` or Dutch ``;``, :mod:`forecast.io.planner`) and
-    validated by :data:`forecast.validation.CALIBRATION_SCHEMA`: known unique regions,
+    Read by the file's notation (``,`` or Dutch ``;``, :mod:`zorgcap.forecast.io.planner`) and
+    validated by :data:`zorgcap.forecast.validation.CALIBRATION_SCHEMA`: known unique regions,
     counts [clients] finite, above 0 and at most 25,000. Raises :class:`InputError` (file,
     row, fix).
     """
@@ -134,7 +136,7 @@ def _rate_multiplier(years, scenario, draws, seed, data=None):
     paths = np.ones((draws, len(years))) if draws else None
     info = {}
     if scenario.rates == "trend":
-        # exactly the model the backtest evaluates (forecast.backtest): SHIPPED_TREND
+        # exactly the model the backtest evaluates (zorgcap.forecast.backtest): SHIPPED_TREND
         series = standardised_rate(data=data)
         last = int(series.index[-1])
         base = series.loc[DEMAND_BASE_YEAR]
@@ -156,7 +158,8 @@ def _rate_multiplier(years, scenario, draws, seed, data=None):
                 "trend_calibration_errors": int(fc["calibration_n"].iloc[0]),
                 "trend_interval": f"{SHIPPED_TREND.intervals} 95% interval from "
                 "rolling-origin errors "
-                "(forecast.timeseries.shipped_forecast), two-piece normal paths (fan_paths)"}
+                "(zorgcap.forecast.timeseries.shipped_forecast), two-piece normal paths "
+                "(fan_paths)"}
     growth = (1 + scenario.rate_change) ** (years - DEMAND_BASE_YEAR)[None]
     return point * growth, None if paths is None else paths * growth, info
 
@@ -197,7 +200,8 @@ def _quantiles(levels) -> tuple[list[float], list[str]]:
 
 @dataclass(frozen=True)
 class DemandComponents:
-    """The multiplicative parts of the point path of a demand run (for :mod:`forecast.decompose`).
+    """The multiplicative parts of the point path of a demand run (for
+    :mod:`zorgcap.forecast.decompose`).
 
     Attributes
     ----------
@@ -312,18 +316,19 @@ def project_demand(scenario: str = "trend", to: int = 2040, regions=None, draws:
     rates : str or Path, optional
         CSV ``sex, age, rate`` replacing the CBS-based usage rates.
     population_variant : str
-        Population variant (``point``, ``low95`` ... see :mod:`forecast.population`).
+        Population variant (``point``, ``low95`` ... see :mod:`zorgcap.forecast.population`).
     scenario_file : str or Path, optional
-        TOML file with own scenarios (:mod:`forecast.scenarios`).
+        TOML file with own scenarios (:mod:`zorgcap.forecast.scenarios`).
     engine : {"numpy", "dask"}
-        Where the population draws run (see :func:`forecast.population.build_projection`).
+        Where the population draws run (see :func:`zorgcap.forecast.population.build_projection`).
     regional_factors : {"intensity2014", "national", "71488ned"}
         ``"intensity2014"`` (default; None means the same): each region's intensity from
-        its 2014 zzp 5-10 count, age-sex standardised and shrunk (:mod:`forecast.intensity`),
-        rescaled so that they redistribute the national base-year total; their uncertainty
-        enters the draws. ``"national"``: national rates everywhere. ``"71488ned"`` (demoted:
-        it counts residents of every kind of institution at every age, GHZ/GGZ included):
-        factors from institutional residents per COROP region (:mod:`forecast.regional`).
+        its 2014 zzp 5-10 count, age-sex standardised and shrunk
+        (:mod:`zorgcap.forecast.intensity`), rescaled so that they redistribute the national
+        base-year total; their uncertainty enters the draws. ``"national"``: national rates
+        everywhere. ``"71488ned"`` (demoted: it counts residents of every kind of institution at
+        every age, GHZ/GGZ included): factors from institutional residents per COROP region
+        (:mod:`zorgcap.forecast.regional`).
     regional_convergence : int, optional
         Named assumption ``regional_persistence``: None (default) keeps each factor in every
         year; a year T moves its log linearly to 0 (the national level) by T [year].
@@ -331,7 +336,7 @@ def project_demand(scenario: str = "trend", to: int = 2040, regions=None, draws:
         Named assumption ``location_vs_residence``: extra SD of the log intensity factor for
         using the 2014 provider location for today's client residence [log ratio]; 0 keeps
         the standardised ratios almost unshrunk, about 0.15 or more shrinks every factor
-        to 1 (:mod:`forecast.intensity`).
+        to 1 (:mod:`zorgcap.forecast.intensity`).
     level : list of int
         Interval levels [%] of the bands (default 80 and 95).
 
@@ -363,7 +368,8 @@ def _totals(persons, u):
 
 
 def _total_weights(u):
-    """The weights (3, sex, age) of :func:`_totals` for :func:`forecast.population.draw_totals`."""
+    """The weights (3, sex, age) of :func:`_totals` for
+    :func:`zorgcap.forecast.population.draw_totals`."""
     mid, old = np.zeros_like(u), np.zeros_like(u)
     mid[..., 50:75] = 1.0
     old[..., 85:] = 1.0
@@ -392,7 +398,7 @@ def run_demand(scenario: str = "trend", to: int = 2040, regions=None, draws: int
     The central numbers come from the point path: the point population projection with the
     scenario's central rate path. The bands are quantiles of ``draws`` Monte Carlo paths
     (population draws x rate paths). The rate paths are two-piece normal around the central
-    path (:func:`forecast.timeseries.fan_paths`), so their median is the central path.
+    path (:func:`zorgcap.forecast.timeseries.fan_paths`), so their median is the central path.
     """
     extra = load_scenarios(scenario_file) if scenario_file else None
     scn = get_scenario(scenario, extra)
@@ -590,7 +596,7 @@ def run_batch(combinations, **options) -> dict:
     Notes
     -----
     The population draws depend on the variant, not on the scenario: they are simulated once
-    per variant (:func:`forecast.population.draw_totals`, reduced in the engine to clients
+    per variant (:func:`zorgcap.forecast.population.draw_totals`, reduced in the engine to clients
     and the OOSR's age groups, cached in this process) and shared by every scenario of that
     variant; the runs are grouped by variant so that this holds for any number of variants.
     10 combinations of 5 variants simulate the population draws 5 times, not 10
@@ -598,7 +604,7 @@ def run_batch(combinations, **options) -> dict:
 
     Examples
     --------
-    >>> from forecast.demand import run_batch
+    >>> from zorgcap.forecast.demand import run_batch
     >>> runs = run_batch([(s, v) for s in ("trend", "beleidsarm")
     ...                   for v in ("point", "low95")], to=2040, draws=1000)  # doctest: +SKIP
     >>> runs[("trend", "low95")].frame.places_needed_hi_95.max()  # doctest: +SKIP

@@ -21,7 +21,7 @@ region's shortfall of capacity against need in the base year, where people wait 
 ``clients``: in proportion to need, the same share everywhere). Only plans with delivery form
 ``with_stay`` add places with stay; ``sign`` is -1 for closures.
 
-Staff as a second limit (:mod:`forecast.staff`): ``fte_needed = need x fte_per_place``
+Staff as a second limit (:mod:`zorgcap.forecast.staff`): ``fte_needed = need x fte_per_place``
 (``assumption fte_per_place``, default 1.2, weighed from the zzp care hours in
 ``data_raw/staff_ratios.csv``; settable), ``fte_available`` from the base-year places grown
 by a workforce scenario (``letters``: the 2017-2020 growth of the ministry's letters goes on,
@@ -30,8 +30,8 @@ an upper bound; ``replacement``: no net growth) or a planner's workforce file,
 ``gap_usable = need - places_usable`` and ``binding_limit`` (building, staff or none) per
 region and year, for places with stay.
 
-All delivery forms (issue 19; :mod:`forecast.delivery`): the ambition of 25,000 places counts
-places with stay and clustered VPT places. Per region and year
+All delivery forms (issue 19; :mod:`zorgcap.forecast.delivery`): the ambition of 25,000 places
+counts places with stay and clustered VPT places. Per region and year
 
     need_clustered(r,t)   = clients_at_home(r,t) * vpt_share * clustered_share / occupancy
     supply_clustered(r,t) = clustered capacity(r) + expected clustered plans (forms
@@ -51,7 +51,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from regions.codes import ZORGKANTOORREGIOS
+from zorgcap.regions.codes import ZORGKANTOORREGIOS
 
 from .delivery import (
     CLUSTERED_FORMS,
@@ -127,7 +127,7 @@ def _expected_plans(plans: pd.DataFrame, status: pd.DataFrame, codes, years,
     """Expected places of delivery ``forms`` added by plans up to each year: (year, region).
 
     A plan adds ``places * p(status) * P(delay <= t - year_ready)`` by year t, the delay
-    being Poisson with the status's mean (:func:`forecast.supply.plan_status`).
+    being Poisson with the status's mean (:func:`zorgcap.forecast.supply.plan_status`).
     """
     from scipy.special import pdtr  # Poisson CDF, without importing scipy.stats (0.4 s)
 
@@ -177,11 +177,11 @@ def check_demand_frame(demand: pd.DataFrame, places_draws=None) -> None:
     """
     if not isinstance(demand, pd.DataFrame):
         raise ValueError(f"`demand` was a {type(demand).__name__} but is expected to be the "
-                         "DataFrame of forecast.project_demand")
+                         "DataFrame of zorgcap.forecast.project_demand")
     missing = [c for c in _KEYS if c not in demand]
     if missing:
         raise ValueError(f"the demand frame has no column(s) {missing}: pass the frame of "
-                         "forecast.project_demand unchanged")
+                         "zorgcap.forecast.project_demand unchanged")
     scenarios = demand["scenario"].unique()
     if len(scenarios) != 1:
         raise ValueError(f"the demand frame holds {len(scenarios)} scenarios "
@@ -192,13 +192,13 @@ def check_demand_frame(demand: pd.DataFrame, places_draws=None) -> None:
             f"the demand frame covers {len(codes)} of the 31 zorgkantoorregio's: the national "
             "waiting list, plan estimates and references are shared over all 31 regions, so "
             "a subset would get wrong numbers. Pass the full frame and select regions from "
-            "the result, or use forecast.ForecastChain(ChainConfig(regions=[...])).run()")
+            "the result, or use zorgcap.forecast.ForecastChain(ChainConfig(regions=[...])).run()")
     years = sorted(demand["year"].unique())
     if years != list(range(years[0], years[-1] + 1)) or \
             demand.duplicated(["year", "zk_code"]).any() or len(demand) != 31 * len(years):
         raise ValueError("the demand frame needs exactly one row per year and region, for "
                          "consecutive years from the base year; pass the frame of "
-                         "forecast.project_demand unchanged")
+                         "zorgcap.forecast.project_demand unchanged")
     if places_draws is not None:
         shape = np.shape(places_draws)
         if len(shape) != 3 or shape[1:] != (len(years), 31):
@@ -226,7 +226,7 @@ class GapRun:
         Named assumptions (name -> text).
     unmet_shares : pandas.Series
         ``w_r`` by ``zk_code``: each region's waiting list as a share of its demand
-        [fraction] (what :func:`forecast.decompose.decompose` takes).
+        [fraction] (what :func:`zorgcap.forecast.decompose.decompose` takes).
     """
 
     frame: pd.DataFrame
@@ -238,7 +238,7 @@ class GapRun:
 
 
 def compare_capacity(demand: pd.DataFrame, **options) -> pd.DataFrame:
-    """Gap per region per year from a :func:`forecast.demand.project_demand` frame.
+    """Gap per region per year from a :func:`zorgcap.forecast.demand.project_demand` frame.
 
     The options are those of :func:`supply_gap` (one signature serves both), by keyword:
 
@@ -265,13 +265,13 @@ def compare_capacity(demand: pd.DataFrame, **options) -> pd.DataFrame:
         Care staff per place [fte per place].
     reference : str
         What supply is compared against in ``reference_need`` / ``reference_gap``
-        (:mod:`forecast.references`: model, tno2019, ambition2025, wozo2030,
+        (:mod:`zorgcap.forecast.references`: model, tno2019, ambition2025, wozo2030,
         ambition2031, ratio75:N, ratio80:N).
     seed : int
         Seed of the draws of plan realisation and delay (with ``places_draws``).
     places_draws : numpy.ndarray, optional
         Places needed per draw (draw, year, region) of the same run
-        (:attr:`forecast.demand.DemandRun.places_draws`): gives ``p_short``.
+        (:attr:`zorgcap.forecast.demand.DemandRun.places_draws`): gives ``p_short``.
     capacity_estimate : {"supply2014", "clients"}
         Capacity of regions without a capacity file (see :func:`supply_gap`).
     waiting_file : str or Path, optional
@@ -281,10 +281,10 @@ def compare_capacity(demand: pd.DataFrame, **options) -> pd.DataFrame:
     data : str or Path, optional
         Data directory searched first (the 2014 regional counts).
     clustered_share : float
-        Share of VPT clients living clustered [fraction] (:mod:`forecast.delivery`).
-    workforce : str or forecast.staff.WorkforceScenario
+        Share of VPT clients living clustered [fraction] (:mod:`zorgcap.forecast.delivery`).
+    workforce : str or zorgcap.forecast.staff.WorkforceScenario
         Workforce scenario of the staff limit: ``letters`` (default), ``replacement`` or
-        a :class:`forecast.staff.WorkforceScenario`.
+        a :class:`zorgcap.forecast.staff.WorkforceScenario`.
     workforce_file : str, Path or DataFrame, optional
         A planner's fte per region (template ``data_raw/templates/workforce.csv``).
 
@@ -301,7 +301,7 @@ def compare_capacity(demand: pd.DataFrame, **options) -> pd.DataFrame:
         ``supply_with_stay``, ``supply_clustered``, ``gap_with_stay``, ``gap_all_forms``
         [places], ``clustered_source``; the staff limit: ``fte_available`` [fte],
         ``fte_source``, ``places_staffable, places_usable, gap_usable`` [places],
-        ``binding_limit`` (see :data:`forecast.schema.GAP_COLUMNS`).
+        ``binding_limit`` (see :data:`zorgcap.forecast.schema.GAP_COLUMNS`).
     """
     return supply_gap(demand, **options).frame
 
@@ -318,16 +318,16 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
 
     ``capacity_estimate`` is how regions without a capacity file are estimated (labelled
     ESTIMATE): ``"supply2014"`` (default; each region's share of the 2014 zzp 5-10 supply x
-    the national base-year places, :func:`forecast.supply.estimate_capacity`) or
+    the national base-year places, :func:`zorgcap.forecast.supply.estimate_capacity`) or
     ``"clients"`` (the region's own base-year places needed: in balance by construction).
     ``data``: the data directory of the 2014 counts. ``waiting_file``: a planner's
-    regional waiting list (:func:`forecast.supply.read_regional_waiting`); ``waiting_rule``:
+    regional waiting list (:func:`zorgcap.forecast.supply.read_regional_waiting`); ``waiting_rule``:
     how the rest of the national list is allocated (``shortfall`` or ``clients``, see the
     module docstring).
 
     Build plans: without a file, every region gets its share of the national estimate
-    ``plans_from_national`` (:func:`forecast.supply.estimate_plans`, shares by
-    :func:`forecast.supply.plan_shares`). A planner's file replaces the plans of the
+    ``plans_from_national`` (:func:`zorgcap.forecast.supply.estimate_plans`, shares by
+    :func:`zorgcap.forecast.supply.plan_shares`). A planner's file replaces the plans of the
     regions it has rows for, and only of those: with ``plans_elsewhere="estimate"``
     (default) every other region gets exactly the plans it gets without any file, labelled
     ``ESTIMATE plans_from_national``; with ``"none"`` the others have no plans. A file with
@@ -346,7 +346,7 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
     """
     if isinstance(demand, pd.DataFrame) and demand.empty:
         raise ValueError("`demand` was an empty DataFrame but is expected to be the frame of "
-                         "forecast.project_demand (one row per year and region)")
+                         "zorgcap.forecast.project_demand (one row per year and region)")
     check_demand_frame(demand, places_draws)
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"`seed` was {seed!r} but is expected to be a whole number >= 0")
@@ -386,7 +386,7 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
     national_places = float(wide.loc[base_year].sum())
     if capacity is None:
         cap = estimate_capacity(wide.loc[base_year], shares, national_places)
-    else:  # a file or a DataFrame, under the same schema (forecast.validation)
+    else:  # a file or a DataFrame, under the same schema (zorgcap.forecast.validation)
         cap = read_capacity(capacity, base_year)
     missing = sorted(set(codes) - set(cap["zk_code"]))
     if missing:  # regions absent from the planner's file get the estimate, labelled
@@ -424,7 +424,7 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
     need = wide.to_numpy() * (1 + w_r[None])
     supply = cap["places_with_stay"].to_numpy()[None] + expected
     gap = need - supply
-    # clustered VPT places (forecast.delivery), at the demand frame's own occupancy
+    # clustered VPT places (zorgcap.forecast.delivery), at the demand frame's own occupancy
     base_places = float(wide.loc[base_year].sum())
     occupancy = float(clients.loc[base_year].sum()) / base_places if base_places > 0 else 1.0
     home = demand.pivot(index="year", columns="zk_code", values="clients_at_home")[codes]
@@ -585,7 +585,7 @@ def _base_year_assumptions() -> dict:
 
 
 def _regional_fte(workforce_file) -> pd.DataFrame | None:
-    """A planner's fte per region: a file (:func:`forecast.staff.read_workforce_file`), a
+    """A planner's fte per region: a file (:func:`zorgcap.forecast.staff.read_workforce_file`), a
     frame of the same columns, or None."""
     if workforce_file is None or isinstance(workforce_file, pd.DataFrame):
         return workforce_file
@@ -598,13 +598,13 @@ def staff_binding(gap: pd.DataFrame, fte_per_place: float = FTE_PER_PLACE,
     """Which limit binds, where and when, under each named workforce scenario.
 
     ``gap``: a :func:`compare_capacity` frame (``need``, ``supply_with_stay``,
-    ``capacity``); ``scenarios``: names of :data:`forecast.staff.WORKFORCE_SCENARIOS`
+    ``capacity``); ``scenarios``: names of :data:`zorgcap.forecast.staff.WORKFORCE_SCENARIOS`
     (default all: ``letters``, the upper bound, and ``replacement``, no net growth);
     ``fte_per_place`` [fte per place] and ``occupancy`` [fraction] as the run's.
 
     Returns ``workforce, zk_code, zk_name, first_short, first_building, first_staff``
     [year; <NA> if never], ``years_building, years_staff`` [years], ``last_limit``
-    (:func:`forecast.staff.binding_years` per scenario).
+    (:func:`zorgcap.forecast.staff.binding_years` per scenario).
     """
     from .staff import WORKFORCE_SCENARIOS, binding_years
 
@@ -653,7 +653,7 @@ def target_progress(gap: pd.DataFrame, key: str = "ambition_2025", target: float
     ``gap`` must hold all 31 regions, the target's year and the all-forms columns of
     :func:`compare_capacity`; ``target`` overrides the published number [places];
     ``occupancy`` [fraction] and ``clustered_share`` [fraction] turn observed clients into
-    places in use (:func:`forecast.delivery.places_in_use`).
+    places in use (:func:`zorgcap.forecast.delivery.places_in_use`).
 
     Per region r (T = the target's year, b its base year, B the gap table's base year,
     P(y) = national places in use in the target's forms in y, k = P(b) / P(B); ``need``,
@@ -671,7 +671,7 @@ def target_progress(gap: pd.DataFrame, key: str = "ambition_2025", target: float
 
     Returns ``target, year, base_year, forms, zk_code, zk_name, target_share,
     realised_to_base, expected_to_year, counted, counted_minus_share`` [places]
-    (:data:`forecast.schema.TARGETS_COLUMNS`).
+    (:data:`zorgcap.forecast.schema.TARGETS_COLUMNS`).
     """
     from .delivery import places_in_use
     from .references import bases
@@ -732,7 +732,7 @@ def ambition_2025(gap: pd.DataFrame, plans: pd.DataFrame | None = None,
 
     Returns ``zk_code, zk_name, gap_2025, gap_all_forms_2025, ambition_share,
     realised_2021_base, expected_base_2025, counted_2021_2025, counted_minus_share,
-    plans_to_2025, plans_minus_share`` [places] (:data:`forecast.schema.AMBITION_COLUMNS`).
+    plans_to_2025, plans_minus_share`` [places] (:data:`zorgcap.forecast.schema.AMBITION_COLUMNS`).
     """
     _require_all_regions(gap, "the ambition is shared over all 31")
     p = target_progress(gap, "ambition_2025", ambition, occupancy, clustered_share, data) \
@@ -761,9 +761,10 @@ def national_references(gap: pd.DataFrame, occupancy: float = OCCUPANCY,
     year and in its own delivery forms (``data_raw/reference_bases.csv``), with definitions.
 
     ``zorgcap`` is the model's need in the figure's year minus the places in use in the
-    figure's base year (observed clients / occupancy, :func:`forecast.delivery.places_in_use`),
-    in places with stay or in all forms; for the plans of 2021-2025 it is the places realised
-    from 2021 to the base year plus the expected places from plans to 2025.
+    figure's base year (observed clients / occupancy,
+    :func:`zorgcap.forecast.delivery.places_in_use`), in places with stay or in all forms; for the
+    plans of 2021-2025 it is the places realised from 2021 to the base year plus the expected places
+    from plans to 2025.
     """
     from .delivery import places_in_use
     from .references import bases

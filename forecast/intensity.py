@@ -33,7 +33,7 @@ current intensity to within about +-20% at 95%) is a judgement, settable with
 
 2014 population by age (named assumption ``age_structure_2014``): no regional population
 by age of 2014 is in the data. The 1-1-2021 population of each region by sex and single age
-(CBS 83502NED via PC4, :func:`forecast.population.base_population`, 2025 regions) is raked
+(CBS 83502NED via PC4, :func:`zorgcap.forecast.population.base_population`, 2025 regions) is raked
 (iterative proportional fitting) to two margins of 2014: each region's inhabitants in 2014
 (the source's ``AANT_INW``) and the national population by sex x single age on 1-1-2014
 (CBS 37620). A region keeps its 2021 deviation from the national age structure.
@@ -70,7 +70,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-import regions as regions_mod
+from zorgcap import regions as regions_mod
 
 from .errors import InputError
 from .io.cache import content_cache

@@ -9,7 +9,7 @@ configuration, validated before any expensive step; the chain
 runs once and in one direction; the result is a dataclass whose fields document their
 columns and units. The CLI commands ``forecast``, ``gap`` and ``report`` all build a
 ``ChainConfig`` and run this chain; the report only draws a ``ChainResult``
-(:func:`reports.render`).
+(:func:`zorgcap.reports.render`).
 
 One number per quantity: the central number of every table, map and chart is the point path
 (the point population projection with the scenario's central rate path); it adds up over
@@ -23,7 +23,7 @@ equals the full run's.
 
 Example
 -------
->>> from forecast import ChainConfig, ForecastChain
+>>> from zorgcap.forecast import ChainConfig, ForecastChain
 >>> config = ChainConfig(scenario="trend", to=2040, draws=200)
 >>> result = ForecastChain(config).run()  # doctest: +SKIP
 >>> result.gap.query("year == 2030 and zk_code == 'ZK20'")  # doctest: +SKIP
@@ -68,7 +68,7 @@ class ChainConfig:
     ----------
     scenario : str
         ``trend`` (default), ``beleidsarm``, ``langer-thuis``, ``mantelzorg`` or a name in
-        ``scenario_file`` (:mod:`forecast.scenarios`).
+        ``scenario_file`` (:mod:`zorgcap.forecast.scenarios`).
     scenario_file : path, optional
         TOML file with own scenarios.
     to : int
@@ -87,15 +87,15 @@ class ChainConfig:
         CSV ``zk_code, clients_with_stay``: a planner's count of current clients.
     regional_factors : {"intensity2014", "national", "71488ned"}
         Regional usage levels: ``intensity2014`` (default) each region's 2014 zzp 5-10
-        intensity, standardised and shrunk (:mod:`forecast.intensity`); ``national`` the
+        intensity, standardised and shrunk (:mod:`zorgcap.forecast.intensity`); ``national`` the
         national rates everywhere; ``71488ned`` (demoted: all institutions, all ages)
-        :mod:`forecast.regional`.
+        :mod:`zorgcap.forecast.regional`.
     regional_convergence : int, optional
         ``regional_persistence``: None (default) the factors persist; a year T: they
         converge to the national level by T [year].
     regional_sd : float
         ``location_vs_residence``: extra SD of the log intensity factor [log ratio],
-        0-1 (default 0.10; :mod:`forecast.intensity`).
+        0-1 (default 0.10; :mod:`zorgcap.forecast.intensity`).
     capacity_estimate : {"supply2014", "clients"}
         Capacity of regions without a capacity file (labelled ESTIMATE): ``supply2014``
         (default) the region's share of the 2014 zzp 5-10 supply x national base-year
@@ -106,7 +106,8 @@ class ChainConfig:
     plans_elsewhere : {"estimate", "none"}
         Plans of regions without rows in the plans file: ``estimate`` (default) exactly
         their plans without a file (``plans_from_national``, labelled ESTIMATE); ``none``
-        no plans (without a plans file: no plans anywhere) (:func:`forecast.gap.supply_gap`).
+        no plans (without a plans file: no plans anywhere)
+        (:func:`zorgcap.forecast.gap.supply_gap`).
     waiting : {"urgent_plus_actief", "total", None}
         Which waiting list counts as unmet demand (None: none).
     waiting_file : path, optional
@@ -114,16 +115,16 @@ class ChainConfig:
         ``data_raw/templates/waiting_list.csv``); regions in it use its counts.
     waiting_rule : {"shortfall", "clients"}
         How the national list is allocated to the other regions (named assumption
-        ``waiting_by_shortfall``, default; :mod:`forecast.gap`).
+        ``waiting_by_shortfall``, default; :mod:`zorgcap.forecast.gap`).
     fte_per_place : float
         Care staff per place [fte per place].
     staff_ratios : path, optional
         CSV ``zzp, fte_per_place``: a planner's fte per place by zzp VV4-VV10; the run
         then uses their weighted mean over the national 2023 mix with stay instead of
-        ``fte_per_place`` (:func:`forecast.staff.fte_per_place`; shipped ratios:
+        ``fte_per_place`` (:func:`zorgcap.forecast.staff.fte_per_place`; shipped ratios:
         ``data_raw/staff_ratios.csv``).
     workforce : {"letters", "replacement"}
-        Workforce scenario of the staff limit (:mod:`forecast.staff`): ``letters``
+        Workforce scenario of the staff limit (:mod:`zorgcap.forecast.staff`): ``letters``
         (default) the 2017-2020 growth of the ministry's letters goes on (an upper bound);
         ``replacement`` inflow only replaces outflow.
     workforce_file : path, optional
@@ -131,9 +132,9 @@ class ChainConfig:
     clustered_share : float
         ``clustered_share_of_vpt``: share of VPT clients living clustered, whose places
         count toward the ambition in all delivery forms [fraction], 0-1 (default 0.5;
-        :mod:`forecast.delivery`).
+        :mod:`zorgcap.forecast.delivery`).
     reference : str
-        What supply is compared against (:mod:`forecast.references`).
+        What supply is compared against (:mod:`zorgcap.forecast.references`).
     engine : {"numpy", "dask"}
         Where the population draws run.
     regions : tuple of str, optional
@@ -245,7 +246,7 @@ class ChainConfig:
         if self.engine not in _ENGINES:
             raise expected("engine", self.engine, f"one of {list(_ENGINES)}")
         if self.regions is not None:
-            import regions as regions_mod
+            from zorgcap import regions as regions_mod
 
             codes = [self.regions] if isinstance(self.regions, str) else list(self.regions)
             if not codes:
@@ -280,7 +281,7 @@ class _DemandStage:
 
     population: pd.DataFrame
     gemeente_85plus: pd.DataFrame
-    demand: object  # forecast.demand.DemandRun
+    demand: object  # zorgcap.forecast.demand.DemandRun
     summary: pd.DataFrame
     checks: pd.DataFrame
     waiting_forecast: pd.DataFrame
@@ -344,11 +345,11 @@ class ChainResult:
         Places needed per draw (draw, year, region) [places]; years and regions in the
         order of ``demand``. None without draws.
     gap : pandas.DataFrame
-        Per year and region (:func:`forecast.gap.compare_capacity`): ``places_needed, need,
+        Per year and region (:func:`zorgcap.forecast.gap.compare_capacity`): ``places_needed, need,
         capacity, plans_expected, supply, gap`` [places; gap > 0 = short], ``gap_lo/hi_<level>``
         [places], ``p_short, p_closed`` [probability] with draws, ``reference,
         reference_need, reference_gap`` [places], ``fte_needed, fte_gap`` [fte],
-        ``capacity_source, plans_source``; all delivery forms (:mod:`forecast.delivery`):
+        ``capacity_source, plans_source``; all delivery forms (:mod:`zorgcap.forecast.delivery`):
         ``need_clustered, capacity_clustered, plans_clustered_expected, supply_with_stay,
         supply_clustered, gap_with_stay, gap_all_forms`` [places], ``clustered_source``.
     plans : pandas.DataFrame
@@ -358,19 +359,19 @@ class ChainResult:
         The 25,000 extra places 2021-2025 in all delivery forms, counted from 2021:
         ``zk_code, zk_name, gap_2025, gap_all_forms_2025, ambition_share,
         realised_2021_base, expected_base_2025, counted_2021_2025, counted_minus_share,
-        plans_to_2025, plans_minus_share`` [places] (:func:`forecast.gap.ambition_2025`).
+        plans_to_2025, plans_minus_share`` [places] (:func:`zorgcap.forecast.gap.ambition_2025`).
     targets : pandas.DataFrame
         Every national target of extra places within the run (25,000 by 2025, WOZO 2030,
         50,000 by 2031) per region, counted from its own base year in its own delivery
         forms: ``target, year, base_year, forms, zk_code, zk_name, target_share,
         realised_to_base, expected_to_year, counted, counted_minus_share`` [places]
-        (:func:`forecast.gap.target_progress`).
+        (:func:`zorgcap.forecast.gap.target_progress`).
     staff : pandas.DataFrame
         Which limit binds, building or staff, where and when, under each workforce
         scenario (``letters``: upper bound; ``replacement``: no net growth): ``workforce,
         zk_code, zk_name, first_short, first_building, first_staff`` [year; <NA> if
         never], ``years_building, years_staff`` [years], ``last_limit``
-        (:func:`forecast.gap.staff_binding`); the gap frame carries the limit of
+        (:func:`zorgcap.forecast.gap.staff_binding`); the gap frame carries the limit of
         ``config.workforce`` per year.
     decomposition : pandas.DataFrame
         ``zk_code, zk_name, year_from, year_to, base, population, ageing, usage_rates,
@@ -390,20 +391,20 @@ class ChainResult:
     checks : pandas.DataFrame
         Independent national check: ``year, clients_with_stay`` (this run) next to
         ``top_down, top_down_lo, top_down_hi`` [clients] (trend of clients with stay alone,
-        :func:`forecast.timeseries.top_down`), ``level`` [%], ``method`` and ``note`` (one
+        :func:`zorgcap.forecast.timeseries.top_down`), ``level`` [%], ``method`` and ``note`` (one
         sentence that reconciles the two in the last year: the top-down ignores ageing).
     waiting_forecast : pandas.DataFrame
         ``year, mean, lo, hi`` [persons], ``level`` [%], ``method``: the national waiting
         list (total).
     backtest : pandas.DataFrame
-        The rolling-origin backtest table (:func:`forecast.backtest.backtest`): ``origin,
+        The rolling-origin backtest table (:func:`zorgcap.forecast.backtest.backtest`): ``origin,
         year, horizon, model, actual, forecast, lo_80, hi_80, lo_95, hi_95, shipped``
         [persons 65+ in institutions]; ``parameters["band_label"]`` says what the demand
         bands are, with the shipped model's measured coverage.
     regional_factors : pandas.DataFrame or None
         ``zk_code, zk_name, factor`` with ``regional_factors="71488ned"``.
     regional_intensity : pandas.DataFrame or None
-        The regional intensity index (:mod:`forecast.intensity`; every run): ``zk_code,
+        The regional intensity index (:mod:`zorgcap.forecast.intensity`; every run): ``zk_code,
         zk_name``, ``observed`` [clients with zzp 5-10, 2014, by provider location],
         ``expected`` [clients 2014 at national age-sex rates], ``ratio`` [standardised,
         unshrunk], ``factor, factor_lo_95, factor_hi_95`` [ratio to national rates; shrunk
@@ -677,7 +678,7 @@ class ForecastChain:
         return _select(result, c.regions) if c.regions else result
 
     def _gemeente_85plus(self) -> pd.DataFrame:
-        import regions
+        from zorgcap import regions
 
         from .population import build_projection
 

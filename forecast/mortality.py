@@ -47,7 +47,7 @@ __all__ = [
     "survival_ratios",
 ]
 
-# SEXES (the axis order of every (…, sex, age) array) is defined in forecast.schema.
+# SEXES (the axis order of every (…, sex, age) array) is defined in zorgcap.forecast.schema.
 MAX_AGE = 99  # last single age of the rate schedules; 100+ is the open group
 _FIT_YEARS = (1970, 2016)
 

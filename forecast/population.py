@@ -6,7 +6,7 @@ Model (one step = 1 January of year t to 1 January of t+1; ages 0..94 and the op
    83502NED via PC4), split into single ages with the national single-age shape of each band
    and sex on the same date (CBS 37620).
 2. **Survival**: national death rates of year t by sex and age, calibrated to the CBS
-   life expectancy at birth and at 65 (:mod:`forecast.mortality`):
+   life expectancy at birth and at 65 (:mod:`zorgcap.forecast.mortality`):
    ``P(x+1, t+1) = P(x, t) L_{x+1}/L_x``, open group ``P(95+, t+1) += P(95+, t) T_96/T_95``.
 3. **Births**: national live births of year t (CBS 85089NED for 2021-2022, 85746NED from
    2023), allotted to gemeenten by their share of women aged 15-49, 105 boys per 100 girls
@@ -40,8 +40,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-import regions
-from regions.codes import check_year
+from zorgcap import regions
+from zorgcap.regions.codes import check_year
 
 from . import mortality as mort
 from .cohort import MIGRATION_RHO, MIGRATION_SD, SEX_RATIO_AT_BIRTH, birth_shares, step
@@ -65,8 +65,9 @@ __all__ = [
     "project_population",
 ]
 
-# AGES, BASE_YEAR, OPEN_AGE: forecast.schema; the step and the migration shock's
-# MIGRATION_SD, MIGRATION_RHO: forecast.cohort (shared with the draws of forecast.stochastic).
+# AGES, BASE_YEAR, OPEN_AGE: zorgcap.forecast.schema; the step and the migration shock's
+# MIGRATION_SD, MIGRATION_RHO: zorgcap.forecast.cohort (shared with the draws of
+# zorgcap.forecast.stochastic).
 OBSERVED_YEARS = (2022, 2023, 2024)  # national age x sex from CBS 37620
 MAX_OUTPUT_BYTES = 3e9  # draws kept in memory by build_projection [bytes]
 VARIANTS = {"point": "Prognose", "low67": "Ondergrens 67%-prognose-interval",
@@ -445,9 +446,9 @@ def build_projection(to: int = LAST_YEAR, draws: int = 0, seed: int = 20240101,
         the current Dask client (e.g. a ``dask.distributed.LocalCluster``). Results are the
         same for the same seed: all random numbers are drawn before the work is split.
         Without a client, Dask's threaded scheduler runs the tasks in this process (no
-        ``__main__`` guard needed; :mod:`forecast.stochastic`).
+        ``__main__`` guard needed; :mod:`zorgcap.forecast.stochastic`).
     chunk : int, optional
-        Draws per task [draws] (default :func:`forecast.stochastic.default_chunk`).
+        Draws per task [draws] (default :func:`zorgcap.forecast.stochastic.default_chunk`).
 
     Notes
     -----
@@ -499,7 +500,8 @@ def draw_totals(weights, to: int = LAST_YEAR, draws: int = 1000, seed: int = 202
 
     The draws of :func:`build_projection` (same model, seed and random numbers), reduced
     inside the engine to what the caller keeps, so memory does not grow with the population's
-    detail: 31 x k numbers per draw and year instead of 31 x 192 (:mod:`forecast.stochastic`).
+    detail: 31 x k numbers per draw and year instead of 31 x 192
+    (:mod:`zorgcap.forecast.stochastic`).
 
     Parameters
     ----------
@@ -511,7 +513,7 @@ def draw_totals(weights, to: int = LAST_YEAR, draws: int = 1000, seed: int = 202
     data
         As :func:`build_projection`; ``draws`` at least 1.
     precision : {"float64", "float32"}
-        Arithmetic of the population cells (:func:`forecast.stochastic.simulate_draws`):
+        Arithmetic of the population cells (:func:`zorgcap.forecast.stochastic.simulate_draws`):
         float32 is faster for very many draws and moves the sums by < 1e-5 relative.
 
     Returns
@@ -523,14 +525,14 @@ def draw_totals(weights, to: int = LAST_YEAR, draws: int = 1000, seed: int = 202
 
     Notes
     -----
-    Cached in this process (:func:`forecast.io.cache.content_cache`, six results) by all
+    Cached in this process (:func:`zorgcap.forecast.io.cache.content_cache`, six results) by all
     arguments and the content of the input files: scenarios of the same population variant
-    share one set of population draws (:func:`forecast.demand.run_batch`).
+    share one set of population draws (:func:`zorgcap.forecast.demand.run_batch`).
 
     Examples
     --------
     >>> import numpy as np
-    >>> from forecast.population import draw_totals
+    >>> from zorgcap.forecast.population import draw_totals
     >>> old = np.zeros((2, 96)); old[:, 85:] = 1                       # persons 85+
     >>> t = draw_totals(old, to=2030, draws=200, seed=1)  # doctest: +SKIP
     >>> np.quantile(t[:, -1, :, 0].sum(axis=1), [0.025, 0.975])       # doctest: +SKIP
@@ -580,7 +582,7 @@ def project_population(level: str = "zk", to: int = LAST_YEAR, draws: int = 0, s
 
     Examples
     --------
-    >>> import forecast
+    >>> from zorgcap import forecast
     >>> df = forecast.project_population(to=2030)  # doctest: +SKIP
     >>> df.query("year == 2030 and age >= 85").groupby("zk_code").persons.sum()  # doctest: +SKIP
     """

@@ -2,7 +2,7 @@
 
 The national series (CBS 37620, 65+ in institutions on 1 January, up to 1-1-2024) chose the
 shipped model and its intervals, and has been looked at three times while doing so
-(:mod:`forecast.backtest`). Another choice made on it would be tuned on the test set, so the
+(:mod:`zorgcap.forecast.backtest`). Another choice made on it would be tuned on the test set, so the
 only honest test of issue 17's criterion left is a year that no choice has seen: 1-1-2025 and
 later. This module makes that test possible and keeps it honest.
 
@@ -18,7 +18,7 @@ later. This module makes that test possible and keeps it honest.
   fetch``), every forecast of those years: the registered ones from 2024 and those of
   the other origins, made by the same frozen code, turned into counts with the actual
   population of the target year exactly as the backtest does
-  (:meth:`forecast.backtest.Truth.counts`).
+  (:meth:`zorgcap.forecast.backtest.Truth.counts`).
 - :func:`summary`, :func:`to_markdown` and :func:`write_scored`: the section of
   ``backtest.md`` and ``backtest_prospective.csv`` (``zorgcap backtest``).
 
@@ -105,14 +105,14 @@ def write_register(path=None, data=None):
 
 
 def scored(table: pd.DataFrame, data=None) -> pd.DataFrame:
-    """Every forecast in ``table`` (:func:`forecast.backtest.backtest`) of a year after
+    """Every forecast in ``table`` (:func:`zorgcap.forecast.backtest.backtest`) of a year after
     :data:`REGISTERED_THROUGH`, registered models only, scored.
 
     The rows of origin :data:`REGISTERED_THROUGH` are the committed register's forecasts
     turned into counts with the actual population of the target year, not the code's
     recomputation. Returns the backtest's columns plus
     ``source`` (``register`` or ``backtest``) and the scores of
-    :func:`forecast.backtest._scores` (``ape`` [%], ``covered_80/95``, ``winkler_80/95``);
+    :func:`zorgcap.forecast.backtest._scores` (``ape`` [%], ``covered_80/95``, ``winkler_80/95``);
     empty when the data end at :data:`REGISTERED_THROUGH`.
     """
     late = table[(table["year"] > REGISTERED_THROUGH) & table["model"].isin(REGISTERED_MODELS)
@@ -135,7 +135,7 @@ def summary(table: pd.DataFrame, data=None) -> dict:
     """The section's numbers: ``register`` (the committed register), ``years`` (target years
     after :data:`REGISTERED_THROUGH` in the data), ``last`` (last year of the data),
     ``scored`` (:func:`scored`), ``mape`` (horizon x model [%], horizons present),
-    ``coverage`` (:func:`forecast.backtest.coverage_by_model` of the scored rows) and
+    ``coverage`` (:func:`zorgcap.forecast.backtest.coverage_by_model` of the scored rows) and
     ``beats`` (per horizon 5 and 10 present: the shipped model's MAPE below the damped
     ETS's)."""
     s = scored(table, data)

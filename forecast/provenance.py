@@ -34,7 +34,7 @@ def _rows(path, option) -> int:
 def planner_files(config) -> list[dict]:
     """Every planner file of a run: ``option, what, path`` (as given), ``sha256``, ``rows``.
 
-    ``config``: a :class:`~forecast.modelchain.ChainConfig` (or any object with the options
+    ``config``: a :class:`~zorgcap.forecast.modelchain.ChainConfig` (or any object with the options
     of :data:`PLANNER_OPTIONS`). Options left out are listed with ``path: None`` and what
     replaced them (``default``), so a reader sees that no file was given.
     """

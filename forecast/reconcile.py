@@ -13,8 +13,8 @@ band non-negative and in order. The factor is returned; it is
 close to 1 (regional medians already nearly add up), so the bands keep their width.
 
 The chain does not reconcile: its central numbers are the point path, which adds up over
-regions by construction (:func:`forecast.demand.run_demand`). This is for an analyst who wants
-the regions to agree with another national figure, such as the top-down forecast.
+regions by construction (:func:`zorgcap.forecast.demand.run_demand`). This is for an analyst who
+wants the regions to agree with another national figure, such as the top-down forecast.
 """
 
 from __future__ import annotations
@@ -34,7 +34,8 @@ def reconcile(frame: pd.DataFrame, national: pd.Series | None = None,
     Parameters
     ----------
     frame : pandas.DataFrame
-        A demand frame of :func:`forecast.demand.project_demand` (all regions of the nation).
+        A demand frame of :func:`zorgcap.forecast.demand.project_demand` (all regions of the
+        nation).
     national : pandas.Series, optional
         National places needed by year [places] to reconcile to, e.g. an independent
         national forecast.
@@ -50,14 +51,14 @@ def reconcile(frame: pd.DataFrame, national: pd.Series | None = None,
     """
     if not isinstance(frame, pd.DataFrame):
         raise ValueError(f"`frame` was a {type(frame).__name__} but is expected to be the "
-                         "DataFrame of forecast.project_demand")
+                         "DataFrame of zorgcap.forecast.project_demand")
     if frame.empty:
         raise ValueError("`frame` was an empty DataFrame but is expected to be the frame of "
-                         "forecast.project_demand (one row per year and region)")
+                         "zorgcap.forecast.project_demand (one row per year and region)")
     missing = [c for c in ("year", "places_needed") if c not in frame]
     if missing:
         raise ValueError(f"`frame` has no column(s) {missing}: pass the frame of "
-                         "forecast.project_demand unchanged")
+                         "zorgcap.forecast.project_demand unchanged")
     if national is not None and not isinstance(national, (pd.Series, dict)):
         raise ValueError(f"`national` was {national!r} but is expected to be a pandas Series "
                          "of national places needed by year (index: year)")

@@ -20,7 +20,7 @@ The national reference need is
     N(t) = P_f(b) + E(t)
 
 ``P_f(b)`` the places in use in ``b`` in forms ``f`` (observed Wlz clients / occupancy,
-:func:`forecast.delivery.places_in_use`) and ``E(t)`` the extra places: a straight line from
+:func:`zorgcap.forecast.delivery.places_in_use`) and ``E(t)`` the extra places: a straight line from
 0 in ``b`` through each published figure, constant after the last one (``assumption
 reference_path``). Per region, ``N(t)`` less the national base-year capacity in those forms
 is shared by the region's share of the model's growth in need and added to its capacity:
@@ -122,7 +122,7 @@ def reference_need(gap: pd.DataFrame, reference: str = "model", occupancy: float
     National targets (module docstring) need the gap table's ``capacity`` and, for
     references counted in all forms, ``capacity_clustered``; ``occupancy`` [fraction] and
     ``clustered_share`` [fraction of VPT clients] turn the observed clients of the
-    reference's base year into places in use (:func:`forecast.delivery.places_in_use`).
+    reference's base year into places in use (:func:`zorgcap.forecast.delivery.places_in_use`).
     """
     kind, ratio = _parse(reference)
     if kind == "model":

@@ -30,7 +30,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-import regions
+from zorgcap import regions
 
 from .errors import InputError
 from .io.tables import read_table

@@ -13,7 +13,7 @@ over ``TotaalPersonenInHuishoudens_1``, all ages, both sexes, regio-indeling of 
 The **selection set** is the 17 COROP regions of Noord- and Oost-Nederland
 (:data:`SELECTION_PROVINCES`); the **hold-out set** is the 23 of West- and Zuid-Nederland,
 scored after the choice and never used for it. Rolling origins, horizons and calibration are
-those of :mod:`forecast.backtest` (``min_train`` = 8: origins 2007-2023, horizons 1-10);
+those of :mod:`zorgcap.forecast.backtest` (``min_train`` = 8: origins 2007-2023, horizons 1-10);
 no outliers are flagged on these series (the 2014 change persists in them). A forecast count
 is the forecast rate times the region's actual persons of the target year, so its % error is
 the rate's.
@@ -22,7 +22,7 @@ the rate's.
 the lowest mean of its 5- and 10-year MAPE over the selection set, with the ``student`` (h)
 interval; (2) for that centre, the interval method with the smallest shortfall from the
 coverage targets over every held-out year of the selection set, ties (within 0.005) to the
-lower 95% Winkler score. A test holds :data:`forecast.timeseries.SHIPPED_TREND` to it.
+lower 95% Winkler score. A test holds :data:`zorgcap.forecast.timeseries.SHIPPED_TREND` to it.
 
 Caveat: these are all ages and all kinds of institution (homes for the disabled, mental
 health, prisons), not nursing homes at 65+; the regions share national shocks (2014), so 40
@@ -73,7 +73,7 @@ def corop_series(data=None) -> pd.DataFrame:
     """``region, province, block, year, institutional, persons, rate`` per COROP region and
     year [region name, province name, "selection"/"holdout", year, persons, persons,
     persons per person] from CBS 71488ned (all ages, both sexes)."""
-    import regions
+    from zorgcap import regions
 
     from .errors import InputError
     from .io.tables import read_table
@@ -138,11 +138,11 @@ def _one_region(args) -> pd.DataFrame:
 
 def regional_backtest(configs, blocks=("selection", "holdout"), data=None,
                       workers: int = 1) -> pd.DataFrame:
-    """Forecasts of each :class:`~forecast.timeseries.TrendConfig` in ``configs`` at every
+    """Forecasts of each :class:`~zorgcap.forecast.timeseries.TrendConfig` in ``configs`` at every
     origin and horizon of every COROP series in ``blocks``.
 
     Returns :data:`REGION_COLUMNS`: ``region, block`` and the columns of
-    :data:`forecast.backtest.COLUMNS` (``actual, forecast, lo_*, hi_*`` [persons in
+    :data:`zorgcap.forecast.backtest.COLUMNS` (``actual, forecast, lo_*, hi_*`` [persons in
     institutions, all ages]; ``shipped`` is False: these rows chose the model, they are not
     it). ``workers`` > 1 fits the regions in that many processes.
     """
@@ -160,7 +160,7 @@ def regional_backtest(configs, blocks=("selection", "holdout"), data=None,
 
 
 def _calibration(scored: pd.DataFrame) -> pd.DataFrame:
-    """:func:`forecast.backtest.coverage_by_model` of a scored table, with ``shortfall``."""
+    """:func:`zorgcap.forecast.backtest.coverage_by_model` of a scored table, with ``shortfall``."""
     out = coverage_by_model(scored)
     out["shortfall"] = [_shortfall(r) for _, r in out.iterrows()]
     return out
@@ -201,7 +201,7 @@ def choose(data=None, workers: int = 1) -> dict:
 def cached_regional_backtest(configs, blocks=("selection", "holdout"), data=None,
                              workers: int = 1) -> pd.DataFrame:
     """:func:`regional_backtest`, stored on disk by CBS 71488ned's content, the configs and
-    the fitting code (:func:`forecast.io.cache.cached_result`)."""
+    the fitting code (:func:`zorgcap.forecast.io.cache.cached_result`)."""
     from .io.cache import cached_result, file_hash
     from .io.manifest import locate
     from .timeseries import _code_key
@@ -216,7 +216,7 @@ def cached_regional_backtest(configs, blocks=("selection", "holdout"), data=None
 def scores(table: pd.DataFrame) -> pd.DataFrame:
     """Per ``block`` (and ``all``) and model: ``mape_5, mape_10`` [%], ``n`` (held-out
     years), ``coverage_80, coverage_95`` [share], ``winkler_80, winkler_95`` [% of actual]
-    and ``shortfall`` [share] (:func:`forecast.backtest._shortfall`)."""
+    and ``shortfall`` [share] (:func:`zorgcap.forecast.backtest._shortfall`)."""
     frames = []
     for block, part in [("all", table), *table.groupby("block")]:
         m = mape(part).T

@@ -7,7 +7,7 @@ Built in
     demand follows demography only).
 ``trend``
     Usage rates move with the time-series forecast of the national age-standardised rate
-    (:mod:`forecast.timeseries`, fitted on 2015-2024, after the Wlz reform) and the share of
+    (:mod:`zorgcap.forecast.timeseries`, fitted on 2015-2024, after the Wlz reform) and the share of
     V&V clients served at home (VPT/MPT) follows its 2015-2023 trend.
 ``langer-thuis``
     Constant rates, but a share ``home_share`` (default 0.25) of the demand *above the base

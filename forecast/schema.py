@@ -14,7 +14,7 @@ draws.
 
 Examples
 --------
->>> from forecast import schema
+>>> from zorgcap.forecast import schema
 >>> schema.band_columns("gap")
 ['gap_lo_95', 'gap_lo_80', 'gap', 'gap_hi_80', 'gap_hi_95']
 >>> schema.DEMAND_COLUMNS["places_needed"]
@@ -84,12 +84,12 @@ DEMAND_BASE_YEAR = 2023
 #: Last year of a projection: the end of the PBL/CBS regional prognosis 2023-2050 [year].
 LAST_YEAR = 2050
 #: ``location_vs_residence``: extra SD of the log regional intensity factor for using the
-#: 2014 provider location for today's client residence [log ratio] (forecast.intensity).
+#: 2014 provider location for today's client residence [log ratio] (zorgcap.forecast.intensity).
 REGIONAL_EXTRA_SD = 0.10
 #: The years the summary tables, maps and reports show [year].
 STEP_YEARS = (2025, 2030, 2035, 2040)
 #: Years the usage-rate trend model is fitted on [year]: every year of CBS 37620; the window
-#: rule itself is ``forecast.timeseries.SHIPPED_TREND`` (the same in the backtest).
+#: rule itself is ``zorgcap.forecast.timeseries.SHIPPED_TREND`` (the same in the backtest).
 TREND_WINDOW = (1995, 2024)
 
 # --- defaults of the demand and gap arithmetic ----------------------------------------
@@ -138,12 +138,12 @@ _ZK_CODE = "zorgkantoorregio code, ZK01 ... ZK33"
 _ZK_NAME = "zorgkantoorregio name (CBS Gebieden in Nederland)"
 _SCENARIO = "scenario name (beleidsarm, trend, langer-thuis or a scenario file's)"
 _BANDS = "; with draws also the band limits ``{c}_lo_95 … {c}_hi_95``"
-_LEVEL_BANDS = ("; the point path (central number, see forecast.demand.run_demand); with "
+_LEVEL_BANDS = ("; the point path (central number, see zorgcap.forecast.demand.run_demand); with "
                 "draws also ``{c}_lo_<level>, {c}_hi_<level>`` per interval level [%] "
                 "(default 80 and 95): quantiles of the draws")
 
-#: Gemeente -> regions of one indeling: ``regions.gemeenten(year)``,
-#: ``forecast.io.load_gebieden``.
+#: Gemeente -> regions of one indeling: ``zorgcap.regions.gemeenten(year)``,
+#: ``zorgcap.forecast.io.load_gebieden``.
 GEMEENTEN_COLUMNS = {
     "year": "indeling year: the gemeenten of 1 January [year]",
     "gm_code": "gemeente code, GM + 4 digits",
@@ -157,7 +157,7 @@ GEMEENTEN_COLUMNS = {
     "cbs_table": "CBS table id of the indeling",
 }
 
-#: The 31 regions of one indeling: ``regions.zorgkantoorregios(year)``.
+#: The 31 regions of one indeling: ``zorgcap.regions.zorgkantoorregios(year)``.
 REGIONS_COLUMNS = {
     "zk_code": _ZK_CODE,
     "zk_name": _ZK_NAME,
@@ -165,7 +165,8 @@ REGIONS_COLUMNS = {
     "pv_codes": "provinces the region lies in, ';'-separated",
 }
 
-#: Population 1-1-2021 by gemeente x 5-year band x sex: ``forecast.io.load_population_gemeente``.
+#: Population 1-1-2021 by gemeente x 5-year band x sex:
+#: ``zorgcap.forecast.io.load_population_gemeente``.
 POPULATION_GEMEENTE_COLUMNS = {
     "year": "reference date 1 January [year]",
     "gm_code": "gemeente code as in the source (2021 indeling)",
@@ -184,7 +185,7 @@ NATIONAL_POPULATION_COLUMNS = {
     "institutional": "persons in institutional households [persons] (CBS 37620 loaders only)",
 }
 
-#: Projected population: ``forecast.project_population`` (``<level>_code`` is ``gm_code``,
+#: Projected population: ``zorgcap.forecast.project_population`` (``<level>_code`` is ``gm_code``,
 #: ``zk_code``, ``pv_code`` or ``corop_code``).
 POPULATION_COLUMNS = {
     "year": "1 January [year]",
@@ -196,7 +197,7 @@ POPULATION_COLUMNS = {
                + _BANDS.format(c="persons"),
 }
 
-#: Usage rates of the base year: ``forecast.usage.usage_rates``.
+#: Usage rates of the base year: ``zorgcap.forecast.usage.usage_rates``.
 USAGE_RATES_COLUMNS = {
     "sex": "male or female",
     "age": f"single age, {OPEN_AGE} = {OPEN_AGE}+ [years]",
@@ -208,7 +209,7 @@ USAGE_RATES_COLUMNS = {
              "unlevelled rates give, the same in every row [-]",
 }
 
-#: Demand per region and year: ``forecast.project_demand``.
+#: Demand per region and year: ``zorgcap.forecast.project_demand``.
 DEMAND_COLUMNS = {
     "year": "[year], the demand base year to `to`",
     "zk_code": _ZK_CODE,
@@ -226,7 +227,7 @@ DEMAND_COLUMNS = {
             "person]",
 }
 
-#: National totals per year: ``forecast.demand.national_summary``; a run's national table
+#: National totals per year: ``zorgcap.forecast.demand.national_summary``; a run's national table
 #: (``ChainResult.national``) adds the gap's totals.
 NATIONAL_SUMMARY_COLUMNS = {
     "year": "[year]",
@@ -244,7 +245,7 @@ NATIONAL_SUMMARY_COLUMNS = {
     "gap_all_forms": "sum of the regions' gap in all delivery forms [places]",
 }
 
-#: Gap between need and supply per region and year: ``forecast.compare_capacity``.
+#: Gap between need and supply per region and year: ``zorgcap.forecast.compare_capacity``.
 GAP_COLUMNS = {
     "year": "[year]",
     "zk_code": _ZK_CODE,
@@ -295,7 +296,7 @@ GAP_COLUMNS = {
     "clustered_source": "planner file, or 'ESTIMATE clustered_from_clients'",
 }
 
-#: What drives each region's change in need: ``forecast.decompose``; the six parts sum to
+#: What drives each region's change in need: ``zorgcap.forecast.decompose``; the six parts sum to
 #: ``total`` and ``base + total = need``.
 DECOMPOSITION_COLUMNS = {
     "zk_code": _ZK_CODE,
@@ -317,7 +318,7 @@ DECOMPOSITION_COLUMNS = {
                       "[places]",
 }
 
-#: The regional intensity index: ``forecast.intensity.intensity_factors`` plus the columns
+#: The regional intensity index: ``zorgcap.forecast.intensity.intensity_factors`` plus the columns
 #: the chain adds (``ChainResult.regional_intensity``).
 REGIONAL_INTENSITY_COLUMNS = {
     "zk_code": _ZK_CODE,
@@ -340,7 +341,8 @@ REGIONAL_INTENSITY_COLUMNS = {
     "source": "where the index comes from",
 }
 
-#: The national rollup next to public reference figures: ``forecast.gap.national_references``.
+#: The national rollup next to public reference figures:
+#: ``zorgcap.forecast.gap.national_references``.
 REFERENCES_COLUMNS = {
     "key": "key of the figure in data_raw/reference_figures.csv [name]",
     "reference": "the published figure, with its source",
@@ -355,7 +357,7 @@ REFERENCES_COLUMNS = {
 }
 
 #: The 25,000 extra places 2021-2025 in all delivery forms per region, counted from 2021:
-#: ``forecast.gap.ambition_2025``.
+#: ``zorgcap.forecast.gap.ambition_2025``.
 AMBITION_COLUMNS = {
     "zk_code": _ZK_CODE,
     "zk_name": _ZK_NAME,
@@ -376,7 +378,7 @@ AMBITION_COLUMNS = {
 }
 
 #: National targets of extra places per region, each from its own base year:
-#: ``forecast.gap.target_progress`` / ``targets``.
+#: ``zorgcap.forecast.gap.target_progress`` / ``targets``.
 TARGETS_COLUMNS = {
     "target": "key of the published target in data_raw/reference_figures.csv [name]",
     "year": "year of the target [year]",
@@ -395,7 +397,8 @@ TARGETS_COLUMNS = {
     "counted_minus_share": "counted - target_share: > 0 the region is on track [places]",
 }
 
-#: Which limit binds, where and when, per workforce scenario: ``forecast.gap.staff_binding``.
+#: Which limit binds, where and when, per workforce scenario:
+#: ``zorgcap.forecast.gap.staff_binding``.
 STAFF_COLUMNS = {
     "workforce": "workforce scenario: letters (upper bound) or replacement (no net growth) "
                  "[name]",

@@ -85,7 +85,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from regions.codes import ZORGKANTOORREGIOS
+from zorgcap.regions.codes import ZORGKANTOORREGIOS
 
 from .errors import InputError, check_number, check_whole, display_path, spreadsheet_row
 from .io.datadir import data_raw_dir
@@ -100,7 +100,7 @@ __all__ = ["ZZP_CODES", "STAFF_COLUMNS", "WORKFORCE_SCENARIOS", "WorkforceScenar
 ZZP_CODES = ("VV4", "VV5", "VV6", "VV7", "VV8", "VV9b", "VV10")
 
 #: Wlz V&V clients with stay (zzp VV4-VV10) on the peildatum of 2016 [persons]: CBS
-#: 84529NED, "Totaal personen", "Zin verblijf" (also ``forecast.usage.wlz_vv``).
+#: 84529NED, "Totaal personen", "Zin verblijf" (also ``zorgcap.forecast.usage.wlz_vv``).
 CLIENTS_WITH_STAY_2016 = 114_005.0
 #: Years the letters' "about 25,000 extra fte since 2017" is read to cover
 #: (``assumption workforce_growth_period``) [year].
@@ -163,7 +163,7 @@ def staff_ratios(path=None) -> pd.DataFrame:
     ----------
     path : str or Path, optional
         A planner's file with columns ``zzp, fte_per_place`` (optional ``source, note``),
-        ``,`` or ``;`` separated (:func:`forecast.io.planner.read_planner_csv`); zzp written
+        ``,`` or ``;`` separated (:func:`zorgcap.forecast.io.planner.read_planner_csv`); zzp written
         as ``VV4``, ``4`` or ``zzp 4 VV``. Packages it leaves out are not staffed by it (a
         mix that holds them is refused by :func:`fte_per_place`). None:
         ``data_raw/staff_ratios.csv`` (module notes).
@@ -489,7 +489,7 @@ def staff_limit(gap: pd.DataFrame, scenario: WorkforceScenario | None = None,
     ----------
     gap : pandas.DataFrame
         ``year, zk_code, capacity`` [places with stay in the base year], and the ``need``
-        and ``supply`` columns [places] (:attr:`forecast.gap.GapRun.frame`; any subset of
+        and ``supply`` columns [places] (:attr:`zorgcap.forecast.gap.GapRun.frame`; any subset of
         regions: each region is computed from its own rows).
     scenario : WorkforceScenario, optional
         Default :func:`letters_scenario`.
@@ -519,7 +519,7 @@ def staff_limit(gap: pd.DataFrame, scenario: WorkforceScenario | None = None,
     scenario = letters_scenario() if scenario is None else scenario
     if not isinstance(scenario, WorkforceScenario):
         raise ValueError(f"`scenario` was {type(scenario).__name__} but is expected to be a "
-                         "WorkforceScenario (forecast.staff.workforce_scenario)")
+                         "WorkforceScenario (zorgcap.forecast.staff.workforce_scenario)")
     f = check_number("fte_per_place", fte_per_place, 0.0, 10.0, lo_open=True)
     if not isinstance(gap, pd.DataFrame):
         raise ValueError(f"`gap` was {type(gap).__name__} but is expected to be a DataFrame")
@@ -527,7 +527,7 @@ def staff_limit(gap: pd.DataFrame, scenario: WorkforceScenario | None = None,
     missing = [c for c in cols if c not in gap.columns]
     if missing:
         raise ValueError(f"`gap` lacks the columns {missing}: pass the gap frame "
-                         "(forecast.gap.GapRun.frame)")
+                         "(zorgcap.forecast.gap.GapRun.frame)")
     if gap.empty:
         raise ValueError("`gap` has no rows")
     numbers = gap[["year", "capacity", need, supply]].to_numpy(float)

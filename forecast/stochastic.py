@@ -1,7 +1,7 @@
 """Stochastic draws of the population projection, in-process (numpy) or on Dask.
 
 All random numbers - the Lee-Carter random walk of mortality and the AR(1) shock of national
-net migration (see :mod:`forecast.population`, step 6) - are drawn up front from one seeded
+net migration (see :mod:`zorgcap.forecast.population`, step 6) - are drawn up front from one seeded
 generator. The draws are then split into chunks that are simulated independently, so the
 result does not depend on the engine or the chunk size: the Dask engine gives the same
 numbers as the numpy engine for the same seed.
@@ -17,7 +17,7 @@ block is reduced at once to what the caller keeps:
 
 * ``weights=None``: every sex and age, summed to the output regions (or the gemeenten kept),
   stored in float32 (the full population by age of every draw, for
-  :func:`forecast.population.build_projection`);
+  :func:`zorgcap.forecast.population.build_projection`);
 * ``weights`` of shape (k, sex, age): ``k`` weighted sums per region, stored in float64 -
   e.g. clients (usage rates as weights), persons 50-74 and persons 85+ for the demand model.
   The output is then (draw, year, region, k): 31 x 3 numbers per draw and year instead of
@@ -138,7 +138,7 @@ def _simulate_chunk(walk, shock, fixed: _Fixed, block: int = BLOCK, out=None):
     Returns ``out`` (draw, year, region or gemeente, k) in the engine's precision with
     weights, else (draw, year, region or gemeente, sex, age) float32.
 
-    The arithmetic is :func:`forecast.cohort.step` followed by the migration factor, in an
+    The arithmetic is :func:`zorgcap.forecast.cohort.step` followed by the migration factor, in an
     order that touches each cell as few times as possible: each population buffer has one
     spare element in front, so ``lag`` (the buffer seen one element earlier) holds age
     ``x - 1`` at age ``x``, and ageing is one contiguous product ``lag * s[x - 1]``; age 0
@@ -223,7 +223,7 @@ def simulate_draws(base, years, births, rates, m, netmig, profile, draws, seed, 
                    block: int = BLOCK, precision: str = "float64") -> np.ndarray:
     """Draws of the projection per gemeente, reduced to what the caller keeps.
 
-    Parameters: see :func:`forecast.population.build_projection`; ``rates`` are the point
+    Parameters: see :func:`zorgcap.forecast.population.build_projection`; ``rates`` are the point
     run's migration rates per step, ``m`` its death rates, ``mat`` the gemeente -> region
     matrix (None: keep gemeenten). Optional inputs:
 

@@ -19,7 +19,7 @@ Where a planner has no file, documented estimates are used and **labelled as est
                            growth of demand (:func:`plan_shares`). A plans file that covers
                            some regions replaces the estimate of those regions only; the
                            others keep exactly the plans they get without a file
-                           (``plans_elsewhere``, :func:`forecast.gap.supply_gap`).
+                           (``plans_elsewhere``, :func:`zorgcap.forecast.gap.supply_gap`).
 ``realisation_probability`` per status (``data_raw/plan_status.csv``; own file possible).
 """
 
@@ -49,7 +49,7 @@ __all__ = ["read_capacity", "read_plans", "plan_status", "waiting_list", "estima
 
 
 def _read(path, what, columns, numbers, allow_empty=False, optional=None) -> pd.DataFrame:
-    """A planner file by its notation (``,`` or Dutch ``;``; :mod:`forecast.io.planner`)."""
+    """A planner file by its notation (``,`` or Dutch ``;``; :mod:`zorgcap.forecast.io.planner`)."""
     return read_planner_csv(path, what, columns, numbers=numbers, template=f"{what}.csv",
                             allow_empty=allow_empty, optional=optional)
 
@@ -70,7 +70,7 @@ def read_capacity(path, base_year: int) -> pd.DataFrame:
     """A planner's capacity file (or DataFrame) -> ``zk_code, places_with_stay,
     vpt_capacity, capacity_source``.
 
-    Validated by :func:`forecast.validation.capacity_schema`: known unique regions, the
+    Validated by :func:`zorgcap.forecast.validation.capacity_schema`: known unique regions, the
     base year, places with stay [places] finite and 0-25,000. A file with a header and no
     rows is an error (leave ``--capacity`` out to use the named estimate).
     """
@@ -94,12 +94,12 @@ def read_capacity(path, base_year: int) -> pd.DataFrame:
 
 def read_plans(path, base_year: int, last_year: int = 2050) -> pd.DataFrame:
     """A planner's build-plans file (or DataFrame), validated by
-    :func:`forecast.validation.plans_schema` (see the module docstring).
+    :func:`zorgcap.forecast.validation.plans_schema` (see the module docstring).
 
     The file covers the regions it has rows for: their plans are exactly its rows, and a
     row with ``places`` 0 declares a region without plans (e.g. ``ZK08-geen,ZK08,2025,0,
     with_stay,planned``). Regions without rows get the estimate or none
-    (``plans_elsewhere`` of :func:`forecast.gap.supply_gap`). A file with a header and no
+    (``plans_elsewhere`` of :func:`zorgcap.forecast.gap.supply_gap`). A file with a header and no
     rows means "no plans" in any region (counted as 0 rows in the provenance)."""
     frame, where, label = _source(path)
     if frame is None:
@@ -132,7 +132,7 @@ def plan_status(path=None) -> pd.DataFrame:
     and ``realisation_probability``, ``delay_mean_years`` is optional (0 if absent). The
     delay of a realised plan beyond its ``year_ready`` is Poisson with that mean
     (``assumption plan_delay``). Each status exactly once (a status listed twice would
-    count its plans twice): :data:`forecast.validation.STATUS_SCHEMA`.
+    count its plans twice): :data:`zorgcap.forecast.validation.STATUS_SCHEMA`.
     """
     frame, where, _ = _source(data_raw_dir() / "plan_status.csv" if path is None else path)
     if frame is None:
@@ -187,7 +187,7 @@ def estimate_capacity(base_places: pd.Series, shares: pd.Series | None = None,
         [places]: the regions to estimate.
     shares : pandas.Series, optional
         Each region's share of the 2014 zzp 5-10 supply by ``zk_code`` [fraction; sums to 1
-        over all 31 regions] (:func:`forecast.intensity.supply_2014`). Given: capacity =
+        over all 31 regions] (:func:`zorgcap.forecast.intensity.supply_2014`). Given: capacity =
         share x ``national_places`` (``capacity_from_supply_2014``): regions do not start in
         balance by construction. None: capacity = ``base_places`` (``capacity_from_clients``).
     national_places : float, optional
@@ -231,7 +231,7 @@ def plan_shares(places_needed: pd.DataFrame, base_year: int) -> pd.Series:
     follow the size of the regions); where there is no need at all, 0.
 
     The shares are always over all regions, so a region's estimate does not depend on which
-    other regions a planner's file covers (:func:`forecast.gap.supply_gap`).
+    other regions a planner's file covers (:func:`zorgcap.forecast.gap.supply_gap`).
     """
     last = min(2027, int(places_needed.index.max()))
     growth = (places_needed.loc[last] - places_needed.loc[base_year]).clip(lower=0)
@@ -338,7 +338,7 @@ def read_regional_waiting(path, base_year: int) -> pd.DataFrame:
 
 
 def _region_codes():
-    from regions.codes import ZORGKANTOORREGIOS
+    from zorgcap.regions.codes import ZORGKANTOORREGIOS
 
     return ZORGKANTOORREGIOS
 

@@ -307,8 +307,8 @@ MIN_HORIZON_ORIGINS = 3
 class TrendConfig:
     """Everything that defines a trend forecast of the age-standardised institutional rate.
 
-    The ``trend`` scenario (:func:`forecast.demand.run_demand`) and the backtest
-    (:func:`forecast.backtest.backtest`) both forecast with :func:`shipped_forecast` and
+    The ``trend`` scenario (:func:`zorgcap.forecast.demand.run_demand`) and the backtest
+    (:func:`zorgcap.forecast.backtest.backtest`) both forecast with :func:`shipped_forecast` and
     :data:`SHIPPED_TREND`, so what ships is what is backtested.
 
     Parameters
@@ -403,10 +403,10 @@ class TrendConfig:
 #: families the damped ETS had the lowest mean absolute % error at 5 and 10 years there. The
 #: intervals (``student``, against the observed series) are a second attempt made after the
 #: first test results had been seen; of the two interval methods only it met the coverage
-#: targets on the selection origins (:func:`forecast.backtest.interval_selection`). The third
-#: attempt's rule (declared before scoring, on CBS 71488ned's COROP series) chose constant
-#: rates; that choice is not shipped (reports/backtest.md says why). Its forecasts from 1-1-2024
-#: are registered (:mod:`forecast.prospective`): changing it needs a new, dated registration.
+#: targets on the selection origins (:func:`zorgcap.forecast.backtest.interval_selection`). The
+#: third attempt's rule (declared before scoring, on CBS 71488ned's COROP series) chose constant
+#: rates; that choice is not shipped (reports/backtest.md says why). Its forecasts from 1-1-2024 are
+#: registered (:mod:`zorgcap.forecast.prospective`): changing it needs a new, dated registration.
 SHIPPED_TREND = TrendConfig()
 
 
@@ -634,7 +634,7 @@ def _code_key() -> tuple:
 def cached_shipped_forecast(series: pd.Series, h: int, config: TrendConfig = SHIPPED_TREND,
                             levels=(80, 95)) -> pd.DataFrame:
     """:func:`shipped_forecast`, stored on disk by its exact inputs and code
-    (:func:`forecast.io.cache.cached_result`): the about 25 statsmodels fits of the
+    (:func:`zorgcap.forecast.io.cache.cached_result`): the about 25 statsmodels fits of the
     calibration run once per series, not in every run."""
     from .io.cache import cached_result
 

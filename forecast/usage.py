@@ -136,8 +136,8 @@ def rates_array(rates: pd.DataFrame) -> np.ndarray:
 def read_rates_file(path) -> pd.DataFrame:
     """A planner's own usage rates: columns ``sex`` (male/female), ``age`` (0..95), ``rate``.
 
-    Read by the file's notation (``,`` or Dutch ``;``, :mod:`forecast.io.planner`) and
-    validated by :data:`forecast.validation.RATES_SCHEMA`. Raises :class:`InputError` naming
+    Read by the file's notation (``,`` or Dutch ``;``, :mod:`zorgcap.forecast.io.planner`) and
+    validated by :data:`zorgcap.forecast.validation.RATES_SCHEMA`. Raises :class:`InputError` naming
     the row for unknown sexes, ages out of range, rates outside [0, 1], duplicates, and
     listing missing ages.
     """

@@ -5,7 +5,7 @@ the same tables given as DataFrames through the API - is checked against one dec
 :class:`pandera.DataFrameSchema` (types, finite ranges, plausible upper bounds, unique keys,
 known codes, required columns). pandera collects every failure (``lazy=True``);
 :func:`validate` then rephrases the first one (in file order) as an
-:class:`~forecast.errors.InputError` naming the file, the row as a spreadsheet shows it, the
+:class:`~zorgcap.forecast.errors.InputError` naming the file, the row as a spreadsheet shows it, the
 column, the value and the fix, and says how many more problems there are.
 
 Upper bounds (plausibility, not physics; a value above them is almost surely a unit or
@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-import regions as regions_mod
+from zorgcap import regions as regions_mod
 
 from .errors import InputError, spreadsheet_row
 from .schema import OPEN_AGE, SEXES
@@ -67,7 +67,7 @@ def _isin(options, what):
 
 
 def _region(fix="use one of the 31 codes ZK01...ZK33 (not ZK05, ZK15); see "
-            "regions.ZORGKANTOORREGIOS."):
+            "zorgcap.regions.ZORGKANTOORREGIOS."):
     return pa.Column(str, pa.Check.isin(list(_CODES), error="unknown zorgkantoorregio code "
                                         "{value}"), description=fix)
 
@@ -267,7 +267,7 @@ def check_closures(capacity: pd.DataFrame, plans: pd.DataFrame, *, file=None,
     """Refuse closures of delivery ``forms`` that remove more places than a region has.
 
     Supply = capacity + realised expansions - realised closures
-    (:func:`forecast.gap.compare_capacity`); if every closure is realised and no expansion
+    (:func:`zorgcap.forecast.gap.compare_capacity`); if every closure is realised and no expansion
     is, supply is ``capacity - closures``, which must not go below 0.
 
     Parameters

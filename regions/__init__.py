@@ -2,16 +2,16 @@
 
 Public API::
 
-    regions.ZORGKANTOORREGIOS          # code -> name
-    regions.zorgkantoorregios(year)    # table of the 31 regions
-    regions.gemeenten(year)            # gemeente -> zk / provincie / COROP
-    regions.to_indeling(frame, year, value_cols)   # mergers: translate to another year
-    regions.to_regions(frame, year, value_cols)    # gemeente -> region sums
-    regions.region_geometry(year, crs)             # dissolved polygons
+    zorgcap.regions.ZORGKANTOORREGIOS          # code -> name
+    zorgcap.regions.zorgkantoorregios(year)    # table of the 31 regions
+    zorgcap.regions.gemeenten(year)            # gemeente -> zk / provincie / COROP
+    zorgcap.regions.to_indeling(frame, year, value_cols)   # mergers: translate to another year
+    zorgcap.regions.to_regions(frame, year, value_cols)    # gemeente -> region sums
+    zorgcap.regions.region_geometry(year, crs)             # dissolved polygons
 
-The names are loaded on first use (PEP 562), so ``import regions.codes`` or the mapping does
+The names are loaded on first use (PEP 562), so ``import zorgcap.regions.codes`` or the mapping does
 not load geopandas: only the geometry needs it. ``regions`` uses the data layer
-(:mod:`forecast.errors`, :mod:`forecast.io`) and nothing of the model.
+(:mod:`zorgcap.forecast.errors`, :mod:`zorgcap.forecast.io`) and nothing of the model.
 """
 
 from importlib import import_module

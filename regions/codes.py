@@ -13,7 +13,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from forecast.errors import InputError, spreadsheet_row
+from zorgcap.forecast.errors import InputError, spreadsheet_row
 
 __all__ = ["YEARS", "ZORGKANTOORREGIOS", "check_region_codes", "check_year"]
 
@@ -96,5 +96,5 @@ def check_region_codes(codes, *, file=None, column: str = "zk_code") -> None:
             f"unknown zorgkantoorregio code {code!r}{hint}",
             file=file, row=spreadsheet_row(i) if file else None, column=column,
             fix="use one of the 31 codes ZK01...ZK33 (not ZK05, ZK15); "
-            "see regions.ZORGKANTOORREGIOS.",
+            "see zorgcap.regions.ZORGKANTOORREGIOS.",
         )

@@ -18,9 +18,9 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from forecast.errors import InputError
-from forecast.io.cache import content_cache
-from forecast.io.tables import read_table
+from zorgcap.forecast.errors import InputError
+from zorgcap.forecast.io.cache import content_cache
+from zorgcap.forecast.io.tables import read_table
 
 from .codes import check_year
 from .mapping import gemeente_changes, gemeenten

@@ -12,10 +12,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from forecast.errors import InputError, spreadsheet_row
-from forecast.io.cache import content_cache, note_input
-from forecast.io.datadir import data_raw_dir
-from forecast.io.tables import load_gebieden
+from zorgcap.forecast.errors import InputError, spreadsheet_row
+from zorgcap.forecast.io.cache import content_cache, note_input
+from zorgcap.forecast.io.datadir import data_raw_dir
+from zorgcap.forecast.io.tables import load_gebieden
 
 from .codes import YEARS, ZORGKANTOORREGIOS, check_year
 
@@ -111,8 +111,8 @@ def check_gemeente_codes(codes, year: int, *, file=None, column: str = "gm_code"
                 f"gemeente code {code} ({info.gm_name}) belongs to the indeling of {span}, "
                 f"not {year}: on 1-1-{info.last_year + 1} it went into {into}",
                 file=file, row=row, column=column,
-                fix=f"translate the table with regions.to_indeling(frame, year={year}), or use "
-                f"data of the {year} indeling.",
+                fix=f"translate the table with zorgcap.regions.to_indeling(frame, year={year}), "
+                f"or use data of the {year} indeling.",
             )
         raise InputError(
             f"gemeente code {code} ({info.gm_name}) only exists from {info.first_year} on, "

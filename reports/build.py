@@ -1,4 +1,4 @@
-"""The report of one run: :func:`render` draws a :class:`forecast.ChainResult` as an HTML
+"""The report of one run: :func:`render` draws a :class:`zorgcap.forecast.ChainResult` as an HTML
 report (inline SVG maps and charts) and an Excel workbook, and with ``static=True`` also as
 PNG/SVG files for print. It computes nothing of the model: every number comes from the
 result, so the report shows one value per quantity. matplotlib is imported only for
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from forecast.schema import STEP_YEARS
+from zorgcap.forecast.schema import STEP_YEARS
 
 from .html import render_html
 
@@ -162,7 +162,7 @@ def _sweep_leftovers(out: Path) -> None:
 
 def _check_out(out: Path) -> None:
     """Refuse to replace anything but an earlier zorgcap report."""
-    from forecast.errors import InputError
+    from zorgcap.forecast.errors import InputError
 
     if out.exists() and not out.is_dir():
         raise InputError(f"--out {out} is a file, not a folder", file=str(out),
@@ -203,11 +203,11 @@ def _static_figures(result, work: Path, pool) -> list[Path]:
 
 def render(result, out="reports/latest", echo=print, workers: int | None = None,
            start_method: str = "spawn", lang: str = "nl", static: bool = False) -> dict:
-    """Draw a :class:`forecast.ChainResult` as an HTML report and an Excel workbook.
+    """Draw a :class:`zorgcap.forecast.ChainResult` as an HTML report and an Excel workbook.
 
     The HTML report (``report.html``) is one self-contained page with inline SVG maps and
     charts (hover names the region and its value, a click opens its section); the workbook
-    (``zorgcap_report.xlsx``) is formatted (:mod:`reports.excel`). ``lang``: ``"nl"``
+    (``zorgcap_report.xlsx``) is formatted (:mod:`zorgcap.reports.excel`). ``lang``: ``"nl"``
     (default) or ``"en"``, for the text and the number format of both. ``static=True`` also
     writes the maps as PNG and SVG and the charts as PNG with matplotlib (``maps/``,
     ``charts/``), for print; ``workers`` processes render those (default: the number of
@@ -273,7 +273,7 @@ def render(result, out="reports/latest", echo=print, workers: int | None = None,
 def run_report(out="reports/latest", echo=print, workers: int | None = None,
                lang: str = "nl", static: bool = False, **options) -> dict:
     """Run the chain for ``ChainConfig(**options)`` and render it (see :func:`render`)."""
-    from forecast.modelchain import ChainConfig, ForecastChain
+    from zorgcap.forecast.modelchain import ChainConfig, ForecastChain
 
     result = ForecastChain(ChainConfig(**options), echo=echo).run()
     return render(result, out, echo=echo, workers=workers, lang=lang, static=static)

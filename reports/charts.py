@@ -1,7 +1,7 @@
 """Charts: demand with bands versus supply per region, the waiting list, the backtest.
 
 Charts are written as PNG only, for print (``render(..., static=True)``); the HTML report
-draws its own charts as inline SVG (:mod:`reports.svg`).
+draws its own charts as inline SVG (:mod:`zorgcap.reports.svg`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
-from forecast.supply import waiting_list  # noqa: E402
+from zorgcap.forecast.supply import waiting_list  # noqa: E402
 
 from .maps import _save  # noqa: E402
 
@@ -81,7 +81,7 @@ def waiting_chart(out_dir, forecast: pd.DataFrame | None = None) -> list[Path]:
 def backtest_chart(table: pd.DataFrame, out_dir, origins=(2005, 2010, 2014)) -> list[Path]:
     """Forecast versus actual per model and origin (institutional residents 65+).
 
-    ``table`` is the tidy backtest (:func:`forecast.backtest.backtest`: ``origin, year,
+    ``table`` is the tidy backtest (:func:`zorgcap.forecast.backtest.backtest`: ``origin, year,
     horizon, model, actual, forecast, lo_95, hi_95, shipped``); drawn: the actual series, the
     constant-rate and damped-ETS baselines and the shipped model with its 95% interval, from
     ``origins`` (those present in the table).
@@ -118,9 +118,9 @@ def waterfall_chart(parts: pd.Series, zk_code: str, name: str, year_from: int, y
                     out_dir) -> list[Path]:
     """Waterfall from the places in use in ``year_from`` to the need in ``year_to``.
 
-    ``parts`` holds ``base``, the parts of :data:`forecast.decompose.PARTS` and ``need``.
+    ``parts`` holds ``base``, the parts of :data:`zorgcap.forecast.decompose.PARTS` and ``need``.
     """
-    from forecast.decompose import PARTS
+    from zorgcap.forecast.decompose import PARTS
 
     fig, ax = plt.subplots(figsize=CHART_SIZE)
     labels = [f"places {year_from}", *[p.replace("_", " ") for p in PARTS], f"need {year_to}"]

@@ -6,7 +6,7 @@ probabilities as percentages); Excel shows the separators of the reader's own lo
 sheet "Over deze berekening" ("About this run") describes the run: scenario, seed, draws,
 every input file with its SHA-256, the planner files used, the version and the date; the
 sheet "Kolommen" ("Columns") says what each column means, with its unit
-(:mod:`forecast.schema`).
+(:mod:`zorgcap.forecast.schema`).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ import math
 import numpy as np
 import pandas as pd
 
-from forecast import schema
-from forecast.decompose import PARTS
-from forecast.schema import STEP_YEARS
+from zorgcap.forecast import schema
+from zorgcap.forecast.decompose import PARTS
+from zorgcap.forecast.schema import STEP_YEARS
 
 from .assumptions import assumption_items, run_text
 from .html import references_frame, words
@@ -35,7 +35,7 @@ for _cols in (schema.GAP_COLUMNS, *schema.FRAMES.values()):
 
 def _described(t: Text, col: str, sheet: str | None) -> str | None:
     """The catalogue's description of ``col`` on ``sheet`` (a key of ``[<lang>.sheets]``);
-    English falls back to :mod:`forecast.schema`."""
+    English falls back to :mod:`zorgcap.forecast.schema`."""
     own = t.m.get("sheet_descriptions", {}).get(sheet, {}).get(col) \
         or t.m.get("descriptions", {}).get(col)
     if own is None and t.lang == "en":

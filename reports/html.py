@@ -7,7 +7,7 @@ names the region and its value, a click opens its section), the national and reg
 and the provenance. Nothing is loaded from the network; the text is in
 ``templates/messages.toml`` and every number is formatted by Babel for the report's language.
 The page computes nothing of the model: every number is read from the
-:class:`forecast.ChainResult`; it only rounds, ranks and divides for display.
+:class:`zorgcap.forecast.ChainResult`; it only rounds, ranks and divides for display.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from forecast.decompose import PARTS
-from forecast.schema import STEP_YEARS
+from zorgcap.forecast.decompose import PARTS
+from zorgcap.forecast.schema import STEP_YEARS
 
 from . import svg
 from .assumptions import assumption_items, run_text
@@ -31,7 +31,7 @@ __all__ = ["render_html", "page_context"]
 def _env():
     from jinja2 import Environment, PackageLoader, select_autoescape
 
-    return Environment(loader=PackageLoader("reports", "templates"),
+    return Environment(loader=PackageLoader("zorgcap.reports", "templates"),
                        autoescape=select_autoescape(["html", "j2"]), trim_blocks=True,
                        lstrip_blocks=True)
 
@@ -259,7 +259,7 @@ def _maps(t: Text, result, geo, years, focus) -> list[dict]:
 
 def _plans_by_region(plans: pd.DataFrame) -> dict:
     """``zk_code -> ([(year_ready, projects, places with stay, clustered places)],
-    plans_source)``, closures negative (as :mod:`forecast.gap` counts them)."""
+    plans_source)``, closures negative (as :mod:`zorgcap.forecast.gap` counts them)."""
     if plans is None or not len(plans):
         return {}
     pl = plans.assign(form=plans["delivery_form"] if "delivery_form" in plans else "with_stay")
@@ -364,7 +364,7 @@ def _region_sections(t: Text, result, gm_geo, gm_names, years, focus) -> list[di
 
 def page_context(result, lang: str = "nl") -> dict:
     """Everything the template shows, as formatted text (see the module docstring)."""
-    import regions
+    from zorgcap import regions
 
     t = Text(lang)
     c = result.config

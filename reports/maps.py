@@ -16,8 +16,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-import regions  # noqa: E402
-from forecast.references import describe  # noqa: E402
+from zorgcap import regions  # noqa: E402
+from zorgcap.forecast.references import describe  # noqa: E402
 
 __all__ = ["choropleth", "region_maps", "gemeente_growth_map", "FIGSIZE", "DPI"]
 

@@ -25,7 +25,7 @@ _BAND = re.compile(r"^(?P<col>.+)_(?P<side>lo|hi)_(?P<level>\d+)$")
 
 @lru_cache(maxsize=None)
 def _catalogue() -> dict:
-    return tomllib.loads(files("reports").joinpath("templates/messages.toml")
+    return tomllib.loads(files("zorgcap.reports").joinpath("templates/messages.toml")
                          .read_text(encoding="utf-8"))
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from forecast.io.datadir import data_roots
+from zorgcap.forecast.io.datadir import data_roots
 
 _SESSION_CACHE = tempfile.mkdtemp(prefix="zorgcap-test-cache-")
 os.environ["ZORGCAP_CACHE"] = _SESSION_CACHE
@@ -52,7 +52,7 @@ def write_cbs(path: Path, header: list[str], rows: list[list], pad: int = 0) -> 
 def refuses(tmp_path: Path, name: str, body: str, reader, match: str):
     """Write ``body`` to ``tmp_path / name``; ``reader(path)`` must raise an InputError that
     matches ``match`` (regex) and names the file and a fix. Returns the error."""
-    from forecast.errors import InputError
+    from zorgcap.forecast.errors import InputError
 
     path = tmp_path / name
     path.write_text(body, encoding="utf-8")

@@ -1,4 +1,4 @@
-"""A small hand-made :class:`forecast.ChainResult` for report tests.
+"""A small hand-made :class:`zorgcap.forecast.ChainResult` for report tests.
 
 Three regions, 2023-2030, round numbers: the report must show exactly these, so a test can
 check a figure in the HTML or the Excel workbook against the frame it came from. National
@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from forecast import ChainConfig, ChainResult
-from forecast.decompose import PARTS
+from zorgcap.forecast import ChainConfig, ChainResult
+from zorgcap.forecast.decompose import PARTS
 
 CODES = ("ZK07", "ZK08", "ZK20")
 YEARS = list(range(2023, 2031))
@@ -22,8 +22,8 @@ YEARS = list(range(2023, 2031))
 def small_result(codes=CODES, to: int = 2030, draws: int = 20) -> ChainResult:
     """Need of region i (0, 1, 2) in year t: 1,000 x (i + 1) + 100 x (i + 1) x (t - 2023)
     places; capacity 1,000 x (i + 1); one plan of 50 places in 2026 in the first region."""
-    import regions
-    from forecast.schema import STEP_YEARS
+    from zorgcap import regions
+    from zorgcap.forecast.schema import STEP_YEARS
 
     years = list(range(2023, to + 1))
     names = {c: regions.ZORGKANTOORREGIOS[c] for c in codes}
@@ -103,7 +103,7 @@ def small_result(codes=CODES, to: int = 2030, draws: int = 20) -> ChainResult:
     grow = 1 + np.arange(len(gm)) % 5  # gemeenten grow at five speeds: maps with colours
     gm85 = pd.concat([gm.assign(year=y, persons_85plus=100.0 + 10.0 * (y - 2021) * grow)
                       for y in range(2021, to + 1)], ignore_index=True)
-    backtest = pd.DataFrame(  # the tidy columns of forecast.backtest.backtest
+    backtest = pd.DataFrame(  # the tidy columns of zorgcap.forecast.backtest.backtest
         [{"origin": 2014, "year": 2014 + h, "horizon": h, "model": m,
           "actual": 100_000.0 - 1000 * h, "forecast": 100_000.0 - 900 * h,
           "lo_80": 97_000.0 - 900 * h, "hi_80": 103_000.0 - 900 * h,

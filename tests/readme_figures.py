@@ -59,7 +59,7 @@ def _factor(x: float) -> str:
 def _chain(scenario: str, draws: int):
     key = ("chain", scenario, draws)
     if key not in _CACHE:
-        from forecast import ChainConfig, ForecastChain
+        from zorgcap.forecast import ChainConfig, ForecastChain
 
         _CACHE[key] = ForecastChain(ChainConfig(scenario=scenario, to=TO, draws=draws)).run()
     return _CACHE[key]
@@ -78,7 +78,7 @@ def _at(frame: pd.DataFrame, year: int) -> pd.Series:
 # --- figures per README section -----------------------------------------------------------
 
 def _population(bel) -> dict:
-    from forecast.population import build_projection, national_targets
+    from zorgcap.forecast.population import build_projection, national_targets
 
     pop = bel.population
     old = pop[pop["age"] >= 85].groupby(["zk_name", "year"])["persons"].sum().unstack()
@@ -107,8 +107,8 @@ def _population(bel) -> dict:
 
 
 def _demand(bel, trend, mantelzorg) -> dict:
-    from forecast import project_demand
-    from forecast.regional import zk_factors
+    from zorgcap.forecast import project_demand
+    from zorgcap.forecast.regional import zk_factors
 
     nat = bel.national
     base_year = int(nat["year"].min())
@@ -150,9 +150,9 @@ def _intensity(bel, trend) -> dict:
     """The regional intensity index (default regional level) and its effect on the gap."""
     from scipy.stats import spearmanr
 
-    from forecast.demand import run_demand
-    from forecast.gap import supply_gap
-    from forecast.intensity import intensity_factors
+    from zorgcap.forecast.demand import run_demand
+    from zorgcap.forecast.gap import supply_gap
+    from zorgcap.forecast.intensity import intensity_factors
 
     ri = bel.regional_intensity.sort_values("factor")
     raw = ri.sort_values("ratio")
@@ -203,7 +203,7 @@ def _bands(bel, trend) -> dict:
 
 
 def _backtest(table: pd.DataFrame) -> dict:
-    from forecast.backtest import ISSUE_ORIGINS, SHIPPED, summarise
+    from zorgcap.forecast.backtest import ISSUE_ORIGINS, SHIPPED, summarise
 
     s = summarise(table)
     m = s["mape_all"]
@@ -242,12 +242,12 @@ def _backtest(table: pd.DataFrame) -> dict:
 
 
 def _regional(table: pd.DataFrame) -> dict:
-    """The third attempt of issue 17 (forecast.regional_backtest): the rule's choice and the
+    """The third attempt of issue 17 (zorgcap.forecast.regional_backtest): the rule's choice and the
     shipped model scored on the 40 COROP series of CBS 71488ned."""
     import os
 
-    from forecast.backtest import regional_verdict
-    from forecast.regional_backtest import summary
+    from zorgcap.forecast.backtest import regional_verdict
+    from zorgcap.forecast.regional_backtest import summary
 
     r = _cached("regional", lambda: summary(workers=max(1, min(4, os.cpu_count() or 1))))
     v = regional_verdict(r, table)
@@ -268,9 +268,9 @@ def _regional(table: pd.DataFrame) -> dict:
 
 
 def _prospective() -> dict:
-    """The register of the prospective check (forecast.prospective): the shipped model's and
+    """The register of the prospective check (zorgcap.forecast.prospective): the shipped model's and
     the damped ETS's forecasts from 1-1-2024 for 2029, as the committed file holds them."""
-    from forecast.prospective import REGISTERED_ON, read_register
+    from zorgcap.forecast.prospective import REGISTERED_ON, read_register
 
     r = read_register().set_index(["model", "year"])
     ship, ets = r.loc[("ets_anchored", 2029)], r.loc[("ets_damped", 2029)]
@@ -284,8 +284,8 @@ def _prospective() -> dict:
 
 
 def _waiting(bel, trend) -> dict:
-    from forecast import compare_capacity
-    from forecast.supply import waiting_list
+    from zorgcap.forecast import compare_capacity
+    from zorgcap.forecast.supply import waiting_list
 
     wf = _at(bel.waiting_forecast, 2030)
     base_year = int(bel.national["year"].min())
@@ -340,7 +340,7 @@ def _decomposition(bel) -> dict:
 def figures() -> dict[str, str]:
     """Every model figure the README quotes: name -> text as the README writes it."""
     if "figures" not in _CACHE:
-        from forecast import project_demand
+        from zorgcap.forecast import project_demand
 
         bel = _chain("beleidsarm", DRAWS)
         trend = _chain("trend", DRAWS)

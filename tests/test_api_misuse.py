@@ -19,13 +19,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import forecast
-import regions
-from forecast import gap, population
-from forecast import reconcile as rec
-from forecast.decompose import decompose
-from forecast.demand import run_demand
-from forecast.errors import InputError
+from zorgcap import forecast, regions
+from zorgcap.forecast import gap, population
+from zorgcap.forecast import reconcile as rec
+from zorgcap.forecast.decompose import decompose
+from zorgcap.forecast.demand import run_demand
+from zorgcap.forecast.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
 GM = pd.DataFrame({"gm_code": ["GM0363", "GM0599"], "persons": [1.0, 2.0]})
@@ -42,7 +41,7 @@ def _frame():
 
 # (id, call, expected exception, message fragment, before)
 CASES = [
-    # forecast.project_population / population.build_projection
+    # zorgcap.forecast.project_population / population.build_projection
     ("population level unknown", lambda: forecast.project_population(level="province", to=2022),
      ValueError, "`level` was 'province' but is expected to be in", "KeyError province_code"),
     ("population level not a str", lambda: population.build_projection(level=5, to=2022),
@@ -68,7 +67,7 @@ CASES = [
     ("population engine unknown", lambda: population.build_projection(to=2022, draws=2,
                                                                       engine="spark"),
      ValueError, "`engine` was 'spark'", "ok (after the point run)"),
-    # forecast.project_demand / demand.run_demand
+    # zorgcap.forecast.project_demand / demand.run_demand
     ("demand scenario not a str", lambda: forecast.project_demand(scenario=5, to=2025),
      ValueError, "`scenario` was 5", "ok"),
     ("demand to a str", lambda: forecast.project_demand(to="2030"),
@@ -91,7 +90,7 @@ CASES = [
     ("demand population_variant unknown", lambda: run_demand(to=2025,
                                                              population_variant="high"),
      ValueError, "`population_variant` was 'high'", "ok (named `variant`)"),
-    # forecast.compare_capacity / gap.supply_gap
+    # zorgcap.forecast.compare_capacity / gap.supply_gap
     ("gap demand a list", lambda: forecast.compare_capacity([1, 2]),
      ValueError, "`demand` was a list", "ok"),
     ("gap demand empty", lambda: forecast.compare_capacity(_frame().iloc[:0]),
@@ -106,7 +105,7 @@ CASES = [
      ValueError, "`fte_per_place` was '1'", "TypeError ufunc 'isfinite'"),
     ("gap waiting unknown", lambda: gap.supply_gap(_frame(), waiting="all"),
      ValueError, "`waiting` was 'all'", "ok"),
-    # forecast.decompose
+    # zorgcap.forecast.decompose
     ("decompose a frame", lambda: decompose(_frame()),
      ValueError, "`demand` was a DataFrame but is expected to be a DemandRun", "ok"),
     ("decompose years a number", lambda: decompose(_run(), years=2026),
@@ -114,7 +113,7 @@ CASES = [
      "TypeError 'int' object is not iterable"),
     ("decompose years a str", lambda: decompose(_run(), years="2026"),
      ValueError, "`years` was '2026'", "misleading: holds ['2', '0', '2', '6']"),
-    # forecast.reconcile.reconcile
+    # zorgcap.forecast.reconcile.reconcile
     ("reconcile a list", lambda: rec.reconcile([1, 2], national=pd.Series({2024: 1.0})),
      ValueError, "`frame` was a list", "TypeError list indices"),
     ("reconcile empty frame", lambda: rec.reconcile(pd.DataFrame(), national=pd.Series([1.0])),

@@ -1,4 +1,5 @@
-"""The rolling-origin backtest (forecast.backtest): held-out years, independent of the fit."""
+"""The rolling-origin backtest (zorgcap.forecast.backtest): held-out years, independent of the
+fit."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import pandas as pd
 import pytest
 from conftest import needs_data
 
-from forecast import backtest as B
-from forecast.timeseries import SHIPPED_TREND
+from zorgcap.forecast import backtest as B
+from zorgcap.forecast.timeseries import SHIPPED_TREND
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""In-process caches follow the files they read (forecast.io.cache.content_cache).
+"""In-process caches follow the files they read (zorgcap.forecast.io.cache.content_cache).
 
 Each test copies one input table of ../shared/data to a temporary data directory (searched
 first; the other tables still come from ../shared/data), calls a cached function, rewrites
@@ -16,10 +16,10 @@ import pandas as pd
 import pytest
 from conftest import needs_data
 
-import regions
-from forecast import population as P
-from forecast.io.cache import content_cache, file_stamp, note_input
-from forecast.io.manifest import locate
+from zorgcap import regions
+from zorgcap.forecast import population as P
+from zorgcap.forecast.io.cache import content_cache, file_stamp, note_input
+from zorgcap.forecast.io.manifest import locate
 
 pytestmark = needs_data
 

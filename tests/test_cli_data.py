@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from conftest import needs_data
 
-from forecast.cli import main
-from forecast.io.fetch import fetch_tables
-from forecast.io.manifest import manifest
-from forecast.io.status import data_status
-from forecast.io.tables import read_table
+from zorgcap.forecast.cli import main
+from zorgcap.forecast.io.fetch import fetch_tables
+from zorgcap.forecast.io.manifest import manifest
+from zorgcap.forecast.io.status import data_status
+from zorgcap.forecast.io.tables import read_table
 
 
 @needs_data
@@ -197,7 +197,7 @@ def test_missing_data_dir_is_an_input_error_not_ignored(tmp_path, capsys):
 
 
 def test_a_bug_exits_1_with_traceback_and_please_report(monkeypatch, capsys):
-    import forecast.cli as cli
+    import zorgcap.forecast.cli as cli
 
     def broken(args):
         raise KeyError("internal")  # a programming error, not the user's input
@@ -229,7 +229,7 @@ def test_status_of_a_damaged_table_exits_2_and_names_the_problem(shared_data, tm
 
 
 def test_report_refuses_a_wrong_out_before_the_forecast_runs(tmp_path, capsys, monkeypatch):
-    from forecast.modelchain import ForecastChain
+    from zorgcap.forecast.modelchain import ForecastChain
 
     def never(self):
         raise AssertionError("the forecast ran before --out was checked")
@@ -251,7 +251,7 @@ def test_an_input_in_the_out_folder_is_never_overwritten(tmp_path, capsys, comma
                                                          name, template):
     """A capacity file called targets.csv in the --out folder was replaced by zorgcap's own
     targets.csv (found by fuzzing): refused before any work, nothing written."""
-    from forecast.io.datadir import data_raw_dir
+    from zorgcap.forecast.io.datadir import data_raw_dir
 
     src = tmp_path / name
     if template:

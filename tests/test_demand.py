@@ -1,4 +1,5 @@
-"""Demand per zorgkantoorregio (forecast.demand) and scenarios (forecast.scenarios)."""
+"""Demand per zorgkantoorregio (zorgcap.forecast.demand) and scenarios
+(zorgcap.forecast.scenarios)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ import numpy as np
 import pytest
 from conftest import needs_data, refuses
 
-from forecast import demand as D
-from forecast.errors import InputError
+from zorgcap.forecast import demand as D
+from zorgcap.forecast.errors import InputError
 
 pytestmark = needs_data
 
@@ -116,9 +117,9 @@ def test_trend_ships_exactly_the_backtested_model():
     # One configuration: demand's trend scenario, the backtest's shipped rows and the
     # timeseries default are the same object, and the demand multiplier is that model's
     # forecast of the standardised rate relative to 2023 (fails if they diverge).
-    from forecast import backtest as B
-    from forecast import demand as D
-    from forecast import timeseries as T
+    from zorgcap.forecast import backtest as B
+    from zorgcap.forecast import demand as D
+    from zorgcap.forecast import timeseries as T
 
     assert D.SHIPPED_TREND is T.SHIPPED_TREND is B.MODELS[B.SHIPPED]
     run = D.run_demand("trend", to=2030)
@@ -134,7 +135,7 @@ def test_trend_ships_exactly_the_backtested_model():
 def test_no_jump_off_from_2024_to_2025():
     # The forecast starts from the last observed rate (2024): the national step 2024->2025
     # of clients with stay follows demography (issue 17: ratio in 0.99-1.06; measured 1.010).
-    from forecast.demand import national_summary, run_demand
+    from zorgcap.forecast.demand import national_summary, run_demand
 
     nat = national_summary(run_demand("trend", to=2026).frame).set_index("year")
     ratio = nat.loc[2025, "clients_with_stay"] / nat.loc[2024, "clients_with_stay"]
@@ -149,7 +150,7 @@ def test_intensity_default_redistributes_and_meets_the_done_when_check(beleidsar
     # not validate the index.
     from scipy.stats import spearmanr
 
-    from forecast.intensity import intensity_factors
+    from zorgcap.forecast.intensity import intensity_factors
 
     nat = D.project_demand("beleidsarm", to=2040, regional_factors="national")
     a = beleidsarm[beleidsarm.year == 2023].set_index("zk_code")["clients_with_stay"]
@@ -213,7 +214,7 @@ def test_location_vs_residence_sd_is_settable_and_decides_the_shrinkage(beleidsa
     np.testing.assert_allclose(wide.frame["clients_with_stay"], nat["clients_with_stay"],
                                rtol=1e-12)
     # SD 0: Poisson noise only, the factor is the standardised ratio rescaled on 2023
-    from forecast.intensity import intensity_factors
+    from zorgcap.forecast.intensity import intensity_factors
 
     raw = D.run_demand("beleidsarm", to=2025, regional_sd=0.0)
     f = dict(zip(raw.components.codes, raw.components.regional_factor, strict=True))

@@ -1,4 +1,4 @@
-"""Gap arithmetic (forecast.gap) on hand-made cases."""
+"""Gap arithmetic (zorgcap.forecast.gap) on hand-made cases."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 from conftest import needs_data
 
-from forecast import gap as G
-from regions.codes import ZORGKANTOORREGIOS
+from zorgcap.forecast import gap as G
+from zorgcap.regions.codes import ZORGKANTOORREGIOS
 
 # ZK01 and ZK02 carry the hand-made numbers; the other 29 regions (the gap needs all 31:
 # national quantities are shared over them) need 50 places a year and have 50.
@@ -128,8 +128,8 @@ def test_waiting_list_by_shortfall_and_from_a_regional_file(tmp_path):
     ("zk_code,date,urgent_plaatsen\nZK01,2023-01-01,1\n", r"actief_plaatsen"),
 ])
 def test_bad_regional_waiting_files(tmp_path, body, match):
-    from forecast.errors import InputError
-    from forecast.supply import read_regional_waiting
+    from zorgcap.forecast.errors import InputError
+    from zorgcap.forecast.supply import read_regional_waiting
 
     path = tmp_path / "w.csv"
     path.write_text(body, encoding="utf-8")
@@ -177,7 +177,7 @@ def test_missing_planner_rows_are_estimates_and_labelled():
 
 
 def test_estimate_capacity_from_shares_by_hand():
-    from forecast.supply import estimate_capacity
+    from zorgcap.forecast.supply import estimate_capacity
 
     base = pd.Series({"ZK01": 100.0, "ZK02": 300.0})
     # shares 0.25 / 0.75 of a national 400 places: 100 and 300; of 800: 200 and 600
@@ -190,7 +190,7 @@ def test_estimate_capacity_from_shares_by_hand():
 
 @needs_data
 def test_default_capacity_is_the_2014_supply_share_of_national_places():
-    from forecast.intensity import supply_2014
+    from zorgcap.forecast.intensity import supply_2014
 
     d = _demand()
     national = d[d.year == 2023]["places_needed"].sum()  # 100 + 200 + 29 x 50 = 1,750
@@ -314,7 +314,7 @@ def test_clustered_need_and_capacity_by_hand():
 
 @needs_data
 def test_national_rollup_next_to_the_references():
-    from forecast.demand import project_demand
+    from zorgcap.forecast.demand import project_demand
 
     gap = G.compare_capacity(project_demand("beleidsarm", to=2031))
     refs = G.national_references(gap).set_index("reference")
@@ -338,7 +338,7 @@ def test_national_rollup_next_to_the_references():
 
 
 def test_a_closure_larger_than_the_capacity_is_refused():
-    from forecast.errors import InputError
+    from zorgcap.forecast.errors import InputError
 
     closure = PLANS.iloc[2:3].assign(places=500.0)  # ZK02 has 205 places
     with pytest.raises(InputError, match=r"closures in ZK02 remove 500 places.*205"):
@@ -383,7 +383,7 @@ def test_the_staff_limit_per_region_in_the_gap_frame():
 
 
 def test_a_clustered_closure_larger_than_the_clustered_capacity_is_refused():
-    from forecast.errors import InputError
+    from zorgcap.forecast.errors import InputError
 
     cap = CAPACITY.assign(vpt_capacity=[30.0, np.nan] + [np.nan] * len(OTHERS))
     close = pd.DataFrame({"project_id": ["x"], "zk_code": ["ZK01"], "year_ready": [2025],
@@ -451,7 +451,7 @@ def test_a_one_region_plans_file_keeps_the_estimate_of_every_other_region():
     assert "30 regions without rows in the plans file" in text and "ZK20" in text
     assert "ZK08" not in text
     assert run1.parameters["plans_elsewhere"] == "estimate"
-    from forecast.provenance import estimates_by_region
+    from zorgcap.forecast.provenance import estimates_by_region
 
     est = estimates_by_region(run1.frame)
     assert "ZK08" not in est and est["ZK20"] == ["plans_from_national"]

@@ -6,7 +6,7 @@ import pytest
 import shapely
 from conftest import needs_data
 
-import regions
+from zorgcap import regions
 
 pytestmark = needs_data
 

@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecast.demand import read_calibration
-from forecast.errors import InputError
-from forecast.supply import check_closures, plan_status, read_capacity, read_plans
-from forecast.usage import read_rates_file
+from zorgcap.forecast.demand import read_calibration
+from zorgcap.forecast.errors import InputError
+from zorgcap.forecast.supply import check_closures, plan_status, read_capacity, read_plans
+from zorgcap.forecast.usage import read_rates_file
 
 CAP = "zk_code,year,places_with_stay\n"
 CAP_NL = "zk_code;year;places_with_stay;vpt_capacity\n"
@@ -140,7 +140,7 @@ def test_provenance_lists_planner_files_and_estimates_per_region(tmp_path):
     import hashlib
     from types import SimpleNamespace
 
-    from forecast.provenance import provenance
+    from zorgcap.forecast.provenance import provenance
 
     cap = tmp_path / "cap.csv"
     cap.write_text(CAP_NL + "ZK01;2023;2.361;\n\nZK02;2023;3400;\n", encoding="utf-8")
@@ -198,13 +198,13 @@ def test_sigkill_of_a_report_run_leaves_no_worker_or_temporary_folder(tmp_path, 
 
     from handmade import small_result
 
-    import reports
+    from zorgcap import reports
 
     out = tmp_path / "rep"
     reports.render(small_result(), out, echo=None)  # the earlier report
     before = {p.relative_to(out): hashlib.sha256(p.read_bytes()).hexdigest()
               for p in out.rglob("*") if p.is_file()}
-    cmd = [sys.executable, "-m", "forecast.cli", "report", "--to", "2025", "--draws", "0",
+    cmd = [sys.executable, "-m", "zorgcap.forecast.cli", "report", "--to", "2025", "--draws", "0",
            "--regions", "ZK20", "--static", "--out", str(out)]
     # the user's cache (not the test session's empty one): the run only has to reach its
     # figure workers; what it computes does not matter here
@@ -253,7 +253,7 @@ CLI_CASES = [
 def test_bad_arguments_exit_2_on_one_line(tmp_path, capsys, name, argv, fragment):
     import re
 
-    from forecast.cli import main
+    from zorgcap.forecast.cli import main
 
     (tmp_path / "s.toml").write_text("[scenario.x]\nhome_share = true\n", encoding="utf-8")
     (tmp_path / "file.txt").write_text("mine\n", encoding="utf-8")
@@ -269,8 +269,8 @@ def test_bad_arguments_exit_2_on_one_line(tmp_path, capsys, name, argv, fragment
 def test_a_misspelt_optional_column_warns_with_the_fix(tmp_path):
     import warnings
 
-    from forecast.errors import InputWarning
-    from forecast.io.datadir import data_raw_dir
+    from zorgcap.forecast.errors import InputWarning
+    from zorgcap.forecast.io.datadir import data_raw_dir
 
     path = tmp_path / "cap.csv"
     path.write_text("zk_code,year,places_with_stay,vpt_capaciteit\nZK01,2023,3400,600\n",
@@ -296,7 +296,7 @@ def test_a_cbs_table_with_text_or_an_unknown_figure_is_named(tmp_path, shared_da
                                                              fragment):
     """Found by fuzzing: text in a CBS count cell gave a Python traceback, CBS's '.' (unknown)
     a 'gap has non-finite values' error that named no file."""
-    from forecast.io.tables import load_households_age_sex
+    from zorgcap.forecast.io.tables import load_households_age_sex
 
     src = next((shared_data / "usage").glob("cbs37620_*.csv"))
     lines = src.read_text(encoding="utf-8-sig").splitlines()
@@ -320,7 +320,7 @@ def test_a_regional_waiting_list_above_the_clients_is_named(tmp_path, shared_dat
     """Found by fuzzing: a regional waiting list larger than the region's clients with stay
     passed the file checks and then stopped the run with "`waiting_share` was [2.34 ...]
     but is expected to be in [0, 1)", naming no file."""
-    from forecast.cli import main
+    from zorgcap.forecast.cli import main
 
     path = tmp_path / "wl.csv"
     path.write_text("zk_code,date,urgent_plaatsen,actief_plaatsen,wacht_op_voorkeur\n"

@@ -1,4 +1,4 @@
-"""Regional intensity from the 2014 zzp counts (forecast.intensity)."""
+"""Regional intensity from the 2014 zzp counts (zorgcap.forecast.intensity)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from conftest import needs_data
 from numpy.testing import assert_allclose
 from scipy.stats import spearmanr
 
-from forecast import intensity as I
-from forecast.errors import InputError
-from forecast.io.tables import load_zzp_2014
+from zorgcap.forecast import intensity as I
+from zorgcap.forecast.errors import InputError
+from zorgcap.forecast.io.tables import load_zzp_2014
 
 
 def test_standardise_by_hand():
@@ -127,7 +127,7 @@ def test_supply_2014_maps_32_regions_to_31(shared_data):
 
 @needs_data
 def test_population_2014_meets_its_margins():
-    from forecast.usage import institutional_rates
+    from zorgcap.forecast.usage import institutional_rates
 
     codes, pop = I.population_2014()
     s = I.supply_2014().set_index("zk_code")

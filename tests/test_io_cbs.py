@@ -6,11 +6,11 @@ import pandas as pd
 import pytest
 from conftest import needs_data, write_cbs
 
-from forecast.errors import DataMissingError, InputError
-from forecast.io import cache as cache_mod
-from forecast.io.cbs import is_truncated, read_cbs_csv
-from forecast.io.datadir import data_roots
-from forecast.io.tables import read_table
+from zorgcap.forecast.errors import DataMissingError, InputError
+from zorgcap.forecast.io import cache as cache_mod
+from zorgcap.forecast.io.cbs import is_truncated, read_cbs_csv
+from zorgcap.forecast.io.datadir import data_roots
+from zorgcap.forecast.io.tables import read_table
 
 HEADER_82905 = ["ID", "Perioden", "MannenEnVrouwen_1", "PersonenInInstitutioneleHuishoudens_12"]
 
@@ -90,7 +90,7 @@ def test_truncated_copy_allowed_where_manifest_says_so(tmp_path):
 
 
 def test_missing_table_lists_where_it_looked(tmp_path, monkeypatch):
-    from forecast.io import manifest as manifest_mod
+    from zorgcap.forecast.io import manifest as manifest_mod
 
     monkeypatch.setattr(manifest_mod, "data_roots",
                         lambda data=None: data_roots(data, fallback=False))
@@ -144,7 +144,7 @@ def _refused_without(shared, tmp_path, key, drop, load, match):
 
 def _copy_table(shared, tmp_path, key, edit):
     """Copy the table ``key`` from ../shared/data into a --data dir, with ``edit(lines)``."""
-    from forecast.io.manifest import locate
+    from zorgcap.forecast.io.manifest import locate
 
     src = locate(key).path
     rel = src.relative_to(shared)
@@ -157,7 +157,7 @@ def _copy_table(shared, tmp_path, key, edit):
 
 @needs_data
 def test_table_cut_mid_row_is_refused_and_status_says_damaged(shared_data, tmp_path):
-    from forecast.io.status import data_status
+    from zorgcap.forecast.io.status import data_status
 
     # cut the last data row of CBS 37620 half-way: header + 8,730 data rows (wc -l), so row 8731
     path = _copy_table(shared_data, tmp_path, "households_age_sex",
@@ -185,7 +185,7 @@ def test_negative_count_in_37620_is_refused_with_its_row(shared_data, tmp_path):
 
 @needs_data
 def test_missing_year_in_37620_is_refused(shared_data, tmp_path):
-    from forecast.io.tables import load_households_age_sex
+    from zorgcap.forecast.io.tables import load_households_age_sex
 
     _refused_without(shared_data, tmp_path, "households_age_sex", ";2019;",
                      load_households_age_sex, r"lacks year\(s\) 2019")
@@ -193,7 +193,7 @@ def test_missing_year_in_37620_is_refused(shared_data, tmp_path):
 
 @needs_data
 def test_gemeente_missing_from_gebieden_2025_is_refused_and_named(shared_data, tmp_path):
-    from forecast.io.tables import load_gebieden
+    from zorgcap.forecast.io.tables import load_gebieden
 
     # CBS: 342 gemeenten on 1-1-2025; Amsterdam (GM0363) was one in 2024 and merged with none
     _refused_without(shared_data, tmp_path, "gebieden_2025", "GM0363",
@@ -203,7 +203,7 @@ def test_gemeente_missing_from_gebieden_2025_is_refused_and_named(shared_data, t
 
 @needs_data
 def test_population_file_without_a_gemeente_or_an_age_band_is_refused(shared_data, tmp_path):
-    from forecast.io.tables import load_population_gemeente
+    from zorgcap.forecast.io.tables import load_population_gemeente
 
     # Amsterdam's 20 rows removed: its 873,000 people would vanish from ZK02
     _refused_without(shared_data, tmp_path, "population_gemeente_2021", ",GM0363,",

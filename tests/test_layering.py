@@ -1,10 +1,13 @@
 """Layers and imports: no cycles, a data layer and regions free of the model, light imports.
 
-Layers, from the bottom: the data layer (:mod:`forecast.errors`, :mod:`forecast.schema`,
-:mod:`forecast.io`), :mod:`regions`, the model (the other modules of ``forecast``), and
-:mod:`reports`. A module may import from its own layer and the layers below it. The import
-graph is read statically with :mod:`ast` from the source, counting imports inside functions
-too: an import moved into a function to dodge a cycle is still a cycle.
+Layers, from the bottom: the data layer (:mod:`zorgcap.forecast.errors`,
+:mod:`zorgcap.forecast.schema`, :mod:`zorgcap.forecast.io`), :mod:`zorgcap.regions`, the model
+(the other modules of ``zorgcap.forecast``), and :mod:`zorgcap.reports`. A module may import from
+its own layer and the layers below it. The import graph is read statically with :mod:`ast` from
+the source, counting imports inside functions too: an import moved into a function to dodge a
+cycle is still a cycle. The folders ``forecast/``, ``regions/`` and ``reports/`` are the
+subpackages ``zorgcap.forecast``, ``zorgcap.regions`` and ``zorgcap.reports`` (package-dir in
+pyproject.toml); the old top-level names are imported nowhere.
 """
 
 from __future__ import annotations
@@ -18,8 +21,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("forecast", "regions", "reports")
-DATA_LAYER = ("forecast.errors", "forecast.schema", "forecast.io")
+PACKAGES = ("forecast", "regions", "reports")  # folders, the subpackages zorgcap.<folder>
+DATA_LAYER = ("zorgcap.forecast.errors", "zorgcap.forecast.schema", "zorgcap.forecast.io")
+OLD_NAMES = ("forecast", "regions", "reports", "data_raw")  # the former top-level names
 
 # Pairs of modules allowed to import each other while a change that removes the cycle is
 # under way (empty: demand <-> reconcile/gap/decompose went with the modelchain change).
@@ -30,11 +34,13 @@ def _module_name(path: Path) -> str:
     parts = list(path.relative_to(ROOT).with_suffix("").parts)
     if parts[-1] == "__init__":
         parts.pop()
-    return ".".join(parts)
+    return ".".join(["zorgcap", *parts] if parts[:1] != ["zorgcap"] else parts)
 
 
 def _modules() -> dict[str, Path]:
-    return {_module_name(p): p for pkg in PACKAGES for p in sorted((ROOT / pkg).rglob("*.py"))}
+    files = [ROOT / "zorgcap" / "__init__.py"]
+    files += [p for pkg in PACKAGES for p in sorted((ROOT / pkg).rglob("*.py"))]
+    return {_module_name(p): p for p in files}
 
 
 def _imports(name: str, source: str, known: set[str], is_package: bool = False) -> set[str]:
@@ -115,7 +121,7 @@ def test_the_graph_sees_imports_inside_functions_and_finds_cycles():
              "pkg.sub": set(), "pkg": {"pkg.a"}}
     assert _cycles(graph) == [["pkg.a", "pkg.b", "pkg.sub.c"]]
     # and on the project: stochastic's import of the shared cohort step
-    assert "forecast.cohort" in import_graph()["forecast.stochastic"]
+    assert "zorgcap.forecast.cohort" in import_graph()["zorgcap.forecast.stochastic"]
 
 
 def test_no_import_cycles():
@@ -131,9 +137,9 @@ def test_no_import_cycles():
 
 def _in_model(target: str) -> bool:
     """Whether ``target`` is model code (or reports): not the data layer nor regions."""
-    if target == "forecast":  # the package itself: lazy names of every layer
+    if target in ("zorgcap", "zorgcap.forecast"):  # the packages: lazy names of every layer
         return True
-    return not (target.startswith(("regions",))
+    return not (target.startswith(("zorgcap.regions",))
                 or any(target == d or target.startswith(d + ".") for d in DATA_LAYER))
 
 
@@ -143,27 +149,51 @@ def test_data_layer_and_regions_import_nothing_of_the_model(layer):
     if layer == "data":
         members = [m for m in graph if any(m == d or m.startswith(d + ".") for d in DATA_LAYER)]
     else:
-        members = [m for m in graph if m == "regions" or m.startswith("regions.")]
+        members = [m for m in graph
+                   if m == "zorgcap.regions" or m.startswith("zorgcap.regions.")]
     assert members
     bad = {m: sorted(t for t in graph[m] if _in_model(t)
-                     or (layer == "data" and t.startswith("regions")))
+                     or (layer == "data" and t.startswith("zorgcap.regions")))
            for m in members}
     bad = {m: t for m, t in bad.items() if t}
     assert not bad, f"{layer} modules import from higher layers: {bad}"
 
 
 def test_package_init_imports_nothing_eagerly():
-    # forecast/__init__ and regions/__init__ give their names lazily (PEP 562): importing
-    # forecast.errors runs forecast/__init__, which must not pull in the model.
+    # zorgcap/__init__, forecast/__init__ and regions/__init__ give their names lazily (PEP
+    # 562): importing zorgcap.forecast.errors runs zorgcap/__init__ and forecast/__init__,
+    # which must not pull in the model (zorgcap only takes __version__ from forecast).
     graph = import_graph()
-    assert graph["forecast"] == set() and graph["regions"] == set()
+    assert graph["zorgcap.forecast"] == set() and graph["zorgcap.regions"] == set()
+    assert graph["zorgcap"] == {"zorgcap.forecast"}
 
 
-HEAVY = ("geopandas", "statsmodels", "matplotlib", "forecast.demand", "forecast.population")
+def test_no_import_of_the_old_top_level_names():
+    # forecast, regions, reports, data_raw are subpackages of zorgcap: an absolute import of
+    # the old names works in a checkout (the root is on sys.path) but not from the wheel.
+    files = [*_modules().values(), *sorted((ROOT / "tests").rglob("*.py")),
+             *sorted((ROOT / "benchmarks").rglob("*.py"))]
+    bad = []
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and not node.level:
+                names = [node.module or ""]
+            else:
+                continue
+            bad += [f"{path.relative_to(ROOT)}:{node.lineno}: {n}" for n in names
+                    if n.split(".")[0] in OLD_NAMES]
+    assert not bad, "import zorgcap.<name> instead:\n" + "\n".join(bad)
 
 
-@pytest.mark.parametrize("module", ["regions.codes", "regions.mapping", "forecast.errors",
-                                    "forecast.io", "forecast.schema", "forecast"])
+HEAVY = ("geopandas", "statsmodels", "matplotlib", "zorgcap.forecast.demand",
+         "zorgcap.forecast.population", "zorgcap.reports")
+
+
+@pytest.mark.parametrize("module", ["zorgcap.regions.codes", "zorgcap.regions.mapping",
+                                    "zorgcap.forecast.errors", "zorgcap.forecast.io",
+                                    "zorgcap.forecast.schema", "zorgcap.forecast", "zorgcap"])
 def test_light_imports_load_no_model_and_no_heavy_library(module):
     code = (f"import json, sys; import {module}; "
             f"print(json.dumps([m for m in {list(HEAVY)!r} if m in sys.modules]))")
@@ -173,14 +203,25 @@ def test_light_imports_load_no_model_and_no_heavy_library(module):
 
 
 def test_lazy_public_names_still_resolve():
-    # forecast.decompose is a function and a module: after the module is imported (which
-    # binds it on the package) the public name is still the function.
-    code = ("import forecast.decompose, forecast, regions; "
-            "from forecast import decompose; "
+    # zorgcap.forecast.decompose is a function and a module: after the module is imported
+    # (which binds it on the package) the public name is still the function.
+    code = ("import zorgcap.forecast.decompose; from zorgcap import forecast, regions; "
+            "from zorgcap.forecast import decompose; import zorgcap; "
             "print(forecast.project_demand.__module__, forecast.InputError.__module__, "
             "regions.gemeenten.__module__, regions.RD_NEW, forecast.demand.__name__, "
-            "type(decompose).__name__, type(forecast.decompose).__name__)")
+            "type(decompose).__name__, type(forecast.decompose).__name__, "
+            "zorgcap.decompose is decompose, zorgcap.ChainConfig.__module__, "
+            "zorgcap.render.__module__, zorgcap.regions is regions, zorgcap.__version__)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                          text=True, check=True)
-    assert out.stdout.split() == ["forecast.demand", "forecast.errors", "regions.mapping",
-                                  "EPSG:28992", "forecast.demand", "function", "function"]
+    assert out.stdout.split() == ["zorgcap.forecast.demand", "zorgcap.forecast.errors",
+                                  "zorgcap.regions.mapping", "EPSG:28992",
+                                  "zorgcap.forecast.demand", "function", "function", "True",
+                                  "zorgcap.forecast.modelchain", "zorgcap.reports.build",
+                                  "True", forecast_version()]
+
+
+def forecast_version() -> str:
+    import zorgcap.forecast
+
+    return zorgcap.forecast.__version__

@@ -1,5 +1,5 @@
-"""The run object (forecast.modelchain): config validation, subsets, one number per quantity,
-options reaching every command, frames that save."""
+"""The run object (zorgcap.forecast.modelchain): config validation, subsets, one number per
+quantity, options reaching every command, frames that save."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 from conftest import needs_data
 
-from forecast import ChainConfig, ChainResult, ForecastChain
-from forecast.cli import _chain_config, build_parser
-from forecast.decompose import PARTS
-from forecast.errors import InputError
+from zorgcap.forecast import ChainConfig, ChainResult, ForecastChain
+from zorgcap.forecast.cli import _chain_config, build_parser
+from zorgcap.forecast.decompose import PARTS
+from zorgcap.forecast.errors import InputError
 
 # --- validation up front (no data needed: nothing expensive runs) -------------------------
 
@@ -127,7 +127,7 @@ def test_the_commands_share_their_defaults():
 
 
 def test_cli_reports_a_bad_option_in_one_line(capsys):
-    from forecast.cli import main
+    from zorgcap.forecast.cli import main
 
     assert main(["gap", "--occupancy", "2"]) == 2
     err = capsys.readouterr().err
@@ -147,7 +147,7 @@ def full():
 
 @pytest.fixture(scope="module")
 def subset():
-    from forecast import modelchain
+    from zorgcap.forecast import modelchain
 
     modelchain._STAGES.clear()  # computed afresh, not the full run's kept demand stage
     return ForecastChain(ChainConfig(to=2030, draws=30, seed=7,
@@ -165,7 +165,7 @@ def _plans_file(path, rows):
 
 @needs_data
 def test_with_plans_equals_a_fresh_run_and_reuses_the_demand(full, tmp_path):
-    from forecast import modelchain
+    from zorgcap.forecast import modelchain
 
     plans = _plans_file(tmp_path / "plannen.csv", ["P1,ZK08,2025,120,with_stay,planned,"
                                                    "expansion", "P2,ZK20,2026,40,with_stay,"
@@ -187,7 +187,7 @@ def test_with_plans_equals_a_fresh_run_and_reuses_the_demand(full, tmp_path):
 
 @needs_data
 def test_a_one_region_plans_file_leaves_the_other_regions_estimate(full, tmp_path):
-    from forecast.provenance import estimates_by_region
+    from zorgcap.forecast.provenance import estimates_by_region
 
     # ZK08's planner gives ZK08's project only; `full` is the run without a plans file
     plans = _plans_file(tmp_path / "zk08.csv", ["P1,ZK08,2025,120,with_stay,planned,"
@@ -284,7 +284,7 @@ def test_with_plans_refuses_what_changes_the_demand(full):
 
 
 def test_the_kept_demand_stage_is_keyed_by_every_input_file(tmp_path):
-    from forecast.modelchain import _stage_key
+    from zorgcap.forecast.modelchain import _stage_key
 
     scen = tmp_path / "s.toml"
     scen.write_text('[scenario.krimp]\nrates = "constant"\n', encoding="utf-8")
@@ -356,8 +356,8 @@ def test_national_bands_bracket_the_central_need(full):
 
 @needs_data
 def test_every_frame_saves_to_parquet_and_carries_no_attrs(full):
-    from forecast import compare_capacity, decompose, project_demand
-    from forecast.demand import run_demand
+    from zorgcap.forecast import compare_capacity, decompose, project_demand
+    from zorgcap.forecast.demand import run_demand
 
     frames = dict(full.frames())
     run = run_demand("beleidsarm", to=2026, draws=5)
@@ -388,10 +388,10 @@ def test_result_documents_its_fields():
 
 @needs_data
 def test_frames_have_the_documented_columns(full):
-    """Every column of the result's frames is documented in forecast.schema (with units)."""
+    """Every column of the result's frames is documented in zorgcap.forecast.schema (with units)."""
     import re
 
-    from forecast import schema
+    from zorgcap.forecast import schema
 
     band = re.compile(r"^(?P<c>.+)_(lo|hi)_(?P<lv>\d+)$")
     for name, documented in (("demand", schema.DEMAND_COLUMNS), ("gap", schema.GAP_COLUMNS),
@@ -455,7 +455,7 @@ def test_regional_intensity_is_in_the_result_and_drives_demand_and_capacity(full
 def test_waiting_list_is_allocated_by_shortfall_in_every_part_of_the_result(full):
     g = full.gap[full.gap["year"] == 2023].set_index("zk_code")
     # the national urgent + active list of 2023 is allocated, nothing more or less
-    from forecast.supply import base_waiting
+    from zorgcap.forecast.supply import base_waiting
 
     assert g["waiting_base"].sum() == pytest.approx(base_waiting(2023))
     # regions with estimated capacity at or above need get none (rule waiting_by_shortfall)

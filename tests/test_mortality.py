@@ -1,4 +1,4 @@
-"""Lee-Carter mortality calibrated to CBS life expectancy (forecast.mortality)."""
+"""Lee-Carter mortality calibrated to CBS life expectancy (zorgcap.forecast.mortality)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from conftest import needs_data
 
-from forecast import mortality as mort
+from zorgcap.forecast import mortality as mort
 
 
 def test_life_table_of_constant_hazard_matches_the_closed_form():

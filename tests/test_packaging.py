@@ -1,4 +1,9 @@
-"""Packaging: the wheel carries ``data_raw/`` and runs without the source checkout.
+"""Packaging: the wheel installs the one import name ``zorgcap``, carries ``data_raw/`` and runs
+without the source checkout.
+
+The checkout's folders ``forecast/``, ``regions/``, ``reports/`` and ``data_raw/`` are the
+subpackages ``zorgcap.forecast`` ... ``zorgcap.data_raw`` (``[tool.setuptools.package-dir]``);
+``zorgcap/`` holds only ``__init__.py``.
 
 The wheel is built once per session with ``python -m build`` (sdist first, then the wheel from
 the unpacked sdist, so both are checked; a few seconds for pure Python). Installing it into a
@@ -18,7 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from forecast.io import datadir
+from zorgcap import forecast
+from zorgcap.forecast.io import datadir
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -40,10 +46,26 @@ def test_wheel_carries_data_raw_and_the_packages(wheel):
     assert {"data_raw/manifest.csv", "data_raw/templates/capacity.csv",
             "data_raw/templates/build_plans.csv", "data_raw/reference_figures.csv",
             "data_raw/gemeente_changes.csv"} <= on_disk
+    on_disk = {f"zorgcap/{n}" for n in on_disk}
     assert on_disk <= names, f"missing from the wheel: {sorted(on_disk - names)}"
-    assert {"data_raw/__init__.py", "forecast/cli.py", "forecast/io/datadir.py",
-            "regions/__init__.py", "reports/__init__.py"} <= names
-    assert not [n for n in names if n.startswith(("tests/", "benchmarks/", ".cache"))]
+    assert {"zorgcap/__init__.py", "zorgcap/data_raw/__init__.py", "zorgcap/forecast/cli.py",
+            "zorgcap/forecast/io/datadir.py", "zorgcap/regions/__init__.py",
+            "zorgcap/reports/__init__.py", "zorgcap/reports/templates/report.html.j2",
+            "zorgcap/reports/templates/messages.toml"} <= names
+    # every Python file of the checkout's packages, each once, under zorgcap/
+    code = {f"zorgcap/{p.relative_to(ROOT).as_posix()}"
+            for pkg in ("forecast", "regions", "reports", "data_raw")
+            for p in (ROOT / pkg).rglob("*.py")}
+    assert code <= names, f"missing from the wheel: {sorted(code - names)}"
+
+
+def test_wheel_installs_the_one_import_name_zorgcap(wheel):
+    z = zipfile.ZipFile(wheel)
+    names = z.namelist()
+    top = {n.split("/")[0] for n in names if not n.split("/")[0].endswith(".dist-info")}
+    assert top == {"zorgcap"}, f"the wheel installs more than zorgcap: {sorted(top)}"
+    info = next(n for n in names if n.endswith(".dist-info/top_level.txt"))
+    assert z.read(info).decode().split() == ["zorgcap"]
 
 
 def test_wheel_metadata(wheel):
@@ -53,15 +75,23 @@ def test_wheel_metadata(wheel):
     assert "License-Expression: MIT" in meta  # PEP 639, needs setuptools >= 77
     assert "Requires-Dist: platformdirs" in meta
     entry = z.read(info.replace("METADATA", "entry_points.txt")).decode()
-    assert "zorgcap = forecast.cli:main" in entry
+    assert "zorgcap = zorgcap.forecast.cli:main" in entry
 
 
 _PROBE = """
-import json, forecast, forecast.io.manifest as m
-from forecast.io import datadir
-from forecast import references
+import importlib.util, json
+import zorgcap
+from zorgcap import forecast
+import zorgcap.forecast.io.manifest as m
+from zorgcap import forecast
+from zorgcap.forecast.io import datadir
+from zorgcap.forecast import references
 print(json.dumps({
+    "zorgcap": zorgcap.__file__,
     "forecast": forecast.__file__,
+    "api": [zorgcap.ChainConfig.__name__, zorgcap.render.__module__, zorgcap.__version__],
+    "old_names": [n for n in ("forecast", "regions", "reports", "data_raw")
+                  if importlib.util.find_spec(n) is not None],
     "data_raw": str(datadir.data_raw_dir()),
     "project_root": None if datadir.project_root() is None else str(datadir.project_root()),
     "cache": str(datadir.cache_dir()),
@@ -83,17 +113,32 @@ def test_unpacked_wheel_finds_data_raw_without_the_checkout(wheel, tmp_path):
     assert run.returncode == 0, run.stderr
     got = json.loads(run.stdout)
     # imported from the unpacked wheel, not from the editable install of the checkout
-    assert Path(got["forecast"]).is_relative_to(site)
-    assert Path(got["data_raw"]) == site / "data_raw"
-    assert got["project_root"] is None  # no pyproject.toml beside site-packages/data_raw
+    assert Path(got["zorgcap"]) == site / "zorgcap" / "__init__.py"
+    assert Path(got["forecast"]) == site / "zorgcap" / "forecast" / "__init__.py"
+    assert got["api"] == ["ChainConfig", "zorgcap.reports.build", forecast.__version__]
+    assert got["old_names"] == []  # import forecast (regions, ...) fails: one name only
+    assert Path(got["data_raw"]) == site / "zorgcap" / "data_raw"
+    assert got["project_root"] is None  # no pyproject.toml beside site-packages/zorgcap
     assert got["tables"] > 20 and got["figures"] > 0
     if sys.platform.startswith("linux"):  # platformdirs follows XDG_CACHE_HOME on Linux
         assert Path(got["cache"]) == tmp_path / "xdg" / "zorgcap"
 
 
 def test_checkout_layout():
+    # in development (pip install -e) zorgcap.<name> is the checkout's folder <name>/
+    import zorgcap
+    import zorgcap.data_raw
+    import zorgcap.reports
+
     assert datadir.data_raw_dir() == ROOT / "data_raw"
     assert datadir.project_root() == ROOT
+    assert Path(zorgcap.__file__) == ROOT / "zorgcap" / "__init__.py"
+    for name in ("forecast", "regions", "reports", "data_raw"):
+        assert Path(getattr(zorgcap, name).__file__) == ROOT / name / "__init__.py"
+    assert Path(forecast.__file__) == ROOT / "forecast" / "__init__.py"
+    # one module, one name: no copy under the old top-level names
+    assert not [m for m in sys.modules if m.split(".")[0] in ("forecast", "regions",
+                                                               "reports", "data_raw")]
 
 
 def test_cache_is_the_user_cache_unless_zorgcap_cache_is_set(monkeypatch, tmp_path):

@@ -1,4 +1,4 @@
-"""Cohort-component projection per zorgkantoorregio (forecast.population)."""
+"""Cohort-component projection per zorgkantoorregio (zorgcap.forecast.population)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from conftest import needs_data
 
-import forecast
-from forecast import population as P
-from forecast.io import read_table
+from zorgcap import forecast
+from zorgcap.forecast import population as P
+from zorgcap.forecast.io import read_table
 
 pytestmark = needs_data
 
@@ -142,7 +142,7 @@ def test_interval_variants_bracket_the_point_forecast():
 
 
 def test_bad_base_population_file_gives_the_documented_error(tmp_path, shared_data):
-    from forecast.errors import InputError
+    from zorgcap.forecast.errors import InputError
 
     src = shared_data / "population" / "gemeente_leeftijd_geslacht_2021_from_pc4.csv"
     lines = src.read_text(encoding="utf-8").splitlines()
@@ -182,7 +182,7 @@ def test_draw_totals_are_the_sums_of_the_kept_draws():
 
 def test_draw_totals_are_shared_across_scenarios():
     # Two scenarios of one population variant: the population draws are simulated once.
-    from forecast.demand import run_demand
+    from zorgcap.forecast.demand import run_demand
 
     P._draw_totals.cache_clear()
     a = run_demand("beleidsarm", to=2026, draws=8, seed=9)
@@ -209,7 +209,7 @@ def test_draw_totals_needs_draws():
 def test_run_batch_simulates_population_draws_once_per_variant():
     # 2 scenarios x 2 variants: the population draws run twice (once per variant), and each
     # run equals the same run on its own.
-    from forecast.demand import run_batch, run_demand
+    from zorgcap.forecast.demand import run_batch, run_demand
 
     P._draw_totals.cache_clear()
     combos = [("trend", "low95"), ("beleidsarm", "point"), ("beleidsarm", "low95"),
@@ -230,7 +230,7 @@ def test_run_batch_simulates_population_draws_once_per_variant():
     ([("trend", "point")], {"scenario": "trend"}, "`scenario` is given per run"),
 ])
 def test_run_batch_refuses_misuse(combos, options, message):
-    from forecast.demand import run_batch
+    from zorgcap.forecast.demand import run_batch
 
     with pytest.raises(ValueError, match=message):
         run_batch(combos, to=2025, **options)

@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 from conftest import needs_data
 
-import regions
-from forecast.errors import InputError
-from forecast.io import load_population_gemeente, read_table
-from forecast.io.tables import tidy_population
+from zorgcap import regions
+from zorgcap.forecast.errors import InputError
+from zorgcap.forecast.io import load_population_gemeente, read_table
+from zorgcap.forecast.io.tables import tidy_population
 
 
 @pytest.mark.validation

@@ -10,13 +10,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from forecast import gap as G
-from forecast import mortality as mort
-from forecast.cohort import step as _step
-from forecast.errors import InputError
-from forecast.io.cbs import read_cbs_csv
-from forecast.schema import OPEN_AGE
-from regions.codes import ZORGKANTOORREGIOS
+from zorgcap.forecast import gap as G
+from zorgcap.forecast import mortality as mort
+from zorgcap.forecast.cohort import step as _step
+from zorgcap.forecast.errors import InputError
+from zorgcap.forecast.io.cbs import read_cbs_csv
+from zorgcap.forecast.schema import OPEN_AGE
+from zorgcap.regions.codes import ZORGKANTOORREGIOS
 
 POP = arrays(np.float64, (3, 2, OPEN_AGE + 1), elements=st.floats(0, 1e5))
 RATES = arrays(np.float64, (2, 100), elements=st.floats(1e-5, 1.5))
@@ -105,9 +105,9 @@ CSV_TEXT = st.text(alphabet=st.sampled_from(list("ab;,\n\"'.-0129 \tZKGM\x00é")
                                                                    HealthCheck.function_scoped_fixture])
 @given(CSV_TEXT)
 def test_readers_answer_malformed_files_with_input_error_only(tmp_path, text):
-    from forecast.demand import read_calibration
-    from forecast.supply import read_capacity, read_plans
-    from forecast.usage import read_rates_file
+    from zorgcap.forecast.demand import read_calibration
+    from zorgcap.forecast.supply import read_capacity, read_plans
+    from zorgcap.forecast.usage import read_rates_file
 
     path = tmp_path / "fuzz.csv"
     path.write_text(text, encoding="utf-8")
@@ -121,7 +121,7 @@ def test_readers_answer_malformed_files_with_input_error_only(tmp_path, text):
 
 @pytest.mark.parametrize("text", ["", "\n\n", "zk_code\n", "\x00\x00", "a;b\n1;2;3;4\n"])
 def test_readers_on_degenerate_files(tmp_path, text):
-    from forecast.supply import read_plans
+    from zorgcap.forecast.supply import read_plans
 
     path = tmp_path / "f.csv"
     path.write_text(text, encoding="utf-8")
@@ -150,7 +150,7 @@ PLAN_ROW = st.tuples(st.sampled_from(["ZK01", "ZK02", "ZK99"]), st.integers(2022
 @given(st.sampled_from([",", ";"]), CELL, CELL, st.lists(PLAN_ROW, max_size=6))
 def test_random_planner_files_give_an_error_or_finite_non_negative_supply(tmp_path, sep, c1,
                                                                           c2, plan_rows):
-    from forecast.supply import check_closures, read_capacity, read_plans
+    from zorgcap.forecast.supply import check_closures, read_capacity, read_plans
 
     def line(*cells):
         return sep.join(f'"{c}"' if sep in str(c) else str(c) for c in cells) + "\n"

@@ -1,4 +1,4 @@
-"""The prospective check of issue 17 (forecast.prospective): forecasts registered before
+"""The prospective check of issue 17 (zorgcap.forecast.prospective): forecasts registered before
 their years, and how a later CBS 37620 is scored.
 
 Which tests are what:
@@ -21,9 +21,9 @@ import pandas as pd
 import pytest
 from conftest import needs_data
 
-from forecast import backtest as B
-from forecast import prospective as P
-from forecast.cli import main
+from zorgcap.forecast import backtest as B
+from zorgcap.forecast import prospective as P
+from zorgcap.forecast.cli import main
 
 pytestmark = needs_data
 FACTOR = 1.05
@@ -85,7 +85,7 @@ def test_committed_register_is_what_the_shipped_model_forecasts():
     except AssertionError as err:
         raise AssertionError(
             "the shipped model no longer forecasts what was registered: a changed model needs "
-            "a new registration (forecast.prospective.write_register) made before any CBS "
+            "a new registration (zorgcap.forecast.prospective.write_register) made before any CBS "
             "37620 year after 2024 has been looked at, with a new REGISTERED_ON") from err
 
 

@@ -1,4 +1,4 @@
-"""Top-down proportional reconciliation (forecast.reconcile), in the manner of
+"""Top-down proportional reconciliation (zorgcap.forecast.reconcile), in the manner of
 hierarchicalforecast's reconciliation tests: coherence after, order of bands kept, factor by
 hand, and refusals."""
 
@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecast.reconcile import reconcile
+from zorgcap.forecast.reconcile import reconcile
 
 
 def _frame():

@@ -1,4 +1,4 @@
-"""References: what supply is compared against (forecast.references)."""
+"""References: what supply is compared against (zorgcap.forecast.references)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from conftest import needs_data
 
-from forecast import demand as D
-from forecast import gap as G
-from forecast.references import extra_path, reference_need
+from zorgcap.forecast import demand as D
+from zorgcap.forecast import gap as G
+from zorgcap.forecast.references import extra_path, reference_need
 
 
 def _gap_frame():
@@ -49,7 +49,7 @@ def test_reference_paths_through_the_published_figures():
 
 
 def test_every_reference_has_one_base_year_and_form():
-    from forecast.references import REFERENCES, bases
+    from zorgcap.forecast.references import REFERENCES, bases
 
     b = bases()
     for name, keys in REFERENCES.items():

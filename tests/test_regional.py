@@ -1,4 +1,4 @@
-"""Regional usage factors from institutional residents per COROP (forecast.regional)."""
+"""Regional usage factors from institutional residents per COROP (zorgcap.forecast.regional)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from conftest import needs_data, write_cbs
 
-from forecast import regional as R
-from forecast.demand import project_demand
-from forecast.errors import InputError
+from zorgcap.forecast import regional as R
+from zorgcap.forecast.demand import project_demand
+from zorgcap.forecast.errors import InputError
 
 HEADER = ["ID", "Geslacht", "Leeftijd", "RegioS", "Perioden",
           "PersonenInInstitutioneleHuishoudens_12"]
@@ -52,7 +52,7 @@ def test_zk_factors_keep_the_national_level_and_shift_regions():
     assert (z["factor"] * z["expected_clients"]).sum() == pytest.approx(
         z["expected_clients"].sum())
     national = project_demand("beleidsarm", to=2025, regional_factors="national")
-    from forecast.demand import run_demand
+    from zorgcap.forecast.demand import run_demand
 
     run = run_demand("beleidsarm", to=2025, regional_factors="71488ned")
     factored = run.frame
@@ -83,7 +83,7 @@ def test_table_without_corop_rows_is_a_clear_error(tmp_path):
 def test_negative_count_is_a_clear_error(tmp_path):
     write_cbs(tmp_path / "usage" / "cbs71488ned_test.csv", HEADER,
               [[0, "Mannen en vrouwen", "Totaal", "Twente (CR)", "2021", -5.0]], pad=20)
-    # refused on read (forecast.io.checks), naming the table, row, column and value
+    # refused on read (zorgcap.forecast.io.checks), naming the table, row, column and value
     with pytest.raises(InputError, match=r"row 2, column 'PersonenInInstitutioneleHuishoudens_12'"
                        r".*negative count -5"):
         R._observed_corop(2021, data=tmp_path)

@@ -1,4 +1,4 @@
-"""The third attempt of issue 17 (forecast.regional_backtest): the preregistered rule on the
+"""The third attempt of issue 17 (zorgcap.forecast.regional_backtest): the preregistered rule on the
 COROP series of CBS 71488ned, and the shipped model scored on series it was never fitted on.
 
 Which tests are what:
@@ -18,9 +18,9 @@ import pandas as pd
 import pytest
 from conftest import needs_data
 
-from forecast import backtest as B
-from forecast import regional_backtest as R
-from forecast.timeseries import SHIPPED_TREND
+from zorgcap.forecast import backtest as B
+from zorgcap.forecast import regional_backtest as R
+from zorgcap.forecast.timeseries import SHIPPED_TREND
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +105,7 @@ def test_committed_backtest_report_is_what_the_code_writes(summary):
     would quote sentences or numbers the code no longer gives."""
     from pathlib import Path
 
-    from forecast import prospective
+    from zorgcap.forecast import prospective
 
     committed = (Path(__file__).parents[1] / "reports" / "backtest.md").read_text(
         encoding="utf-8")

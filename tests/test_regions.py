@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from conftest import needs_data
 
-import regions
-from forecast.errors import InputError
+from zorgcap import regions
+from zorgcap.forecast.errors import InputError
 
 pytestmark = needs_data
 

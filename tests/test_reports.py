@@ -23,7 +23,7 @@ import pytest
 from conftest import needs_data
 from handmade import CODES, small_result
 
-import regions
+from zorgcap import regions
 
 pytestmark = needs_data
 
@@ -35,7 +35,7 @@ def result():
 
 @pytest.fixture(scope="module")
 def report(result, tmp_path_factory):
-    from reports import render
+    from zorgcap.reports import render
 
     out = tmp_path_factory.mktemp("rep") / "latest"
     return render(result, out, echo=None)
@@ -51,7 +51,7 @@ def _visible(fragment: str) -> str:
 
 
 def test_round_to_uncertainty():
-    from reports.text import round_to_uncertainty
+    from zorgcap.reports.text import round_to_uncertainty
 
     # half-width 816 -> two significant digits: step 10
     assert round_to_uncertainty(4150.0, 3334.0, 4966.0) == (4150.0, 3330.0, 4970.0, 10.0)
@@ -61,7 +61,7 @@ def test_round_to_uncertainty():
 
 
 def test_dutch_and_english_numbers():
-    from reports.text import Text
+    from zorgcap.reports.text import Text
 
     nl, en = Text("nl"), Text("en")
     assert (nl.num(24645), nl.num(1.583, 2), en.num(24645), en.num(1.583, 2)) == (
@@ -78,7 +78,7 @@ def test_percentages_round_half_up_as_the_workbook_shows_them():
     page showed 0.905 as 90% (Python rounds the binary 90.5 to even) where Excel's '0%' shows
     91% (a review found 127 of 558 cells one point apart). Expected by hand: k/2 rounded
     half up."""
-    from reports.text import Text
+    from zorgcap.reports.text import Text
 
     nl = Text("nl")
     for k in range(201):
@@ -94,7 +94,7 @@ def test_fast_number_format_is_babels(lang):
     # must give exactly Babel's format_decimal of the same pattern.
     from babel.numbers import format_decimal
 
-    from reports.text import Text, round_half_up
+    from zorgcap.reports.text import Text, round_half_up
 
     t = Text(lang)
     rng = np.random.default_rng(5)
@@ -234,7 +234,7 @@ def test_self_contained_and_small(page, report):
 
 
 def test_english_report(result, tmp_path):
-    from reports import render
+    from zorgcap.reports import render
 
     paths = render(result, tmp_path / "en", echo=None, lang="en")
     page = paths["html"].read_text(encoding="utf-8")
@@ -245,7 +245,7 @@ def test_english_report(result, tmp_path):
 
 
 def test_wrong_language_writes_nothing(result, tmp_path):
-    from reports import render
+    from zorgcap.reports import render
 
     with pytest.raises(ValueError, match="`lang` was 'de'"):
         render(result, tmp_path / "x", echo=None, lang="de")
@@ -300,7 +300,7 @@ def test_provenance_is_the_result_s(report, result):
 
 
 def test_regional_factors_shown_when_given(result, tmp_path):
-    from reports.html import render_html
+    from zorgcap.reports.html import render_html
 
     factors = pd.DataFrame({"zk_code": list(CODES),
                             "zk_name": [regions.ZORGKANTOORREGIOS[c] for c in CODES],
@@ -311,7 +311,7 @@ def test_regional_factors_shown_when_given(result, tmp_path):
 
 
 def test_headline_says_how_the_range_did_in_the_backtest(result):
-    from reports.html import render_html
+    from zorgcap.reports.html import render_html
 
     params = {**result.parameters, "backtest_coverage_80": 0.491,
               "backtest_coverage_95": 0.777, "trend_calibration_errors": 175,
@@ -329,7 +329,7 @@ def test_headline_says_how_the_range_did_in_the_backtest(result):
 
 
 def test_a_run_without_draws_has_no_ranges(result, tmp_path):
-    from reports import render
+    from zorgcap.reports import render
 
     bands = re.compile(r"_(lo|hi)_\d+$")
     gap = result.gap.drop(columns=[c for c in result.gap if bands.search(c)]
@@ -348,7 +348,7 @@ def test_a_run_without_draws_has_no_ranges(result, tmp_path):
 
 
 def test_static_figures_on_request(result, tmp_path):
-    from reports import render
+    from zorgcap.reports import render
 
     # Two worker processes started with spawn (the only start method on Windows): every
     # figure job must be picklable and importable in a fresh interpreter.
@@ -366,7 +366,7 @@ def test_static_figures_on_request(result, tmp_path):
 
 
 def test_maps_follow_the_reference(tmp_path, result):
-    from reports.maps import region_maps
+    from zorgcap.reports.maps import region_maps
 
     gap = result.gap
     other = gap.assign(reference="ratio80:110", reference_gap=gap["reference_gap"] * 2 - 500)
@@ -383,8 +383,8 @@ def one_region():
 
 
 def test_a_failing_run_leaves_no_half_written_report(tmp_path, monkeypatch, one_region):
-    import reports.build as build
-    import reports.excel as excel
+    import zorgcap.reports.build as build
+    import zorgcap.reports.excel as excel
 
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
@@ -397,8 +397,8 @@ def test_a_failing_run_leaves_no_half_written_report(tmp_path, monkeypatch, one_
 
 
 def test_out_replaces_only_an_earlier_report(tmp_path, one_region):
-    from forecast.errors import InputError
-    from reports import render
+    from zorgcap.forecast.errors import InputError
+    from zorgcap.reports import render
 
     result = one_region
     mine = tmp_path / "mine"
@@ -484,7 +484,7 @@ def test_report_works_in_headless_chromium_without_network(page, tmp_path):
 
 def test_a_run_that_ends_before_2030_renders(tmp_path):
     """The focus year is then the last year (CI renders such a short run from the wheel)."""
-    from reports import render
+    from zorgcap.reports import render
 
     paths = render(small_result(codes=("ZK08",), to=2026), tmp_path / "short", echo=None,
                    workers=1)
@@ -500,7 +500,7 @@ def real_runs():
     """Real runs (one region, no draws, to 2026) whose named assumptions take every variant
     forecast/ writes: the defaults; another scenario, occupancy, convergence and regional
     factors with a calibration; and the other planner options (with_plans)."""
-    from forecast import ChainConfig, ForecastChain
+    from zorgcap.forecast import ChainConfig, ForecastChain
 
     default = ForecastChain(ChainConfig(to=2026, draws=0, regions=["ZK20"])).run()
     other = ForecastChain(ChainConfig(scenario="mantelzorg", to=2026, draws=0,
@@ -521,8 +521,8 @@ def _english_numbers(text: str) -> list[str]:
 
 
 def test_every_named_assumption_has_a_dutch_name_and_text(real_runs):
-    from reports.assumptions import assumption_items, translated
-    from reports.text import Text
+    from zorgcap.reports.assumptions import assumption_items, translated
+    from zorgcap.reports.text import Text
 
     t = Text("nl")
     seen = {}
@@ -545,8 +545,8 @@ def test_every_named_assumption_has_a_dutch_name_and_text(real_runs):
 def test_dutch_assumption_texts_carry_the_run_s_numbers_in_dutch(real_runs):
     """The numbers of the English text, written the Dutch way (by hand from the English
     values of the runs: 0.95 -> 0,95; 2,035 is a year and stays 2035; 130,179 -> 130.179)."""
-    from reports.assumptions import assumption_text
-    from reports.text import Text
+    from zorgcap.reports.assumptions import assumption_text
+    from zorgcap.reports.text import Text
 
     t = Text("nl")
     default, other, planner, _ = real_runs
@@ -587,7 +587,7 @@ def test_dutch_assumption_texts_carry_the_run_s_numbers_in_dutch(real_runs):
 
 
 def test_dutch_report_and_workbook_show_the_assumptions_in_dutch(page, report, result):
-    from reports.html import render_html
+    from zorgcap.reports.html import render_html
 
     # the hand-made run: "0.97 of places occupied" -> 0,97
     assert "<b>bezettingsgraad</b>: 0,97 van de plaatsen is bezet" in page
@@ -604,8 +604,8 @@ def test_dutch_report_and_workbook_show_the_assumptions_in_dutch(page, report, r
 def test_every_workbook_column_is_described_in_dutch_with_its_unit(report, real_runs):
     import pandas as pd
 
-    from reports.excel import _description, _sheets
-    from reports.text import Text
+    from zorgcap.reports.excel import _description, _sheets
+    from zorgcap.reports.text import Text
 
     cols = pd.read_excel(report["excel"], sheet_name="Kolommen")
     assert len(cols) > 100
@@ -631,10 +631,10 @@ def test_every_workbook_column_is_described_in_dutch_with_its_unit(report, real_
 def test_other_english_texts_of_a_run_in_the_dutch_workbook(real_runs):
     """The top-down note, the intensity's source and the built-in scenarios' descriptions
     in Dutch (numbers as the run wrote them: 2026 stays a year, 0.1 -> 0,1)."""
-    from forecast.scenarios import SCENARIOS
-    from reports.assumptions import assumption_text, run_text
-    from reports.excel import _sheets
-    from reports.text import Text
+    from zorgcap.forecast.scenarios import SCENARIOS
+    from zorgcap.reports.assumptions import assumption_text, run_text
+    from zorgcap.reports.excel import _sheets
+    from zorgcap.reports.text import Text
 
     nl = Text("nl")
     sheets = _sheets(real_runs[0], nl)
@@ -657,11 +657,11 @@ def test_other_english_texts_of_a_run_in_the_dutch_workbook(real_runs):
 
 def test_dutch_page_shows_the_run_texts_in_dutch(real_runs, tmp_path):
     """The page (not only the workbook) shows the scenario's description, the top-down note
-    and the about table's description in Dutch (reports.assumptions.run_text)."""
-    from forecast.scenarios import SCENARIOS
-    from reports import render
-    from reports.assumptions import run_text
-    from reports.text import Text
+    and the about table's description in Dutch (zorgcap.reports.assumptions.run_text)."""
+    from zorgcap.forecast.scenarios import SCENARIOS
+    from zorgcap.reports import render
+    from zorgcap.reports.assumptions import run_text
+    from zorgcap.reports.text import Text
 
     run = real_runs[0]
     html = render(run, tmp_path / "nl", echo=None)["html"].read_text(encoding="utf-8")
@@ -679,8 +679,8 @@ def test_workbook_keeps_small_fractions_of_the_intensity_sheet(real_runs, tmp_pa
     places (1-7%) were written as 0 under the places format '#,##0' (a review finding)."""
     import openpyxl
 
-    from reports.excel import write_workbook
-    from reports.text import Text
+    from zorgcap.reports.excel import write_workbook
+    from zorgcap.reports.text import Text
 
     run = real_runs[0]
     path = tmp_path / "w.xlsx"
@@ -699,7 +699,7 @@ def test_single_region_page_speaks_of_one_region(real_runs):
     """A run for one region (ZK20) said '1 regio's', 'in 1 van de 1 regio’s' and 'in geen van
     de 1 regio’s', and the national 2025 rollup read as if it were the region's (a review
     finding); the scenario sentence after the date began in lower case."""
-    from reports.html import render_html
+    from zorgcap.reports.html import render_html
 
     page = render_html(real_runs[0])
     text = " ".join(_visible(page).split())
@@ -716,8 +716,8 @@ def test_single_region_page_speaks_of_one_region(real_runs):
 def test_dutch_page_says_the_band_waiting_method_and_comparator_in_dutch(scenario):
     """The band label, the waiting list's method and the 'compared with' line were English
     on the Dutch page (a review finding)."""
-    from forecast import ChainConfig, ForecastChain
-    from reports.html import render_html
+    from zorgcap.forecast import ChainConfig, ForecastChain
+    from zorgcap.reports.html import render_html
 
     run = ForecastChain(ChainConfig(scenario=scenario, to=2026, draws=10,
                                     regions=["ZK20"])).run()
@@ -738,7 +738,7 @@ def test_dutch_page_says_the_band_waiting_method_and_comparator_in_dutch(scenari
 def test_estimated_plans_are_not_shown_as_projects(real_runs):
     """The regional plans table counted each estimated year as '1' project; the assumption
     now says how much of the 7,000 is added (a review found 7,000 stated and 5,600 shown)."""
-    from reports.html import render_html
+    from zorgcap.reports.html import render_html
 
     page = render_html(real_runs[0])
     plans = page[page.index('<table class="plans">'):]
@@ -753,7 +753,7 @@ def test_estimated_plans_are_not_shown_as_projects(real_runs):
 @pytest.fixture(scope="module")
 def all_regions_run():
     """A real run of all 31 regions to 2030 without draws (estimated capacity and plans)."""
-    from forecast import ChainConfig, ForecastChain
+    from zorgcap.forecast import ChainConfig, ForecastChain
 
     return ForecastChain(ChainConfig(to=2030, draws=0)).run()
 
@@ -763,8 +763,8 @@ def test_headline_says_how_much_of_an_estimated_gap_is_there_in_the_base_year(
     """With estimated capacity the regions with the largest gap mostly have it in the base
     year already: capacity (2014 supply by provider location) and need (by residence, shrunk
     intensity) are two estimates. The headline says so (a review finding)."""
-    from reports.html import render_html
-    from reports.text import Text
+    from zorgcap.reports.html import render_html
+    from zorgcap.reports.text import Text
 
     run = all_regions_run
     text = " ".join(_visible(render_html(run)).split())
@@ -780,7 +780,7 @@ def test_headline_says_how_much_of_an_estimated_gap_is_there_in_the_base_year(
 def test_no_plans_map_when_every_plan_is_an_estimate(all_regions_run):
     """Estimated plans are spread by growth, so 'plans as a share of growth' was 15-17% in
     every region: a map of the estimate's rule (a review finding)."""
-    from reports.html import render_html
+    from zorgcap.reports.html import render_html
 
     run = all_regions_run
     assert run.gap["plans_source"].str.startswith("ESTIMATE").all()

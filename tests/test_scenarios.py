@@ -1,13 +1,13 @@
-"""Scenarios (forecast.scenarios): built-in and TOML files."""
+"""Scenarios (zorgcap.forecast.scenarios): built-in and TOML files."""
 
 from __future__ import annotations
 
 import pytest
 from conftest import needs_data, refuses
 
-from forecast import demand as D
-from forecast.errors import InputError
-from forecast.scenarios import load_scenarios
+from zorgcap.forecast import demand as D
+from zorgcap.forecast.errors import InputError
+from zorgcap.forecast.scenarios import load_scenarios
 
 
 @needs_data

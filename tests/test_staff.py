@@ -1,4 +1,4 @@
-"""forecast.staff: fte per place, the workforce scenario and the staff limit (issue 19).
+"""zorgcap.forecast.staff: fte per place, the workforce scenario and the staff limit (issue 19).
 
 Expected numbers are worked out by hand in the comments. Validations (independent figures
 the scenario was not set from) are marked ``validation``; re-checks of the figures the
@@ -13,8 +13,8 @@ import pytest
 from conftest import needs_data, refuses
 from numpy.testing import assert_allclose
 
-from forecast import staff
-from forecast.staff import WorkforceScenario, staff_limit
+from zorgcap.forecast import staff
+from zorgcap.forecast.staff import WorkforceScenario, staff_limit
 
 # --- fte per place ----------------------------------------------------------------------------
 
@@ -71,8 +71,8 @@ def test_national_mix_2023_weighs_to_1_2():
 @needs_data
 def test_clients_2016_constant_is_the_cbs_figure():
     # CLIENTS_WITH_STAY_2016 (the 2016 fte stock) transcribes CBS 84529NED; the same total
-    # as forecast.usage.wlz_vv, which sums the table another way.
-    from forecast.usage import wlz_vv
+    # as zorgcap.forecast.usage.wlz_vv, which sums the table another way.
+    from zorgcap.forecast.usage import wlz_vv
 
     assert staff.national_zzp_mix(2016).sum() == staff.CLIENTS_WITH_STAY_2016
     w = wlz_vv().set_index("year")

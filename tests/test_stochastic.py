@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from conftest import needs_data
 
-from forecast import population as P
-from forecast.stochastic import draw_shocks
+from zorgcap.forecast import population as P
+from zorgcap.forecast.stochastic import draw_shocks
 
 pytestmark = needs_data
 

@@ -1,4 +1,4 @@
-"""Slow, obvious references for the stochastic engine (forecast.stochastic).
+"""Slow, obvious references for the stochastic engine (zorgcap.forecast.stochastic).
 
 In the manner of hierarchicalforecast's and statsmodels' tests of fast code against a plain
 implementation, the vectorised engine (float64 arithmetic; the full output by age stored in
@@ -7,7 +7,7 @@ easy to read and hard to get wrong:
 
 1. **The point run** (``test_zero_shocks_reproduce_the_point_run``, real data). A draw whose
    mortality random walk and migration shock are both zero is the deterministic projection:
-   ``build_projection(draws=n)`` with :func:`forecast.stochastic.draw_shocks` replaced by
+   ``build_projection(draws=n)`` with :func:`zorgcap.forecast.stochastic.draw_shocks` replaced by
    zeros must equal ``build_projection(draws=0)``, every draw, every year, at gemeente level
    and after aggregation to zorgkantoorregio. What this covers: the draws rebuild the point
    path from the base population, the point run's death rates and births, and its recorded
@@ -17,13 +17,13 @@ easy to read and hard to get wrong:
    Tolerance: float32 (the storage of the full output) on the float64 point run; measured 4.2e-7
    relative at gemeente level and 3.1e-7 at zk level to 2024 (1.1e-6 to 2050).
 2. **A plain-loop version** (``test_engine_matches_a_plain_loop_reference``, no data). One
-   chunk's simulation written from the model's description in :mod:`forecast.population`
+   chunk's simulation written from the model's description in :mod:`zorgcap.forecast.population`
    (steps 2, 3 and 6) with explicit loops over draws, years, gemeenten, sexes and ages, in
    float64, run on a hand-made case (3 gemeenten, 2 regions, 2 draws, 3 steps, made-up death
    rates, Lee-Carter ``b`` and ``sigma``, migration rates, profile and shocks). The engine
-   hard-codes the open age 95 (:data:`forecast.schema.OPEN_AGE`), so the case has the full
+   hard-codes the open age 95 (:data:`zorgcap.forecast.schema.OPEN_AGE`), so the case has the full
    age axis 0..95. The survival ratios of one schedule come from
-   :func:`forecast.mortality.survival_ratios` (tested in ``test_mortality.py``); everything
+   :func:`zorgcap.forecast.mortality.survival_ratios` (tested in ``test_mortality.py``); everything
    the engine adds to them - the shocked death rates, ageing, the open group, births, the
    migration rates and shock, clipping, aggregation - is re-derived here. Run at gemeente
    level, with a one-hot gemeente -> region matrix that the engine reorders (its ``reduceat``
@@ -46,10 +46,10 @@ import numpy as np
 import pytest
 from conftest import needs_data
 
-from forecast import mortality as mort
-from forecast import population as P
-from forecast import stochastic as S
-from forecast.schema import OPEN_AGE
+from zorgcap.forecast import mortality as mort
+from zorgcap.forecast import population as P
+from zorgcap.forecast import stochastic as S
+from zorgcap.forecast.schema import OPEN_AGE
 
 # --- 1. zero shocks reproduce the point run ----------------------------------------------
 
@@ -78,7 +78,7 @@ def test_zero_shocks_reproduce_the_point_run(level, monkeypatch):
 
 # --- 2. a plain-loop reference on a hand-made case ----------------------------------------
 
-BOYS_PER_GIRL = 1.05  # CBS long-run sex ratio at birth (forecast.population, step 3)
+BOYS_PER_GIRL = 1.05  # CBS long-run sex ratio at birth (zorgcap.forecast.population, step 3)
 
 
 def plain_draws(base, births, rates, m, netmig, profile, walk, shock, lc_b, lc_sigma, mat):
@@ -253,7 +253,7 @@ def _kernel():
 
 
 def _weights(n_age=OPEN_AGE + 1):
-    """Usage-like rates rising with age, persons 50-74 and persons 85+ (forecast.demand)."""
+    """Usage-like rates rising with age, persons 50-74 and persons 85+ (zorgcap.forecast.demand)."""
     rates = np.stack([np.linspace(0, 0.2, n_age) ** 3, 1.3 * np.linspace(0, 0.2, n_age) ** 3])
     mid, old = np.zeros((2, n_age)), np.zeros((2, n_age))
     mid[:, 50:75] = 1.0
@@ -350,8 +350,8 @@ def test_float32_arithmetic_moves_the_demand_sums_negligibly():
     # demand model's three sums of 40 draws to 2050 in float32 and float64 arithmetic.
     # Measured 3.5e-7 relative (200 draws), quantiles 2.5e-7; the bound 1e-5 is still 1,000
     # times below the Monte Carlo error of a 95% band at 1,000 draws (about 1e-2).
-    from forecast.demand import _total_weights
-    from forecast.usage import rates_array, usage_rates
+    from zorgcap.forecast.demand import _total_weights
+    from zorgcap.forecast.usage import rates_array, usage_rates
 
     w = _total_weights(rates_array(usage_rates(2023)))
     f64 = P.draw_totals(w, to=2050, draws=40, seed=8)

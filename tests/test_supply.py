@@ -1,12 +1,12 @@
-"""Planner files and default supply (forecast.supply)."""
+"""Planner files and default supply (zorgcap.forecast.supply)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from forecast import supply as S
-from forecast.errors import InputError
+from zorgcap.forecast import supply as S
+from zorgcap.forecast.errors import InputError
 
 
 def _plans_csv(tmp_path, rows):
@@ -42,7 +42,7 @@ def test_delivery_forms_are_read_as_codes_whatever_their_case(tmp_path):
 
 
 def test_plans_template_is_valid():
-    from forecast.io.datadir import data_raw_dir
+    from zorgcap.forecast.io.datadir import data_raw_dir
 
     plans = S.read_plans(data_raw_dir() / "templates" / "build_plans.csv", base_year=2023)
     assert plans["kind"].tolist() == ["expansion", "closure", "expansion"]
@@ -80,7 +80,7 @@ def test_the_national_plans_estimate_by_hand():
     # what the assumption says: the 2023 fifth is in the base capacity, 5,600 are added
     nat = S.national_plans(2023)
     assert (nat["places"], nat["added"], nat["added_first_year"]) == (7000.0, 5600.0, 2024)
-    from forecast.gap import _plans_text
+    from zorgcap.forecast.gap import _plans_text
 
     assert _plans_text(2023).endswith("those ready by 2023 are in the base capacity, so "
                                       "5,600 places 2024-2027 are added")

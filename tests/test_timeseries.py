@@ -1,5 +1,5 @@
 """Trend models, rolling-origin errors, fan paths, the top-down and waiting-list forecasts
-(forecast.timeseries)."""
+(zorgcap.forecast.timeseries)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from conftest import needs_data
 
-from forecast import timeseries as T
+from zorgcap.forecast import timeseries as T
 
 
 def test_trend_model_on_an_exact_exponential_decline():
@@ -257,10 +257,10 @@ def test_student_interval_holds_its_level_with_few_normal_errors():
 
 
 def test_fits_stored_on_disk_equal_fresh_fits_and_follow_their_inputs(tmp_path, monkeypatch):
-    # forecast.io.cache.cached_result: the trend forecast of the report is fitted once per
+    # zorgcap.forecast.io.cache.cached_result: the trend forecast of the report is fitted once per
     # series and code; a changed series (or code) is a new entry, never a stale one.
-    from forecast import timeseries as T
-    from forecast.io.cache import cached_result
+    from zorgcap.forecast import timeseries as T
+    from zorgcap.forecast.io.cache import cached_result
 
     monkeypatch.setenv("ZORGCAP_CACHE", str(tmp_path))
     series = pd.Series(np.linspace(0.10, 0.08, 20), index=range(2000, 2020))
@@ -283,7 +283,7 @@ def test_fits_stored_on_disk_equal_fresh_fits_and_follow_their_inputs(tmp_path, 
 
 
 def test_a_cache_that_cannot_be_written_costs_time_not_the_run(tmp_path, monkeypatch):
-    from forecast.io.cache import cached_result
+    from zorgcap.forecast.io.cache import cached_result
 
     blocked = tmp_path / "cache"
     blocked.write_text("a file where the cache folder should be", encoding="utf-8")
@@ -300,7 +300,7 @@ def test_student_horizon_interval_by_hand():
 
     from scipy.special import stdtrit
 
-    from forecast.timeseries import SHIPPED_TREND, calibrated_half_width
+    from zorgcap.forecast.timeseries import SHIPPED_TREND, calibrated_half_width
 
     e = pd.DataFrame({"origin": [1, 2, 3, 4, 1, 2, 3, 1, 2],
                       "horizon": [1, 1, 1, 1, 2, 2, 2, 3, 3],

@@ -1,4 +1,4 @@
-"""Usage rates (forecast.usage)."""
+"""Usage rates (zorgcap.forecast.usage)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from conftest import needs_data
 
-from forecast import usage as U
-from forecast.errors import InputError
+from zorgcap.forecast import usage as U
+from zorgcap.forecast.errors import InputError
 
 
 @needs_data
@@ -42,8 +42,8 @@ def test_nursing_share_above_75_is_high():
 
 
 def _rates_csv(tmp_path, drop=None, **change):
-    from forecast.mortality import SEXES
-    from forecast.population import AGES
+    from zorgcap.forecast.mortality import SEXES
+    from zorgcap.forecast.population import AGES
 
     frame = pd.DataFrame([(s, a, 0.01) for s in SEXES for a in AGES],
                          columns=["sex", "age", "rate"])

@@ -9,7 +9,7 @@ interrupted run never leaves a half-written cache file (:func:`cached`).
 **In memory.** :func:`content_cache` memoises a function in this process, like
 :func:`functools.lru_cache`, but a result is only reused while every input file it was
 computed from is unchanged. The input files are not declared: they are recorded while the
-function runs, at the one place every input is found (:func:`forecast.io.manifest.locate`
+function runs, at the one place every input is found (:func:`zorgcap.forecast.io.manifest.locate`
 and the readers of ``data_raw/``, which call :func:`note_input`), including the inputs of
 the cached functions it calls. Before a result is reused, each input table is located again
 through the same search order (``--data``, ``ZORGCAP_DATA``, the cache, ``../shared/data``)
@@ -289,14 +289,14 @@ def content_cache(maxsize: int = 8):
     be hashable. ``f.cache_clear()`` and ``f.cache_info()`` work as for ``lru_cache``;
     ``f.cache_inputs()`` lists the input files of each kept result.
 
-    Every file the function reads must be found with :func:`~forecast.io.manifest.locate`
-    (as :func:`~forecast.io.tables.read_table` does) or announced with :func:`note_input`;
+    Every file the function reads must be found with :func:`~zorgcap.forecast.io.manifest.locate`
+    (as :func:`~zorgcap.forecast.io.tables.read_table` does) or announced with :func:`note_input`;
     a file read otherwise is not watched.
 
     Examples
     --------
-    >>> from forecast.io.cache import content_cache
-    >>> from forecast.io.tables import read_table
+    >>> from zorgcap.forecast.io.cache import content_cache
+    >>> from zorgcap.forecast.io.tables import read_table
     >>> @content_cache(maxsize=4)
     ... def wlz_total(data=None):
     ...     return read_table("wlz_indications", data)["PersonenMetIndicatieOpPeildatum_1"].sum()

@@ -1,7 +1,7 @@
 """Checks of the CBS input tables on read: cut files, negative counts, missing years, gemeenten.
 
 A damaged table must never change a result quietly. The checks here run where a table is
-read (:func:`forecast.io.tables.read_table` and the ``load_*`` functions) and, the cheap
+read (:func:`zorgcap.forecast.io.tables.read_table` and the ``load_*`` functions) and, the cheap
 structural ones, in ``zorgcap data status``:
 
 * **cut mid-row**: the last line of the file has fewer fields than the header (a download or

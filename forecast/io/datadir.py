@@ -36,10 +36,10 @@ ENV_CACHE = "ZORGCAP_CACHE"
 def data_raw_dir() -> Path:
     """``data_raw/``: the manifest, transcribed public figures and planner templates.
 
-    Found through the import system (``importlib.resources.files("data_raw")``), so it works
+    Found through the import system (``importlib.resources.files("zorgcap.data_raw")``), so it works
     from a source checkout, an editable install and an installed wheel alike.
     """
-    root = resources.files("data_raw")
+    root = resources.files("zorgcap.data_raw")
     if not isinstance(root, Path):  # e.g. a zipped install: not a directory on disk
         raise RuntimeError(f"data_raw is not a directory on disk ({root!r}); "
                            "install zorgcap with pip, not as a zip file")

@@ -106,7 +106,7 @@ def _candidates(root: Path, pattern: str) -> list[Path]:
 def locate(key: str, data=None) -> Located:
     """Find the file of table ``key`` in the data directories (see :mod:`.datadir`).
 
-    The file found is an input of the :func:`~forecast.io.cache.content_cache` function
+    The file found is an input of the :func:`~zorgcap.forecast.io.cache.content_cache` function
     running (if any): its result is reused only while ``locate`` finds the same, unchanged
     file.
 

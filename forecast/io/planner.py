@@ -19,7 +19,7 @@ refused with the value and the fix:
 * ``inf``, ``nan``, spaces inside a number, currency signs and the like: not a number.
 
 Empty cells become NaN here; whether a column may be empty is the schema's business
-(:mod:`forecast.validation`).
+(:mod:`zorgcap.forecast.validation`).
 
 Encoding: UTF-8 (with or without a byte-order mark); a file that is not UTF-8 but has no
 NUL bytes is read as Windows-1252 (Dutch Excel's plain "CSV (lijstscheidingsteken)"). UTF-16
@@ -149,7 +149,7 @@ def read_planner_csv(path, what: str, columns, *, numbers: dict | None = None,
         plans is; a capacity file without rows is not).
     optional : list of str, optional
         Optional columns zorgcap reads. If given, any other column gets an
-        :class:`~forecast.errors.InputWarning` naming the closest known column (a misspelt
+        :class:`~zorgcap.forecast.errors.InputWarning` naming the closest known column (a misspelt
         optional column, ``vpt_capaciteit``, would otherwise be ignored without a word).
 
     Raises

@@ -2,7 +2,7 @@
 
 :func:`read_table` finds a table of the manifest, parses it by its format (cached as
 Parquet) and checks its columns and completeness. The ``load_*`` functions turn the raw
-tables into tidy frames whose columns are documented in :mod:`forecast.schema`.
+tables into tidy frames whose columns are documented in :mod:`zorgcap.forecast.schema`.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ __all__ = ["AGE_BANDS", "load_gebieden", "load_households_age_sex", "load_popula
            "load_zzp_2014",
            "read_table", "read_user_csv"]
 
-# 5-year bands of CBS 83502NED: "0-4" ... "90-94", "95+" (OPEN_AGE: forecast.schema).
+# 5-year bands of CBS 83502NED: "0-4" ... "90-94", "95+" (OPEN_AGE: zorgcap.forecast.schema).
 AGE_BANDS = [f"{a}-{a + 4}" for a in range(0, OPEN_AGE, 5)] + [f"{OPEN_AGE}+"]
 
 
@@ -306,7 +306,7 @@ def load_population_gemeente(data=None) -> pd.DataFrame:
 
     Gemeente codes are those of the file (2021 indeling, except PC4 areas still labelled with
     the former gemeente Haaren, GM0788, a 2020 code): use
-    :func:`regions.to_indeling` to bring them to one indeling.
+    :func:`zorgcap.regions.to_indeling` to bring them to one indeling.
 
     Returns
     -------
