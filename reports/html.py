@@ -181,7 +181,12 @@ def _headline(t: Text, result, years: list[int], focus: int) -> dict:
         coverage = t.t("coverage", c80=t.pct(params["backtest_coverage_80"]),
                        c95=t.pct(params["backtest_coverage_95"]),
                        n=t.t("coverage_n", n=n) if isinstance(n, int) else "")
+    b = result.gap[result.gap["year"] == base].set_index("zk_code")
+    d = result.demand[result.demand["year"] == base].set_index("zk_code").reindex(b.index)
+    base_gap_total = float((b["waiting_base"] * d["places_needed"] / d["clients_with_stay"])
+                           .sum())  # the places the waiting list needs
     return {"rows": rows, "level": level, "top_places": top_places, "top_rel": top_rel,
+            "base_sentence": t.t("base_year_sentence", base=base, gap=t.num(base_gap_total)),
             "base": base, "base_estimated": any(r["base"] for r in top_places),
             "focus": focus, "estimates": estimates, "coverage": coverage,
             "range_sentence": t["headline_range_sentence"] if level
