@@ -772,7 +772,7 @@ def test_headline_and_region_pages_explain_the_observed_base_year(all_regions_ru
     assert "al in 2023" not in text and "komt uit uw eigen bestanden" not in text
     b = run.gap[run.gap["year"] == 2023]
     waiting = (b["waiting_base"] / 0.97).sum()
-    assert (f"Het basisjaar 2023 is waargenomen, niet gemodelleerd" in text
+    assert ("Het basisjaar 2023 is waargenomen, niet gemodelleerd" in text
             and f"precies de wachtlijst (landelijk {nl.num(waiting)} plaatsen)" in text)
     assert text.count("Capaciteit en wachtlijst van deze regio zijn schattingen") == 31
     p = run.decomposition.query("year_to == 2030 and zk_code == 'ZK20'").iloc[0]
