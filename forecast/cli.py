@@ -107,8 +107,7 @@ def _chain_config(args):
         seed=args.seed, population_variant=args.population_variant, occupancy=args.occupancy,
         rates=args.rates, calibrate=args.calibrate, regional_factors=args.regional_factors,
         regional_convergence=args.regional_convergence, regional_sd=args.regional_sd,
-        capacity_estimate=args.capacity_estimate, waiting_file=args.waiting_file,
-        waiting_rule=args.waiting_rule,
+        waiting_file=args.waiting_file,
         capacity=args.capacity, plans=args.plans, plans_elsewhere=args.plans_elsewhere,
         status_file=args.status_file,
         waiting=None if args.waiting == "none" else args.waiting,
@@ -342,13 +341,9 @@ def _run_args(parser, out: str) -> None:
                         help="extra SD of the log regional intensity factor for 2014 provider "
                              "location vs today's client residence (default 0.10; 0 = hardly "
                              "shrunk, 0.15 or more = national rates)")
-    parser.add_argument("--capacity-estimate", default="supply2014",
-                        choices=["supply2014", "clients"],
-                        help="capacity of regions without a capacity file (ESTIMATE): share "
-                             "of the 2014 zzp 5-10 supply x national places (default), or the "
-                             "region's own base-year places needed")
-    parser.add_argument("--capacity", default=None, help="capacity CSV (template in "
-                        "data_raw/templates)")
+    parser.add_argument("--capacity", default=None, help="capacity CSV: places in use on 1 "
+                        "January of the base year (template in data_raw/templates); without "
+                        "it: the base-year places in use (ESTIMATE capacity_from_clients)")
     parser.add_argument("--plans", default=None, help="build plans CSV (template in "
                         "data_raw/templates); covers the regions it has rows for (a row "
                         "with places 0: a region without plans)")
@@ -362,11 +357,8 @@ def _run_args(parser, out: str) -> None:
                         choices=["urgent_plus_actief", "total", "none"],
                         help="waiting list counted as unmet demand")
     parser.add_argument("--waiting-file", default=None,
-                        help="regional waiting list by status (template in data_raw/templates)")
-    parser.add_argument("--waiting-rule", default="shortfall", choices=["shortfall", "clients"],
-                        help="how the national waiting list is allocated to regions without "
-                             "a file: by shortfall of capacity against need (default) or by "
-                             "need")
+                        help="regional waiting list by status (template in data_raw/templates); "
+                             "without it the national list is shared by clients in care")
     parser.add_argument("--fte-per-place", type=float, default=FTE_PER_PLACE,
                         help="care staff per place [fte]")
     parser.add_argument("--staff-ratios", default=None,

@@ -9,8 +9,12 @@ scenario (base rates x the regional factor of the year x rate multiplier; the re
 is constant when factors persist and moves toward 1 when they converge to the national
 level, :mod:`zorgcap.forecast.intensity`), ``C`` the informal-care factor
 (OOSR), ``H`` the growth moved to care at home (langer-thuis) and ``w`` the waiting list as a
-share of demand (:mod:`zorgcap.forecast.gap`). The change of need from the places in use in the base
-year, ``need(t) - D(base)``, is split into
+share of demand (:mod:`zorgcap.forecast.gap`). The decomposition starts from the need in the base
+year, ``base = D(base) (1 + w)`` (``base_in_use`` places in use + ``base_waiting`` the places
+the waiting list needs: the gap table's base-year need), and splits the change after it,
+``need(t) - base = (D(t) - D(base)) (1 + w)``, into the drivers below; the waiting list is a
+base-year quantity, not a driver (it grows with the region's demand, so each driver's part
+includes its share of that growth: the parts are those of ``D`` times ``1 + w``):
 
 ``population``      growth of the number of inhabitants (N)
 ``ageing``          change of the age-sex structure (S)
@@ -18,7 +22,6 @@ year, ``need(t) - D(base)``, is split into
                     converging to the national level (``regional_convergence``)
 ``informal_care``   change of the informal-care factor (C)
 ``care_at_home``    growth met at home instead of with stay (-H)
-``waiting_list``    clearing the waiting-list backlog (w D(t))
 
 Apart from the change, ``regional_level`` is the part of ``need(t)`` that comes from the
 region's own intensity rather than its demography: ``need(t)`` minus the need of the same run
@@ -44,8 +47,7 @@ import pandas as pd
 
 __all__ = ["decompose", "shapley", "PARTS"]
 
-PARTS = ("population", "ageing", "usage_rates", "informal_care", "care_at_home",
-         "waiting_list")
+PARTS = ("population", "ageing", "usage_rates", "informal_care", "care_at_home")
 _FACTORS = ("population", "ageing", "usage_rates", "informal_care")
 
 
@@ -83,10 +85,11 @@ def decompose(demand, waiting_share: float = 0.0, years=None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``zk_code, zk_name, year_from, year_to, base, population, ageing, usage_rates,
-        informal_care, care_at_home, waiting_list, total, need, regional_level`` [places];
-        ``base + total = need`` and the six parts sum to ``total``; ``need`` equals the gap
-        table's ``need`` of the same run;
+        ``zk_code, zk_name, year_from, year_to, base, base_in_use, base_waiting,
+        population, ageing, usage_rates, informal_care, care_at_home, total, need,
+        regional_level`` [places]; ``base`` is the need in the base year (``base_in_use +
+        base_waiting``, the gap table's base-year ``need``), ``base + total = need`` and the
+        five parts sum to ``total``; ``need`` equals the gap table's ``need`` of the same run;
         ``regional_level`` is the part of ``need`` due to the regional factor (see above).
     """
     from .demand import DemandRun
@@ -149,12 +152,14 @@ def decompose(demand, waiting_share: float = 0.0, years=None) -> pd.DataFrame:
         d_nat = core_nat - comp.home_share * np.maximum(core_nat - core_nat_base, 0)
         d_t = d_all.loc[year].to_numpy()
         base = d_all.loc[all_years[base_i]].to_numpy()
+        grow = 1 + waiting_share  # the waiting list grows with the region's demand
         out = pd.DataFrame({"zk_code": codes, "zk_name": names[codes].to_numpy(),
-                            "year_from": all_years[base_i], "year_to": year, "base": base})
+                            "year_from": all_years[base_i], "year_to": year,
+                            "base": base * grow, "base_in_use": base,
+                            "base_waiting": base * waiting_share})
         for part in _FACTORS:
-            out[part] = parts[part]
-        out["care_at_home"] = d_t - core
-        out["waiting_list"] = waiting_share * d_t
+            out[part] = parts[part] * grow
+        out["care_at_home"] = (d_t - core) * grow
         out["total"] = out[list(PARTS)].sum(axis=1)
         out["need"] = d_t * (1 + waiting_share)
         out["regional_level"] = out["need"] - d_nat * (1 + waiting_share)

@@ -1,12 +1,17 @@
 """Demand for nursing-home places per zorgkantoorregio per year.
 
-    clients_with_stay(r, t) = f_r * m(t) * sum_{a,s} u(a, s) P(r, a, s, t)
+    clients_with_stay(r, t) = L_r(t) * m(t) * sum_{a,s} u(a, s) P(r, a, s, t)
     places_needed(r, t)     = clients_with_stay(r, t) / occupancy
 
 ``u`` are the base-year usage rates (:mod:`zorgcap.forecast.usage`), ``P`` the projected population
 (:mod:`zorgcap.forecast.population`), ``m(t)`` the scenario's rate multiplier (1 for beleidsarm; the
-time-series forecast of the age-standardised rate for trend), ``f_r`` a regional factor
-(1 by default; from a planner's count of current clients with ``calibrate=``).
+time-series forecast of the age-standardised rate for trend), ``L_r(t)`` the region's usage
+level (:func:`zorgcap.forecast.intensity.level_paths`): in the base year the **observed** level
+(the unshrunk 2014 standardised ratio by default, a planner's count of current clients with
+``calibrate=``), after it the modelled change of that level. Because ``m`` and the
+informal-care factor are 1 in the base year, this is need(base) x the region's modelled
+growth: the base year is observed, the growth modelled (:mod:`zorgcap.forecast.intensity`, "Base
+year and growth").
 
 Clients at home (VPT and MPT, zzp VV4-VV10) are the base-year national ratio of home to stay
 clients (CBS 84529NED, 2023: (18,405 + 35,100) / 126,105 = 0.424) times clients with stay;
@@ -214,7 +219,8 @@ class DemandComponents:
     rates : numpy.ndarray
         Base-year usage rates (sex, age) [clients with stay per person].
     regional_factor : numpy.ndarray
-        (region,) [ratio to the national rates].
+        The observed base-year level (region,) [ratio to the national rates]
+        (:func:`zorgcap.forecast.intensity.level_paths`).
     multiplier : numpy.ndarray
         Scenario rate multiplier (year,) [ratio to the base year].
     care : numpy.ndarray
@@ -440,9 +446,10 @@ def run_demand(scenario: str = "trend", to: int = 2040, regions=None, draws: int
     persons = point.persons[:, idx]  # (1, year, region, sex, age)
     u_frame = usage_rates(DEMAND_BASE_YEAR, data) if rates is None else read_rates_file(rates)
     u = rates_array(u_frame)
-    from .intensity import convergence_weights, factor_paths
+    from .intensity import convergence_weights, level_paths
 
-    factor = np.ones(len(point.codes))
+    factor = np.ones(len(point.codes))  # modelled usage intensity (growth)
+    observed = np.ones(len(point.codes))  # observed base-year level
     factor_sd = np.zeros(len(point.codes))  # SD of the log factor (intensity2014 only)
     point_base = np.einsum("rsa,sa->r", persons[0, 0], u)  # clients at national rates
     if regional_factors == "71488ned":
@@ -450,6 +457,7 @@ def run_demand(scenario: str = "trend", to: int = 2040, regions=None, draws: int
 
         zkf = zk_factors(2025, data).set_index("zk_code")["factor"]
         factor = np.array(zkf.reindex(point.codes), dtype=float)
+        observed = factor.copy()
     elif regional_factors == "intensity2014":
         from .intensity import intensity_factors
 
@@ -457,18 +465,20 @@ def run_demand(scenario: str = "trend", to: int = 2040, regions=None, draws: int
             "zk_code").reindex(point.codes)
         factor = np.array(zkf["factor"], dtype=float)
         factor_sd = np.array(zkf["log_sd"], dtype=float)
+        observed = np.array(zkf["ratio"], dtype=float)  # unshrunk: the observation
         # redistribute only: the national base-year total stays levelled (84529NED)
         factor = factor * point_base.sum() / (point_base * factor).sum()
+        observed = observed * point_base.sum() / (point_base * observed).sum()
     fixed = np.full(len(point.codes), np.nan)
     if calibrate is not None:
         cal = read_calibration(calibrate).set_index("zk_code")["clients_with_stay"]
         for i, code in enumerate(point.codes):
             if code in cal.index:
-                factor[i] = fixed[i] = cal[code] / point_base[i]
+                factor[i] = observed[i] = fixed[i] = cal[code] / point_base[i]
                 factor_sd[i] = 0.0
     weights = convergence_weights(years, DEMAND_BASE_YEAR, regional_convergence)
-    f_point, f_draws = factor_paths(factor, factor_sd, weights, point_base, draws, seed + 2,
-                                    fixed=fixed)
+    f_point, f_draws = level_paths(observed, factor, factor_sd, weights, point_base, years,
+                                   DEMAND_BASE_YEAR, draws, seed + 2, fixed=fixed)
     home_ratio = _home_ratio(years, scn.rates == "trend", data)[None, :, None]
 
     def paths(totals, mult_, fpath):
@@ -503,7 +513,7 @@ def run_demand(scenario: str = "trend", to: int = 2040, regions=None, draws: int
         places_draws = (d_demand / occupancy).astype(np.float32)
     components = DemandComponents(
         years=tuple(years), codes=tuple(point.codes), persons=persons[0], rates=u,
-        regional_factor=factor, multiplier=mult[0], care=care[0],
+        regional_factor=observed, multiplier=mult[0], care=care[0],
         home_share=scn.home_share, occupancy=occupancy, regional_path=f_point[0])
     parameters = {
         "scenario": scn.name, "description": scn.description, "to": to, "draws": draws,
@@ -525,14 +535,19 @@ def run_demand(scenario: str = "trend", to: int = 2040, regions=None, draws: int
             "71488ned": "national usage rates x factors from institutional residents per "
                         "COROP 2021 (CBS 71488ned; all ages and kinds of institution, incl. "
                         "GHZ/GGZ)",
-            "intensity2014": "national usage rates x each region's intensity: its 2014 zzp "
-                             "5-10 count (CIZ, by provider location) indirectly age-sex "
-                             "standardised, empirical-Bayes shrunk toward 1, rescaled to "
-                             f"keep the national {DEMAND_BASE_YEAR} total"}[regional_factors]
+            "intensity2014": "national usage rates x each region's level: in the base year "
+                             "its 2014 zzp 5-10 count (CIZ, by provider location) indirectly "
+                             "age-sex standardised (observed, not shrunk), rescaled to keep "
+                             f"the national {DEMAND_BASE_YEAR} total; after it the same level, "
+                             "its usage part (empirical-Bayes shrunk toward 1) moving as "
+                             "regional_persistence says"}[regional_factors]
         + ("" if calibrate is None else "; regions in the calibration file: its counts"),
         **({"location_vs_residence": "the 2014 provider-location pattern stands for today's "
             "client residence, with an extra SD of the log factor of "
             f"{regional_sd:g} (judgement; no public figure; settable)",
+            "intensity_drift": "a region's level is known in the base year and drifts after "
+            "it: its draws spread by the SD of the log factor x sqrt(years since the base "
+            f"year / years 2014-{DEMAND_BASE_YEAR}), redistributing the national total",
             "age_structure_2014": "2014 population by age per region = the 2021 regional "
             "age structure raked to the 2014 regional totals and the 2014 national age "
             "structure (CBS 37620)"} if regional_factors == "intensity2014" else {}),

@@ -16,10 +16,17 @@ active placement; mean of the base year's quarters) and ``C_r`` its clients with
 base year: unmet demand grows with the region's demand (``assumption waiting_list_share``).
 ``W_r`` comes from a planner's regional file (template ``data_raw/templates/waiting_list.csv``)
 where given; the rest of the national list (``data_raw/waiting_lists.csv``) is allocated to
-the other regions by a named rule (``waiting_by_shortfall``, default: in proportion to each
-region's shortfall of capacity against need in the base year, where people wait for a place;
-``clients``: in proportion to need, the same share everywhere). Only plans with delivery form
-``with_stay`` add places with stay; ``sign`` is -1 for closures.
+the other regions in proportion to their clients in care in the base year (named assumption
+``waiting_by_clients``; nothing is allocated by a modelled shortfall). Only plans with
+delivery form ``with_stay`` add places with stay; ``sign`` is -1 for closures.
+
+The base year (issue 27): ``capacity(r)`` is the places in use on 1 January of the base
+year - a planner's capacity file, or the estimate ``capacity_from_clients`` = the region's
+observed base-year clients with stay / occupancy, the same observation the need starts from
+(:mod:`zorgcap.forecast.intensity`, "Base year and growth"). Without planner files every region's
+base-year gap is therefore exactly ``W_r / occupancy``: the places its waiting list needs.
+A plan whose ``year_ready`` is the base year or earlier is part of that capacity and is not
+added again (``plans_in_base_capacity`` says how many places of the plans this concerns).
 
 Staff as a second limit (:mod:`zorgcap.forecast.staff`): ``fte_needed = need x fte_per_place``
 (``assumption fte_per_place``, default 1.2, weighed from the zzp care hours in
@@ -73,7 +80,6 @@ from .staff import (
     workforce_scenario,
 )
 from .supply import (
-    WAITING_RULES,
     allocate_waiting,
     base_waiting,
     estimate_capacity,
@@ -84,12 +90,9 @@ from .supply import (
     read_capacity,
     read_plans,
     read_regional_waiting,
-    supply_shares_2014,
 )
 from .validation import check_closures
 
-#: How regions without a capacity file are estimated (default first).
-CAPACITY_ESTIMATES = ("supply2014", "clients")
 #: Plans of regions without rows in a plans file (default first): ``estimate`` their share of
 #: the national estimate ``plans_from_national``, ``none`` no plans.
 PLANS_ELSEWHERE = ("estimate", "none")
@@ -272,12 +275,9 @@ def compare_capacity(demand: pd.DataFrame, **options) -> pd.DataFrame:
     places_draws : numpy.ndarray, optional
         Places needed per draw (draw, year, region) of the same run
         (:attr:`zorgcap.forecast.demand.DemandRun.places_draws`): gives ``p_short``.
-    capacity_estimate : {"supply2014", "clients"}
-        Capacity of regions without a capacity file (see :func:`supply_gap`).
     waiting_file : str or Path, optional
-        A planner's regional waiting list (template ``data_raw/templates/waiting_list.csv``).
-    waiting_rule : {"shortfall", "clients"}
-        How the national list is allocated to regions without a file (module docstring).
+        A planner's regional waiting list (template ``data_raw/templates/waiting_list.csv``);
+        regions without one get their share of the national list by clients in care.
     data : str or Path, optional
         Data directory searched first (the 2014 regional counts).
     clustered_share : float
@@ -310,20 +310,17 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
                waiting: str | None = "urgent_plus_actief",
                fte_per_place: float = FTE_PER_PLACE, reference: str = "model",
                seed: int = 20240101, places_draws=None,
-               capacity_estimate: str = "supply2014", data=None, waiting_file=None,
-               waiting_rule: str = "shortfall",
+               data=None, waiting_file=None,
                clustered_share: float = CLUSTERED_SHARE, workforce="letters",
                workforce_file=None, plans_elsewhere: str = "estimate") -> GapRun:
     """:func:`compare_capacity` with the plans, waiting share and assumptions it used.
 
-    ``capacity_estimate`` is how regions without a capacity file are estimated (labelled
-    ESTIMATE): ``"supply2014"`` (default; each region's share of the 2014 zzp 5-10 supply x
-    the national base-year places, :func:`zorgcap.forecast.supply.estimate_capacity`) or
-    ``"clients"`` (the region's own base-year places needed: in balance by construction).
-    ``data``: the data directory of the 2014 counts. ``waiting_file``: a planner's
-    regional waiting list (:func:`zorgcap.forecast.supply.read_regional_waiting`); ``waiting_rule``:
-    how the rest of the national list is allocated (``shortfall`` or ``clients``, see the
-    module docstring).
+    Regions without a capacity file get ``capacity_from_clients`` (labelled ESTIMATE): the
+    places in use of the base year, from the same observed level as the need
+    (:func:`zorgcap.forecast.supply.estimate_capacity`). ``data``: the data directory.
+    ``waiting_file``: a planner's regional waiting list
+    (:func:`zorgcap.forecast.supply.read_regional_waiting`); the rest of the national list goes to
+    the other regions by their clients in care (module docstring).
 
     Build plans: without a file, every region gets its share of the national estimate
     ``plans_from_national`` (:func:`zorgcap.forecast.supply.estimate_plans`, shares by
@@ -354,12 +351,6 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
             fte_per_place, (int, float, np.integer, np.floating)):
         raise ValueError(f"`fte_per_place` was {fte_per_place!r} but is expected to be a "
                          "positive number of fte per place")
-    if waiting_rule not in WAITING_RULES:
-        raise ValueError(f"`waiting_rule` was {waiting_rule!r} but is expected to be one of "
-                         f"{list(WAITING_RULES)}")
-    if capacity_estimate not in CAPACITY_ESTIMATES:
-        raise ValueError(f"`capacity_estimate` was {capacity_estimate!r} but is expected to "
-                         f"be one of {list(CAPACITY_ESTIMATES)}")
     if plans_elsewhere not in PLANS_ELSEWHERE:
         raise ValueError(f"`plans_elsewhere` was {plans_elsewhere!r} but is expected to be "
                          f"one of {list(PLANS_ELSEWHERE)}")
@@ -382,15 +373,13 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
     codes = sorted(demand["zk_code"].unique())
     wide = demand.pivot(index="year", columns="zk_code", values="places_needed")[codes]
     clients = demand.pivot(index="year", columns="zk_code", values="clients_with_stay")[codes]
-    shares = supply_shares_2014(data) if capacity_estimate == "supply2014" else None
-    national_places = float(wide.loc[base_year].sum())
     if capacity is None:
-        cap = estimate_capacity(wide.loc[base_year], shares, national_places)
+        cap = estimate_capacity(wide.loc[base_year])
     else:  # a file or a DataFrame, under the same schema (zorgcap.forecast.validation)
         cap = read_capacity(capacity, base_year)
     missing = sorted(set(codes) - set(cap["zk_code"]))
     if missing:  # regions absent from the planner's file get the estimate, labelled
-        est = estimate_capacity(wide.loc[base_year, missing], shares, national_places)
+        est = estimate_capacity(wide.loc[base_year, missing])
         cap = pd.concat([cap, est], ignore_index=True)
     cap = cap.set_index("zk_code").loc[codes]
     persons = pd.Series(0.0, index=codes)  # waiting in the base year [persons]
@@ -404,9 +393,8 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
         w_source[given.index] = given["waiting_source"] if len(given) else []
         if rest:
             left = max(total_w - float(persons[given.index].sum()), 0.0)
-            persons[rest] = allocate_waiting(left, wide.loc[base_year, rest],
-                                             cap.loc[rest, "places_with_stay"], waiting_rule)
-            w_source[rest] = f"ESTIMATE waiting_by_{waiting_rule}"
+            persons[rest] = allocate_waiting(left, clients.loc[base_year, rest])
+            w_source[rest] = "ESTIMATE waiting_by_clients"
     c_base = clients.loc[base_year].to_numpy(float)
     # (region,); a region without clients has no demand for the list to be a share of
     w_r = np.divide(persons.to_numpy(float), c_base, out=np.zeros(len(codes)),
@@ -417,10 +405,14 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
     w = float(persons.sum() / c_base.sum()) if c_base.sum() > 0 else 0.0  # national share
     plan_frame, estimated = _plans(plans, plans_elsewhere, wide, base_year, max(years))
     status = plan_status(status_file)
-    check_closures(cap.reset_index(), plan_frame,
+    # a plan ready in or before the base year is in the capacity of 1 January of the base
+    # year (the capacity's date): counted there, not added again
+    in_base = plan_frame["year_ready"].astype(int) <= base_year if len(plan_frame) else []
+    counted = plan_frame[~np.asarray(in_base, bool)] if len(plan_frame) else plan_frame
+    check_closures(cap.reset_index(), counted,
                    file=None if isinstance(plans, pd.DataFrame) or plans is None
                    else display_path(plans))
-    expected = _expected_plans(plan_frame, status, codes, years)
+    expected = _expected_plans(counted, status, codes, years)
     need = wide.to_numpy() * (1 + w_r[None])
     supply = cap["places_with_stay"].to_numpy()[None] + expected
     gap = need - supply
@@ -432,11 +424,11 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
     cap_cl = cap["vpt_capacity"].to_numpy(float)
     cl_estimated = ~np.isfinite(cap_cl)
     cap_cl = np.where(cl_estimated, need_cl[0], cap_cl)
-    check_closures(pd.DataFrame({"zk_code": codes, "capacity_clustered": cap_cl}), plan_frame,
+    check_closures(pd.DataFrame({"zk_code": codes, "capacity_clustered": cap_cl}), counted,
                    file=None if isinstance(plans, pd.DataFrame) or plans is None
                    else display_path(plans), forms=CLUSTERED_FORMS,
                    column="capacity_clustered", what="clustered VPT places")
-    expected_cl = _expected_plans(plan_frame, status, codes, years, CLUSTERED_FORMS)
+    expected_cl = _expected_plans(counted, status, codes, years, CLUSTERED_FORMS)
     supply_cl = cap_cl[None] + expected_cl
     scenario = workforce if isinstance(workforce, WorkforceScenario) else workforce_scenario(
         workforce, fte_per_place=fte_per_place, occupancy=occupancy)
@@ -462,7 +454,7 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
     if places_draws is not None:  # demand draws against plan draws (realisation and delay)
         draws = np.asarray(places_draws)[:, :, [run_codes.index(c) for c in codes]]
         supply_d = (cap["places_with_stay"].to_numpy()[None, None]
-                    + _plan_draws(plan_frame, status, codes, years, draws.shape[0], seed))
+                    + _plan_draws(counted, status, codes, years, draws.shape[0], seed))
         short = (draws * (1 + w_r[None, None]) > supply_d).mean(axis=0)
         out["p_short"] = short.ravel()
         out["p_closed"] = 1 - out["p_short"]
@@ -501,25 +493,20 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
         "waiting_list_share": f"unmet demand: the {waiting or 'no'} waiting list of "
                               f"{base_year} ({100 * w:.1f}% of national demand), per region "
                               "a constant share of its demand",
-        **({f"waiting_by_{waiting_rule}": (
-            "the national waiting list (less a planner's regional counts) allocated to "
-            "regions " + ("in proportion to their shortfall of capacity against need in "
-                          f"{base_year} (where no region is short: to need)"
-                          if waiting_rule == "shortfall" else "in proportion to need"))}
+        **({"waiting_by_clients": "the national waiting list (less a planner's regional "
+            f"counts) allocated to regions in proportion to their clients in care in {base_year}"}
            if waiting and (w_source.str.startswith("ESTIMATE")).any() else {}),
+        **_in_base_text(plan_frame, in_base, base_year),
         **staff_assumptions(scenario, fte_per_place, occupancy),
         "realisation_probability": dict(zip(status["status"],
                                             status["realisation_probability"], strict=True)),
         "plan_delay": "Poisson delay beyond year_ready, mean by status: "
                       + ", ".join(f"{s} {d:g} y" for s, d in zip(
                           status["status"], status["delay_mean_years"], strict=True)),
-        **({"capacity_from_clients": "capacity = base-year clients with stay / occupancy"}
+        **({"capacity_from_clients": f"capacity = the places in use on 1 January {base_year}: "
+            "the region's clients with stay in that year / occupancy, from the same observed "
+            "level as its need (no base-year difference but the waiting list)"}
            if (cap["capacity_source"] == "ESTIMATE capacity_from_clients").any() else {}),
-        **({"capacity_from_supply_2014": "capacity = the region's share of the 2014 zzp "
-            "5-10 supply (CIZ, by provider location; Deloitte State of the State Zorg 2015) "
-            f"x the national {base_year} places ({national_places:,.0f} = national clients "
-            "with stay / occupancy)"}
-           if (cap["capacity_source"] == "ESTIMATE capacity_from_supply_2014").any() else {}),
         **({"plans_from_national": _plans_text(base_year) + (
             "" if plans is None else f"; in the {len(estimated)} regions without rows in the "
                                      f"plans file: {', '.join(estimated)}")}
@@ -569,6 +556,21 @@ def _plans(plans, plans_elsewhere: str, wide: pd.DataFrame, base_year: int,
     estimate = estimate[estimate["zk_code"].isin(rest)]
     frame = estimate if given is None else pd.concat([given, estimate], ignore_index=True)
     return frame.reset_index(drop=True), rest
+
+
+def _in_base_text(plans: pd.DataFrame, in_base, base_year: int) -> dict:
+    """The named assumption ``plans_in_base_capacity`` when plans are ready by the base year."""
+    if not len(plans) or not np.asarray(in_base, bool).any():
+        return {}
+    done = plans[np.asarray(in_base, bool)]
+    places = float(_signed_places(done).sum())
+    open_ = done[done["status"] != "realised"]
+    text = (f"{len(done)} plans ({places:,.0f} places) are ready in {base_year} or before: "
+            f"they are part of the capacity of 1 January {base_year} and not added again")
+    if len(open_):
+        text += (f"; {len(open_)} of them ({float(_signed_places(open_).sum()):,.0f} places) "
+                 "are not realised: give them a later year_ready if they are not open yet")
+    return {"plans_in_base_capacity": text}
 
 
 def _base_year_assumptions() -> dict:

@@ -54,6 +54,33 @@ label was implausible; 13 gemeenten of 2014 are missing from the gemeente file (
 counts are in the zorgkantoor totals, so they cannot be checked). The variance term above
 covers remaining errors only in part.
 
+Base year and growth (issue 27)
+-------------------------------
+What is **observed** and what is **modelled** are kept apart, as the TNO prognoses and the
+zorgkantoren's regioplannen do: a region starts from what it has and the model carries
+only the change.
+
+* **Base year, observed.** The region's level in the base year is its *unshrunk*
+  standardised ratio ``SIR_r`` (the 2014 observation), applied to its base-year population
+  by age and sex and scaled so that the regions add up to the national base-year clients
+  with stay (CBS 84529NED). The same number gives the places in use (capacity without a
+  planner's file: clients / occupancy, ``capacity_from_clients``) and the need (places in
+  use + the places the region's waiting list needs), so without planner files a region's
+  base-year gap is exactly its waiting list / occupancy: one observation, not two
+  estimates that differ.
+* **Growth, modelled.** need(t) = need(base) x the region's modelled growth from the base
+  year to t: demography, the usage trend, the scenario's levers and the region's usage
+  level ``level(r, t) = SIR_r x factor_r ** w(t) / factor_r`` (:func:`level_paths`). The
+  observed level splits into the shrunk intensity ``factor_r`` (the region's own usage,
+  as far as the evidence supports it) and the rest ``SIR_r / factor_r`` (mostly the
+  location effect: clients served across region borders, places built where they were).
+  With ``regional_convergence=T`` the usage intensity fades to the national level by T
+  (``w`` from 1 to 0) while the location effect stays; with factors persisting (default)
+  the level is constant and growth is demography, trend and levers alone.
+* **Uncertainty.** ``location_vs_residence`` widens the bands of the need path from 0 in
+  the base year (``intensity_drift``, :func:`level_paths`); it does not shift need against
+  capacity in the base year.
+
 References
 ----------
 Deloitte (2015), State of the State - Zorg (sources CIZ 2014, Zorg op de Kaart 2014, CBS);
@@ -79,7 +106,7 @@ from .io.tables import load_zzp_2014
 from .schema import REGIONAL_EXTRA_SD, SEXES
 
 __all__ = ["EXTRA_SD", "INTENSITY_YEAR", "COUNTS", "SOURCE", "supply_2014", "population_2014",
-           "reference_rates", "standardise", "shrink", "intensity_factors", "factor_paths",
+           "reference_rates", "standardise", "shrink", "intensity_factors", "level_paths",
            "convergence_weights"]
 
 #: Year of the regional counts [year].
@@ -275,38 +302,66 @@ def convergence_weights(years, base_year: int, converge_by: int | None) -> np.nd
     return np.clip((converge_by - years) / (converge_by - base_year), 0.0, 1.0)
 
 
-def factor_paths(factor, log_sd, weights, base_expected, draws: int = 0,
-                 seed: int = 0, fixed=None) -> tuple[np.ndarray, np.ndarray | None]:
-    """Regional factors per year: point (1, year, region) and draws (draw, year, region).
+def level_paths(observed, modelled, log_sd, weights, base_expected, years, base_year: int,
+                draws: int = 0, seed: int = 0,
+                fixed=None) -> tuple[np.ndarray, np.ndarray | None]:
+    """Each region's usage level per year: point (1, year, region), draws (draw, year, region).
+
+    The base year is observed, the change is modelled (module docstring, "Base year and
+    growth"):
+
+        level(r, t) = observed_r * modelled_r ** weights(t) / modelled_r     [ratio]
+
+    so ``level(r, base) = observed_r`` and the level changes only as the modelled intensity
+    converges (``weights``; 1 in every year when factors persist).
 
     Parameters
     ----------
-    factor : array (region,)
-        Base-year factors [ratio], normalised by the caller.
+    observed : array (region,)
+        Base-year level [ratio to the national rates]: the unshrunk standardised ratio,
+        normalised by the caller to the national base-year total.
+    modelled : array (region,)
+        The shrunk intensity [ratio], normalised the same way.
     log_sd : array (region,)
-        Posterior SD of each log factor (0: no uncertainty).
+        Posterior SD of each log intensity (0: no uncertainty).
     weights : array (year,)
         :func:`convergence_weights`.
     base_expected : array (region,)
         Clients at national rates in the base year [clients]: each draw is rescaled so that
-        ``sum(base_expected * f)`` is unchanged (the factors redistribute, every draw).
+        ``sum(base_expected * level)`` equals the point's in every year (the drift
+        redistributes, it does not change the national total).
+    years : array (year,)
+        The years [year], ``base_year`` first.
     fixed : array (region,) of float or nan, optional
-        Factors that replace the drawn ones (a planner's calibration), nan where none.
+        Levels of a planner's calibration (not drawn), nan where none.
+
+    Notes
+    -----
+    Draws (named assumption ``intensity_drift``): the 2014 provider-location count is known
+    to within ``log_sd`` as a measure of a region's own usage; that difference builds up
+    over the years since 2014 and goes on doing so. A draw multiplies the level by
+    ``exp(log_sd * z * sqrt((t - base) / (base - 2014)))``, z standard normal per draw and
+    region: 0 in the base year (the observation), ``log_sd`` after as many years as
+    2014-base, widening as a random walk after that.
     """
-    factor = np.asarray(factor, float)
+    observed = np.asarray(observed, float)
+    modelled = np.asarray(modelled, float)
     weights = np.asarray(weights, float)[:, None]
-    point = np.exp(weights * np.log(factor)[None])[None]
+    point = (observed * np.exp((weights - 1) * np.log(modelled)[None]))[None]
     if not draws:
         return point, None
+    years = np.asarray(years, float)
+    span = max(base_year - INTENSITY_YEAR, 1)
+    scale = np.sqrt(np.clip(years - base_year, 0, None) / span)  # (year,)
     rng = np.random.default_rng(seed)
-    z = rng.standard_normal((draws, len(factor)))
-    drawn = factor[None] * np.exp(np.asarray(log_sd, float)[None] * z)
-    total = (np.asarray(base_expected) * factor).sum()
-    keep = np.zeros(len(factor), bool) if fixed is None else ~np.isnan(np.asarray(fixed, float))
-    if keep.any():
-        drawn[:, keep] = np.asarray(fixed, float)[keep]
-    # the free regions share what the fixed ones leave of the total
+    z = rng.standard_normal((draws, len(observed)))
+    keep = np.zeros(len(observed), bool) if fixed is None else ~np.isnan(np.asarray(fixed, float))
+    sd = np.where(keep, 0.0, np.asarray(log_sd, float))
+    drawn = point * np.exp(sd[None, None] * z[:, None, :] * scale[None, :, None])
     e = np.asarray(base_expected, float)
-    free_total = total - (e[keep] * factor[keep]).sum()
-    drawn[:, ~keep] *= (free_total / (drawn[:, ~keep] * e[~keep]).sum(axis=1))[:, None]
-    return point, np.exp(weights[None] * np.log(drawn)[:, None])
+    free = ~keep
+    if free.any():  # the free regions share what the fixed ones leave, in every year
+        target = (point[0][:, free] * e[free]).sum(axis=1)  # (year,)
+        got = (drawn[:, :, free] * e[free]).sum(axis=2)  # (draw, year)
+        drawn[:, :, free] *= (target[None] / got)[:, :, None]
+    return point, drawn

@@ -46,18 +46,15 @@ __all__ = ["ChainConfig", "ForecastChain", "ChainResult", "PLANNER_OPTIONS"]
 _VARIANTS = ("point", "low67", "high67", "low95", "high95")
 _WAITING = ("urgent_plus_actief", "total")
 _REGIONAL = ("intensity2014", "national", "71488ned")
-_CAPACITY_ESTIMATES = ("supply2014", "clients")
 _PLANS_ELSEWHERE = ("estimate", "none")
 _ENGINES = ("numpy", "dask")
 _FILES = ("scenario_file", "rates", "calibrate", "capacity", "plans", "status_file",
           "waiting_file", "workforce_file", "staff_ratios")
 _WORKFORCE = ("letters", "replacement")
-_WAITING_RULES = ("shortfall", "clients")
 MAX_DRAWS = 20_000  # population draws kept in memory at zorgkantoorregio level
 #: Named assumptions that stand in for a missing planner file (labelled ESTIMATE in the output).
-ESTIMATES = ("capacity_from_supply_2014", "capacity_from_clients", "plans_from_national",
-             "waiting_by_shortfall", "waiting_by_clients", "clustered_from_clients",
-             "staff_in_balance_base_year")
+ESTIMATES = ("capacity_from_clients", "plans_from_national", "waiting_by_clients",
+             "clustered_from_clients", "staff_in_balance_base_year")
 
 
 @dataclass(frozen=True)
@@ -96,13 +93,12 @@ class ChainConfig:
     regional_sd : float
         ``location_vs_residence``: extra SD of the log intensity factor [log ratio],
         0-1 (default 0.10; :mod:`zorgcap.forecast.intensity`).
-    capacity_estimate : {"supply2014", "clients"}
-        Capacity of regions without a capacity file (labelled ESTIMATE): ``supply2014``
-        (default) the region's share of the 2014 zzp 5-10 supply x national base-year
-        places; ``clients`` the region's own base-year places needed.
     capacity, plans, status_file : path, optional
-        Planner files (templates in ``data_raw/templates``); without them named estimates.
-        A capacity or plans file covers the regions it has rows for.
+        Planner files (templates in ``data_raw/templates``); without them named estimates
+        (capacity: the places in use of the base year, ``capacity_from_clients``, from the
+        same observed level as the need). A capacity or plans file covers the regions it
+        has rows for; the capacity is that of 1 January of the base year, and a plan ready
+        in or before the base year is part of it.
     plans_elsewhere : {"estimate", "none"}
         Plans of regions without rows in the plans file: ``estimate`` (default) exactly
         their plans without a file (``plans_from_national``, labelled ESTIMATE); ``none``
@@ -113,9 +109,8 @@ class ChainConfig:
     waiting_file : path, optional
         A planner's regional waiting list by status (template
         ``data_raw/templates/waiting_list.csv``); regions in it use its counts.
-    waiting_rule : {"shortfall", "clients"}
-        How the national list is allocated to the other regions (named assumption
-        ``waiting_by_shortfall``, default; :mod:`zorgcap.forecast.gap`).
+        The other regions get their share of the national list by clients in care
+        (named assumption ``waiting_by_clients``; :mod:`zorgcap.forecast.gap`).
     fte_per_place : float
         Care staff per place [fte per place].
     staff_ratios : path, optional
@@ -157,14 +152,12 @@ class ChainConfig:
     regional_factors: str = "intensity2014"
     regional_convergence: int | None = None
     regional_sd: float = REGIONAL_EXTRA_SD
-    capacity_estimate: str = "supply2014"
     capacity: str | Path | None = None
     plans: str | Path | None = None
     plans_elsewhere: str = "estimate"
     status_file: str | Path | None = None
     waiting: str | None = "urgent_plus_actief"
     waiting_file: str | Path | None = None
-    waiting_rule: str = "shortfall"
     fte_per_place: float = FTE_PER_PLACE
     staff_ratios: str | Path | None = None
     workforce: str = "letters"
@@ -225,11 +218,6 @@ class ChainConfig:
         if self.regional_convergence is not None:
             put("regional_convergence", check_whole("regional_convergence",
                                                self.regional_convergence, 2024, 2100))
-        if self.waiting_rule not in _WAITING_RULES:
-            raise expected("waiting_rule", self.waiting_rule, f"one of {list(_WAITING_RULES)}")
-        if self.capacity_estimate not in _CAPACITY_ESTIMATES:
-            raise expected("capacity_estimate", self.capacity_estimate,
-                            f"one of {list(_CAPACITY_ESTIMATES)}")
         if self.plans_elsewhere not in _PLANS_ELSEWHERE:
             raise expected("plans_elsewhere", self.plans_elsewhere,
                            f"one of {list(_PLANS_ELSEWHERE)}")
@@ -270,8 +258,7 @@ class ChainConfig:
 #: Options that only the gap stage reads: changing them reuses the population and demand
 #: of an earlier run (:meth:`ChainResult.with_plans`).
 PLANNER_OPTIONS = ("capacity", "plans", "plans_elsewhere", "status_file", "waiting",
-                   "waiting_file",
-                   "waiting_rule", "capacity_estimate", "fte_per_place", "staff_ratios",
+                   "waiting_file", "fte_per_place", "staff_ratios",
                    "workforce", "workforce_file", "clustered_share", "reference")
 
 
@@ -636,9 +623,9 @@ class ForecastChain:
                                      "data_raw/staff_ratios.csv)") from None
         kwargs = {"capacity": c.capacity, "plans": c.plans, "status_file": c.status_file,
                   "plans_elsewhere": c.plans_elsewhere,
-                  "fte_per_place": fte, "capacity_estimate": c.capacity_estimate,
+                  "fte_per_place": fte,
                   "data": c.data, "waiting_file": c.waiting_file,
-                  "waiting_rule": c.waiting_rule, "clustered_share": c.clustered_share,
+                  "clustered_share": c.clustered_share,
                   "workforce": c.workforce, "workforce_file": c.workforce_file}
         gap = supply_gap(demand.frame, waiting=c.waiting, reference=c.reference, seed=c.seed,
                          places_draws=demand.places_draws, **kwargs)

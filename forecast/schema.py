@@ -296,22 +296,24 @@ GAP_COLUMNS = {
     "clustered_source": "planner file, or 'ESTIMATE clustered_from_clients'",
 }
 
-#: What drives each region's change in need: ``zorgcap.forecast.decompose``; the six parts sum to
+#: What drives each region's change in need: ``zorgcap.forecast.decompose``; the five parts sum to
 #: ``total`` and ``base + total = need``.
 DECOMPOSITION_COLUMNS = {
     "zk_code": _ZK_CODE,
     "zk_name": _ZK_NAME,
     "year_from": "base year of the change [year]",
     "year_to": "year of the change [year]",
-    "base": "places in use in the base year [places]",
+    "base": "need in the base year: places in use + the places the waiting list needs (the "
+            "gap table's base-year need) [places]",
+    "base_in_use": "places in use in the base year [places]",
+    "base_waiting": "places the base-year waiting list needs [places]",
     "population": "growth of the number of inhabitants [places]",
     "ageing": "change of the age-sex structure [places]",
     "usage_rates": "change of usage rates: trend, own rate changes, regional factors "
                    "converging to the national level [places]",
     "informal_care": "change of the informal-care (OOSR) factor [places]",
     "care_at_home": "growth met at home instead of with stay [places]",
-    "waiting_list": "clearing the waiting-list backlog [places]",
-    "total": "sum of the six parts [places]",
+    "total": "sum of the five parts: the change after the base year [places]",
     "need": "need in year_to [places]",
     "regional_level": "part of need due to the region's intensity rather than its "
                       "demography: need minus need at national rates (not a part of total) "
@@ -332,12 +334,13 @@ REGIONAL_INTENSITY_COLUMNS = {
               "mean 1 [ratio to national rates]",
     "factor_lo_95": "lower bound of the 95% band of factor [ratio]",
     "factor_hi_95": "upper bound of the 95% band of factor [ratio]",
-    "factor_used": "base-year factor of the run's demand (1 with national rates; a "
-                   "planner's calibration where given) [ratio]",
+    "factor_used": "base-year level of the run's demand: the observed ratio rescaled to the "
+                   "national base-year total (1 with national rates; a planner's "
+                   "calibration where given) [ratio]",
     "log_sd": "posterior SD of log(factor) [log ratio]",
     "shrinkage": "weight of 1 in the shrunk factor, 0-1 [fraction]",
-    "capacity_share_2014": "region's share of the national 2014 zzp 5-10 supply (the "
-                           "default capacity estimate) [fraction]",
+    "capacity_share_2014": "region's share of the national 2014 zzp 5-10 supply, by "
+                           "provider location [fraction]",
     "source": "where the index comes from",
 }
 

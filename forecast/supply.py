@@ -11,7 +11,11 @@ Planner files (templates in ``data_raw/templates/``):
 
 Where a planner has no file, documented estimates are used and **labelled as estimates**:
 
-``capacity_from_clients``  capacity with stay = base-year clients with stay / occupancy.
+``capacity_from_clients``  capacity with stay on 1 January of the base year = the region's
+                           base-year clients with stay / occupancy (the observed level of
+                           :mod:`zorgcap.forecast.intensity`); a plan ready in or before the base
+                           year is part of it (:func:`zorgcap.forecast.gap.supply_gap`).
+``waiting_by_clients``     the national waiting list shared by clients in care.
 ``plans_from_national``    the ZN Regiomonitor 2022 total of 7,000 intramural places for
                            2023-2027 (``data_raw/plan_totals.csv``), 1,400 a year, of which
                            the years after the base year count (those of the base year are
@@ -176,40 +180,19 @@ def base_waiting(year: int, status: str = "urgent_plus_actief") -> float:
     return float(w["persons"].mean())
 
 
-def estimate_capacity(base_places: pd.Series, shares: pd.Series | None = None,
-                      national_places: float | None = None) -> pd.DataFrame:
+def estimate_capacity(base_places: pd.Series) -> pd.DataFrame:
     """Default capacity per region in the base year [places], labelled ESTIMATE.
 
-    Parameters
-    ----------
-    base_places : pandas.Series
-        Places needed in the base year by ``zk_code`` (clients with stay / occupancy)
-        [places]: the regions to estimate.
-    shares : pandas.Series, optional
-        Each region's share of the 2014 zzp 5-10 supply by ``zk_code`` [fraction; sums to 1
-        over all 31 regions] (:func:`zorgcap.forecast.intensity.supply_2014`). Given: capacity =
-        share x ``national_places`` (``capacity_from_supply_2014``): regions do not start in
-        balance by construction. None: capacity = ``base_places`` (``capacity_from_clients``).
-    national_places : float, optional
-        National places in the base year [places] (default: the sum of ``base_places``,
-        which must then cover all regions).
-
-    Notes
-    -----
-    ``capacity_from_supply_2014`` assumes that each region's share of the national places
-    has not changed since 2014 (CIZ counts of clients with zzp 5-10 by provider location,
-    Deloitte State of the State Zorg 2015) and that the national places of the base year
-    are the national clients with stay / occupancy.
+    ``capacity_from_clients``: the places in use on 1 January of the base year = the
+    region's clients with stay in the base year / occupancy (``base_places``, by
+    ``zk_code``) [places]. Those clients are the region's observed level
+    (:mod:`zorgcap.forecast.intensity`, "Base year and growth"), the same number the need starts
+    from, so need and capacity differ in the base year only by the waiting list (or a
+    planner's own files).
     """
-    if shares is None:
-        return pd.DataFrame({"zk_code": base_places.index,
-                             "places_with_stay": base_places.values, "vpt_capacity": np.nan,
-                             "capacity_source": "ESTIMATE capacity_from_clients"})
-    total = float(base_places.sum()) if national_places is None else float(national_places)
-    places = shares.reindex(base_places.index).to_numpy(float) * total
-    return pd.DataFrame({"zk_code": base_places.index, "places_with_stay": places,
-                         "vpt_capacity": np.nan,
-                         "capacity_source": "ESTIMATE capacity_from_supply_2014"})
+    return pd.DataFrame({"zk_code": base_places.index,
+                         "places_with_stay": base_places.to_numpy(float), "vpt_capacity": np.nan,
+                         "capacity_source": "ESTIMATE capacity_from_clients"})
 
 
 def supply_shares_2014(data=None) -> pd.Series:
@@ -281,10 +264,6 @@ def estimate_plans(growth_share: pd.Series, base_year: int) -> pd.DataFrame:
 #: Statuses of a regional waiting-list file (Wlz wachtlijst since 2021) [persons each].
 WAITING_STATUSES = ("urgent_plaatsen", "actief_plaatsen", "wacht_op_voorkeur",
                     "wacht_uit_voorzorg")
-#: Rules that allocate the national waiting list to regions without a file (default first).
-WAITING_RULES = ("shortfall", "clients")
-
-
 def read_regional_waiting(path, base_year: int) -> pd.DataFrame:
     """A planner's regional waiting list (template ``data_raw/templates/waiting_list.csv``).
 
@@ -343,27 +322,15 @@ def _region_codes():
     return ZORGKANTOORREGIOS
 
 
-def allocate_waiting(total: float, need: pd.Series, capacity: pd.Series,
-                     rule: str = "shortfall") -> pd.Series:
-    """The national waiting list allocated to regions by a named rule [persons].
+def allocate_waiting(total: float, clients: pd.Series) -> pd.Series:
+    """The national waiting list allocated to regions [persons] (``waiting_by_clients``).
 
-    Parameters
-    ----------
-    total : float
-        Persons waiting nationally (or what a planner's file leaves of it) [persons].
-    need, capacity : pandas.Series
-        Places needed and capacity in the base year by ``zk_code`` [places].
-    rule : {"shortfall", "clients"}
-        ``shortfall`` (named assumption ``waiting_by_shortfall``, default): in proportion to
-        each region's shortfall of capacity against need, ``max(need - capacity, 0)``:
-        people wait where places are short; where no region is short, in proportion to
-        need. ``clients``: in proportion to need (the former flat share).
+    In proportion to each region's clients with stay in the base year (``clients`` by
+    ``zk_code`` [clients]): a named assumption that every region has the national share of
+    people waiting for their clients in care. Nothing is allocated by a modelled shortfall
+    (a planner's ``--waiting-file`` gives a region's own count). ``total`` [persons].
     """
-    if rule not in WAITING_RULES:
-        raise ValueError(f"`rule` was {rule!r} but is expected to be in {list(WAITING_RULES)}")
-    weight = need.astype(float)
-    if rule == "shortfall":
-        short = (need - capacity.reindex(need.index)).clip(lower=0).astype(float)
-        if short.sum() > 0:
-            weight = short
+    weight = clients.astype(float)
+    if weight.sum() <= 0:
+        return weight * 0.0
     return total * weight / weight.sum()

@@ -92,22 +92,27 @@ def capacity_schema(base_year: int) -> pa.DataFrameSchema:
         description="keep one row per region (zk_code appears twice).")
 
 
+#: Earliest ``year_ready`` of a plans file [year]: the Wlz began in 2015.
+FIRST_PLAN_YEAR = 2015
+
+
 def plans_schema(base_year: int, last_year: int) -> pa.DataFrameSchema:
     """Build plans: unique ``project_id``, known ``zk_code``, ``year_ready`` in
-    base_year..last_year, ``places`` [places, 0 to MAX_PLAN_PLACES], known ``delivery_form``,
-    ``status`` and ``kind``."""
+    FIRST_PLAN_YEAR..last_year, ``places`` [places, 0 to MAX_PLAN_PLACES], known
+    ``delivery_form``, ``status`` and ``kind``. Plans ready in or before ``base_year`` are
+    accepted (a file may carry history, e.g. realised projects since 2021): they are part of
+    the base-year capacity (:func:`zorgcap.forecast.gap.supply_gap`)."""
     return pa.DataFrameSchema({
         "project_id": pa.Column(str, pa.Check.str_length(min_value=1, error="is empty"),
                                 description="give every plan a unique id."),
         "zk_code": _region(),
         "year_ready": pa.Column(float, [_finite(), _whole(),
-                                        pa.Check.in_range(base_year, last_year,
-                                                          error=f"is outside {base_year}-"
+                                        pa.Check.in_range(FIRST_PLAN_YEAR, last_year,
+                                                          error=f"is outside {FIRST_PLAN_YEAR}-"
                                                           f"{last_year}")],
-                                description=f"give the year the places open, {base_year}-"
-                                f"{last_year}; plans ready before the base year {base_year} "
-                                "are part of the base capacity: leave them out or raise the "
-                                "capacity file."),
+                                description=f"give the year the places open, {FIRST_PLAN_YEAR}-"
+                                f"{last_year}; plans ready in or before the base year "
+                                f"{base_year} count as part of its capacity."),
         "places": pa.Column(float, _range(0, MAX_PLAN_PLACES, " places"),
                             description="enter the places of the plan as a positive number "
                             "(closures: a positive number with kind=closure; 0 declares a "

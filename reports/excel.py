@@ -80,7 +80,9 @@ def _sheets(result, t: Text) -> dict[str, pd.DataFrame]:
         s["gap"]: result.gap,
         s["demand"]: result.demand,
         s["decomposition"]: result.decomposition[
-            ["zk_code", "zk_name", "year_from", "year_to", "base", *PARTS, "total", "need",
+            ["zk_code", "zk_name", "year_from", "year_to", "base",
+             *[c for c in ("base_in_use", "base_waiting") if c in result.decomposition],
+             *PARTS, "total", "need",
              *[c for c in ("regional_level",) if c in result.decomposition]]],
         s["ambition"]: result.ambition,
         **({s["targets"]: result.targets} if getattr(result, "targets", None) is not None
@@ -114,7 +116,8 @@ def _regions(result) -> pd.DataFrame:
     """One row per region: need, capacity, plans and the gap in each step year."""
     gap = result.gap
     last = int(gap["year"].max())
-    years = [y for y in STEP_YEARS if y <= last]
+    base = int(gap["year"].min())  # the base-year need: the figure the drivers start from
+    years = [base, *[y for y in STEP_YEARS if base < y <= last]]
     out = gap[gap["year"] == last][["zk_code", "zk_name", "capacity"]].reset_index(drop=True)
     for y in years:
         g = gap[gap["year"] == y].set_index("zk_code")

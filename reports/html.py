@@ -129,6 +129,19 @@ def _bands(frame: pd.DataFrame, col: str) -> list[int]:
                    if c.startswith(f"{col}_lo_")})
 
 
+def _base_year_difference(gap: pd.DataFrame, demand: pd.DataFrame) -> pd.Series:
+    """The base-year gap [places] of the regions where it differs from the places their
+    waiting list needs (people waiting / occupancy) by at least one place: only a planner's
+    capacity file can make that (without files the base-year gap is the waiting list,
+    :mod:`zorgcap.forecast.gap`)."""
+    base = gap["year"].min()
+    b = gap[gap["year"] == base].set_index("zk_code")
+    d = demand[demand["year"] == base].set_index("zk_code").reindex(b.index)
+    waiting = b.get("waiting_base", 0.0) * d["places_needed"] / d["clients_with_stay"]
+    differs = (b["gap"] - waiting).abs() >= 1
+    return b.loc[differs & (b["gap"] > 0), "gap"]
+
+
 def _headline(t: Text, result, years: list[int], focus: int) -> dict:
     nat = result.national.set_index("year")
     levels = _bands(result.national, "gap")
@@ -144,15 +157,13 @@ def _headline(t: Text, result, years: list[int], focus: int) -> dict:
     g = result.gap[result.gap["year"] == focus].copy()
     d = result.demand[result.demand["year"] == focus].set_index("zk_code")["persons_85plus"]
     g["per_1000"] = 1000 * g["gap"] / g["zk_code"].map(d)
-    # with estimated capacity much of a region's gap is there in the base year already: the
-    # two estimates (2014 supply by provider location, need by residence) differ; say so
-    gaps = result.gap.pivot(index="zk_code", columns="year", values="gap")
-    base = int(gaps.columns.min())
-    estimated = set(g.loc[g["capacity_source"].astype(str).str.startswith("ESTIMATE"),
-                          "zk_code"]) if "capacity_source" in g else set()
+    # a region's base-year gap is its waiting list (people waiting / occupancy) unless a
+    # planner's capacity file says otherwise (zorgcap.forecast.gap): name such a difference
+    base_gap = _base_year_difference(result.gap, result.demand)
+    base = int(result.gap["year"].min())
     top_places = [{"code": r.zk_code, "name": r.zk_name, "value": t.num(r.gap),
-                   "base": t.num(gaps.loc[r.zk_code, base]) if r.zk_code in estimated
-                   and focus != base and gaps.loc[r.zk_code, base] > 0 else None}
+                   "base": t.num(base_gap[r.zk_code]) if focus != base
+                   and r.zk_code in base_gap.index else None}
                   for r in g.sort_values("gap", ascending=False).head(3).itertuples()
                   if r.gap > 0]
     top_rel = [{"code": r.zk_code, "name": r.zk_name, "value": t.num(r.per_1000, 1)}
@@ -170,7 +181,12 @@ def _headline(t: Text, result, years: list[int], focus: int) -> dict:
         coverage = t.t("coverage", c80=t.pct(params["backtest_coverage_80"]),
                        c95=t.pct(params["backtest_coverage_95"]),
                        n=t.t("coverage_n", n=n) if isinstance(n, int) else "")
+    b = result.gap[result.gap["year"] == base].set_index("zk_code")
+    d = result.demand[result.demand["year"] == base].set_index("zk_code").reindex(b.index)
+    base_gap_total = float((b.get("waiting_base", 0.0) * d["places_needed"]
+                            / d["clients_with_stay"]).sum())  # the places the list needs
     return {"rows": rows, "level": level, "top_places": top_places, "top_rel": top_rel,
+            "base_sentence": t.t("base_year_sentence", base=base, gap=t.num(base_gap_total)),
             "base": base, "base_estimated": any(r["base"] for r in top_places),
             "focus": focus, "estimates": estimates, "coverage": coverage,
             "range_sentence": t["headline_range_sentence"] if level
@@ -335,6 +351,9 @@ def _region_sections(t: Text, result, gm_geo, gm_names, years, focus) -> list[di
             biggest = max(abs(float(p[k])) for k in PARTS) or 1.0
             drivers = {"base": int(p["year_from"]), "year": int(p["year_to"]),
                        "start": t.num(p["base"]), "end": t.num(p["need"]),
+                       "split": t.t("drivers_base_split", in_use=t.num(p["base_in_use"]),
+                                    waiting=t.num(p["base_waiting"]))
+                       if "base_in_use" in p else None,
                        "rows": [{"label": t.label(k).split(" [")[0], "value": t.signed(p[k]),
                                  "width": round(100 * abs(float(p[k])) / biggest),
                                  "up": float(p[k]) > 0} for k in PARTS
@@ -352,8 +371,14 @@ def _region_sections(t: Text, result, gm_geo, gm_names, years, focus) -> list[di
             titles = {c: f"{gm_names.get(c, c)}: {t.signed(v)}%" for c, v in values.items()}
             gm_map = svg.choropleth(gm, "gm_code", "gm-", values, gm_scale, titles,
                                     caption=t.t("map_85", first=first, last=last))
+        b = g.loc[base]
+        cap_est = str(b.get("capacity_source", "")).startswith("ESTIMATE")
+        wait_est = str(b.get("waiting_source", "")).startswith("ESTIMATE")
+        estimate_line = t.t("region_estimates_" + ("both" if cap_est and wait_est else
+                                                   "capacity" if cap_est else "waiting"),
+                            base=base) if cap_est or wait_est else None
         sections.append({
-            "code": code, "name": name, "facts": facts,
+            "code": code, "name": name, "facts": facts, "estimate_line": estimate_line,
             "table": table(t, rows, cols), "forms_table": forms_table, "chart": chart,
             "drivers": drivers, "plans": plans,
             "gm_map": gm_map, "gm_title": t.t("map_85", first=first, last=last),

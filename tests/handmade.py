@@ -81,9 +81,10 @@ def small_result(codes=CODES, to: int = 2030, draws: int = 20) -> ChainResult:
             base = 1000.0 * (i + 1)
             total = 100.0 * (i + 1) * (year - 2023)
             row = {"zk_code": code, "zk_name": names[code], "year_from": 2023,
-                   "year_to": year, "base": base, "population": 0.2 * total,
+                   "year_to": year, "base": base, "base_in_use": 0.97 * base,
+                   "base_waiting": 0.03 * base, "population": 0.2 * total,
                    "ageing": 0.8 * total, "usage_rates": 0.0, "informal_care": 0.0,
-                   "care_at_home": 0.0, "waiting_list": 0.0}
+                   "care_at_home": 0.0}
             row["total"] = sum(row[p] for p in PARTS)
             row["need"] = base + row["total"]
             parts.append(row)

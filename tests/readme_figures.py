@@ -150,8 +150,6 @@ def _intensity(bel, trend) -> dict:
     """The regional intensity index (default regional level) and its effect on the gap."""
     from scipy.stats import spearmanr
 
-    from zorgcap.forecast.demand import run_demand
-    from zorgcap.forecast.gap import supply_gap
     from zorgcap.forecast.intensity import intensity_factors
 
     ri = bel.regional_intensity.sort_values("factor")
@@ -174,18 +172,15 @@ def _intensity(bel, trend) -> dict:
     out.update({"intensity_sd005_min": _factor(low["factor"].min()),
                 "intensity_sd005_max": _factor(low["factor"].max()),
                 "intensity_sd015_max": _factor(high["factor"].max())})
-    # 2025 gap of the trend run against the former defaults (national rates, capacity =
-    # each region's own clients / occupancy)
-    old = _cached("old_defaults", lambda: supply_gap(
-        run_demand("trend", to=TO, regional_factors="national").frame,
-        capacity_estimate="clients").frame)
-    new = trend.gap[trend.gap["year"] == 2025].set_index("zk_code")
-    change = (new["gap"] - old[old["year"] == 2025].set_index("zk_code")["gap"]).sort_values()
-    out.update({"gap_change_min_region": new.loc[change.index[0], "zk_name"],
-                "gap_change_min": _n(change.iloc[0], 10),
-                "gap_change_max_region": new.loc[change.index[-1], "zk_name"],
-                "gap_change_max": "+" + _n(change.iloc[-1], 10),
-                "gap_change_mean_abs": _n(change.abs().mean(), 10)})
+    # issue 27: without planner files the base-year gap is the waiting list, and the
+    # largest shortages in 2030 come from growth
+    g = trend.gap
+    b = g[g["year"] == g["year"].min()].set_index("zk_code")
+    top = g[g["year"] == 2030].set_index("zk_code").sort_values("gap", ascending=False).head(3)
+    out.update({"base_gap_national": _n(b["gap"].sum(), 10),
+                "top_2030_regions": ", ".join(top["zk_name"]),
+                "top_2030_base_share": _pct((b.loc[top.index, "gap"] / top["gap"]).max(), 0,
+                                            sign=False)})
     return out
 
 
@@ -334,7 +329,7 @@ def _decomposition(bel) -> dict:
     d = bel.decomposition
     d = d[d["year_to"] == TO]
     return {f"decomposition_{part}": _n(d[part].sum(), 1000)
-            for part in ("ageing", "population", "waiting_list")}
+            for part in ("base", "ageing", "population")}
 
 
 def figures() -> dict[str, str]:

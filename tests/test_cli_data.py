@@ -135,7 +135,7 @@ def test_gap_command_writes_tables_and_explains_2025(tmp_path, capsys):
     import json
 
     prov = json.loads((tmp_path / "provenance.json").read_text(encoding="utf-8"))
-    assert "capacity_from_supply_2014" in prov["assumptions"]  # provenance beside the tables
+    assert "capacity_from_clients" in prov["assumptions"]  # provenance beside the tables
     assert prov["parameters"]["config"]["scenario"] == "beleidsarm"
 
 

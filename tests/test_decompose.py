@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import needs_data
 
@@ -81,7 +82,23 @@ def test_regional_level_and_convergence_by_hand():
     np.testing.assert_allclose(cp[list(PARTS)].sum(axis=1) + cp["base"], cp["need"], atol=1e-6)
     assert cp.loc[(2028, "ZK20"), "usage_rates"] < 0  # Rotterdam moves down
     assert cp.loc[(2028, "ZK30"), "usage_rates"] > 0  # Zuidoost-Brabant up
-    np.testing.assert_allclose(cp.loc[2033, "regional_level"].abs().max(), 0, atol=1e-6)
+    # Issue 27: the level starts at the observation R and only the shrunk usage intensity f
+    # converges, so in 2033 the level is R / f (the location effect stays) and in 2028
+    # it has moved half-way on the log scale: level(2028) / R = sqrt(level(2033) / R).
     path = conv.components.regional_path
-    i = conv.components.years.index(2028)
-    np.testing.assert_allclose(path[i], np.sqrt(conv.components.regional_factor), rtol=1e-9)
+    years = conv.components.years
+    r_obs = conv.components.regional_factor
+    np.testing.assert_allclose(path[0], r_obs, rtol=1e-12)
+    np.testing.assert_allclose(path[years.index(2028)] / r_obs,
+                               np.sqrt(path[years.index(2033)] / r_obs), rtol=1e-9)
+    from zorgcap.forecast.intensity import intensity_factors
+
+    f = intensity_factors().set_index("zk_code").loc[list(conv.components.codes)]
+    shrunk = path[years.index(2033)] / r_obs  # 1 / f, f rescaled as the run does
+    np.testing.assert_allclose(shrunk * f["factor"].to_numpy(),
+                               (shrunk * f["factor"].to_numpy())[0], rtol=1e-9)
+    # so the regional level in 2033 is need x (1 - 1 / (R / f))
+    level33 = pd.Series(path[years.index(2033)], index=list(conv.components.codes))
+    np.testing.assert_allclose(cp.loc[2033, "regional_level"],
+                               cp.loc[2033, "need"] * (1 - 1 / level33[cp.loc[2033].index]),
+                               rtol=1e-9)

@@ -171,23 +171,27 @@ def test_intensity_default_redistributes_and_meets_the_done_when_check(beleidsar
 
 
 @needs_data
-def test_factor_uncertainty_widens_regional_bands_not_the_national_total():
-    kw = dict(to=2025, draws=200, seed=7, level=[95])
+def test_factor_uncertainty_widens_regional_bands_after_the_base_year_only():
+    kw = dict(to=2032, draws=200, seed=7, level=[95])
     run = D.run_demand("beleidsarm", **kw)
     nat = D.run_demand("beleidsarm", regional_factors="national", **kw)
 
-    def width(r, code):
-        f = r.frame[(r.frame.year == 2023) & (r.frame.zk_code == code)].iloc[0]
+    def width(r, code, year):
+        f = r.frame[(r.frame.year == year) & (r.frame.zk_code == code)].iloc[0]
         return (f["clients_with_stay_hi_95"] - f["clients_with_stay_lo_95"]) / \
             f["clients_with_stay"]
 
-    # Rotterdam: log SD of its factor 0.065 -> a 95% band of about +-13% in 2023
-    assert width(run, "ZK20") > 0.2 > width(nat, "ZK20")
-    # the national total of every draw is unchanged by the factors (within 0.5%:
-    # draws are rescaled on the point population)
-    tot = run.places_draws[:, 0].sum(axis=1)
-    tot_nat = nat.places_draws[:, 0].sum(axis=1)
-    np.testing.assert_allclose(tot, tot_nat, rtol=0.005)
+    # 2023 is observed: the level adds no spread (the same population draws give the same
+    # relative band as at national rates)
+    assert width(run, "ZK20", 2023) == pytest.approx(width(nat, "ZK20", 2023), rel=1e-9)
+    # 2032, as many years after 2023 as 2023 after 2014: Rotterdam's log SD 0.067 gives
+    # about +-13% (intensity_drift), a band of more than 0.2 where the population alone
+    # gives less
+    assert width(run, "ZK20", 2032) > 0.2 > width(nat, "ZK20", 2032)
+    # the national total of every draw is unchanged by the levels (within 0.5%: the draws
+    # are rescaled on the base-year population)
+    np.testing.assert_allclose(run.places_draws.sum(axis=2), nat.places_draws.sum(axis=2),
+                               rtol=0.005)
 
 
 @needs_data
@@ -198,7 +202,15 @@ def test_regional_convergence_reaches_the_national_level(beleidsarm):
     n = nat.set_index(["year", "zk_code"])["clients_with_stay"]
     p = beleidsarm.set_index(["year", "zk_code"])["clients_with_stay"]
     np.testing.assert_allclose(c.loc[2023], p.loc[2023])  # base year: own level
-    np.testing.assert_allclose(c.loc[2035], n.loc[2035])  # after 2030: national rates
+    # after 2030 the usage intensity (the shrunk factor f) is national; what is left of the
+    # observed level R is the location effect R / f, constant from 2030 on
+    from zorgcap.forecast.intensity import intensity_factors
+
+    left = c.loc[2035] / n.loc[2035]
+    np.testing.assert_allclose(c.loc[2040] / n.loc[2040], left, rtol=1e-9)
+    ri = intensity_factors().set_index("zk_code").loc[left.index]
+    effect = ri["ratio"] / ri["factor"]
+    np.testing.assert_allclose(left / left.mean(), effect / effect.mean(), rtol=1e-9)
     with pytest.raises(ValueError, match="`regional_convergence` was 2020"):
         D.project_demand("beleidsarm", to=2030, regional_convergence=2020)
     with pytest.raises(ValueError, match="`regional_factors` was 'pbl'"):
@@ -208,14 +220,17 @@ def test_regional_convergence_reaches_the_national_level(beleidsarm):
 @needs_data
 def test_location_vs_residence_sd_is_settable_and_decides_the_shrinkage(beleidsarm):
     # SD 0.15 is more than the observed spread of the log ratios (SD 0.136) leaves room
-    # for: tau^2 = 0, every factor is 1 and the run equals national rates.
-    nat = D.project_demand("beleidsarm", to=2025, regional_factors="national")
-    wide = D.run_demand("beleidsarm", to=2025, regional_sd=0.15)
-    np.testing.assert_allclose(wide.frame["clients_with_stay"], nat["clients_with_stay"],
-                               rtol=1e-12)
-    # SD 0: Poisson noise only, the factor is the standardised ratio rescaled on 2023
+    # for: tau^2 = 0, every shrunk factor is 1. The base year is the observation whatever
+    # the SD (issue 27): the same clients as the default run, not national rates.
     from zorgcap.forecast.intensity import intensity_factors
 
+    assert intensity_factors(extra_sd=0.15)["factor"].tolist() == pytest.approx([1.0] * 31)
+    nat = D.project_demand("beleidsarm", to=2025, regional_factors="national")
+    wide = D.run_demand("beleidsarm", to=2025, regional_sd=0.15)
+    np.testing.assert_allclose(wide.frame["clients_with_stay"], beleidsarm[
+        beleidsarm["year"] <= 2025]["clients_with_stay"], rtol=1e-12)
+    assert not np.allclose(wide.frame["clients_with_stay"], nat["clients_with_stay"])
+    # SD 0: Poisson noise only; the level in use is the standardised ratio rescaled on 2023
     raw = D.run_demand("beleidsarm", to=2025, regional_sd=0.0)
     f = dict(zip(raw.components.codes, raw.components.regional_factor, strict=True))
     ratio = intensity_factors(extra_sd=0.0).set_index("zk_code")["ratio"]

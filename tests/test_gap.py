@@ -69,13 +69,13 @@ def test_gap_arithmetic_by_hand():
 
 @needs_data
 def test_waiting_list_adds_unmet_demand_in_proportion():
-    # rule 'clients': the same share of demand in every region (the former rule)
-    g = G.compare_capacity(_demand(), capacity=CAPACITY, plans=PLANS,
-                           waiting_rule="clients").set_index(["year", "zk_code"])
+    # allocated by clients in care: the same share of demand in every region
+    g = G.compare_capacity(_demand(), capacity=CAPACITY, plans=PLANS).set_index(
+        ["year", "zk_code"])
     # Urgent + active placement 2023: mean of 3,977, 4,104 and 4,080 (data_raw/waiting_lists)
     # over the national clients with stay of 2023: 0.9 x (100 + 200) + 29 x 45.
     w = (3977 + 4104 + 4080) / 3 / (0.9 * 300 + 29 * 45)
-    run = G.supply_gap(_demand(), capacity=CAPACITY, plans=PLANS, waiting_rule="clients")
+    run = G.supply_gap(_demand(), capacity=CAPACITY, plans=PLANS)
     assert run.unmet_share == pytest.approx(w)
     np.testing.assert_allclose(run.unmet_shares, w)
     assert g.loc[(2025, "ZK01"), "need"] == pytest.approx(130 * (1 + w))
@@ -83,18 +83,18 @@ def test_waiting_list_adds_unmet_demand_in_proportion():
 
 
 @needs_data
-def test_waiting_list_by_shortfall_and_from_a_regional_file(tmp_path):
+def test_waiting_list_by_clients_and_from_a_regional_file(tmp_path):
     W = (3977 + 4104 + 4080) / 3  # national urgent + active 2023 [persons]
-    # Default rule: in proportion to the shortfall of capacity against need in 2023. Only
-    # ZK01 is short (need 100, capacity 95), so it gets the whole list: w = W / 90 clients.
+    # Default: in proportion to the clients in care in 2023 (nothing by a modelled
+    # shortfall): ZK01 has 90 of 90 + 180 + 29 x 45 = 1,575 clients, so W x 90 / 1,575.
     run = G.supply_gap(_demand(), capacity=CAPACITY, plans=PLANS, status_file=NO_DELAY)
     g = run.frame.set_index(["year", "zk_code"])
-    assert g.loc[(2023, "ZK01"), "waiting_base"] == pytest.approx(W)
-    assert g.loc[(2025, "ZK01"), "need"] == pytest.approx(130 * (1 + W / 90))
-    assert g.loc[(2025, "ZK02"), "need"] == pytest.approx(220)  # no shortfall, no list
-    assert g.loc[(2023, "ZK02"), "waiting_source"] == "ESTIMATE waiting_by_shortfall"
-    assert run.unmet_share == pytest.approx(W / (0.9 * 300 + 29 * 45))  # national share
-    assert "waiting_by_shortfall" in run.assumptions
+    assert g.loc[(2023, "ZK01"), "waiting_base"] == pytest.approx(W * 90 / 1575)
+    assert g.loc[(2023, "ZK02"), "waiting_base"] == pytest.approx(W * 180 / 1575)
+    assert g.loc[(2025, "ZK02"), "need"] == pytest.approx(220 * (1 + W / 1575))
+    assert g.loc[(2023, "ZK02"), "waiting_source"] == "ESTIMATE waiting_by_clients"
+    assert run.unmet_share == pytest.approx(W / 1575)  # national share
+    assert "waiting_by_clients" in run.assumptions
     # A planner's counts for ZK02 (urgent 10 + actief 20 = 30; voorkeur and voorzorg not
     # counted, two dates averaged); the rest of the national list goes by the rule.
     path = tmp_path / "wachtlijst.csv"
@@ -106,14 +106,13 @@ def test_waiting_list_by_shortfall_and_from_a_regional_file(tmp_path):
     g = run.frame.set_index(["year", "zk_code"])
     assert g.loc[(2023, "ZK02"), "waiting_base"] == pytest.approx(30)
     assert g.loc[(2025, "ZK02"), "need"] == pytest.approx(220 * (1 + 30 / 180))
-    assert g.loc[(2023, "ZK01"), "waiting_base"] == pytest.approx(W - 30)
+    # the rest of the list goes to the others by clients: ZK01 90 of 1,575 - 180
+    assert g.loc[(2023, "ZK01"), "waiting_base"] == pytest.approx((W - 30) * 90 / 1395)
     assert g.loc[(2023, "ZK02"), "waiting_source"].startswith("file ")
     # 'total' counts wacht op voorkeur too: 30 + 30
     run = G.supply_gap(_demand(), capacity=CAPACITY, plans=PLANS, status_file=NO_DELAY,
                        waiting_file=path, waiting="total")
     assert run.frame.query("year == 2023 and zk_code == 'ZK02'").waiting_base.item() == 60
-    with pytest.raises(ValueError, match="`waiting_rule` was 'flat'"):
-        G.supply_gap(_demand(), waiting_rule="flat")
 
 
 @pytest.mark.parametrize("body,match", [
@@ -168,49 +167,65 @@ def test_plan_delays_and_realisation_draws():
 def test_missing_planner_rows_are_estimates_and_labelled():
     cap = CAPACITY.iloc[:1]
     g = G.compare_capacity(_demand(), capacity=cap, plans=PLANS, waiting=None,
-                           status_file=NO_DELAY, capacity_estimate="clients")
+                           status_file=NO_DELAY)
     src = g.groupby("zk_code")["capacity_source"].first()
     assert src["ZK01"] == "file test" and src["ZK02"] == "ESTIMATE capacity_from_clients"
     assert g.query("zk_code == 'ZK02' and year == 2023").capacity.item() == 200.0
-    with pytest.raises(ValueError, match="`capacity_estimate` was 'tno'"):
-        G.compare_capacity(_demand(), capacity_estimate="tno")
 
 
-def test_estimate_capacity_from_shares_by_hand():
+def test_estimate_capacity_is_the_places_in_use():
     from zorgcap.forecast.supply import estimate_capacity
 
-    base = pd.Series({"ZK01": 100.0, "ZK02": 300.0})
-    # shares 0.25 / 0.75 of a national 400 places: 100 and 300; of 800: 200 and 600
-    est = estimate_capacity(base, pd.Series({"ZK01": 0.25, "ZK02": 0.75}))
+    est = estimate_capacity(pd.Series({"ZK01": 100.0, "ZK02": 300.0}))
     assert est["places_with_stay"].tolist() == [100.0, 300.0]
-    est = estimate_capacity(base.iloc[:1], pd.Series({"ZK01": 0.25, "ZK02": 0.75}), 800.0)
-    assert est["places_with_stay"].tolist() == [200.0]
-    assert (est["capacity_source"] == "ESTIMATE capacity_from_supply_2014").all()
+    assert (est["capacity_source"] == "ESTIMATE capacity_from_clients").all()
 
 
 @needs_data
-def test_default_capacity_is_the_2014_supply_share_of_national_places():
-    from zorgcap.forecast.intensity import supply_2014
-
-    d = _demand()
-    national = d[d.year == 2023]["places_needed"].sum()  # 100 + 200 + 29 x 50 = 1,750
-    assert national == 1750
-    g = G.supply_gap(d, plans=PLANS, waiting=None, status_file=NO_DELAY)
-    s = supply_2014().set_index("zk_code")["zzp5_10"]
-    cap = g.frame[g.frame.year == 2023].set_index("zk_code")["capacity"]
-    # Rotterdam: 6,557 - 28 (Bernisse) = 6,529 of 123,288 clients with zzp 5-10 in 2014
-    # (5.30%) -> 92.7 of 1,750
-    assert cap["ZK20"] == pytest.approx(1750 * s["ZK20"] / s.sum())
-    assert cap["ZK20"] == pytest.approx(92.7, abs=0.1)
-    assert cap.sum() == pytest.approx(1750)
-    assert "capacity_from_supply_2014" in g.assumptions
-    # a planner's file still wins for its regions; the others get the labelled estimate
-    g2 = G.supply_gap(d, capacity=CAPACITY.iloc[:1], plans=PLANS, waiting=None,
+def test_without_files_the_base_year_gap_is_the_waiting_list():
+    # Issue 27: capacity and need come from one observation, so the base-year gap of every
+    # region is its people waiting / occupancy (0.9 here), to the place, and never < 0.
+    W = (3977 + 4104 + 4080) / 3
+    g = G.supply_gap(_demand(), plans=PLANS, status_file=NO_DELAY).frame
+    b = g[g.year == 2023].set_index("zk_code")
+    np.testing.assert_allclose(b["capacity"], b["places_needed"])
+    np.testing.assert_allclose(b["gap"], b["waiting_base"] / 0.9, rtol=1e-12)
+    assert b.loc["ZK01", "gap"] == pytest.approx(W * 90 / 1575 / 0.9)  # 28.3 places
+    assert (b["gap"] > 0).all()
+    # a planner's file wins for its regions; the others get the labelled estimate
+    g2 = G.supply_gap(_demand(), capacity=CAPACITY.iloc[:1], plans=PLANS, waiting=None,
                       status_file=NO_DELAY).frame
     src = g2.groupby("zk_code")["capacity_source"].first()
-    assert src["ZK01"] == "file test" and src["ZK02"] == "ESTIMATE capacity_from_supply_2014"
-    assert g2.query("zk_code == 'ZK20' and year == 2023").capacity.item() == pytest.approx(
-        cap["ZK20"])
+    assert src["ZK01"] == "file test" and src["ZK02"] == "ESTIMATE capacity_from_clients"
+    b2 = g2[g2.year == 2023].set_index("zk_code")
+    assert b2.loc["ZK01", "gap"] == pytest.approx(5.0)  # need 100 against the file's 95
+    assert b2.loc["ZK02", "gap"] == 0.0
+
+
+def test_plans_ready_by_the_base_year_are_in_its_capacity():
+    # Issue 27 item 4: the capacity file is 1 January 2023; a realised plan with year_ready
+    # 2023 (and history: one of 2021) is part of it: it adds nothing, in no year, and the
+    # run says how many places that concerns. ZK01: 95 + 10 x 0.6 in 2024 only.
+    history = pd.concat([PLANS, pd.DataFrame({
+        "project_id": ["h1", "h2", "h3"], "zk_code": ["ZK01", "ZK01", "ZK02"],
+        "year_ready": [2023, 2021, 2023], "places": [500.0, 40.0, 12.0],
+        "delivery_form": ["with_stay", "with_stay", "with_stay"],
+        "status": ["realised", "realised", "under_construction"], "kind": "expansion",
+        "plans_source": "file test"})], ignore_index=True)
+    run = G.supply_gap(_demand(), capacity=CAPACITY, plans=history, waiting=None,
+                       status_file=NO_DELAY)
+    g = run.frame.set_index(["year", "zk_code"])
+    assert g.loc[(2023, "ZK01"), "supply"] == 95.0  # not 95 + 500
+    assert g.loc[(2024, "ZK01"), "supply"] == pytest.approx(101.0)
+    assert g.loc[(2023, "ZK02"), "supply"] == 205.0
+    assert run.assumptions["plans_in_base_capacity"] == (
+        "3 plans (552 places) are ready in 2023 or before: they are part of the capacity of "
+        "1 January 2023 and not added again; 1 of them (12 places) are not realised: give "
+        "them a later year_ready if they are not open yet")
+    # the plans are still listed (the ambition table lists plans to 2025)
+    assert set(run.plans["project_id"]) >= {"h1", "h2", "h3"}
+    none = G.supply_gap(_demand(), capacity=CAPACITY, plans=PLANS, waiting=None)
+    assert "plans_in_base_capacity" not in none.assumptions
 
 
 def test_a_subset_or_damaged_frame_is_refused_with_what_to_do():

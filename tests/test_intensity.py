@@ -67,20 +67,34 @@ def test_convergence_weights():
         I.convergence_weights([2023], 2023, 2023)
 
 
-def test_factor_paths_redistribute_every_draw_and_keep_fixed():
-    factor = np.array([1.2, 0.8, 1.0])
+def test_level_paths_start_from_the_observation_and_widen_after_it():
+    observed = np.array([1.3, 0.7, 1.0])  # base-year levels (unshrunk)
+    modelled = np.array([1.2, 0.8, 1.0])  # shrunk intensities
     expected = np.array([100.0, 100, 50])
-    w = np.array([1.0, 0.5])
-    point, draws = I.factor_paths(factor, [0.1, 0.1, 0.1], w, expected, draws=200, seed=3,
-                                  fixed=[np.nan, np.nan, 1.0])
-    # point: f in year 0, f ** 0.5 in year 1 (log-linear convergence)
-    assert_allclose(point[0], [factor, np.sqrt(factor)])
-    # every draw keeps the base-year total sum(E f) = 250
-    assert_allclose((draws[:, 0] * expected).sum(axis=1), 250)
+    years = [2023, 2032, 2041]
+    w = np.array([1.0, 0.5, 1.0])
+    point, draws = I.level_paths(observed, modelled, [0.1, 0.1, 0.1], w, expected, years,
+                                 2023, draws=4000, seed=3, fixed=[np.nan, np.nan, 1.0])
+    # by hand: base year = the observation; half-way convergence keeps observed x f**-0.5
+    assert_allclose(point[0, 0], observed)
+    assert_allclose(point[0, 1], [1.3 / 1.2 ** 0.5, 0.7 / 0.8 ** 0.5, 1.0])
+    assert_allclose(point[0, 2], observed)  # weights 1: the level persists
+    # the draws equal the observation in the base year (no base-year spread) ...
+    assert_allclose(draws[:, 0], np.broadcast_to(observed, (4000, 3)))
+    # ... and spread by sd x sqrt((t - 2023) / (2023 - 2014)): 0.1 after 9 years, 0.1 x
+    # sqrt(2) after 18, before the rescaling that keeps the total. By hand, to first order:
+    # the two free regions' weights E x level are 118.7 and 78.3 in 2032 (shares 0.603,
+    # 0.397), so region 1 keeps 0.397 (e1 - e2): SD 0.397 x 0.1 x sqrt(2) = 0.0562; in
+    # 2041 the weights are 130 and 70: SD 0.35 x 0.1 sqrt(2) x sqrt(2) = 0.0700.
+    sd9 = np.log(draws[:, 1, 0] / point[0, 1, 0]).std()
+    sd18 = np.log(draws[:, 2, 0] / point[0, 2, 0]).std()
+    assert sd9 == pytest.approx(0.0562, rel=0.05) and sd18 == pytest.approx(0.0700, rel=0.05)
+    # every draw keeps the point's national total sum(E level) in every year
+    assert_allclose((draws * expected).sum(axis=2), np.broadcast_to(
+        (point[0] * expected).sum(axis=1), (4000, 3)))
     assert_allclose(draws[:, :, 2], 1.0)  # the calibrated region is not drawn
-    assert draws[:, 0, 0].std() > 0.05
-    point0, none = I.factor_paths(factor, [0, 0, 0], w, expected)
-    assert none is None and point0.shape == (1, 2, 3)
+    point0, none = I.level_paths(observed, modelled, [0, 0, 0], w, expected, years, 2023)
+    assert none is None and point0.shape == (1, 3, 3)
 
 
 def test_rake_meets_both_margins():

@@ -33,9 +33,7 @@ from zorgcap.forecast.errors import InputError
     ({"regional_factors": "pbl"}, r"`regional_factors` was 'pbl'"),
     ({"regional_convergence": 2020}, r"`regional_convergence` was 2020"),
     ({"regional_convergence": 2030.5}, r"`regional_convergence` was 2030.5"),
-    ({"capacity_estimate": "tno"}, r"`capacity_estimate` was 'tno'"),
     ({"plans_elsewhere": "zero"}, r"`plans_elsewhere` was 'zero'.*\['estimate', 'none'\]"),
-    ({"waiting_rule": "flat"}, r"`waiting_rule` was 'flat'"),
     ({"regional_sd": -0.1}, r"`regional_sd` was -0.1"),
     ({"waiting_file": "no/such.csv"}, r"`waiting_file` was 'no/such.csv' but no such file"),
     ({"waiting": "all"}, r"`waiting` was 'all'"),
@@ -91,11 +89,11 @@ def test_every_option_reaches_the_config_of_every_command(command, tmp_path):
             "--rates", str(files["rates.csv"]), "--calibrate", str(files["cal.csv"]),
             "--regional-factors", "71488ned", "--regional-convergence", "2035",
             "--regional-sd", "0.05",
-            "--capacity-estimate", "clients", "--capacity", str(files["cap.csv"]),
+            "--capacity", str(files["cap.csv"]),
             "--plans", str(files["plans.csv"]), "--plans-elsewhere", "none",
             "--status-file", str(files["status.csv"]),
             "--waiting", "total", "--waiting-file", str(files["wait.csv"]),
-            "--waiting-rule", "clients", "--fte-per-place", "1.4", "--clustered-share", "0.4",
+            "--fte-per-place", "1.4", "--clustered-share", "0.4",
             "--workforce", "replacement", "--workforce-file", str(files["wait.csv"]),
             "--staff-ratios", str(files["rates.csv"]),
             "--reference", "ratio80:110",
@@ -105,10 +103,10 @@ def test_every_option_reaches_the_config_of_every_command(command, tmp_path):
         scenario="krimp", scenario_file=str(files["s.toml"]), to=2035, draws=7, seed=11,
         population_variant="low95", occupancy=0.95, rates=str(files["rates.csv"]),
         calibrate=str(files["cal.csv"]), regional_factors="71488ned",
-        regional_convergence=2035, regional_sd=0.05, capacity_estimate="clients",
+        regional_convergence=2035, regional_sd=0.05,
         capacity=str(files["cap.csv"]), plans=str(files["plans.csv"]), plans_elsewhere="none",
         status_file=str(files["status.csv"]), waiting="total",
-        waiting_file=str(files["wait.csv"]), waiting_rule="clients", fte_per_place=1.4,
+        waiting_file=str(files["wait.csv"]), fte_per_place=1.4,
         clustered_share=0.4, workforce="replacement", workforce_file=str(files["wait.csv"]),
         staff_ratios=str(files["rates.csv"]),
         reference="ratio80:110", engine="dask", regions=("ZK08", "ZK20"),
@@ -122,7 +120,6 @@ def test_the_commands_share_their_defaults():
     assert ChainConfig().scenario == "trend"
     assert ChainConfig().regional_factors == "intensity2014"
     assert ChainConfig().regional_convergence is None  # factors persist
-    assert ChainConfig().capacity_estimate == "supply2014"
     assert _chain_config(build_parser().parse_args(["gap", "--waiting", "none"])).waiting is None
 
 
@@ -170,12 +167,12 @@ def test_with_plans_equals_a_fresh_run_and_reuses_the_demand(full, tmp_path):
     plans = _plans_file(tmp_path / "plannen.csv", ["P1,ZK08,2025,120,with_stay,planned,"
                                                    "expansion", "P2,ZK20,2026,40,with_stay,"
                                                    "realised,closure"])
-    mine = full.with_plans(plans, waiting_rule="clients")
+    mine = full.with_plans(plans, waiting="total")
     assert mine._stage is full._stage  # population and demand were not run again
-    assert mine.config.plans == plans and mine.config.waiting_rule == "clients"
+    assert mine.config.plans == plans and mine.config.waiting == "total"
     modelchain._STAGES.clear()
     fresh = ForecastChain(ChainConfig(to=2030, draws=30, seed=7, plans=plans,
-                                      waiting_rule="clients")).run()
+                                      waiting="total")).run()
     assert fresh._stage is not full._stage
     for name in ("gap", "ambition", "national", "decomposition", "references", "demand"):
         pd.testing.assert_frame_equal(getattr(mine, name), getattr(fresh, name), obj=name)
@@ -430,39 +427,89 @@ def test_top_down_check_is_reconciled_and_bands_are_labelled(full):
 
 
 @needs_data
-def test_regional_intensity_is_in_the_result_and_drives_demand_and_capacity(full):
+def test_regional_intensity_is_in_the_result_and_sets_the_observed_base_level(full):
     ri = full.regional_intensity.set_index("zk_code")
     assert len(ri) == 31 and ri["source"].str.contains("CIZ 2014").all()
-    # the factor in use: the index rescaled on the 2023 population (within 1%), and the
-    # 2023 clients relative to a national-rates run are that factor
-    np.testing.assert_allclose(ri["factor_used"], ri["factor"], rtol=0.01)
+    # issue 27: the level in use is the observed (unshrunk) ratio, rescaled on the 2023
+    # population to the national total (within 2% of the 2014-levelled ratio)
+    np.testing.assert_allclose(ri["factor_used"], ri["ratio"], rtol=0.02)
     assert (ri["factor_lo_95"] < ri["factor"]).all() and (ri["factor"] < ri["factor_hi_95"]).all()
     assert ri["capacity_share_2014"].sum() == pytest.approx(1)
-    # capacity defaults from regional supply: share x national 2023 places, labelled
-    g = full.gap[full.gap["year"] == 2023].set_index("zk_code")
-    assert (g["capacity_source"] == "ESTIMATE capacity_from_supply_2014").all()
-    np.testing.assert_allclose(g["capacity"], ri["capacity_share_2014"].reindex(g.index)
-                               * g["places_needed"].sum(), rtol=1e-12)
-    assert "capacity_from_supply_2014" in full.assumptions
-    assert "location_vs_residence" in full.assumptions
-    assert "regional_persistence" in full.assumptions
-    # regions no longer start in balance: Rotterdam's 2014 supply share exceeds its need
-    assert g.loc["ZK20", "capacity"] > g.loc["ZK20", "places_needed"]
-    assert g.loc["ZK29", "capacity"] < g.loc["ZK29", "places_needed"]
+    assert {"location_vs_residence", "regional_persistence", "intensity_drift",
+            "capacity_from_clients"} <= set(full.assumptions)
+    assert "capacity_from_supply_2014" not in full.assumptions
+    # the NZa-consistent regional pattern is kept: Rotterdam, Haaglanden and Twente use
+    # more care for their age structure than Drenthe, Friesland and Noord-Holland Noord
+    high = ri.loc[["ZK20", "ZK10", "ZK22"], "factor_used"]
+    low = ri.loc[["ZK06", "ZK08", "ZK18"], "factor_used"]
+    assert ri.loc[["ZK20", "ZK10", "ZK22", "ZK06", "ZK08", "ZK18"], "zk_name"].tolist() == [
+        "Rotterdam", "Haaglanden", "Twente", "Drenthe", "Friesland", "Noord-Holland Noord"]
+    assert high.min() > low.max()
 
 
 @needs_data
-def test_waiting_list_is_allocated_by_shortfall_in_every_part_of_the_result(full):
-    g = full.gap[full.gap["year"] == 2023].set_index("zk_code")
-    # the national urgent + active list of 2023 is allocated, nothing more or less
+def test_the_base_year_is_one_observation(full):
+    """Issue 27, done-when: without planner files every region's 2023 gap is its people
+    waiting / occupancy (within one place, none negative), the list is allocated in
+    proportion to clients in care, and the largest shortages of 2030 owe less than a
+    third of their shortage to the base year."""
     from zorgcap.forecast.supply import base_waiting
 
+    g = full.gap[full.gap["year"] == 2023].set_index("zk_code")
+    d = full.demand[full.demand["year"] == 2023].set_index("zk_code").loc[g.index]
+    occupancy = d["clients_with_stay"] / d["places_needed"]
+    np.testing.assert_allclose(occupancy, 0.97, rtol=1e-12)
+    assert (g["gap"] - g["waiting_base"] / occupancy).abs().max() < 1
+    assert (g["gap"] > 0).all()
+    np.testing.assert_allclose(g["capacity"], g["places_needed"], rtol=1e-12)
+    assert (g["capacity_source"] == "ESTIMATE capacity_from_clients").all()
+    # the national urgent + active list of 2023 (4,054 on average), shared by clients
     assert g["waiting_base"].sum() == pytest.approx(base_waiting(2023))
-    # regions with estimated capacity at or above need get none (rule waiting_by_shortfall)
-    spare = g["capacity"] >= g["places_needed"]
-    assert spare.any() and (g.loc[spare, "waiting_base"] == 0).all()
-    assert (g.loc[~spare, "waiting_base"] > 0).all()
-    assert "waiting_by_shortfall" in full.assumptions
-    # the decomposition's waiting part and the national need use the same regional shares
-    d = full.decomposition[full.decomposition["year_to"] == 2030].set_index("zk_code")
-    assert (d.loc[spare, "waiting_list"].abs() < 1e-9).all()
+    share = g["waiting_base"] / d["clients_with_stay"]
+    np.testing.assert_allclose(share, base_waiting(2023) / d["clients_with_stay"].sum(),
+                               rtol=1e-12)
+    assert (g["waiting_source"] == "ESTIMATE waiting_by_clients").all()
+    assert "waiting_by_clients" in full.assumptions
+    assert not any("shortfall" in k for k in full.assumptions)
+    # the headline's regions: growth and waiting lists, not a base-year artefact
+    g30 = full.gap[full.gap["year"] == 2030].set_index("zk_code")
+    top = g30.sort_values("gap", ascending=False).head(3).index
+    assert (g.loc[top, "gap"] / g30.loc[top, "gap"]).max() < 1 / 3
+    d85 = full.demand[full.demand["year"] == 2030].set_index("zk_code")["persons_85plus"]
+    top_rel = (g30["gap"] / d85).sort_values(ascending=False).head(3).index
+    assert (g.loc[top_rel, "gap"] / g30.loc[top_rel, "gap"]).max() < 1 / 3
+
+
+@needs_data
+def test_the_base_year_need_is_one_number_everywhere(full, tmp_path):
+    """One name and one number: the 2023 need of the gap table is the decomposition's
+    starting value, the national table's and the workbook's (regions and drivers sheets)."""
+    import openpyxl
+
+    from zorgcap.reports.excel import write_workbook
+    from zorgcap.reports.text import Text
+
+    need = full.gap[full.gap["year"] == 2023].set_index("zk_code")["need"]
+    d = full.decomposition
+    for year in d["year_to"].unique():
+        part = d[d["year_to"] == year].set_index("zk_code")
+        np.testing.assert_allclose(part["base"], need.loc[part.index], rtol=1e-12)
+        np.testing.assert_allclose(part["base_in_use"] + part["base_waiting"], part["base"],
+                                   rtol=1e-12)
+    assert "waiting_list" not in d.columns
+    nat = full.national.set_index("year")
+    assert nat.loc[2023, "need"] == pytest.approx(need.sum(), rel=1e-12)
+    path = tmp_path / "w.xlsx"
+    write_workbook(full, path)
+    book = openpyxl.load_workbook(path)
+    t = Text("nl")
+    for sheet, column in ((t.m["sheets"]["regions"], "need_2023"),
+                          (t.m["sheets"]["decomposition"], "base")):
+        ws = book[sheet]
+        head = [c.value for c in ws[1]]
+        col = head.index(t.label(column)) + 1
+        codes = [ws.cell(r, 1).value for r in range(2, ws.max_row + 1)]
+        values = {c: ws.cell(r, col).value for r, c in enumerate(codes, start=2)
+                  if c in need.index}
+        assert len(values) == 31, sheet
+        np.testing.assert_allclose([values[c] for c in need.index], need, rtol=1e-9)

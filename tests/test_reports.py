@@ -123,7 +123,7 @@ def test_headline_in_dutch_before_any_table(page):
     assert "Rotterdam (2.100), Friesland (1.400), Flevoland (650)" in text
     # per 1,000 aged 85+: Flevoland 650 / 8,500 = 76.5, Friesland 1,400 / 17,000 = 82.4
     assert "Friesland (82,4)" in text and "Flevoland (76,5)" in text
-    assert "capaciteit (geschat" in text  # capacity_from_clients is an estimate here
+    assert "capaciteit (de plaatsen in gebruik in het basisjaar" in text  # capacity_from_clients is an estimate here
     assert "capacity_from_clients" not in text
 
 
@@ -284,8 +284,8 @@ def test_excel_is_formatted_and_describes_the_run(report, result):
     assert regions_sheet["tekort 2030 [plaatsen]"].iloc[-1] == 4150
     assert wb["Regio's"].auto_filter.ref.endswith("4")  # the filter stops above the total
     total = [c.value for c in wb["Regio's"][6] if c.value is not None]
-    # capacity; need, gap, gap in all delivery forms x 2025, 2030
-    assert sum(str(v).startswith("=SUM(") for v in total) == 7
+    # capacity; need, gap, gap in all delivery forms x 2023 (the base year), 2025, 2030
+    assert sum(str(v).startswith("=SUM(") for v in total) == 10
     cols = pd.read_excel(report["excel"], sheet_name="Kolommen")
     gap_row = cols[(cols["kolom"] == "gap") & (cols["blad"] == "Tekort per jaar")].iloc[0]
     assert "benodigde plaatsen − aanbod" in gap_row["betekenis en eenheid"]
@@ -317,14 +317,14 @@ def test_headline_says_how_the_range_did_in_the_backtest(result):
               "backtest_coverage_95": 0.777, "trend_calibration_errors": 175,
               "band_label": "forecast interval; the 80% interval covered 49%"}
     other = replace(result, parameters=params, assumptions={
-        "capacity_from_supply_2014": "capacity = the region's share of 2014"})
+        "capacity_from_clients": "capacity = the places in use"})
     page = render_html(other)
     headline = _visible(page[page.index('id="headline"'):page.index('id="maps"')])
     assert "49% van de gevallen binnen de 80%-bandbreedte en in 78%" in headline
     assert "(175 jaren)" in headline
     # an estimate the catalogue knows is named in words, never by its identifier
-    assert "capaciteit (geschat uit de verdeling" in headline
-    assert "capacity_from_supply_2014" not in headline
+    assert "capaciteit (de plaatsen in gebruik in het basisjaar" in headline
+    assert "capacity_from_clients" not in headline
     assert "forecast interval; the 80% interval covered 49%" in page  # issue 17's label
 
 
@@ -509,7 +509,6 @@ def real_runs():
                                       regional_convergence=2035, regional_sd=0.2)).run()
     return [default, other,
             default.with_plans(None, workforce="replacement", waiting="total",
-                               waiting_rule="clients", capacity_estimate="clients",
                                fte_per_place=1.35, clustered_share=0.4),
             default.with_plans(None, waiting=None)]
 
@@ -758,23 +757,41 @@ def all_regions_run():
     return ForecastChain(ChainConfig(to=2030, draws=0)).run()
 
 
-def test_headline_says_how_much_of_an_estimated_gap_is_there_in_the_base_year(
-        all_regions_run):
-    """With estimated capacity the regions with the largest gap mostly have it in the base
-    year already: capacity (2014 supply by provider location) and need (by residence, shrunk
-    intensity) are two estimates. The headline says so (a review finding)."""
+def test_headline_and_region_pages_explain_the_observed_base_year(all_regions_run, tmp_path):
+    """Issue 27: without planner files no region's shortage has a base-year artefact, so
+    the headline names none ('waarvan ... al in 2023' only where a planner's capacity file
+    makes a base-year difference), the page says in plain words that the base year is
+    observed, each region page says in one line that its capacity and waiting list are
+    estimates, and the drivers start from places in use + waiting list."""
     from zorgcap.reports.html import render_html
     from zorgcap.reports.text import Text
 
     run = all_regions_run
-    text = " ".join(_visible(render_html(run)).split())
-    gaps = run.gap.pivot(index="zk_name", columns="year", values="gap")
-    top = gaps[2030].idxmax()
     nl = Text("nl")
-    assert (f"{top} ({nl.num(gaps.loc[top, 2030])}; waarvan {nl.num(gaps.loc[top, 2023])} "
-            "al in 2023)") in text
-    assert "Het tekort dat er al in 2023 is, komt uit twee schattingen" in text
-    assert "behoefte basisjaar [plaatsen]" in text  # the drivers' base column is need
+    text = " ".join(_visible(render_html(run)).split())
+    assert "al in 2023" not in text and "komt uit uw eigen bestanden" not in text
+    b = run.gap[run.gap["year"] == 2023]
+    waiting = (b["waiting_base"] / 0.97).sum()
+    assert ("Het basisjaar 2023 is waargenomen, niet gemodelleerd" in text
+            and f"precies de wachtlijst (landelijk {nl.num(waiting)} plaatsen)" in text)
+    assert text.count("Capaciteit en wachtlijst van deze regio zijn schattingen") == 31
+    p = run.decomposition.query("year_to == 2030 and zk_code == 'ZK20'").iloc[0]
+    assert (f"{nl.num(p['base_in_use'])} plaatsen in gebruik + {nl.num(p['base_waiting'])} "
+            "voor de wachtlijst") in text
+    # a planner's capacity file 1,000 places below ZK20's places in use makes a base-year
+    # shortage of 1,000 + its waiting list (Rotterdam then has the largest 2030 shortage);
+    # the headline names it and says where it comes from
+    cap = tmp_path / "cap.csv"
+    g20 = b.set_index("zk_code").loc["ZK20"]
+    cap.write_text(f"zk_code,year,places_with_stay\nZK20,2023,{g20['capacity'] - 1000:.0f}\n",
+                   encoding="utf-8")
+    mine = run.with_plans(None, capacity=str(cap))
+    text = " ".join(_visible(render_html(mine)).split())
+    base20 = mine.gap.query("year == 2023 and zk_code == 'ZK20'")["gap"].item()
+    assert base20 == pytest.approx(1000 + g20["gap"], abs=1)
+    assert f"waarvan {nl.num(base20)} al in 2023" in text
+    assert "komt uit uw eigen bestanden" in text
+    assert "De wachtlijst van deze regio is een schatting" in text  # ZK20: file capacity
 
 
 def test_no_plans_map_when_every_plan_is_an_estimate(all_regions_run):

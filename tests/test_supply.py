@@ -21,7 +21,7 @@ GOOD = "P1,ZK01,2026,60,with_stay,planned,expansion"
 
 @pytest.mark.parametrize("bad,match", [
     ("P2,ZK05,2026,60,with_stay,planned,expansion", r"row 3, column 'zk_code'.*'ZK05'"),
-    ("P2,ZK01,2021,60,with_stay,planned,expansion", r"row 3, column 'year_ready'.*2021"),
+    ("P2,ZK01,2014,60,with_stay,planned,expansion", r"row 3, column 'year_ready'.*2014"),
     ("P2,ZK01,2026,-60,with_stay,planned,expansion", r"row 3, column 'places'.*-60 is below 0"),
     ("P1,ZK02,2026,60,with_stay,planned,expansion", r"row 3, column 'project_id'.*'P1' is "
                                                     r"used twice \(also row 2\)"),
