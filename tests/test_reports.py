@@ -123,7 +123,8 @@ def test_headline_in_dutch_before_any_table(page):
     assert "Rotterdam (2.100), Friesland (1.400), Flevoland (650)" in text
     # per 1,000 aged 85+: Flevoland 650 / 8,500 = 76.5, Friesland 1,400 / 17,000 = 82.4
     assert "Friesland (82,4)" in text and "Flevoland (76,5)" in text
-    assert "capaciteit (de plaatsen in gebruik in het basisjaar" in text  # capacity_from_clients is an estimate here
+    # capacity_from_clients is an estimate here
+    assert "capaciteit (de plaatsen in gebruik in het basisjaar" in text
     assert "capacity_from_clients" not in text
 
 
