@@ -486,7 +486,7 @@ def test_the_base_year_need_is_one_number_everywhere(full, tmp_path):
     starting value, the national table's and the workbook's (regions and drivers sheets)."""
     import openpyxl
 
-    from zorgcap.reports.excel import write_workbook
+    from zorgcap.reports.excel import _label, write_workbook
     from zorgcap.reports.text import Text
 
     need = full.gap[full.gap["year"] == 2023].set_index("zk_code")["need"]
@@ -507,7 +507,7 @@ def test_the_base_year_need_is_one_number_everywhere(full, tmp_path):
                           (t.m["sheets"]["decomposition"], "base")):
         ws = book[sheet]
         head = [c.value for c in ws[1]]
-        col = head.index(t.label(column)) + 1
+        col = head.index(_label(t, column)) + 1
         codes = [ws.cell(r, 1).value for r in range(2, ws.max_row + 1)]
         values = {c: ws.cell(r, col).value for r, c in enumerate(codes, start=2)
                   if c in need.index}
