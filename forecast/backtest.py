@@ -623,28 +623,48 @@ def to_markdown(table: pd.DataFrame, regional: dict | None = None, sections=()) 
     return "\n".join(lines) + "\n"
 
 
-def write(table: pd.DataFrame, out, regional: dict | None = None,
-          sections=()) -> tuple[Path, Path]:
+def output_files(out) -> tuple[Path, dict]:
+    """The folder and the file names ``zorgcap backtest --out out`` writes: ``out`` is a
+    folder, or a ``.md`` file whose stem names the others (``md, csv, calibration,
+    regional, prospective``)."""
+    out = Path(out)
+    folder, stem = (out.parent, out.stem) if out.suffix == ".md" else (out, "backtest")
+    return folder, {"md": f"{stem}.md", "csv": f"{stem}.csv",
+                    "calibration": f"{stem}_calibration.csv",
+                    "regional": f"{stem}_regional.csv",
+                    "prospective": f"{stem}_prospective.csv"}
+
+
+def write(table: pd.DataFrame, out, regional: dict | None = None, sections=(), *,
+          names: dict | None = None, force: bool = False) -> tuple[Path, Path]:
     """Write ``backtest.md`` and ``backtest.csv`` into the folder ``out`` (or, when ``out``
     ends in ``.md``, that file and the CSV beside it), and beside them
     ``backtest_calibration.csv`` (:func:`calibration_table`: coverage and Winkler score per
-    model and origin block); with ``regional`` (:func:`zorgcap.forecast.regional_backtest.summary`)
-    also ``backtest_regional.csv`` (its three models' forecasts on the COROP series,
+    model and origin block); with ``regional``
+    (:func:`zorgcap.forecast.regional_backtest.summary`) also ``backtest_regional.csv`` (its
+    three models' forecasts on the COROP series,
     :data:`zorgcap.forecast.regional_backtest.REGION_COLUMNS`). ``sections``: see
-    :func:`to_markdown`. Returns the paths of the first two."""
-    from .io.cache import atomic_write
+    :func:`to_markdown`.
 
-    out = Path(out)
-    md = out if out.suffix == ".md" else out / "backtest.md"
-    csv = md.with_suffix(".csv")
-    md.parent.mkdir(parents=True, exist_ok=True)
+    Written through :class:`zorgcap.forecast.io.output.OutputFolder` (all files or none; a
+    file of the same name that zorgcap did not write is refused, ``force`` as there). ``out`` may be
+    an open ``OutputFolder`` (then ``names`` from :func:`output_files`). Returns the paths
+    of the first two."""
+    from .io.output import OutputFolder
+
     text = to_markdown(table, regional, sections)
-    atomic_write(md, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-    atomic_write(csv, lambda tmp: table.to_csv(tmp, index=False, float_format="%.1f"))
-    scores = md.with_name(md.stem + "_calibration.csv")
-    atomic_write(scores, lambda tmp: calibration_table(table).to_csv(
-        tmp, index=False, float_format="%.4f"))
+    if not isinstance(out, OutputFolder):
+        folder, names = output_files(out)
+        wanted = [names[k] for k in ("md", "csv", "calibration")] + (
+            [names["regional"]] if regional is not None else [])
+        with OutputFolder(folder, command="backtest", files=wanted, force=force) as dest:
+            return write(table, dest, regional, sections, names=names)
+    names = names or output_files(out.out)[1]
+    out.write_text(names["md"], text)
+    table.to_csv(out.path(names["csv"]), index=False, float_format="%.1f")
+    calibration_table(table).to_csv(out.path(names["calibration"]), index=False,
+                                    float_format="%.4f")
     if regional is not None:
-        atomic_write(md.with_name(md.stem + "_regional.csv"), lambda tmp: regional["table"]
-                     .to_csv(tmp, index=False, float_format="%.1f"))
-    return md, csv
+        regional["table"].to_csv(out.path(names["regional"]), index=False,
+                                 float_format="%.1f")
+    return out.out / names["md"], out.out / names["csv"]

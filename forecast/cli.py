@@ -16,8 +16,10 @@ Input problems print the file/row/fix message and exit with status 2.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import textwrap
+from pathlib import Path
 
 from .errors import InputError
 from .schema import CLUSTERED_SHARE, FTE_PER_PLACE, OCCUPANCY, STEP_YEARS
@@ -28,7 +30,7 @@ __all__ = ["build_parser", "main"]
 def _cmd_data_status(args) -> int:
     from .io.status import data_status, format_status
 
-    frame = data_status(args.data)
+    frame = data_status(args.data, deep=True)
     print(format_status(frame))
     return 2 if (frame["state"] == "damaged").any() else 0  # damaged: an input to fix
 
@@ -51,26 +53,29 @@ def _cmd_regions(args) -> int:
     return 0
 
 
-def write_table(frame, out_dir, name: str) -> list:
-    """Write ``frame`` as CSV and Parquet under ``out_dir`` (atomically) and return the paths."""
-    from pathlib import Path
+def _output(args, command: str, files=(), whole: bool = False, config=None):
+    """The one output routine of every command (:class:`zorgcap.forecast.io.output.OutputFolder`):
+    checked and locked before any work, written all at once at the end."""
+    from .io.output import OutputFolder
+    from .provenance import PLANNER_OPTIONS
 
-    from .io.cache import atomic_write
-
-    out_dir = Path(out_dir)
-    return [
-        atomic_write(out_dir / f"{name}.csv", lambda tmp: frame.to_csv(tmp, index=False)),
-        atomic_write(out_dir / f"{name}.parquet", lambda tmp: frame.to_parquet(tmp)),
-    ]
+    protect = [getattr(config, o, None) for o in (*PLANNER_OPTIONS, "rates", "calibrate",
+                                                   "scenario_file")] if config else []
+    return OutputFolder(args.out, command=command, files=files, whole=whole,
+                        force=getattr(args, "force", False),
+                        protect=[p for p in protect if isinstance(p, (str, os.PathLike))])
 
 
 def _cmd_population(args) -> int:
     from .population import build_projection
 
-    proj = build_projection(to=args.to, draws=args.draws, seed=args.seed,
-                            variant=args.variant, level=args.level, data=args.data)
-    frame = proj.to_frame()
-    for path in write_table(frame, args.out, f"population_{args.level}"):
+    name = f"population_{args.level}"
+    with _output(args, "population", _tables(name)) as out:
+        proj = build_projection(to=args.to, draws=args.draws, seed=args.seed,
+                                variant=args.variant, level=args.level, data=args.data)
+        frame = proj.to_frame()
+        out.write_table(frame, name)
+    for path in out.written:
         print(f"wrote {path}")
     if args.level != "gemeente":
         code = f"{args.level}_code"
@@ -115,82 +120,62 @@ def _chain_config(args):
         workforce=args.workforce,
         workforce_file=args.workforce_file, clustered_share=args.clustered_share,
         reference=args.reference, engine=args.engine, regions=regions, level=level,
-        data=args.data)
+        accept_unusual=args.accept_unusual, data=args.data)
 
 
 def _tables(*names: str) -> list[str]:
-    """The files :func:`write_table` writes for ``names``."""
+    """The files :meth:`~zorgcap.forecast.io.output.OutputFolder.write_table` writes for
+    ``names``."""
     return [f"{n}.{ext}" for n in names for ext in ("csv", "parquet")]
 
 
-def _refuse_overwriting_inputs(config, out_dir, files) -> None:
-    """Raise :class:`InputError` before any work if writing ``files`` into ``out_dir`` would
-    replace one of the run's own planner files (a capacity file called targets.csv in the
-    --out folder was silently overwritten)."""
-    import os
-    from pathlib import Path
-
-    from .provenance import PLANNER_OPTIONS
-
-    for name in files:
-        dest = Path(out_dir) / name
-        if not dest.is_file():
-            continue
-        for option in PLANNER_OPTIONS:
-            given = getattr(config, option, None)
-            if given is not None and Path(given).is_file() and os.path.samefile(dest, given):
-                raise InputError(
-                    f"--out {out_dir} would overwrite the input file {given} (option "
-                    f"--{option.replace('_', '-')}): zorgcap writes its own {name} there",
-                    file=str(given), fix="give another --out folder, or rename or move the "
-                    "input file; zorgcap never replaces an input.")
-
-
-def _run_chain(args, outputs=None):
-    """Run the chain of ``args``; ``outputs(config)``: the file names the command will write
-    into ``args.out``, checked against the run's inputs before any work."""
+def _run_chain(args, config=None):
+    """Run the chain of ``args`` (``config``: its :func:`_chain_config`, built before)."""
     from .modelchain import ForecastChain
 
-    config = _chain_config(args)  # every argument is checked before any work
-    if outputs is not None:
-        _refuse_overwriting_inputs(config, args.out, outputs(config))
+    config = config or _chain_config(args)  # every argument is checked before any work
 
     def echo(msg):
         print(msg, file=sys.stderr, flush=True)
 
-    return ForecastChain(config, echo=echo).run()
+    result = ForecastChain(config, echo=echo).run()
+    for found in result.parameters.get("unusual_inputs", []):
+        where = f"{found['file']}, row {found['row']}: " if found["file"] and found["row"] \
+            else f"{found['file']}: " if found["file"] else ""
+        echo(f"zorgcap: UNUSUAL input accepted (--accept-unusual): {where}{found['text']}")
+    return result
 
 
-def _write_provenance(result, out_dir) -> list:
+def _provenance_text(result) -> str:
     """``provenance.json`` beside the tables: version, options, assumptions, input hashes."""
     import json
-    from pathlib import Path
 
-    from .io.cache import atomic_write
-
-    text = json.dumps(result.provenance, indent=1, ensure_ascii=False)
-    return [atomic_write(Path(out_dir) / "provenance.json",
-                         lambda tmp: tmp.write_text(text, encoding="utf-8"))]
+    return json.dumps(result.provenance, indent=1, ensure_ascii=False)
 
 
 def _cmd_forecast(args) -> int:
-    result = _run_chain(args, lambda c: [*_tables(f"demand_{c.scenario}", "regional_factors",
-                                                  "regional_intensity"), "provenance.json"])
-    frame = result.demand
-    scenario = result.config.scenario
-    for path in write_table(frame, args.out, f"demand_{scenario}") + _write_provenance(
-            result, args.out):
+    config = _chain_config(args)
+    files = [*_tables(f"demand_{config.scenario}", "regional_factors", "regional_intensity"),
+             "provenance.json"]
+    with _output(args, "forecast", files, config=config) as out:
+        result = _run_chain(args, config)
+        out.write_table(result.demand, f"demand_{config.scenario}")
+        out.write_text("provenance.json", _provenance_text(result))
+        for table, name in ((result.regional_factors, "regional_factors"),
+                            (result.regional_intensity, "regional_intensity")):
+            if table is not None:
+                out.write_table(table, name)
+    for path in out.written:
         print(f"wrote {path}")
-    for table, name, what in (
-            (result.regional_factors, "regional_factors",
+    scenario = result.config.scenario
+    for table, what in (
+            (result.regional_factors,
              "Regional factors (CBS 71488ned, institutional residents per COROP 2021)"),
-            (result.regional_intensity, "regional_intensity",
+            (result.regional_intensity,
              "Regional intensity index (2014 zzp 5-10, age-sex standardised, shrunk; "
              f"{result.config.regional_factors} in use)")):
         if table is None:
             continue
-        for path in write_table(table, args.out, name):
-            print(f"wrote {path}")
         lo, hi = table.loc[table["factor"].idxmin()], table.loc[table["factor"].idxmax()]
         print(f"{what}: {lo['factor']:.2f} ({lo['zk_name']}) to {hi['factor']:.2f} "
               f"({hi['zk_name']}).")
@@ -221,21 +206,23 @@ def _cmd_forecast(args) -> int:
 
 
 def _cmd_gap(args) -> int:
-    result = _run_chain(args, lambda c: [
-        *_tables(f"gap_{c.scenario}", f"gap_{c.scenario}_steps", "ambition_2025", "targets",
-                 "staff_limit", "national_references"), "provenance.json"])
-    gap = result.gap
-    scenario = result.config.scenario
-    steps = gap[gap["year"].isin(STEP_YEARS)]
-    written = write_table(gap, args.out, f"gap_{scenario}")
-    written += write_table(steps, args.out, f"gap_{scenario}_steps")
-    written += write_table(result.ambition, args.out, "ambition_2025")
-    written += write_table(result.targets, args.out, "targets")
-    written += write_table(result.staff, args.out, "staff_limit")
-    written += write_table(result.references, args.out, "national_references")
-    written += _write_provenance(result, args.out)
-    for path in written:
+    config = _chain_config(args)
+    names = {"gap": f"gap_{config.scenario}", "steps": f"gap_{config.scenario}_steps",
+             "ambition": "ambition_2025", "targets": "targets", "staff": "staff_limit",
+             "references": "national_references"}
+    with _output(args, "gap", [*_tables(*names.values()), "provenance.json"],
+                 config=config) as out:
+        result = _run_chain(args, config)
+        gap = result.gap
+        steps = gap[gap["year"].isin(STEP_YEARS)]
+        for key, frame in (("gap", gap), ("steps", steps), ("ambition", result.ambition),
+                           ("targets", result.targets), ("staff", result.staff),
+                           ("references", result.references)):
+            out.write_table(frame, names[key])
+        out.write_text("provenance.json", _provenance_text(result))
+    for path in out.written:
         print(f"wrote {path}")
+    scenario = result.config.scenario
     nat = steps.groupby("year")[["need", "supply", "gap", "need_clustered", "supply_clustered",
                                  "gap_all_forms", "places_usable", "gap_usable"]].sum().round(0)
     where = ("" if result.config.regions is None
@@ -259,15 +246,13 @@ def _cmd_gap(args) -> int:
 
 
 def _cmd_report(args) -> int:
-    from pathlib import Path
-
     from zorgcap.reports import render
-    from zorgcap.reports.build import _check_out
 
-    _check_out(Path(args.out))  # refuse a wrong --out before the forecast runs
-    result = _run_chain(args)
-    paths = render(result, args.out, echo=lambda m: print(m, file=sys.stderr, flush=True),
-                   lang=args.lang, static=args.static)
+    config = _chain_config(args)
+    with _output(args, "report", whole=True, config=config) as out:  # before the forecast
+        result = _run_chain(args, config)
+        paths = render(result, out, echo=lambda m: print(m, file=sys.stderr, flush=True),
+                       lang=args.lang, static=args.static)
     print(f"wrote {paths['html']}")
     print(f"wrote {paths['excel']}")
     if paths["maps"]:
@@ -278,32 +263,28 @@ def _cmd_report(args) -> int:
 
 
 def _cmd_backtest(args) -> int:
-    from pathlib import Path
-
     from . import prospective
-    from .backtest import backtest, write
+    from .backtest import backtest, output_files, write
+    from .io.output import OutputFolder
 
-    regional = None
-    if args.regional:
-        import os
+    folder, names = output_files(args.out)
+    with OutputFolder(folder, command="backtest", files=list(names.values()),
+                      force=args.force) as out:
+        regional = None
+        if args.regional:
+            from .regional_backtest import summary
 
-        from .regional_backtest import summary
-
-        print("scoring the 40 COROP series of CBS 71488ned (the third attempt; a few minutes "
-              "the first time, cached after; --no-regional skips it)", file=sys.stderr)
-        regional = summary(args.data, workers=max(1, min(4, os.cpu_count() or 1)))
-    table = backtest(data=args.data)
-    later = prospective.summary(table, args.data)
-    md, csv = write(table, Path(args.out), regional, prospective.to_markdown(later))
-    scored = prospective.write_scored(later, md)
-    print(md.read_text(encoding="utf-8"))
-    print(f"wrote {md}")
-    print(f"wrote {csv}")
-    print(f"wrote {md.with_name(md.stem + '_calibration.csv')}")
-    if regional is not None:
-        print(f"wrote {md.with_name(md.stem + '_regional.csv')}")
-    if scored is not None:
-        print(f"wrote {scored}")
+            print("scoring the 40 COROP series of CBS 71488ned (the third attempt; a few "
+                  "minutes the first time, cached after; --no-regional skips it)",
+                  file=sys.stderr)
+            regional = summary(args.data, workers=max(1, min(4, os.cpu_count() or 1)))
+        table = backtest(data=args.data)
+        later = prospective.summary(table, args.data)
+        write(table, out, regional, prospective.to_markdown(later), names=names)
+        prospective.write_scored(later, out.path(names["prospective"]))
+    print((Path(folder) / names["md"]).read_text(encoding="utf-8"))
+    for path in out.written:
+        print(f"wrote {path}")
     return 0
 
 
@@ -382,7 +363,20 @@ def _run_args(parser, out: str) -> None:
     parser.add_argument("--regions", default=None,
                         help="comma-separated zorgkantoorregio codes (default all 31)")
     parser.add_argument("--level", default="80,95", help="interval levels in %% (e.g. 80,95)")
-    parser.add_argument("--out", default=out, help="output directory")
+    parser.add_argument("--accept-unusual", action="store_true",
+                        help="run on planner figures outside the plausible range for the "
+                             "region's size (zorgcap.forecast.plausibility); the report then warns")
+    _out_args(parser, out, "output directory")
+
+
+FORCE_HELP = ("also replace output files zorgcap wrote earlier that were changed since; a "
+              "file zorgcap did not write is never replaced")
+
+
+def _out_args(parser, default: str, help_text: str) -> None:
+    """``--out`` and ``--force`` of every command that writes a folder."""
+    parser.add_argument("--out", default=default, help=help_text)
+    parser.add_argument("--force", action="store_true", help=FORCE_HELP)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -414,7 +408,7 @@ def build_parser() -> argparse.ArgumentParser:
     pop.add_argument("--seed", type=int, default=20240101)
     pop.add_argument("--variant", default="point",
                      choices=["point", "low67", "high67", "low95", "high95"])
-    pop.add_argument("--out", default="reports/out", help="output directory")
+    _out_args(pop, "reports/out", "output directory")
     pop.set_defaults(func=_cmd_population)
 
     fc = sub.add_parser("forecast", help="demand for nursing-home places per region")
@@ -434,9 +428,8 @@ def build_parser() -> argparse.ArgumentParser:
     rp.set_defaults(func=_cmd_report)
 
     bt = sub.add_parser("backtest", help="rolling-origin backtest of the usage models")
-    bt.add_argument("--out", default="reports",
-                    help="folder for backtest.md and backtest.csv (or a .md file; the CSV "
-                         "goes beside it)")
+    _out_args(bt, "reports", "folder for backtest.md and backtest.csv (or a .md file; the "
+                            "CSV goes beside it)")
     bt.add_argument("--regional", action=argparse.BooleanOptionalAction, default=True,
                     help="also score the 40 COROP series of CBS 71488ned (the data the third "
                          "attempt of issue 17 chose on; default: yes)")
@@ -463,11 +456,30 @@ def _is_input_error(exc: BaseException) -> bool:
     return isinstance(exc, OSError) and exc.errno is not None
 
 
-def _one_line(exc: BaseException) -> str:
+def _options(parser: argparse.ArgumentParser) -> dict[str, str]:
+    """dest -> the option a user types (``fte_per_place`` -> ``--fte-per-place``), over every
+    command."""
+    out = {}
+    for action in parser._actions:  # noqa: SLF001 - argparse keeps its actions here
+        if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
+            for sub in action.choices.values():
+                out.update({k: v for k, v in _options(sub).items() if k not in out})
+        elif action.option_strings and action.dest not in ("help", "version"):
+            out.setdefault(action.dest, max(action.option_strings, key=len))
+    return out
+
+
+def _one_line(exc: BaseException, options: dict | None = None) -> str:
+    """The message of ``exc`` on one line; an argument named by its field (``fte_per_place``)
+    also by the option the user typed (``--fte-per-place``)."""
     if isinstance(exc, OSError) and exc.filename is not None:
         return (f"{exc.strerror or exc}: {exc.filename} - Fix: check the path and that you "
                 "may read/write it.")
-    return " - ".join(part.strip() for part in str(exc).splitlines() if part.strip())
+    text = " - ".join(part.strip() for part in str(exc).splitlines() if part.strip())
+    name = text[1:text.find("`", 1)] if text.startswith("`") else ""
+    if options and name in options:
+        text += f" (option {options[name]})"
+    return text
 
 
 def main(argv=None) -> int:
@@ -482,7 +494,8 @@ def main(argv=None) -> int:
         return 130
     except Exception as exc:  # noqa: BLE001 - sorted into input errors and bugs below
         if _is_input_error(exc):
-            print(f"zorgcap: input error: {_one_line(exc)}", file=sys.stderr)
+            print(f"zorgcap: input error: {_one_line(exc, _options(parser))}",
+                  file=sys.stderr)
             return 2
         import traceback
 

@@ -434,7 +434,7 @@ def run_demand(scenario: str = "trend", to: int = 2040, regions=None, draws: int
         if isinstance(regions, str) or not hasattr(regions, "__iter__"):
             raise ValueError(f"`regions` was {regions!r} but is expected to be a list of "
                              "zorgkantoorregio codes, e.g. ['ZK20']")
-        regions = list(regions)
+        regions = regions_mod.normalise_region_codes(regions)
         if not regions:
             raise ValueError("`regions` was [] but is expected to hold at least one "
                              "zorgkantoorregio code, e.g. ['ZK20'] (None: all 31)")

@@ -13,7 +13,7 @@ from numbers import Integral, Real
 from pathlib import Path
 
 __all__ = ["DataMissingError", "InputError", "InputWarning", "expected", "check_whole",
-           "check_number"]
+           "check_number", "check_level"]
 
 
 def expected(name: str, value, what: str) -> ValueError:
@@ -36,6 +36,16 @@ def check_number(name: str, value, lo, hi, lo_open: bool = False) -> float:
     if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value) \
             or value > hi or value < lo or (lo_open and value == lo):
         raise expected(name, value, f"a number in {'(' if lo_open else '['}{lo}, {hi}]")
+    return float(value)
+
+
+def check_level(value, name: str = "level") -> float:
+    """An interval level [%] as float: a finite number strictly between 0 and 100 (a level of
+    150 or NaN gave NaN bounds or a pandas error deep inside)."""
+    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value) \
+            or not 0 < value < 100:
+        raise expected(name, value, "an interval level in % strictly between 0 and 100, "
+                                    "e.g. 95")
     return float(value)
 
 

@@ -136,6 +136,12 @@ class ChainConfig:
         zorgkantoorregio codes to return (default all 31); numbers equal the full run's.
     level : tuple of int
         Interval levels of the bands [%] (default 80 and 95).
+    accept_unusual : bool
+        Run on planner figures outside the plausible range for the region's size
+        (:mod:`zorgcap.forecast.plausibility`: e.g. a capacity above twice the region's need);
+        without it such a figure stops the run with the file, row and both numbers. With
+        it the run goes on, ``parameters["unusual_inputs"]`` lists each figure and the
+        report warns in its key points (default False).
     data : path, optional
         Data directory searched first (else ``ZORGCAP_DATA``, the cache, ``../shared/data``).
     """
@@ -167,6 +173,7 @@ class ChainConfig:
     engine: str = "numpy"
     regions: tuple | None = None
     level: tuple = (80, 95)
+    accept_unusual: bool = False
     data: str | Path | None = None
 
     def __post_init__(self):
@@ -236,7 +243,8 @@ class ChainConfig:
         if self.regions is not None:
             from zorgcap import regions as regions_mod
 
-            codes = [self.regions] if isinstance(self.regions, str) else list(self.regions)
+            codes = regions_mod.normalise_region_codes(
+                [self.regions] if isinstance(self.regions, str) else list(self.regions))
             if not codes:
                 raise expected("regions", self.regions, "None (all) or region codes")
             regions_mod.check_region_codes(pd.Series(codes), column="regions")
@@ -244,6 +252,9 @@ class ChainConfig:
         put("level", validate_level(self.level))
         if not self.level and self.draws:
             raise expected("level", self.level, "at least one level when draws > 0")
+        if not isinstance(self.accept_unusual, (bool, np.bool_)):
+            raise expected("accept_unusual", self.accept_unusual, "True or False")
+        put("accept_unusual", bool(self.accept_unusual))
 
     def to_dict(self) -> dict:
         """The options as a JSON-serialisable dict (paths as strings)."""
@@ -259,7 +270,8 @@ class ChainConfig:
 #: of an earlier run (:meth:`ChainResult.with_plans`).
 PLANNER_OPTIONS = ("capacity", "plans", "plans_elsewhere", "status_file", "waiting",
                    "waiting_file", "fte_per_place", "staff_ratios",
-                   "workforce", "workforce_file", "clustered_share", "reference")
+                   "workforce", "workforce_file", "clustered_share", "reference",
+                   "accept_unusual")
 
 
 @dataclass(frozen=True)
@@ -459,10 +471,18 @@ class ChainResult:
         >>> mine = result.with_plans("mijn_plannen.csv")  # doctest: +SKIP
         >>> mine.gap.query("zk_code == 'ZK08'")[["year", "gap_all_forms"]]  # doctest: +SKIP
         """
+        import difflib
         from dataclasses import replace
 
         if plans is not ...:
             changes["plans"] = plans
+        fields_ = {f.name for f in fields(ChainConfig)}
+        unknown = sorted(set(changes) - fields_)
+        if unknown:
+            close = difflib.get_close_matches(unknown[0], PLANNER_OPTIONS, n=1, cutoff=0.6)
+            raise ValueError(f"`{unknown[0]}` is not an option of with_plans"
+                             + (f": did you mean `{close[0]}`?" if close else "")
+                             + f" The planner inputs it changes: {', '.join(PLANNER_OPTIONS)}")
         other = sorted(set(changes) - set(PLANNER_OPTIONS))
         if other:
             raise ValueError("with_plans changes planner inputs only "
@@ -509,6 +529,7 @@ class ForecastChain:
             raise expected("config", config, "a ChainConfig")
         self.config = config
         self.echo = echo
+        self._inputs = None  # the planner files, read before any work (run)
         self._step = 0
         self._t0 = time.perf_counter()
 
@@ -527,6 +548,9 @@ class ForecastChain:
         that changes only planner files computes only the gap again. The same holds,
         without the lookup, for :meth:`ChainResult.with_plans`.
         """
+        from .plausibility import read_planner_inputs
+
+        self._inputs = read_planner_inputs(self.config)  # every planner file, before any work
         key = _stage_key(self.config)
         stage = _STAGES.get(key)
         if stage is None:
@@ -602,25 +626,16 @@ class ForecastChain:
             supply_gap,
             targets,
         )
+        from .plausibility import check_plausible, read_planner_inputs
         from .provenance import provenance
 
         c = self.config
         demand = stage.demand
         self._progress("gap to capacity and plans")
-        fte = c.fte_per_place
-        if c.staff_ratios is not None:
-            from .errors import InputError, display_path
-            from .staff import fte_per_place, staff_ratios
-
-            try:
-                fte = fte_per_place(ratios=staff_ratios(c.staff_ratios), data=c.data)
-            except InputError:
-                raise
-            except ValueError as err:
-                raise InputError(str(err), file=display_path(c.staff_ratios),
-                                 fix="give a row for every zzp VV4, VV5, VV6, VV7, VV8, VV9b "
-                                     "and VV10 that has clients (template: "
-                                     "data_raw/staff_ratios.csv)") from None
+        inputs = self._inputs or read_planner_inputs(c)
+        # planner figures against each region's size: stops here unless c.accept_unusual
+        unusual = check_plausible(inputs, demand.frame, c)
+        fte = inputs.fte_per_place
         kwargs = {"capacity": c.capacity, "plans": c.plans, "status_file": c.status_file,
                   "plans_elsewhere": c.plans_elsewhere,
                   "fte_per_place": fte,
@@ -647,7 +662,8 @@ class ForecastChain:
                       "base_observed": demand.base_observed, **stage.bands,
                       "explanation_figures": why,
                       "central": "point path (point population x central rate path); bands "
-                                 "and p_short from the draws"}
+                                 "and p_short from the draws",
+                      "unusual_inputs": unusual}
         assumptions = {**demand.assumptions, **gap.assumptions}
         prov = provenance(parameters, assumptions, c.data, config=c, gap=gap.frame)
         result = ChainResult(

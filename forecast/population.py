@@ -287,7 +287,11 @@ class PopulationProjection:
 
         ``age`` is 0..95 where 95 means 95+. With draws, ``persons`` is the median and
         ``persons_lo_95, persons_lo_80, persons_hi_80, persons_hi_95`` the band limits.
+        ``quantiles``: other probabilities of the draws [fraction, 0-1]; a probability of
+        :data:`~zorgcap.forecast.schema.QUANTILES` keeps its name, any other ``q`` is the column
+        ``persons_q<100 q>`` (``0.25`` -> ``persons_q25``).
         """
+        quantiles = _check_quantiles(quantiles)
         code_col = "gm_code" if self.level == "gemeente" else f"{self.level}_code"
         idx = pd.MultiIndex.from_product([self.years, self.codes, SEXES, AGES],
                                          names=["year", code_col, "sex", "age"])
@@ -295,12 +299,27 @@ class PopulationProjection:
             frame = pd.DataFrame({"persons": self.persons[0].ravel()}, index=idx)
         else:
             q = np.quantile(self.persons, quantiles, axis=0)
-            names = band_columns("persons")
+            named = dict(zip(QUANTILES, band_columns("persons"), strict=True))
+            names = [named.get(p, f"persons_q{100 * p:g}") for p in quantiles]
             frame = pd.DataFrame({n: q[i].ravel() for i, n in enumerate(names)}, index=idx)
         frame = frame.reset_index()
         if self.names:
             frame.insert(2, code_col.replace("_code", "_name"), frame[code_col].map(self.names))
         return frame
+
+
+def _check_quantiles(quantiles) -> tuple:
+    """``quantiles`` as a tuple of distinct probabilities in [0, 1] (``ValueError`` naming
+    the argument otherwise)."""
+    try:
+        values = tuple(float(q) for q in quantiles)
+    except (TypeError, ValueError):
+        values = None
+    if not values or any(not 0 <= q <= 1 for q in values) or len(set(values)) < len(values) \
+            or any(isinstance(q, bool) for q in quantiles):
+        raise ValueError(f"`quantiles` was {quantiles!r} but is expected to be distinct "
+                         "probabilities between 0 and 1, e.g. (0.025, 0.1, 0.5, 0.9, 0.975)")
+    return values
 
 
 @content_cache(maxsize=8)
@@ -464,9 +483,12 @@ def build_projection(to: int = LAST_YEAR, draws: int = 0, seed: int = 20240101,
     n_out = len(codes) if level == "gemeente" else 31
     need = max(draws, 1) * len(years) * n_out * pop[0].size * 4
     if need > MAX_OUTPUT_BYTES:
+        most = int(MAX_OUTPUT_BYTES // (len(years) * n_out * pop[0].size * 4))
         raise ValueError(
-            f"{draws} draws at level {level!r} to {to} would keep {need / 1e9:.1f} GB of "
-            f"draws; use level='zk' (the engine still runs per gemeente) or fewer draws")
+            f"`draws` was {draws} but is expected to be at most {most:,} at level {level!r} "
+            f"to {to}: {draws} draws would keep {need / 1e9:.1f} GB of draws in memory (the "
+            f"limit is {MAX_OUTPUT_BYTES / 1e9:.0f} GB); use level 'zk' (the engine still "
+            "runs per gemeente) or fewer draws")
     run = _point_run(tuple(years), variant, national, calibrate_regions, data)
     path, rates, m, births, netmig, profile = run
     point = np.stack(path)[None]  # (1, year, gemeente, sex, age)

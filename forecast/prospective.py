@@ -150,17 +150,15 @@ def summary(table: pd.DataFrame, data=None) -> dict:
     return out
 
 
-def write_scored(s: dict, md) -> Path | None:
-    """Write the scored forecasts of :func:`summary` beside the report ``md`` as
-    ``<stem>_prospective.csv`` (the backtest's columns, ``source`` and the scores; counts to
-    0.0001 person); None (nothing written) when no year after the register's is in the data."""
-    from .io.cache import atomic_write
-
+def write_scored(s: dict, path) -> Path | None:
+    """Write the scored forecasts of :func:`summary` to ``path`` (``zorgcap backtest``:
+    ``<stem>_prospective.csv`` beside the report, in its output folder): the backtest's
+    columns, ``source`` and the scores; counts to 0.0001 person. None (nothing written) when
+    no year after the register's is in the data."""
     if s["scored"].empty:
         return None
-    path = Path(md).with_name(Path(md).stem + "_prospective.csv")
-    atomic_write(path, lambda tmp: s["scored"].to_csv(tmp, index=False, float_format="%.4f"))
-    return path
+    s["scored"].to_csv(path, index=False, float_format="%.4f")
+    return Path(path)
 
 
 def _pct(x: float) -> str:

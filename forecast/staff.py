@@ -85,9 +85,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from zorgcap.regions.codes import ZORGKANTOORREGIOS
-
-from .errors import InputError, check_number, check_whole, display_path, spreadsheet_row
+from .errors import (
+    InputError,
+    check_number,
+    check_whole,
+    display_path,
+    expected,
+    spreadsheet_row,
+)
 from .io.datadir import data_raw_dir
 from .schema import DEMAND_BASE_YEAR, FTE_PER_PLACE, LAST_YEAR, OCCUPANCY
 
@@ -360,6 +365,16 @@ def letters_scenario(base_year: int | None = None, fte_per_place: float = FTE_PE
     n = WORKFORCE_GROWTH_PERIOD[1] - WORKFORCE_GROWTH_PERIOD[0] + 1
     growth = (1.0 + float(fig["vv_extra_fte_since_2017"]) / stock) ** (1.0 / n) - 1.0
     absent = float(fig["vv_absenteeism"])
+    if growth + outflow > 1.0:  # the letters' extra fte would be more than the whole stock
+        lowest = (float(fig["vv_extra_fte_since_2017"])
+                  / ((2.0 - outflow) ** n - 1.0)) * occupancy / CLIENTS_WITH_STAY_2016
+        raise expected("fte_per_place", fte_per_place,
+                       f"at least {lowest:.4g} fte per place with the workforce scenario "
+                       f"'letters': with {fte_per_place:g} the 2016 stock would be "
+                       f"{stock:,.0f} fte, and the letters' "
+                       f"{float(fig['vv_extra_fte_since_2017']):,.0f} extra fte since 2017 "
+                       "would need an inflow of more than all staff each year (care staff per "
+                       "place is about 1 to 2 fte)")
     return WorkforceScenario(inflow_rate=growth + outflow, outflow_rate=outflow,
                              absenteeism=absent, absenteeism_base=absent,
                              base_year=base_year, name="letters")
@@ -447,14 +462,14 @@ def read_workforce_file(path) -> pd.DataFrame:
     frame = read_planner_csv(path, "workforce", ["zk_code", "year", "fte"],
                              numbers={"year": COUNT, "fte": COUNT},
                              template="workforce.csv", optional=["source", "note"])
+    from zorgcap.regions.codes import check_region_codes, normalise_region_codes
+
+    frame["zk_code"] = normalise_region_codes(frame["zk_code"])
+    check_region_codes(frame["zk_code"], file=where)
     seen = set()
     for i, row in frame.iterrows():
         r = spreadsheet_row(i)
-        code = str(row["zk_code"]).strip().upper()
-        if code not in ZORGKANTOORREGIOS:
-            raise InputError(f"{row['zk_code']!r} is not a zorgkantoorregio code", file=where,
-                             row=r, column="zk_code",
-                             fix="use the codes ZK01 ... ZK33 (ZK05 and ZK15 do not exist).")
+        code = row["zk_code"]
         if code in seen:
             raise InputError(f"region {code} is listed twice", file=where, row=r,
                              column="zk_code", fix="give one row per region.")
@@ -472,7 +487,7 @@ def read_workforce_file(path) -> pd.DataFrame:
                                  "region out to use the estimate.")
     source = frame["source"] if "source" in frame else pd.Series("", index=frame.index)
     return pd.DataFrame({
-        "zk_code": frame["zk_code"].str.strip().str.upper(),
+        "zk_code": frame["zk_code"],
         "year": frame["year"].astype(int), "fte": frame["fte"].astype(float),
         "fte_source": [f"planner file {where}" + (f": {s}" if s else "") for s in source]})
 

@@ -51,6 +51,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .errors import check_level, check_whole
 from .schema import DEMAND_BASE_YEAR
 from .usage import institutional_rates
 
@@ -59,7 +60,7 @@ __all__ = ["standardised_rate", "TrendModel", "choose_method", "METHODS", "aggre
            "origin_errors", "TrendConfig", "SHIPPED_TREND", "shipped_forecast",
            "cached_shipped_forecast",
            "forecast_errors", "clean_series", "TREND_METHODS", "OUTLIERS",
-           "calibrated_half_width"]
+           "calibrated_half_width", "check_series"]
 
 METHODS = ("ets", "arima")
 
@@ -81,6 +82,34 @@ def aggregate_rate(min_age: int = 65, data=None) -> pd.Series:
     inst = institutional_rates(data)
     g = inst[inst["age"] >= min_age].groupby("year")[["institutional", "persons"]].sum()
     return (g["institutional"] / g["persons"]).rename("aggregate_rate")
+
+
+def check_series(series, name: str = "series") -> pd.Series:
+    """``series`` if it is an annual series the trend models can fit: a pandas Series indexed
+    by consecutive whole years with at least 3 finite values above 0 (they are modelled on
+    the log scale); else ``ValueError`` naming the argument and the first bad year."""
+    if not isinstance(series, pd.Series):
+        raise ValueError(f"`{name}` was a {type(series).__name__} but is expected to be a "
+                         "pandas Series indexed by year")
+    if len(series) < 3:
+        raise ValueError(f"`{name}` has {len(series)} values but is expected to have at least "
+                         "3 years")
+    try:
+        years = np.asarray(series.index, dtype=float)
+    except (TypeError, ValueError):
+        years = np.array([np.nan])
+    if not np.all(np.isfinite(years)) or np.any(years != np.round(years)) \
+            or np.any(np.diff(years) != 1):
+        raise ValueError(f"`{name}` is indexed by {list(series.index[:4])}... but is expected "
+                         "to be indexed by consecutive whole years")
+    values = pd.to_numeric(series, errors="coerce").to_numpy(float)
+    bad = ~(np.isfinite(values) & (values > 0))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"`{name}` has {float(values[i])!r} in {series.index[i]} but is "
+                         "expected to hold finite numbers above 0 in every year (the trend "
+                         "is fitted on the log scale)")
+    return series
 
 
 def _periods(y: pd.Series) -> pd.Series:
@@ -114,7 +143,7 @@ class TrendModel:
 
     def fit(self, series: pd.Series) -> TrendModel:
         """Fit to a positive annual series indexed by year; returns self."""
-        y = np.log(_periods(series))
+        y = np.log(_periods(check_series(series)))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             if self.method == "ets":
@@ -149,6 +178,8 @@ class TrendModel:
 
     def forecast(self, h: int, level: float = 95) -> pd.DataFrame:
         """``year, mean, lo, hi`` on the original scale for the next ``h`` years."""
+        level = check_level(level)
+        check_whole("h", h, 1)
         alpha = 1 - level / 100
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -272,6 +303,12 @@ def trend_forecast(series: pd.Series, h: int, level: float = 95, min_train: int 
     ``level`` [%] and ``method`` (the centre's family; its rolling-origin errors:
     :func:`choose_method`). ``method`` fixes the centre's family instead of choosing it.
     """
+    check_series(series)
+    level = check_level(level)
+    check_whole("h", h, 1)
+    if method is not None and method not in METHODS:
+        raise ValueError(f"`method` was {method!r} but is expected to be None or in "
+                         f"{list(METHODS)}")
     if method is None:
         method, _ = choose_method(series, min_train=min_train)
     fits = {m: TrendModel(m, min_train=min_train).fit(series).forecast(h, level)
@@ -681,7 +718,9 @@ def top_down(to: int, level: float = 95, data=None) -> pd.DataFrame:
     from .io.cache import cached_result
     from .usage import wlz_vv
 
+    level = check_level(level)
     series = wlz_vv(data).set_index("year")["with_stay"]
+    check_whole("to", to, int(series.index[-1]) + 1)
     h = to - int(series.index[-1])
     # the rolling-origin fits of both families take seconds: stored by inputs and code
     return cached_result("top_down", (*_code_key(), series, h, float(level)),
@@ -712,6 +751,8 @@ def waiting_forecast(to: int, status: str = "total", level: float = 95) -> pd.Da
     """
     from .io.cache import cached_result
 
+    level = check_level(level)
+    check_whole("to", to)
     yearly = waiting_yearly(status).set_index("year")["persons"]
     if len(yearly) < 3:
         raise ValueError(f"the waiting list of status {status!r} has {len(yearly)} comparable "

@@ -158,4 +158,10 @@ def read_rates_file(path) -> pd.DataFrame:
                          f"{', ...' if len(missing) > 6 else ''})",
                          fix=f"give a rate for every age 0..{OPEN_AGE} for both sexes "
                          "(0 where nobody receives care).", **where)
+    if not (frame["rate"] > 0).any():  # an empty column exported as zeros
+        raise InputError("every rate is 0: nobody would receive care with stay, so every "
+                         "region's need would be 0 and no capacity could be estimated",
+                         column="rate", fix="fill in the rates (clients with stay per "
+                         "person of that sex and age, e.g. 0.12 at 90), or leave --rates out "
+                         "to use the CBS rates.", **where)
     return frame[["sex", "age", "rate"]]

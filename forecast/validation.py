@@ -189,6 +189,16 @@ def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, *, file=None) -> p
                          f"(found: {', '.join(map(str, frame.columns))})", file=file,
                          column=missing[0], fix=f"add the column(s) {', '.join(missing)}.")
     frame = frame.reset_index(drop=True)
+    if "zk_code" in schema.columns:  # one rule for region codes: lower case is read as upper
+        frame["zk_code"] = regions_mod.normalise_region_codes(frame["zk_code"])
+        try:
+            regions_mod.check_region_codes(frame["zk_code"], file=file)
+        except InputError as err:
+            if file is None and err.row is None:  # a frame: say which of its rows
+                bad = ~frame["zk_code"].isin(_CODES)
+                raise InputError(err.problem + f" (row {int(np.flatnonzero(bad)[0])} of the "
+                                 "frame)", column="zk_code", fix=err.fix) from None
+            raise
     try:
         return schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:

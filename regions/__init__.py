@@ -23,6 +23,7 @@ _LAZY = {
     "YEARS": "codes",
     "ZORGKANTOORREGIOS": "codes",
     "check_region_codes": "codes",
+    "normalise_region_codes": "codes",
     "RD_NEW": "geometry",
     "WGS84": "geometry",
     "gemeente_geometry": "geometry",

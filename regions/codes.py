@@ -15,7 +15,8 @@ import pandas as pd
 
 from zorgcap.forecast.errors import InputError, spreadsheet_row
 
-__all__ = ["YEARS", "ZORGKANTOORREGIOS", "check_region_codes", "check_year"]
+__all__ = ["YEARS", "ZORGKANTOORREGIOS", "check_region_codes", "check_year",
+           "normalise_region_codes"]
 
 #: Indeling years covered by the CBS mapping tables in the data [year].
 YEARS = range(2019, 2026)
@@ -71,8 +72,47 @@ def check_year(year, *, what: str = "year", years: Iterable[int] = YEARS) -> int
     return value
 
 
+def normalise_region_codes(codes) -> list:
+    """Region codes as zorgkantoorregio codes are written: stripped, upper case (``" zk01"``
+    -> ``"ZK01"``).
+
+    The one rule for region codes in every planner file and argument (capacity, plans,
+    calibration, waiting list, workforce, ``--regions``): lower case is accepted and read as
+    upper case; anything else that is not one of the 31 codes is refused by
+    :func:`check_region_codes`, with a hint. Values that are not text are left as they are
+    (and refused there).
+    """
+    return [c.strip().upper() if isinstance(c, str) else c for c in codes]
+
+
+def _hint(code) -> str:
+    """What a code that is not a zorgkantoorregio code probably meant, or ''."""
+    import re
+
+    if not isinstance(code, str):
+        return ""
+    text = code.strip()
+    by_name = {v.lower(): k for k, v in ZORGKANTOORREGIOS.items()}
+    if text.lower() in by_name:
+        return f" ('{code}' is a name: its code is {by_name[text.lower()]})"
+    if text.upper() in ZORGKANTOORREGIOS:
+        return f" (did you mean {text.upper()}?)"
+    digits = re.fullmatch(r"(?i)(?:zk)?[\s_-]*0*(\d{1,2})", text)
+    if digits:
+        guess = f"ZK{int(digits[1]):02d}"
+        if guess in ZORGKANTOORREGIOS:
+            return f" (did you mean {guess}?)"
+        if guess in ("ZK05", "ZK15"):
+            return f" ({guess} does not exist)"
+    return ""
+
+
 def check_region_codes(codes, *, file=None, column: str = "zk_code") -> None:
     """Raise :class:`InputError` for the first code that is not a zorgkantoorregio.
+
+    Codes are compared as given: normalise them first (:func:`normalise_region_codes`). The
+    message names the code, the row of the file and, where it can tell, the code meant
+    ("did you mean ZK01?" for ``ZK1`` or ``1``; the code of a region's name).
 
     Parameters
     ----------
@@ -86,14 +126,8 @@ def check_region_codes(codes, *, file=None, column: str = "zk_code") -> None:
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
         code = codes.iloc[i]
-        hint = ""
-        by_name = {v.lower(): k for k, v in ZORGKANTOORREGIOS.items()}
-        if isinstance(code, str) and code.strip().lower() in by_name:
-            hint = f" ('{code}' is a name: its code is {by_name[code.strip().lower()]})"
-        elif isinstance(code, str) and code.strip().upper() in ZORGKANTOORREGIOS:
-            hint = f" (did you mean {code.strip().upper()}?)"
         raise InputError(
-            f"unknown zorgkantoorregio code {code!r}{hint}",
+            f"unknown zorgkantoorregio code {code!r}{_hint(code)}",
             file=file, row=spreadsheet_row(i) if file else None, column=column,
             fix="use one of the 31 codes ZK01...ZK33 (not ZK05, ZK15); "
             "see zorgcap.regions.ZORGKANTOORREGIOS.",

@@ -150,6 +150,16 @@ def _check_table(frame, value_cols, code_col: str) -> list:
         raise ValueError(f"value column(s) {text} are of type "
                          f"{[str(frame[c].dtype) for c in text]} but are expected to be "
                          "numbers (counts are summed): convert with pd.to_numeric")
+    for c in value_cols:  # pandas sums NaN as 0: a missing count would vanish silently
+        values = [float(v) for v in pd.to_numeric(frame[c], errors="coerce")]
+        bad = ~np.isfinite(np.asarray(values, dtype=float))
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise ValueError(
+                f"`frame` has {values[i]!r} in value column {c!r} (row {i}, "
+                f"{code_col} {frame[code_col].iloc[i]!r}) but every value is expected to be "
+                "a finite number: a missing count would be summed as 0; fill it in or drop "
+                "the row")
     return value_cols
 
 

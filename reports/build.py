@@ -8,8 +8,6 @@ result, so the report shows one value per quantity. matplotlib is imported only 
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 import time
 from pathlib import Path
 
@@ -118,61 +116,6 @@ class _Pool:
         return self.pool.submit(fn, *args) if self.pool else _Done(fn(*args))
 
 
-MARKER = ".zorgcap-report"  # marks a folder written by render(): only such a folder is replaced
-
-
-def _alive(pid: int) -> bool | None:
-    """Whether process ``pid`` runs (None where that cannot be checked safely)."""
-    import os
-
-    if os.name != "posix":
-        return None
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _sweep_leftovers(out: Path) -> None:
-    """Remove temporary folders that killed runs left beside ``out``.
-
-    A run's folders are named ``.<out>.<pid>.*`` (work) and ``.<out>.old.<pid>.*`` (the
-    earlier report while it is swapped); one whose process is gone (or, where that cannot be
-    checked, older than a day) is removed, after putting back an earlier report that a kill
-    left in the swap folder. Folders of running reports are left alone.
-    """
-    if not out.parent.is_dir():
-        return
-    for path in out.parent.glob(f".{out.name}.*"):
-        rest = path.name[len(out.name) + 2:].split(".")
-        swap = rest[0] == "old"
-        pid = rest[1] if swap and len(rest) > 1 else rest[0]
-        if not path.is_dir() or not pid.isdigit():
-            continue
-        alive = _alive(int(pid))
-        if alive or (alive is None and time.time() - path.stat().st_mtime < 86_400):
-            continue
-        if swap and (path / out.name).is_dir() and not out.exists():
-            (path / out.name).rename(out)
-        shutil.rmtree(path, ignore_errors=True)
-
-
-def _check_out(out: Path) -> None:
-    """Refuse to replace anything but an earlier zorgcap report."""
-    from zorgcap.forecast.errors import InputError
-
-    if out.exists() and not out.is_dir():
-        raise InputError(f"--out {out} is a file, not a folder", file=str(out),
-                         fix="give the path of a new folder, or of an earlier report folder.")
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
-        raise InputError(f"--out {out} is a folder that holds other files than a zorgcap "
-                         "report; it is left untouched", file=str(out),
-                         fix="give a new or empty folder, or the folder of an earlier report.")
-
-
 def _static_figures(result, work: Path, pool) -> list[Path]:
     """PNG/SVG maps and PNG charts with matplotlib, for print (``static=True`` only)."""
     from .charts import backtest_chart, waiting_chart
@@ -202,7 +145,8 @@ def _static_figures(result, work: Path, pool) -> list[Path]:
 
 
 def render(result, out="reports/latest", echo=print, workers: int | None = None,
-           start_method: str = "spawn", lang: str = "nl", static: bool = False) -> dict:
+           start_method: str = "spawn", lang: str = "nl", static: bool = False,
+           force: bool = False) -> dict:
     """Draw a :class:`zorgcap.forecast.ChainResult` as an HTML report and an Excel workbook.
 
     The HTML report (``report.html``) is one self-contained page with inline SVG maps and
@@ -213,27 +157,39 @@ def render(result, out="reports/latest", echo=print, workers: int | None = None,
     ``charts/``), for print; ``workers`` processes render those (default: the number of
     cores, at most 4).
 
-    Writes into a temporary folder beside ``out`` and renames it into place at the end, so a
-    failing run never leaves a half-written report. ``out`` may be new, empty, or an earlier
-    report (it holds the file ``.zorgcap-report``); any other folder or a file is refused.
-    Returns the paths written (``html``, ``excel``, ``maps``, ``provenance``).
+    ``out`` is written through :class:`zorgcap.forecast.io.output.OutputFolder` (``whole=True``):
+    into a temporary folder beside it, moved into place at the end, so a failing run (a full
+    disk) never leaves a half-written report and changes nothing. ``out`` may be new, empty,
+    or a folder zorgcap wrote (its marker ``.zorgcap-output`` lists the files); a folder
+    holding anything else, or a file, is refused before any work and left untouched;
+    ``force=True`` also replaces report files that were changed since zorgcap wrote them.
+    ``out`` may also be an open :class:`~zorgcap.forecast.io.output.OutputFolder` (the CLI opens
+    one before the forecast runs, so that a wrong ``--out`` fails first); it is then moved
+    into place when its with-block ends. Returns the paths written (``html``, ``excel``,
+    ``maps``, ``provenance``).
     """
-    import os
+    from zorgcap.forecast.io.output import OutputFolder
 
-    from .excel import write_workbook
     from .text import messages
 
     messages(lang)  # a wrong language fails before anything is written
+    if isinstance(out, OutputFolder):
+        return _render_into(result, out, echo, workers, start_method, lang, static)
+    with OutputFolder(out, command="report", whole=True, force=force) as folder:
+        paths = _render_into(result, folder, echo, workers, start_method, lang, static)
+    return paths
+
+
+def _render_into(result, folder, echo, workers, start_method, lang, static) -> dict:
+    """Write the report files into the open output folder ``folder``."""
+    import os
+
+    from .excel import write_workbook
+
     workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
-    progress = _Progress(4 + bool(static), echo)
-    out = Path(out)
-    _check_out(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    _sweep_leftovers(out)
-    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.{os.getpid()}.", dir=out.parent))
-    os.chmod(work, 0o755)  # a report folder on a share is read by colleagues
-    pool = _Pool(workers if static else 1, start_method).__enter__()
-    try:
+    progress = _Progress(3 + bool(static), echo)
+    work, out = folder.work, folder.out
+    with _Pool(workers if static else 1, start_method) as pool:
         static_maps = []
         if static:
             progress("static maps and charts (PNG, SVG)")
@@ -245,35 +201,21 @@ def render(result, out="reports/latest", echo=print, workers: int | None = None,
             json.dumps(result.provenance, indent=1, ensure_ascii=False), encoding="utf-8")
         progress("Excel workbook")
         write_workbook(result, work / "zorgcap_report.xlsx", lang)
-        (work / MARKER).write_text("written by zorgcap's reports.render; this folder is "
-                                   "replaced by the next report written here\n",
-                                   encoding="utf-8")
-        for path in work.rglob("*"):  # readable by colleagues on a share
-            os.chmod(path, 0o755 if path.is_dir() else 0o644)
-        progress("moving the report into place")
-        if out.exists():
-            old_dir = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.{os.getpid()}.",
-                                            dir=out.parent))
-            out.rename(old_dir / out.name)
-            work.rename(out)
-            shutil.rmtree(old_dir, ignore_errors=True)
-        else:
-            work.rename(out)
-    except BaseException:
-        pool.__exit__(None, None, None)  # stop the workers before removing their folder
-        shutil.rmtree(work, ignore_errors=True)
-        raise
-    finally:
-        pool.__exit__(None, None, None)
     return {"html": out / "report.html", "excel": out / "zorgcap_report.xlsx",
             "maps": sorted(out / p.relative_to(work) for p in static_maps),
             "provenance": out / "provenance.json"}
 
 
 def run_report(out="reports/latest", echo=print, workers: int | None = None,
-               lang: str = "nl", static: bool = False, **options) -> dict:
-    """Run the chain for ``ChainConfig(**options)`` and render it (see :func:`render`)."""
+               lang: str = "nl", static: bool = False, force: bool = False,
+               **options) -> dict:
+    """Run the chain for ``ChainConfig(**options)`` and render it (see :func:`render`); a
+    wrong ``out`` is refused before the chain runs."""
+    from zorgcap.forecast.io.output import OutputFolder
     from zorgcap.forecast.modelchain import ChainConfig, ForecastChain
 
-    result = ForecastChain(ChainConfig(**options), echo=echo).run()
-    return render(result, out, echo=echo, workers=workers, lang=lang, static=static)
+    config = ChainConfig(**options)
+    with OutputFolder(out, command="report", whole=True, force=force) as folder:
+        result = ForecastChain(config, echo=echo).run()
+        paths = render(result, folder, echo=echo, workers=workers, lang=lang, static=static)
+    return paths

@@ -142,6 +142,23 @@ def _base_year_difference(gap: pd.DataFrame, demand: pd.DataFrame) -> pd.Series:
     return b.loc[differs & (b["gap"] > 0), "gap"]
 
 
+def _unusual(t: Text, result) -> list[str]:
+    """One line per planner figure accepted with ``--accept-unusual``
+    (:mod:`zorgcap.forecast.plausibility`), in the report's language, for the key points."""
+    params = result.parameters if isinstance(result.parameters, dict) else {}
+    lines = []
+    for u in params.get("unusual_inputs", []):
+        file = u.get("file") or "DataFrame"
+        where = t.t("unusual_where", file=file, row=u["row"]) if u.get("row") else file
+        ratio = u["value"] / u["reference"] if u.get("reference") else float("nan")
+        lines.append(t.m["unusual"][u["kind"]].format(
+            region=f"{u['zk_name']} ({u['zk_code']})", value=t.num(u["value"]),
+            reference=t.num(u["reference"]), ratio=t.num(ratio, 0 if abs(ratio) >= 10 else 1),
+            low=t.num(u["low"], 1), high=t.num(u["high"], 1), base=u.get("base", ""),
+            year=u.get("year", ""), where=where, column=u.get("column", "")))
+    return lines
+
+
 def _headline(t: Text, result, years: list[int], focus: int) -> dict:
     nat = result.national.set_index("year")
     levels = _bands(result.national, "gap")
@@ -470,6 +487,7 @@ def page_context(result, lang: str = "nl") -> dict:
                     version=prov.get("zorgcap_version", "?"),
                     date=t.date(prov.get("run_at", ""))),
         "headline": _headline(t, result, years, focus),
+        "unusual": _unusual(t, result),
         "shapes": svg.shapes(geo, "zk_code", "zk-", 500) + svg.shapes(gm_geo, "gm_code",
                                                                         "gm-", 120),
         "map_groups": _maps(t, result, geo, years, focus),

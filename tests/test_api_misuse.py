@@ -22,6 +22,7 @@ import pytest
 from zorgcap import forecast, regions
 from zorgcap.forecast import gap, population
 from zorgcap.forecast import reconcile as rec
+from zorgcap.forecast import timeseries as ts
 from zorgcap.forecast.decompose import decompose
 from zorgcap.forecast.demand import run_demand
 from zorgcap.forecast.errors import InputError
@@ -33,6 +34,20 @@ GM = pd.DataFrame({"gm_code": ["GM0363", "GM0599"], "persons": [1.0, 2.0]})
 @cache
 def _run():
     return run_demand(to=2026)
+
+
+SERIES = pd.Series([float(v) for v in range(1, 11)], index=range(2010, 2020))
+
+
+@cache
+def _projection():
+    return population.build_projection(to=2022, draws=3, seed=1)
+
+
+def _small():
+    from handmade import small_result
+
+    return small_result()
 
 
 def _frame():
@@ -151,6 +166,37 @@ CASES = [
      ValueError, "`level` was 'gemeente' but is expected to be in ['zk', 'pv', 'corop']", "ok"),
     ("to_regions year out of range", lambda: regions.to_regions(GM, 2040, ["persons"]),
      ValueError, "`year` was 2040", "ok"),
+    # issue 30: NaN and invalid levels passed through the analyst functions
+    ("to_regions NaN count", lambda: regions.to_regions(
+        GM.assign(persons=[float("nan"), 2.0]), 2025, ["persons"]),
+     ValueError, "`frame` has nan in value column 'persons' (row 0, gm_code 'GM0363')",
+     "no error: the NaN was summed as 0"),
+    ("to_indeling inf count", lambda: regions.to_indeling(
+        GM.assign(persons=[1.0, float("inf")]), 2025, ["persons"]),
+     ValueError, "`frame` has inf in value column 'persons' (row 1", "no error"),
+    ("waiting_forecast level 150", lambda: ts.waiting_forecast(2030, level=150),
+     ValueError, "`level` was 150 but is expected to be an interval level in %", "NaN bounds"),
+    ("waiting_forecast level NaN", lambda: ts.waiting_forecast(2030, level=float("nan")),
+     ValueError, "`level` was nan", "NaN bounds"),
+    ("trend_forecast level 150", lambda: ts.trend_forecast(SERIES, 5, level=150),
+     ValueError, "`level` was 150", "pandas ValueError 'q' must be between 0 and 1"),
+    ("trend_forecast NaN in series", lambda: ts.trend_forecast(
+        SERIES.where(SERIES.index != 2014), 5),
+     ValueError, "`series` has nan in 2014", "NaN forecast"),
+    ("top_down level 150", lambda: ts.top_down(2030, level=150),
+     ValueError, "`level` was 150", "pandas ValueError 'q' must be between 0 and 1"),
+    ("TrendModel.forecast level 150", lambda: ts.TrendModel("ets").fit(SERIES).forecast(
+        3, level=150), ValueError, "`level` was 150", "pandas ValueError"),
+    ("TrendModel.fit NaN", lambda: ts.TrendModel("ets").fit(SERIES.where(SERIES < 5)),
+     ValueError, "`series` has nan in 2014", "NaN forecast without a word"),
+    ("to_frame quantile 1.5", lambda: _projection().to_frame(quantiles=(0.5, 1.5)),
+     ValueError, "`quantiles` was (0.5, 1.5) but is expected to be distinct probabilities",
+     "numpy ValueError Quantiles must be in the range [0, 1]"),
+    ("to_frame quantile NaN", lambda: _projection().to_frame(quantiles=(0.1, float("nan"))),
+     ValueError, "`quantiles` was (0.1, nan)", "numpy ValueError"),
+    ("with_plans keyword typo", lambda: _small().with_plans(plan="x.csv"),
+     ValueError, "`plan` is not an option of with_plans: did you mean `plans`?",
+     "misleading: 'plan changes the demand'"),
 ]
 
 
@@ -162,3 +208,15 @@ def test_misuse_is_a_clear_error(call, error, fragment, before):
     # raised by zorgcap's own check, not deep inside pandas or numpy
     where = Path(str(info.traceback[-1].path)).resolve()
     assert ROOT in where.parents and ".venv" not in where.parts, where
+
+
+def test_to_frame_of_one_quantile_is_the_median():
+    """Issue 30: to_frame(quantiles=(0.5,)) ended in an IndexError; it is the median."""
+    full = _projection().to_frame()
+    median = _projection().to_frame(quantiles=(0.5,))
+    assert list(median.columns) == [c for c in full.columns if "_lo_" not in c
+                                    and "_hi_" not in c]
+    pd.testing.assert_series_equal(median["persons"], full["persons"])
+    other = _projection().to_frame(quantiles=(0.25, 0.75))
+    assert {"persons_q25", "persons_q75"} <= set(other.columns)
+    assert (other["persons_q25"] <= other["persons_q75"]).all()

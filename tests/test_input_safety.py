@@ -353,3 +353,182 @@ def test_encodings_of_a_planner_file(tmp_path, raw, expected):
     else:
         with pytest.raises(InputError, match=expected):
             read_capacity(path, 2023)
+
+
+# --- issue 30: input problems are input errors, and messages name the user's input ---------
+
+def _input_error(capsys, argv) -> str:
+    """Run the CLI; it must exit 2 with one line, no traceback and no 'bug'."""
+    from zorgcap.forecast.cli import main
+
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    last = err.splitlines()[-1]
+    assert last.startswith("zorgcap: input error: "), err
+    assert "Traceback" not in err and "bug" not in err, err
+    assert not [line for line in err.splitlines() if not line.startswith("[")][:-1], err
+    return last
+
+
+def _copy_with(shared_data, tmp_path, pattern: str, edit):
+    """A data directory with the table ``pattern`` of the shared data, edited."""
+    src = next(shared_data.glob(pattern))
+    dest = tmp_path / "data" / src.relative_to(shared_data)
+    dest.parent.mkdir(parents=True)
+    dest.write_bytes(edit(src.read_bytes()))
+    return dest
+
+
+def test_a_gemeente_population_with_too_many_draws_is_an_input_error(capsys):
+    """Issue 30 (a regression): the size message was right but ended in 'a bug'."""
+    line = _input_error(capsys, ["population", "--level", "gemeente", "--draws", "5000",
+                                 "--to", "2025"])
+    # 3e9 bytes / (5 years x 342 gemeenten x 2 x 96 x 4 bytes) = 2,219 draws at most
+    assert "`draws` was 5000 but is expected to be at most 2,219 at level 'gemeente'" in line
+    assert line.endswith("(option --draws)")
+
+
+@pytest.mark.parametrize("year", ["2018", "2023"])
+def test_cbs_84529ned_without_a_year_names_the_file(shared_data, tmp_path, capsys, year):
+    """Issue 30: a year missing in the middle ended in 'a bug' ('no observed Wlz clients in
+    2018'); the base year missing named the years, not the file."""
+    def drop(raw: bytes) -> bytes:
+        lines = raw.decode("utf-8-sig").splitlines()
+        return ("\n".join(x for x in lines if x.split(";")[4] != year) + "\n").encode()
+
+    dest = _copy_with(shared_data, tmp_path, "usage/cbs84529NED_*.csv", drop)
+    data = str(tmp_path / "data")
+    line = _input_error(capsys, ["--data", data, "gap", "--draws", "0", "--to", "2026",
+                                 "--out", str(tmp_path / "out")])
+    assert f"{dest.name}: table 'wlz_indications'" in line
+    assert f"lacks the Wlz V&V clients of year(s) {year}" in line
+    assert "zorgcap data fetch wlz_indications" in line
+    assert not (tmp_path / "out").exists()
+    from zorgcap.forecast.cli import main
+
+    assert main(["--data", data, "data", "status"]) == 2
+    out = capsys.readouterr().out
+    assert "damaged" in out and f"{dest.name}: table 'wlz_indications'" in out
+
+
+def test_a_death_rate_file_cut_mid_row_names_the_file(shared_data, tmp_path, capsys):
+    """Issue 30: an HMD file cut inside a row ended in 'SVD did not converge' (a bug)."""
+    def cut(raw: bytes) -> bytes:
+        text = raw.decode("utf-8")
+        at = text.index("\n  2016          80 ")
+        return text[:at + 40].encode()  # inside the row of 2016, age 80
+
+    dest = _copy_with(shared_data, tmp_path, "mortality/hmd_*.txt", cut)
+    line = _input_error(capsys, ["--data", str(tmp_path / "data"), "population", "--to",
+                                 "2022", "--out", str(tmp_path / "out")])
+    assert dest.name in line and "the HMD death-rate file is damaged: the file is cut off in " \
+        "row" in line and "(the last row has 3 of 5 fields)" in line
+
+
+@pytest.mark.parametrize(("body", "fragment"), [
+    (b"", "the map file is empty (0 bytes)"),
+    (b'{"type": "FeatureCollection", "features": []}', "holds no shapes"),
+])
+def test_an_empty_or_shapeless_map_file_is_damaged(shared_data, tmp_path, capsys, body,
+                                                   fragment):
+    """Issue 30: a 0-byte map file gave a pyogrio traceback; `data status` called a map file
+    without shapes usable."""
+    import re
+
+    from zorgcap.forecast.cli import main
+    from zorgcap.forecast.io.tables import read_table
+
+    dest = _copy_with(shared_data, tmp_path, "geo/cartomap_gemeente_2025_*.geojson",
+                      lambda raw: body)
+    with pytest.raises(InputError, match=re.escape(fragment)) as err:
+        read_table("gemeente_geometry_2025", tmp_path / "data")
+    assert dest.name in str(err.value) and "Fix:" in str(err.value)
+    assert main(["--data", str(tmp_path / "data"), "data", "status"]) == 2
+    out = capsys.readouterr().out
+    row = next(r for r in out.splitlines() if r.strip().startswith("gemeente_geometry_2025"))
+    assert "damaged" in row and "NO" in row and fragment in out
+
+
+def test_a_header_with_commas_over_rows_with_semicolons(tmp_path):
+    """Issue 30: blamed on "unknown zorgkantoorregio code 'ZK01;2023;2189;;test;'"."""
+    path = tmp_path / "cap.csv"
+    path.write_text("zk_code,year,places_with_stay\nZK01;2023;2189;;test;\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"(?s)row 2: the header is separated by ',' but this "
+                                         r"row by ';'.*Fix: use one separator"):
+        read_capacity(path, 2023)
+
+
+def test_a_tiny_fte_per_place_names_the_users_option(capsys):
+    """Issue 30: refused under the internal name `inflow_rate`."""
+    line = _input_error(capsys, ["gap", "--draws", "0", "--fte-per-place", "0.0001"])
+    assert "`fte_per_place` was 0.0001 but is expected to be at least 0.02162" in line
+    assert "inflow_rate" not in line and line.endswith("(option --fte-per-place)")
+
+
+def test_a_rates_file_of_zeros_names_the_file(tmp_path, capsys):
+    """Issue 30: ended in "`gap` has empty or non-finite values" naming no file."""
+    path = tmp_path / "rates.csv"
+    path.write_text("sex,age,rate\n" + "".join(f"{s},{a},0\n" for s in ("male", "female")
+                                             for a in range(96)), encoding="utf-8")
+    line = _input_error(capsys, ["gap", "--draws", "0", "--rates", str(path)])
+    assert f"file {path}, column 'rate': every rate is 0" in line
+
+
+def test_region_codes_in_lower_case_are_read_everywhere(tmp_path):
+    """Issue 30: lower case was refused by capacity, plans, calibration and waiting-list files
+    but accepted by the workforce file and --regions; one rule now: read as upper case."""
+    from zorgcap.forecast.demand import read_calibration
+    from zorgcap.forecast.modelchain import ChainConfig
+    from zorgcap.forecast.staff import read_workforce_file
+    from zorgcap.forecast.supply import read_regional_waiting
+
+    def f(name, text):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        return tmp_path / name
+
+    assert read_capacity(f("c.csv", CAP + " zk01,2023,2300\n"), 2023)["zk_code"].tolist() == \
+        ["ZK01"]
+    assert read_plans(f("p.csv", PLANS + "P1,zk08,2026,10,with_stay,planned,expansion\n"),
+                      2023, 2030)["zk_code"].tolist() == ["ZK08"]
+    assert read_calibration(f("k.csv", CAL + "zk20,5000\n"))["zk_code"].tolist() == ["ZK20"]
+    assert read_regional_waiting(f("w.csv", "zk_code,date,urgent_plaatsen,actief_plaatsen,"
+                                            "wacht_op_voorkeur\nzk02,2023-07-01,1,2,3\n"),
+                                 2023)["zk_code"].tolist() == ["ZK02"]
+    assert read_workforce_file(f("f.csv", "zk_code,year,fte\nzk03,2023,3000\n"))[
+        "zk_code"].tolist() == ["ZK03"]
+    assert ChainConfig(draws=0, regions=["zk20", "ZK08 "]).regions == ("ZK20", "ZK08")
+    for reader, text in ((_capacity, CAP + "ZK1,2023,2300\n"),
+                         (read_calibration, CAL + "zk 1,5000\n")):
+        with pytest.raises(InputError, match=r"row 2.*unknown zorgkantoorregio code '(ZK1|ZK 1)'"
+                                             r" \(did you mean ZK01\?\)"):
+            reader(f("bad.csv", text))
+    with pytest.raises(InputError, match=r"'ZK1' \(did you mean ZK01\?\)"):
+        ChainConfig(draws=0, regions=["zk1"])
+
+
+def test_an_invalid_capacity_file_is_refused_before_the_model_runs(tmp_path, capsys,
+                                                                  monkeypatch):
+    """Issue 30: planner files were checked only after the population and demand stages
+    (about 7 s): now before any of them, in well under 2 s."""
+    import time
+
+    from zorgcap.forecast import modelchain, population
+
+    def never(*args, **kwargs):
+        raise AssertionError("the model ran before the planner files were checked")
+
+    monkeypatch.setattr(population, "build_projection", never)
+    monkeypatch.setattr(modelchain.ForecastChain, "_demand_stage", never)
+    path = tmp_path / "cap.csv"
+    path.write_text(CAP + "ZK01,2023,abc\n", encoding="utf-8")
+    t0 = time.perf_counter()
+    line = _input_error(capsys, ["gap", "--capacity", str(path), "--out", str(tmp_path / "o")])
+    assert time.perf_counter() - t0 < 2.0
+    assert "row 2, column 'places_with_stay': 'abc' is not a number" in line
+    for option, text in (("--plans", PLANS + "P1,ZK01,2026,10,with_stay,planed,expansion\n"),
+                         ("--workforce-file", "zk_code,year,fte\nZK01,2023,-1\n"),
+                         ("--waiting-file", "zk_code,date,urgent_plaatsen,actief_plaatsen,"
+                                            "wacht_op_voorkeur\nZK01,2022-01-01,1,1,1\n")):
+        path.write_text(text, encoding="utf-8")
+        line = _input_error(capsys, ["gap", option, str(path), "--out", str(tmp_path / "o")])
+        assert f"file {path}, row 2" in line

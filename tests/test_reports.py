@@ -399,13 +399,14 @@ def test_a_failing_run_leaves_no_half_written_report(tmp_path, monkeypatch, one_
 
 def test_out_replaces_only_an_earlier_report(tmp_path, one_region):
     from zorgcap.forecast.errors import InputError
+    from zorgcap.forecast.io.output import MARKER
     from zorgcap.reports import render
 
     result = one_region
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "notes.docx").write_text("a planner's own file", encoding="utf-8")
-    with pytest.raises(InputError, match="holds other files than a zorgcap report"):
+    with pytest.raises(InputError, match=r"holds files zorgcap did not write \(notes\.docx\)"):
         render(result, mine, echo=None, workers=1)
     assert [p.name for p in mine.iterdir()] == ["notes.docx"]
     note = tmp_path / "file.txt"
@@ -416,11 +417,45 @@ def test_out_replaces_only_an_earlier_report(tmp_path, one_region):
         p.name for p in tmp_path.iterdir()) == ["file.txt", "mine"]
     # An earlier report is replaced; the folder and its files are readable by colleagues.
     first = render(result, tmp_path / "r", echo=None, workers=1)["html"].parent
-    (first / "stale.txt").write_text("left by an earlier report", encoding="utf-8")
     again = render(result, first, echo=None, workers=1)
-    assert again["html"].exists() and (first / ".zorgcap-report").exists()
-    assert not (first / "stale.txt").exists() and first.stat().st_mode & 0o055 == 0o055
+    assert again["html"].exists() and (first / MARKER).exists()
+    assert first.stat().st_mode & 0o055 == 0o055
     assert again["html"].stat().st_mode & 0o044 == 0o044
+    # ... but never a file a user put into the report folder (issue 30)
+    (first / "stale.txt").write_text("a planner's note", encoding="utf-8")
+    with pytest.raises(InputError, match=r"holds files zorgcap did not write \(stale\.txt\)"):
+        render(result, first, echo=None, workers=1)
+    assert (first / "stale.txt").read_text(encoding="utf-8") == "a planner's note"
+
+
+def test_a_full_disk_while_writing_the_workbook_keeps_the_earlier_report(tmp_path, monkeypatch,
+                                                                        one_region):
+    """Issue 30: a full disk during `report` ended in an xlsxwriter traceback."""
+    import errno
+    import os
+
+    from xlsxwriter.exceptions import FileCreateError
+
+    import zorgcap.reports.excel as excel
+    from zorgcap.forecast.errors import InputError
+    from zorgcap.reports import render
+
+    out = tmp_path / "rap"
+    render(one_region, out, echo=None, workers=1)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def full(*args, **kwargs):
+        try:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        except OSError as e:
+            raise FileCreateError(e)  # noqa: B904 - what xlsxwriter's close() raises
+
+    monkeypatch.setattr(excel, "write_workbook", full)
+    with pytest.raises(InputError, match=r"could not write --out .*rap: No space left on "
+                                         r"device \(ENOSPC\); nothing was changed there"):
+        render(one_region, out, echo=None, workers=1)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rap"]
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -361,7 +361,7 @@ def test_template_reads():
 
 
 @pytest.mark.parametrize("body, match", [
-    ("zk_code,year,fte\nZK05,2023,100\n", "not a zorgkantoorregio"),
+    ("zk_code,year,fte\nZK05,2023,100\n", "unknown zorgkantoorregio code 'ZK05'"),
     ("zk_code,year,fte\nZK01,2023,100\nZK01,2024,90\n", "listed twice"),
     ("zk_code,year,fte\nZK01,2023,-5\n", r"fte -5 is not a number in \(0, 60,000\]"),
     ("zk_code,year,fte\nZK01,2023,\n", r"fte empty is not a number"),

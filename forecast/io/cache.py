@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from .datadir import cache_dir
+from .output import umask_mode
 
 __all__ = ["atomic_write", "cache_path", "cached", "cached_result", "clear_content_caches",
            "content_cache", "file_hash", "file_stamp", "note_input"]
@@ -71,6 +72,7 @@ def atomic_write(target: Path, write: Callable[[Path], None]) -> Path:
     os.close(fd)
     try:
         write(Path(tmp))
+        os.chmod(tmp, umask_mode())  # mkstemp makes 0600; others may read, as the umask says
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):

@@ -13,7 +13,12 @@ structural ones, in ``zorgcap data status``:
   single age 0..95+ for both sexes, and the span must reach the years the model uses;
 * **gemeenten of an indeling**: a "Gebieden in Nederland" table must hold exactly the
   gemeenten CBS counts on 1 January of its year (:data:`GEMEENTEN_PER_YEAR`), or a
-  gemeente's capacity and population would vanish from its region.
+  gemeente's capacity and population would vanish from its region;
+* **what the run needs of a table** (:func:`check_needs`, run by
+  :func:`zorgcap.forecast.io.tables.read_table` on every read and so by ``zorgcap data
+  status``): the Wlz clients of CBS 84529NED for every year :data:`WLZ_YEARS`, the HMD
+  death rates of every age and fitted year, the shapes of a map file (at least one, none
+  empty).
 """
 
 from __future__ import annotations
@@ -24,9 +29,10 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, display_path, spreadsheet_row
+from ..schema import DEMAND_BASE_YEAR
 
-__all__ = ["GEMEENTEN_PER_YEAR", "cut_mid_row", "check_counts", "check_gemeenten",
-           "check_age_sex_years"]
+__all__ = ["GEMEENTEN_PER_YEAR", "WLZ_YEARS", "HMD_FIT_YEARS", "cut_mid_row", "check_counts",
+           "check_gemeenten", "check_age_sex_years", "check_needs"]
 
 #: Number of gemeenten on 1 January (CBS, "Gemeentelijke indeling op 1 januari <year>";
 #: equal to the rows of Gebieden in Nederland 84378NED ... 86059NED).
@@ -49,21 +55,28 @@ def _last_line(path, size: int = 1 << 16) -> tuple[str, int]:
     return (lines[-1] if lines else ""), n_lines
 
 
-def cut_mid_row(path, sep: str = ";") -> str | None:
+def cut_mid_row(path, sep: str | None = ";", skip: int = 0) -> str | None:
     """A sentence saying where the file is cut off, or None if its last row is whole.
 
     Compares the number of fields of the last line with the header's (CBS OData dumps have
-    no separator inside values).
+    no separator inside values). ``sep=None``: fields separated by white space (the HMD
+    text files); ``skip``: lines before the header.
     """
     path = Path(path)
     if path.suffix.lower() not in (".csv", ".txt"):
         return None
     with open(path, encoding="utf-8-sig", errors="replace") as fh:
+        for _ in range(skip):
+            fh.readline()
         header = fh.readline()
     last, line_no = _last_line(path)
-    if line_no <= 1:
-        return "the file has a header but no data rows" if line_no == 1 else "the file is empty"
-    want, got = header.count(sep) + 1, last.count(sep) + 1
+    if line_no <= 1 + skip:
+        return ("the file has a header but no data rows" if line_no == 1 + skip
+                else "the file is empty")
+    if sep is None:
+        want, got = len(header.split()), len(last.split())
+    else:
+        want, got = header.count(sep) + 1, last.count(sep) + 1
     if got < want:
         return (f"the file is cut off in row {line_no} (the last row has {got} of {want} "
                 f"fields)")
@@ -176,3 +189,84 @@ def _span(years) -> str:
     if years == list(range(years[0], years[-1] + 1)) and len(years) > 2:
         return f"{years[0]}-{years[-1]}"
     return ", ".join(map(str, years[:8])) + (" ..." if len(years) > 8 else "")
+
+
+#: Years of CBS 84529NED the run reads: the trend of clients with stay and of the clients at
+#: home (top-down check, delivery forms) and the reference figures' base years [year].
+WLZ_YEARS = tuple(range(2015, DEMAND_BASE_YEAR + 1))
+#: Years of the HMD death rates the Lee-Carter model is fitted on [year]
+#: (:mod:`zorgcap.forecast.mortality`); ages 0..99 of both sexes in each.
+HMD_FIT_YEARS = (1970, 2016)
+_WLZ_FORMS = ("Zin verblijf", "Zin volledig pakket thuis (vpt)",
+              "Zin modulair pakket thuis (mpt)", "Uitsluitend pgb")
+
+
+def _fetch_fix(key: str) -> str:
+    return f"download the full table again ('zorgcap data fetch {key}') or restore the file."
+
+
+def _check_wlz(frame: pd.DataFrame, key: str, file) -> None:
+    """Clients of zzp VV4-VV10 by delivery form, 'Totaal personen', in every year needed."""
+    rows = frame[(frame["IndicatieGrondslag"] == "Totaal personen")
+                 & frame["Zorgzwaartepakket"].astype(str).str.match(r"^zzp (4|5|6|7|8|9b?|10) VV")
+                 & frame["LeveringsvormZorg"].isin(_WLZ_FORMS)
+                 & pd.to_numeric(frame["PersonenMetIndicatieOpPeildatum_1"],
+                                 errors="coerce").notna()]
+    years = pd.to_numeric(rows["Perioden"], errors="coerce")
+    have = {(int(y), f) for y, f in zip(years, rows["LeveringsvormZorg"], strict=True)
+            if np.isfinite(y)}
+    missing = [y for y in WLZ_YEARS if any((y, f) not in have for f in _WLZ_FORMS)]
+    if missing:
+        found = sorted({y for y, _ in have})
+        raise InputError(
+            f"table '{key}' (CBS 84529NED) lacks the Wlz V&V clients of year(s) "
+            f"{_span(missing)} (found {_span(found)}); the model needs "
+            f"{WLZ_YEARS[0]}-{WLZ_YEARS[-1]} for every delivery form", file=display_path(file),
+            fix=_fetch_fix(key))
+
+
+def _check_hmd(frame: pd.DataFrame, key: str, file) -> None:
+    """A finite, positive death rate for every age 0..99, sex and fitted year."""
+    lo, hi = HMD_FIT_YEARS
+    years = pd.to_numeric(frame["Year"], errors="coerce")
+    ages = pd.to_numeric(frame["Age"], errors="coerce")
+    part = frame[years.between(lo, hi) & ages.between(0, 99)]
+    want = (hi - lo + 1) * 100
+    rates = part[["Male", "Female"]].apply(pd.to_numeric, errors="coerce")
+    bad = ~(np.isfinite(rates) & (rates > 0)).all(axis=1)
+    if len(part) != want or bad.any():
+        where = (f"{int(years[bad[bad].index[0]])} age {int(ages[bad[bad].index[0]])}"
+                 if bad.any() else f"{len(part)} of {want} year x age rows")
+        raise InputError(
+            f"table '{key}' lacks death rates the model is fitted on ({lo}-{hi}, ages 0-99, "
+            f"both sexes): {where}", file=display_path(file), fix=_fetch_fix(key).replace(
+                f"('zorgcap data fetch {key}') ", "from mortality.org ").replace(
+                "download the full table", "download the file"))
+
+
+def _check_shapes(frame: pd.DataFrame, key: str, file) -> None:
+    """A map file holds shapes: at least one, none empty."""
+    geometry = getattr(frame, "geometry", None)
+    empty = None if geometry is None else (geometry.isna() | geometry.is_empty)
+    if geometry is None or len(frame) == 0 or empty.all():
+        raise InputError(f"the map file '{key}' holds no shapes", file=display_path(file),
+                         fix="restore the GeoJSON file as published (see data_raw/manifest.csv "
+                             "for its source).")
+    if empty.any():
+        i = int(np.flatnonzero(empty.to_numpy())[0])
+        raise InputError(f"the map file '{key}' has a feature without a shape (feature "
+                         f"{i + 1} of {len(frame)})", file=display_path(file),
+                         fix="restore the GeoJSON file as published.")
+
+
+_NEEDS = {"wlz_indications": _check_wlz, "mortality_hmd": _check_hmd}
+
+
+def check_needs(key: str, frame: pd.DataFrame, file, fmt: str) -> None:
+    """Raise :class:`InputError` if table ``key`` lacks what the run reads of it (module
+    notes); ``fmt``: the manifest format (every ``geojson`` is a map file)."""
+    if fmt == "geojson":
+        _check_shapes(frame, key, file)
+    check = _NEEDS.get(key)
+    if check is not None:
+        check(frame, key, file)

@@ -188,6 +188,7 @@ def read_planner_csv(path, what: str, columns, *, numbers: dict | None = None,
         raise InputError(f"cannot be read as a {what} CSV ({type(exc).__name__}: {exc})",
                          file=where, fix=hint + ".") from None
     frame.columns = [str(c).strip() for c in frame.columns]
+    _check_row_separator(path, header, sep, what, where)
     missing = [c for c in columns if c not in frame.columns]
     if missing and len(frame.columns) == 1:
         other = "\t" if "\t" in header else ("|" if "|" in header else None)
@@ -209,6 +210,30 @@ def read_planner_csv(path, what: str, columns, *, numbers: dict | None = None,
         if col in frame:
             frame[col] = parse_numbers(frame[col], column=col, kind=kind, sep=sep, file=where)
     return frame
+
+
+def _check_row_separator(path, header: str, sep: str, what: str, where) -> None:
+    """Refuse a file whose header is separated by one of ``,``/``;`` and a row by the other
+    (a header typed by hand over rows exported by Dutch Excel, or the reverse): read by the
+    header's separator, the whole row would land in the first column."""
+    other = ";" if sep == "," else ","
+    fields = header.count(sep)
+    if fields == 0:
+        return
+    with open(path, encoding="utf-8-sig", errors="replace") as fh:
+        next(fh, None)
+        for i, line in enumerate(fh):
+            if not line.strip():
+                continue
+            if line.count(sep) < fields and line.count(other) >= fields:
+                raise InputError(
+                    f"the header is separated by {sep!r} but this row by {other!r} "
+                    f"({line.strip()[:60]!r})", file=where, row=i + 2,
+                    fix=f"use one separator in the whole {what} file: save it again from "
+                        "the spreadsheet as CSV, or replace the "
+                        f"{sep!r} of the header by {other!r}.")
+            if i >= 50:  # a mixed file shows it in its first rows
+                return
 
 
 def _warn_unknown(found, known, what: str, where) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..errors import DataMissingError
+from ..errors import DataMissingError, InputError
 from .cache import cache_path, file_hash
 from .cbs import is_truncated
 from .checks import cut_mid_row
@@ -20,8 +20,14 @@ def _data_rows(path) -> int | None:
         return max(sum(1 for _ in fh) - 1, 0)
 
 
-def data_status(data=None) -> pd.DataFrame:
+def data_status(data=None, deep: bool = False) -> pd.DataFrame:
     """One row per input table of the manifest.
+
+    ``deep=True`` (``zorgcap data status``) also reads every table found as the run reads it
+    (:func:`zorgcap.forecast.io.tables.read_table`: columns, counts, and what the run needs
+    of it - years, ages, shapes; :func:`zorgcap.forecast.io.checks.check_needs`): a table
+    that would stop the run is ``damaged`` and not usable, with the run's own message.
+    Without it (the chain's first step, every run) only the cheap structural checks run.
 
     Columns: ``key, cbs_id, state`` (``found``, ``truncated``, ``damaged`` or ``missing``),
     ``usable`` (False where a truncated copy is found but the analysis needs it complete, or
@@ -50,6 +56,10 @@ def data_status(data=None) -> pd.DataFrame:
             problem = f"{cut}: download it again ('zorgcap data fetch {key}') or restore it"
         elif truncated and entry.complete_required:
             problem = f"truncated mirror copy: run 'zorgcap data fetch {key}'"
+        if deep and not cut:
+            cut = _read_problem(key, data)
+            if cut:
+                problem = cut
         cached = cache_path(found.path, key, parser_version, file_hash(found.path)).exists()
         rows.append({
             **row,
@@ -64,6 +74,17 @@ def data_status(data=None) -> pd.DataFrame:
     cols = ["key", "cbs_id", "state", "usable", "cached", "rows", "origin", "path", "title",
             "problem"]
     return pd.DataFrame(rows)[cols]
+
+
+def _read_problem(key: str, data) -> str | None:
+    """The run's own message if reading table ``key`` fails on its content, else None."""
+    from .tables import read_table
+
+    try:
+        read_table(key, data)
+    except InputError as err:
+        return " - ".join(line.strip() for line in str(err).splitlines() if line.strip())
+    return None
 
 
 def format_status(frame: pd.DataFrame) -> str:

@@ -17,7 +17,7 @@ from ..errors import InputError, display_path, spreadsheet_row
 from ..schema import OPEN_AGE, TREND_WINDOW
 from .cache import cached
 from .cbs import read_cbs_csv, require_columns
-from .checks import check_age_sex_years, check_counts, check_gemeenten
+from .checks import check_age_sex_years, check_counts, check_gemeenten, check_needs, cut_mid_row
 from .manifest import check_complete, locate
 
 __all__ = ["AGE_BANDS", "load_gebieden", "load_households_age_sex", "load_population_gemeente",
@@ -60,6 +60,11 @@ def read_user_csv(path, what: str, columns, template: str | None = None) -> pd.D
 
 
 def _read_hmd(path: Path) -> pd.DataFrame:
+    cut = cut_mid_row(path, sep=None, skip=2)
+    if cut:
+        raise InputError(f"the HMD death-rate file is damaged: {cut}", file=display_path(path),
+                         fix="download the file again from mortality.org (Netherlands, "
+                             "Death rates 1x1) or restore it.")
     frame = pd.read_csv(path, sep=r"\s+", skiprows=2, na_values=".", dtype={"Age": str})
     require_columns(frame, ["Year", "Age", "Female", "Male", "Total"], file=path,
                     what="HMD Mx_1x1 file")
@@ -69,12 +74,21 @@ def _read_hmd(path: Path) -> pd.DataFrame:
 def _read_geojson(path: Path) -> pd.DataFrame:
     import geopandas as gpd
 
-    return gpd.read_file(path)
+    try:
+        return gpd.read_file(path)
+    except Exception as exc:  # noqa: BLE001 - pyogrio/fiona raise their own error types
+        empty = Path(path).stat().st_size == 0
+        raise InputError(
+            "the map file is empty (0 bytes)" if empty else
+            f"the map file cannot be read as GeoJSON ({type(exc).__name__}: "
+            f"{str(exc).splitlines()[0][:120]})", file=display_path(path),
+            fix="restore the GeoJSON file as published (see data_raw/manifest.csv for its "
+                "source).") from None
 
 
 _PARSERS = {"cbs_odata": read_cbs_csv, "csv": _read_csv, "hmd": _read_hmd,
             "geojson": _read_geojson}
-_PARSER_VERSION = 2  # 2: cut-off rows refused (issue 18)
+_PARSER_VERSION = 3  # 2: cut-off rows refused (issue 18); 3: HMD rows and empty maps (30)
 
 
 def read_table(key: str, data=None, use_cache: bool = True) -> pd.DataFrame:
@@ -105,11 +119,16 @@ def read_table(key: str, data=None, use_cache: bool = True) -> pd.DataFrame:
     located = locate(key, data)
     parse = _PARSERS[located.table.format]
     frame = cached(located.path, key, parse, version=_PARSER_VERSION, use_cache=use_cache)
+    fmt = located.table.format
+    if fmt == "geojson":  # no shapes first: an empty map file has no columns either
+        check_needs(key, frame, located.path, fmt)
     require_columns(frame, located.table.expected_columns, file=located.path,
                     what=f"table '{key}'")
     if located.table.format == "cbs_odata":  # no negative counts (balances excepted)
         check_counts(frame, [c for c in located.table.expected_columns
                              if re.search(r"_\d+$", c)], table=key, file=located.path)
+    if fmt != "geojson":
+        check_needs(key, frame, located.path, fmt)
     frame.attrs["truncated"] = check_complete(located, len(frame))
     frame.attrs["table"] = key
     return frame
