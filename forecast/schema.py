@@ -376,7 +376,7 @@ AMBITION_COLUMNS = {
     "counted_minus_share": "counted_2021_2025 - ambition_share: > 0 the region is on track "
                            "[places]",
     "plans_to_2025": "net places of all plans listed ready by 2025, every form and status "
-                     "[places]",
+                     "but cancelled [places]",
     "plans_minus_share": "plans_to_2025 - ambition_share [places]",
 }
 

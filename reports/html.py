@@ -278,6 +278,8 @@ def _plans_by_region(plans: pd.DataFrame) -> dict:
     plans_source)``, closures negative (as :mod:`zorgcap.forecast.gap` counts them)."""
     if plans is None or not len(plans):
         return {}
+    if "status" in plans:  # a cancelled plan (issue 31) adds no places
+        plans = plans[plans["status"] != "cancelled"]
     pl = plans.assign(form=plans["delivery_form"] if "delivery_form" in plans else "with_stay")
     sign = np.where(pl["kind"] == "closure", -1.0, 1.0) if "kind" in pl else 1.0
     stay = pl["form"] == "with_stay"
