@@ -301,7 +301,7 @@ def realisation_assumption(status: pd.DataFrame, prior_projects: float = PRIOR_P
     learned = status[status["source"] == "history"]
     if learned.empty:
         return {}
-    parts = ", ".join(f"{r.status} {r.realisation_probability:.2f} realised, mean delay "
+    parts = "; ".join(f"{r.status} {r.realisation_probability:.2f} realised, mean delay "
                       f"{r.delay_mean_years:.1f} y ({r.n_projects} project"
                       f"{'s' if r.n_projects != 1 else ''})" for r in learned.itertuples())
     return {"realisation_from_history": (
