@@ -42,8 +42,14 @@ import pandas as pd
 from regions.codes import ZORGKANTOORREGIOS
 
 from .io.datadir import data_raw_dir
-from .realisation import REALISATION_COLUMNS, learn_realisation
-from .schema import OCCUPANCY
+from .realisation import learn_realisation
+from .schema import (
+    MONITOR_COLUMNS,
+    OCCUPANCY,
+    REALISATION_COLUMNS,
+    TARGET_REACH_COLUMNS,
+)
+from .schema import PLAN_CHANGES_COLUMNS as CHANGES_COLUMNS
 from .supply import plan_status, read_plan_history
 from .validation import FORMS, OPEN_STATUSES
 
@@ -54,57 +60,8 @@ __all__ = ["Monitor", "monitor", "monitor_table", "plan_changes", "national_hist
 #: The code of the national rows.
 NATIONAL = "NL"
 
-#: ``monitor.csv`` (names fixed by issue 31).
-MONITOR_COLUMNS = {
-    "zk_code": "zorgkantoorregio code, or NL for the country",
-    "vintage": "date of the inventory [YYYY-MM-DD]",
-    "year": "year the places are (were) ready [year]",
-    "planned_places": "net places listed for the year in the inventory, every status but "
-                      "cancelled, closures negative [places]",
-    "realised_places": "of those, places with status realised (NL from the national "
-                       "history: the observed net change of places in use) [places]",
-}
 
-#: What became of the open places of one inventory in the next (:func:`plan_changes`).
-CHANGES_COLUMNS = {
-    "zk_code": "zorgkantoorregio code, or NL (sum of the regions)",
-    "vintage_from": "the earlier inventory [YYYY-MM-DD]",
-    "vintage_to": "the next inventory of the region [YYYY-MM-DD]",
-    "open_places": "places of the expansions still open (idea, planned, under "
-                   "construction) in vintage_from [places]",
-    "realised_places": "of those, realised in vintage_to [places, as planned]",
-    "slipped_places": "of those, still open in vintage_to with a later year_ready [places]",
-    "on_time_places": "of those, still open in vintage_to with the same or an earlier "
-                      "year_ready [places]",
-    "vanished_places": "of those, cancelled or no longer listed in vintage_to [places]",
-    "resized_places": "change of the places of the projects still listed in vintage_to "
-                      "(realised or open) [places]",
-    "new_places": "places of expansions first listed in vintage_to [places]",
-    "slipped_years": "mean years the slipped places moved, weighted by places [years]",
-}
 
-#: Progress toward each national target (:func:`target_reach`).
-TARGET_REACH_COLUMNS = {
-    "target": "key of the target in data_raw/reference_figures.csv",
-    "year": "year of the target [year]",
-    "base_year": "year the target is counted from [year]",
-    "forms": "delivery forms the target counts: with_stay or all_forms",
-    "zk_code": "zorgkantoorregio code, or NL",
-    "zk_name": "zorgkantoorregio name, or Nederland",
-    "target_share": "the region's share of the target [places]",
-    "realised_to_base": "places added from the target's base year to the run's base year "
-                        "(national observed growth shared by capacity) [places]",
-    "expected_to_year": "expected places added by plans from the run's base year to the "
-                        "target's year [places]",
-    "counted": "realised_to_base + expected_to_year [places]",
-    "counted_minus_share": "counted - target_share, > 0: on track [places]",
-    "p_reach": "share of plan draws (realisation and delay by status) in which "
-               "realised_to_base + the places realised by the target's year reach the share "
-               "[probability]",
-    "realised_listed": "net places the plans history lists as realised from the target's "
-                       "base year to before the run's base year, newest inventory of the "
-                       "region (the planner's count; not added to counted) [places]",
-}
 
 
 @dataclass(frozen=True)

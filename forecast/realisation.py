@@ -68,6 +68,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .schema import PLAN_ENTRIES_COLUMNS as ENTRY_COLUMNS
+from .schema import REALISATION_COLUMNS
 from .validation import MAX_DELAY_YEARS, OPEN_STATUSES, STATUSES
 
 __all__ = ["PRIOR_PROJECTS", "project_entries", "cumulative_incidence", "learn_realisation",
@@ -78,28 +80,7 @@ __all__ = ["PRIOR_PROJECTS", "project_entries", "cumulative_incidence", "learn_r
 #: (``assumption realisation_from_history``; a choice, not a published figure) [projects].
 PRIOR_PROJECTS = 10
 
-#: Columns of :func:`project_entries`.
-ENTRY_COLUMNS = {
-    "project_id": "the project's id (the same in every inventory)",
-    "zk_code": "zorgkantoorregio of the project at entry",
-    "status": "status the project entered: idea, planned or under_construction",
-    "vintage": "inventory the project entered the status in [date YYYY-MM-DD]",
-    "year_planned": "year_ready at entry: the year the places were planned for [year]",
-    "outcome": "realised, cancelled, vanished or open",
-    "years_after_planned": "time of the outcome (open: of the last inventory) after "
-                           "year_planned [years]",
-    "event": "1 realised, 2 cancelled or vanished (competing), 0 open (censored)",
-}
 
-#: Columns of ``realisation.csv`` (:attr:`Realisation.curve`), names fixed by issue 31.
-REALISATION_COLUMNS = {
-    "status": "plan status",
-    "years_after_planned": "years after the planned year_ready [years]",
-    "p_realised": "share of the status's projects realised within years_after_planned "
-                  "[probability]",
-    "n_projects": "projects of the history behind the number (0: the default) [projects]",
-    "source": "history (learned from the inventories, shrunk toward the default) or default",
-}
 
 _EVENT = {"realised": 1, "cancelled": 2, "vanished": 2, "open": 0}
 

@@ -210,8 +210,8 @@ def _target_lines(t: Text, result, base: int) -> list[str]:
     for key, f in tg.groupby("target", sort=False):
         share = float(f["target_share"].sum())
         counted = float(f["counted"].sum())
-        share_text = t.t("target_share_national" if everywhere else "target_share_regions",
-                         share=t.num(share))
+        which = "national" if everywhere else "one" if n == 1 else "regions"
+        share_text = t.t(f"target_share_{which}", share=t.num(share))
         verdict = (t.t("target_short", short=t.num(share - counted), share_text=share_text)
                    if counted < share else
                    t.t("target_on_track", extra=t.num(counted - share), share_text=share_text))
@@ -219,8 +219,7 @@ def _target_lines(t: Text, result, base: int) -> list[str]:
             "target_line", name=names.get(key, t.m["target_names"].get(key, key)),
             base_year=int(f["base_year"].iloc[0]), year=int(f["year"].iloc[0]),
             forms=t.m["forms_names"].get(f["forms"].iloc[0], f["forms"].iloc[0]),
-            where=t["target_where_national"] if everywhere
-            else t.t("target_where_regions", n=n),
+            where=t.t(f"target_where_{which}", n=n),
             counted=t.num(counted), realised=t.num(float(f["realised_to_base"].sum())),
             expected=t.num(float(f["expected_to_year"].sum())), base=base, verdict=verdict))
     return lines
