@@ -283,7 +283,7 @@ def _cmd_monitor(args) -> int:
     """``monitor.csv``, ``realisation.csv`` and their companions, a chart per region."""
     from pathlib import Path
 
-    from reports.charts import monitor_chart
+    from zorgcap.reports.charts import monitor_chart
 
     from .monitor import NATIONAL, monitor
 

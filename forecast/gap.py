@@ -565,7 +565,9 @@ def _in_base_text(plans: pd.DataFrame, in_base, base_year: int) -> dict:
     """The named assumption ``plans_in_base_capacity`` when plans are ready by the base year."""
     if not len(plans) or not np.asarray(in_base, bool).any():
         return {}
-    done = plans[np.asarray(in_base, bool)]
+    done = plans[np.asarray(in_base, bool) & (plans["status"] != "cancelled").to_numpy()]
+    if done.empty:  # only cancelled plans (issue 31): nothing is in the capacity
+        return {}
     places = float(_signed_places(done).sum())
     open_ = done[done["status"] != "realised"]
     text = (f"{len(done)} plans ({places:,.0f} places) are ready in {base_year} or before: "

@@ -493,9 +493,9 @@ class ChainResult:
 
         Returns
         -------
-        forecast.monitor.Monitor
+        zorgcap.forecast.monitor.Monitor
             ``monitor, changes, realisation, status, targets, sources`` frames
-            (:mod:`forecast.monitor`).
+            (:mod:`zorgcap.forecast.monitor`).
 
         Example
         -------

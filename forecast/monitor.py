@@ -2,7 +2,7 @@
 
 The zorgkantoren's national monitor of capacity plans is repeated every year, and the
 ministry reports net added places per region; this module reads a plans file with several
-inventories (``vintage``; :func:`forecast.supply.read_plan_history`) the same way:
+inventories (``vintage``; :func:`zorgcap.forecast.supply.read_plan_history`) the same way:
 
 ``monitor``     per region and inventory, the places planned per year and the places
                 realised (``monitor.csv``: ``zk_code, vintage, year, planned_places,
@@ -13,10 +13,10 @@ inventories (``vintage``; :func:`forecast.supply.read_plan_history`) the same wa
                 (:data:`CHANGES_COLUMNS`);
 ``realisation`` the realisation share per status and years after the planned year, learned
                 from the history where it has several inventories, the default otherwise
-                (``realisation.csv``, :mod:`forecast.realisation`);
+                (``realisation.csv``, :mod:`zorgcap.forecast.realisation`);
 ``targets``     with a forecast run: per region and nationally, the places counted toward
                 each national target since its base year against the region's share
-                (:func:`forecast.gap.target_progress`) and the probability that the
+                (:func:`zorgcap.forecast.gap.target_progress`) and the probability that the
                 pipeline reaches the share by the target year (``p_reach``,
                 :func:`target_reach`).
 
@@ -25,7 +25,7 @@ otherwise the national history shipped in ``data_raw/plan_history_national.csv``
 the intramural plan totals of the ZN monitors 2021, 2022 and 2023 (published totals over
 several years, spread evenly over them; two of the three derived, see the file) against the
 observed net change of places with stay in use per year (Wlz V&V clients with stay, CBS
-84529NED, / occupancy: :func:`forecast.delivery.places_in_use`). ``sources`` says which.
+84529NED, / occupancy: :func:`zorgcap.forecast.delivery.places_in_use`). ``sources`` says which.
 
 Planned places count every row that is not cancelled (realised and open), closures
 negative; realised places the rows with status ``realised``. The flows of ``changes``
@@ -39,7 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from regions.codes import ZORGKANTOORREGIOS
+from zorgcap.regions.codes import ZORGKANTOORREGIOS
 
 from .io.datadir import data_raw_dir
 from .realisation import learn_realisation
@@ -75,7 +75,7 @@ class Monitor:
     changes : pandas.DataFrame
         :data:`CHANGES_COLUMNS`.
     realisation : pandas.DataFrame
-        ``realisation.csv`` (:data:`forecast.realisation.REALISATION_COLUMNS`).
+        ``realisation.csv`` (:data:`zorgcap.forecast.realisation.REALISATION_COLUMNS`).
     status : pandas.DataFrame
         The realisation probability and delay per status in use (``n_projects, source``).
     targets : pandas.DataFrame or None
@@ -83,7 +83,7 @@ class Monitor:
     sources : pandas.DataFrame
         ``zk_code, vintage, planned_source, realised_source``: what each series rests on.
     entries : pandas.DataFrame
-        The projects behind the learned realisation (:func:`forecast.realisation.
+        The projects behind the learned realisation (:func:`zorgcap.forecast.realisation.
         project_entries`).
     """
 
@@ -112,7 +112,7 @@ def _signed(frame: pd.DataFrame) -> pd.Series:
 def monitor_table(history: pd.DataFrame) -> pd.DataFrame:
     """Planned and realised places per region, inventory and year (:data:`MONITOR_COLUMNS`).
 
-    ``history``: a :func:`forecast.supply.read_plan_history` frame. National rows (``NL``)
+    ``history``: a :func:`zorgcap.forecast.supply.read_plan_history` frame. National rows (``NL``)
     for the vintages that list all 31 regions (the sum of the regions).
     """
     columns = list(MONITOR_COLUMNS)
@@ -204,7 +204,7 @@ def national_history(occupancy: float = OCCUPANCY, data=None) -> tuple[pd.DataFr
     Planned: the intramural plan totals of the ZN monitors (``data_raw/
     plan_history_national.csv``, series ``with_stay``), each spread evenly over its period
     [places per year]. Realised: the observed net change of places with stay in use in the
-    year (CBS 84529NED clients with stay / ``occupancy``, :func:`forecast.delivery.
+    year (CBS 84529NED clients with stay / ``occupancy``, :func:`zorgcap.forecast.delivery.
     places_in_use`) where observed, else empty [places].
     """
     from .delivery import places_in_use
@@ -237,13 +237,14 @@ def national_history(occupancy: float = OCCUPANCY, data=None) -> tuple[pd.DataFr
 
 
 def target_reach(targets: pd.DataFrame, plans: pd.DataFrame, status: pd.DataFrame,
-                 draws: int = 1000, seed: int = 20240101) -> pd.DataFrame:
+                 draws: int = 1000, seed: int = 20240101,
+                 base_year: int | None = None) -> pd.DataFrame:
     """The probability that each region's pipeline reaches its share of each target.
 
-    Per region r and target (year T, forms f; :func:`forecast.gap.target_progress`), in
+    Per region r and target (year T, forms f; :func:`zorgcap.forecast.gap.target_progress`), in
     each of ``draws`` draws every plan of ``plans`` in the forms f is realised with its
     status's probability and after its Poisson delay (the gap's plan draws,
-    :func:`forecast.gap._plan_draws`: the same random stream per plan, so a plan cancelled
+    :func:`zorgcap.forecast.gap._plan_draws`: the same random stream per plan, so a plan cancelled
     or added elsewhere does not move a region's draws):
 
         p_reach(r) = P( realised_to_base(r) + places of r realised by T >= target_share(r) )
@@ -254,15 +255,18 @@ def target_reach(targets: pd.DataFrame, plans: pd.DataFrame, status: pd.DataFram
     Parameters
     ----------
     targets : pandas.DataFrame
-        :attr:`ChainResult.targets` (:data:`forecast.schema.TARGETS_COLUMNS`).
+        :attr:`ChainResult.targets` (:data:`zorgcap.forecast.schema.TARGETS_COLUMNS`).
     plans : pandas.DataFrame
         The plans counted (:attr:`ChainResult.plans`).
     status : pandas.DataFrame
-        :func:`forecast.supply.plan_status` (learned or default).
+        :func:`zorgcap.forecast.supply.plan_status` (learned or default).
     draws : int
         Monte Carlo draws [count].
     seed : int
         Seed of the plan draws (a run's ``config.seed`` gives the gap's own draws).
+    base_year : int, optional
+        The run's base year [year]: plans ready in it or before are in its capacity (and in
+        ``realised_to_base``), not added again (as :func:`zorgcap.forecast.gap.supply_gap` counts).
 
     Returns
     -------
@@ -271,6 +275,8 @@ def target_reach(targets: pd.DataFrame, plans: pd.DataFrame, status: pd.DataFram
     """
     from .gap import WITH_STAY, _plan_draws
 
+    if base_year is not None and len(plans):
+        plans = plans[plans["year_ready"].astype(int) > base_year]
     out = []
     for key, t in targets.groupby("target", sort=False):
         t = t.reset_index(drop=True)
@@ -297,8 +303,9 @@ def target_reach(targets: pd.DataFrame, plans: pd.DataFrame, status: pd.DataFram
 
 
 def _realised_listed(targets: pd.DataFrame, history: pd.DataFrame, base: int) -> pd.Series:
-    """Net places a history lists realised in [target base year, run base year), by the
-    newest inventory of each region (0 where it lists none)."""
+    """Net places a history lists realised from the target's base year to the run's base
+    year (both included: a plan ready by the base year is in its capacity), by the newest
+    inventory of each region (0 where it lists none)."""
     if history is None or history.empty:
         return pd.Series(0.0, index=targets.index)
     newest = history[history["vintage"] == history.groupby("zk_code")["vintage"]
@@ -306,7 +313,7 @@ def _realised_listed(targets: pd.DataFrame, history: pd.DataFrame, base: int) ->
     done = newest[newest["status"] == "realised"].assign(net=lambda f: _signed(f))
     out = []
     for r in targets.itertuples():
-        sel = done[(done["year_ready"] >= r.base_year) & (done["year_ready"] < base)]
+        sel = done[(done["year_ready"] >= r.base_year) & (done["year_ready"] <= base)]
         sel = sel if r.zk_code == NATIONAL else sel[sel["zk_code"] == r.zk_code]
         if r.forms == "with_stay":
             sel = sel[sel["delivery_form"] == "with_stay"]
@@ -323,7 +330,7 @@ def monitor(plans=None, result=None, *, status_file=None, draws: int = 1000,
     plans : str, Path or DataFrame, optional
         A plans file with one or more inventories (``vintage``); default the plans file of
         ``result`` (None: the national history only).
-    result : forecast.ChainResult, optional
+    result : zorgcap.forecast.ChainResult, optional
         A run: gives the targets, the plans counted and the seed (``ChainResult.monitor``).
     status_file : str or Path, optional
         Default realisation probabilities (default the run's, else
@@ -334,7 +341,7 @@ def monitor(plans=None, result=None, *, status_file=None, draws: int = 1000,
         Seed of those draws (default the run's).
     occupancy : float, optional
         Occupancy of the national places in use [fraction] (default the run's, else
-        :data:`forecast.schema.OCCUPANCY`).
+        :data:`zorgcap.forecast.schema.OCCUPANCY`).
     data : path, optional
         Data directory (default the run's).
 
@@ -371,8 +378,8 @@ def monitor(plans=None, result=None, *, status_file=None, draws: int = 1000,
         sources = [*sources, *nat_sources.to_dict("records")]
     reach = None
     if result is not None:
-        reach = target_reach(result.targets, result.plans, status, draws, seed)
         base = int(result.gap["year"].min())
+        reach = target_reach(result.targets, result.plans, status, draws, seed, base)
         reach["realised_listed"] = _realised_listed(reach, history, base)
     return Monitor(monitor=table.reset_index(drop=True), changes=plan_changes(history),
                    realisation=learned.curve[list(REALISATION_COLUMNS)], status=status,

@@ -1,12 +1,12 @@
 """Realisation of build plans learned from a history of inventories (issue 31).
 
 A plans file with a ``vintage`` column holds several inventories of the same projects
-(:func:`forecast.supply.read_plan_history`): a project planned for 2023 in the inventory of
+(:func:`zorgcap.forecast.supply.read_plan_history`): a project planned for 2023 in the inventory of
 2021 may be realised in 2022, slip to 2025, be cancelled or vanish. From such a history this
 module estimates, per plan status, the share of projects realised and the delay between the
 planned and the realised year, and shrinks them toward the defaults
 (``data_raw/plan_status.csv`` or a planner's status file) where few projects stand behind
-them. :func:`forecast.supply.plan_status` hands the result to the gap, whose plan draws then
+them. :func:`zorgcap.forecast.supply.plan_status` hands the result to the gap, whose plan draws then
 use it (``assumption realisation_from_history``).
 
 Entries. A project *enters* status s in the first inventory that lists it with status s
@@ -47,7 +47,7 @@ delay ``d0`` of s, weighted as if the default stood for :data:`PRIOR_PROJECTS` p
 (the realisation probability and the mean delay of the mixture of the two delay
 distributions; ``k`` = :data:`PRIOR_PROJECTS`). The curve
 ``F(t) = (n F_hist(t) + k p0 P(Poisson(d0) <= t)) / (n + k)`` is what ``realisation.csv``
-lists. The gap draws the delay as Poisson with the mean ``delay`` (:mod:`forecast.gap`).
+lists. The gap draws the delay as Poisson with the mean ``delay`` (:mod:`zorgcap.forecast.gap`).
 
 Limits: the follow-up of a history of a few years is short, so F_h is the share realised
 within the observed years after the planned year, and a project planned long after its
@@ -95,7 +95,7 @@ def project_entries(history: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     history : pandas.DataFrame
-        :func:`forecast.supply.read_plan_history` frame: ``vintage`` [date YYYY-MM-DD],
+        :func:`zorgcap.forecast.supply.read_plan_history` frame: ``vintage`` [date YYYY-MM-DD],
         ``project_id, zk_code, year_ready`` [year], ``places`` [places], ``status``,
         ``kind``.
 
@@ -193,7 +193,7 @@ class Realisation:
     Attributes
     ----------
     summary : pandas.DataFrame
-        Per status (the frame of :func:`forecast.supply.plan_status`):
+        Per status (the frame of :func:`zorgcap.forecast.supply.plan_status`):
         ``status, realisation_probability`` [fraction], ``delay_mean_years`` [years],
         ``n_projects`` [projects], ``source`` (history or default).
     curve : pandas.DataFrame
@@ -219,10 +219,10 @@ def learn_realisation(history: pd.DataFrame, defaults: pd.DataFrame,
     Parameters
     ----------
     history : pandas.DataFrame
-        :func:`forecast.supply.read_plan_history` frame (one inventory: nothing learned).
+        :func:`zorgcap.forecast.supply.read_plan_history` frame (one inventory: nothing learned).
     defaults : pandas.DataFrame
         ``status, realisation_probability`` [fraction], ``delay_mean_years`` [years]: the
-        values without history (:func:`forecast.supply.plan_status`).
+        values without history (:func:`zorgcap.forecast.supply.plan_status`).
     prior_projects : float
         ``k``: weight of the defaults [projects] (default :data:`PRIOR_PROJECTS`).
 
@@ -275,7 +275,7 @@ def learn_realisation(history: pd.DataFrame, defaults: pd.DataFrame,
 def realisation_assumption(status: pd.DataFrame, prior_projects: float = PRIOR_PROJECTS
                            ) -> dict:
     """``{"realisation_from_history": text}`` where ``status`` (the frame of
-    :func:`forecast.supply.plan_status`) holds learned values, else ``{}``: the numbers and
+    :func:`zorgcap.forecast.supply.plan_status`) holds learned values, else ``{}``: the numbers and
     the number of projects behind each."""
     if "source" not in status:
         return {}

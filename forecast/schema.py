@@ -422,8 +422,8 @@ STAFF_COLUMNS = {
 
 # --- progress over time: plan inventories (issue 31) ----------------------------------
 
-#: ``monitor.csv`` of ``zorgcap monitor`` (:func:`forecast.monitor.monitor_table`; names fixed by
-#: issue 31).
+#: ``monitor.csv`` of ``zorgcap monitor`` (:func:`zorgcap.forecast.monitor.monitor_table`;
+#: names fixed by issue 31).
 MONITOR_COLUMNS = {
     "zk_code": "zorgkantoorregio code, or NL for the country",
     "vintage": "date of the inventory [YYYY-MM-DD]",
@@ -435,7 +435,7 @@ MONITOR_COLUMNS = {
 }
 
 #: What became of the open places of one inventory in the next
-#: (:func:`forecast.monitor.plan_changes`).
+#: (:func:`zorgcap.forecast.monitor.plan_changes`).
 PLAN_CHANGES_COLUMNS = {
     "zk_code": "zorgkantoorregio code, or NL (sum of the regions)",
     "vintage_from": "the earlier inventory [YYYY-MM-DD]",
@@ -453,7 +453,7 @@ PLAN_CHANGES_COLUMNS = {
     "slipped_years": "mean years the slipped places moved, weighted by places [years]",
 }
 
-#: Progress toward each national target (:func:`forecast.monitor.target_reach`).
+#: Progress toward each national target (:func:`zorgcap.forecast.monitor.target_reach`).
 TARGET_REACH_COLUMNS = {
     "target": "key of the target in data_raw/reference_figures.csv",
     "year": "year of the target [year]",
@@ -472,11 +472,11 @@ TARGET_REACH_COLUMNS = {
                "realised_to_base + the places realised by the target's year reach the share "
                "[probability]",
     "realised_listed": "net places the plans history lists as realised from the target's "
-                       "base year to before the run's base year, newest inventory of the "
-                       "region (the planner's count; not added to counted) [places]",
+                       "base year to the run's base year (both included), newest inventory "
+                       "of the region (the planner's count; not added to counted) [places]",
 }
 
-#: Plan histories' entries into a status: :func:`forecast.realisation.project_entries`.
+#: Plan histories' entries into a status: :func:`zorgcap.forecast.realisation.project_entries`.
 PLAN_ENTRIES_COLUMNS = {
     "project_id": "the project's id (the same in every inventory)",
     "zk_code": "zorgkantoorregio of the project at entry",
@@ -489,8 +489,8 @@ PLAN_ENTRIES_COLUMNS = {
     "event": "1 realised, 2 cancelled or vanished (competing), 0 open (censored)",
 }
 
-#: Columns of ``realisation.csv`` (:attr:`forecast.realisation.Realisation.curve`), names fixed
-#: by issue 31.
+#: Columns of ``realisation.csv`` (:attr:`zorgcap.forecast.realisation.Realisation.curve`),
+#: names fixed by issue 31.
 REALISATION_COLUMNS = {
     "status": "plan status",
     "years_after_planned": "years after the planned year_ready [years]",

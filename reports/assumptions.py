@@ -83,7 +83,7 @@ _LEARNED = re.compile(r"(\w+) (\d+\.\d+) realised, mean delay (\d+\.\d+) y \((\d
 
 
 def _learned(t: Text, item: str) -> str:
-    """One status of ``realisation_from_history`` (forecast.realisation) in words."""
+    """One status of ``realisation_from_history`` (zorgcap.forecast.realisation) in words."""
     m = _LEARNED.fullmatch(item)
     words = t.m.get("assumption_words", {})
     if not m or "learned_item" not in words:

@@ -149,7 +149,7 @@ def monitor_chart(monitor: pd.DataFrame, zk_code: str, out_dir, title: str | Non
     """Places planned per year by each inventory (lines, newest darkest) against the places
     realised (bars: the newest inventory's realised rows; nationally from the shipped
     history, the observed net change of places in use), one region or ``NL``
-    (:func:`forecast.monitor.monitor_table`)."""
+    (:func:`zorgcap.forecast.monitor.monitor_table`)."""
     m = monitor[monitor["zk_code"] == zk_code].sort_values(["vintage", "year"])
     vintages = sorted(m["vintage"].unique())
     fig, ax = plt.subplots(figsize=CHART_SIZE)

@@ -201,7 +201,7 @@ def _target_lines(t: Text, result, base: int) -> list[str]:
     tg = getattr(result, "targets", None)
     if tg is None or not len(tg):
         return []
-    import regions
+    from zorgcap import regions
 
     everywhere = set(tg["zk_code"]) >= set(regions.ZORGKANTOORREGIOS)
     n = tg["zk_code"].nunique()

@@ -1,4 +1,4 @@
-"""Progress over time (forecast.monitor, ``zorgcap monitor``; issue 31) on the hand-made
+"""Progress over time (zorgcap.forecast.monitor, ``zorgcap monitor``; issue 31) on the hand-made
 three-vintage file ``handmade.PLAN_HISTORY``: every expected number is counted by hand from
 its rows (see the comment there)."""
 
@@ -10,10 +10,10 @@ import pytest
 from conftest import needs_data
 from handmade import plan_history_file
 
-from forecast import monitor as M
-from forecast.io.datadir import data_raw_dir
-from forecast.supply import plan_status, read_plan_history, read_plans
-from regions.codes import ZORGKANTOORREGIOS
+from zorgcap.forecast import monitor as M
+from zorgcap.forecast.io.datadir import data_raw_dir
+from zorgcap.forecast.supply import plan_status, read_plan_history, read_plans
+from zorgcap.regions.codes import ZORGKANTOORREGIOS
 
 
 @pytest.fixture
@@ -80,22 +80,27 @@ def _targets(share_with_stay: float, share_all: float, codes=("ZK01",)):
 
 
 def test_probability_of_reaching_a_share_by_hand(tmp_path):
-    # ZK01's plans counted from 2023 (the newest inventory without P3 and P5, realised in
-    # 2022): P1 60 realised 2023 (certain), P4 50 under construction for 2025 (learned:
-    # 11/12, Poisson delay 0.5 y), P6 25 geclusterd realised 2023, P8 for 2026.
-    # A share of 80 places with stay is reached only if P4 opens in 2025:
-    # 11/12 x P(delay 0) = 11/12 x e^-0.5 = 0.556; in all forms P1 + P6 = 85 >= 80: 1.
+    # ZK01's newest inventory: P1 60 and P6 25 (geclusterd) realised 2023, P3 30 and P5 80
+    # realised 2022 - ready by the base year 2023, so in its capacity -, P4 50 under
+    # construction for 2025 (learned: 11/12, Poisson delay 0.5 y), P8 for 2026.
+    # A share of 40 places is reached only if P4 opens in 2025, in either forms:
+    # 11/12 x P(delay 0) = 11/12 x e^-0.5 = 0.556.
     path = plan_history_file(tmp_path)
     plans = read_plans(path, base_year=2023)
     status = plan_status(history=path)
-    r = M.target_reach(_targets(80, 80), plans, status, draws=20_000, seed=5)
+    a = 11 / 12 * np.exp(-0.5)
+    r = M.target_reach(_targets(40, 40), plans, status, draws=20_000, seed=5, base_year=2023)
     p = r.set_index("target")["p_reach"]
-    assert p["t_stay"] == pytest.approx(11 / 12 * np.exp(-0.5), abs=0.01)
-    assert p["t_all"] == 1.0
-    # cancelling P4 lowers it: 60 places with stay can never reach 80
+    assert p["t_stay"] == pytest.approx(a, abs=0.01)
+    assert p["t_all"] == p["t_stay"]  # the same draws: P4 is the only plan after 2023
+    # without the base year the plans of 2022-2023 would count again: 60 + 80 + 30 >= 100
+    again = M.target_reach(_targets(100, 100), plans, status, draws=2000, seed=5)
+    assert again.set_index("target").loc["t_stay", "p_reach"] == 1.0
+    # cancelling P4 lowers it: nothing after 2023 can reach 40
     cancelled = plans.assign(status=np.where(plans["project_id"] == "P4", "cancelled",
                                              plans["status"]))
-    r = M.target_reach(_targets(80, 80), cancelled, status, draws=20_000, seed=5)
+    r = M.target_reach(_targets(40, 40), cancelled, status, draws=20_000, seed=5,
+                       base_year=2023)
     assert r.set_index("target").loc["t_stay", "p_reach"] == 0.0
 
 
@@ -103,12 +108,12 @@ def test_national_probability_over_all_regions(history):
     # plan_status takes the history as a frame as well as a file
     plans = read_plans(history.drop(columns="plans_source"), base_year=2023)
     status = plan_status(history=history.drop(columns="plans_source"))
-    r = M.target_reach(_targets(80, 80, codes=tuple(ZORGKANTOORREGIOS)), plans, status,
-                       draws=4000, seed=5)
+    r = M.target_reach(_targets(40, 40, codes=tuple(ZORGKANTOORREGIOS)), plans, status,
+                       draws=4000, seed=5, base_year=2023)
     nat = r.query("zk_code == 'NL'").set_index("target")
-    assert nat.loc["t_stay", "target_share"] == 80.0
+    assert nat.loc["t_stay", "target_share"] == 40.0
     # only ZK01 has a share, but ZK02's Q1 (100 planned for 2025: 0.65 x P(Poisson(23/26)
-    # = 0)) counts nationally too: the country reaches 80 if P4 opens in 2025 or Q1 does,
+    # = 0)) counts nationally too: the country reaches 40 if P4 opens in 2025 or Q1 does,
     # 1 - (1 - 11/12 e^-0.5)(1 - 0.65 e^-(23/26)) = 0.675
     a, b = 11 / 12 * np.exp(-0.5), 0.65 * np.exp(-23 / 26)
     assert nat.loc["t_stay", "p_reach"] == pytest.approx(1 - (1 - a) * (1 - b), abs=0.02)
@@ -141,7 +146,7 @@ def _read(out, name):
 
 
 def test_zorgcap_monitor_on_the_history_template(tmp_path):
-    from forecast.cli import main
+    from zorgcap.forecast.cli import main
 
     template = data_raw_dir() / "templates" / "build_plans_history.csv"
     out = tmp_path / "out"
@@ -166,7 +171,7 @@ def test_zorgcap_monitor_on_the_history_template(tmp_path):
 
 
 def test_zorgcap_monitor_on_a_single_inventory_learns_nothing(tmp_path):
-    from forecast.cli import main
+    from zorgcap.forecast.cli import main
 
     out = tmp_path / "out"
     assert main(["monitor", "--plans", str(data_raw_dir() / "templates" / "build_plans.csv"),
@@ -180,7 +185,7 @@ def test_zorgcap_monitor_on_a_single_inventory_learns_nothing(tmp_path):
 
 @needs_data
 def test_zorgcap_monitor_with_the_targets(tmp_path):
-    from forecast.cli import main
+    from zorgcap.forecast.cli import main
 
     out = tmp_path / "out"
     path = plan_history_file(tmp_path)
@@ -194,11 +199,12 @@ def test_zorgcap_monitor_with_the_targets(tmp_path):
     assert nat.loc["ambition_2025", "target_share"] == pytest.approx(25_000)
     assert t["p_reach"].between(0, 1).all()
     zk01 = t[(t["zk_code"] == "ZK01") & (t["target"] == "ambition_2025")].iloc[0]
-    # the planner's own count: P3 30 + P5 80 realised in 2022 (newest inventory)
-    assert zk01["realised_listed"] == 110.0
-    # expected_to_year (all forms, by 2025): P1 60 + P6 25 realised 2023 and P4 50 under
-    # construction for 2025 with the learned 11/12 and P(Poisson(0.5) = 0)
-    assert zk01["expected_to_year"] == pytest.approx(85 + 50 * 11 / 12 * np.exp(-0.5))
+    # the planner's own count, newest inventory, 2021-2023 in all forms: P3 30 + P5 80
+    # (2022), P1 60 + P6 25 (2023)
+    assert zk01["realised_listed"] == 195.0
+    # expected_to_year (all forms, by 2025): what is ready by 2023 is in the capacity; P4 50
+    # under construction for 2025 with the learned 11/12 and P(Poisson(0.5) = 0)
+    assert zk01["expected_to_year"] == pytest.approx(50 * 11 / 12 * np.exp(-0.5))
     import json
 
     prov = json.loads((out / "provenance.json").read_text(encoding="utf-8"))

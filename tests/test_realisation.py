@@ -1,4 +1,4 @@
-"""Realisation learned from a history of plan inventories (forecast.realisation, issue 31).
+"""Realisation learned from a history of plan inventories (zorgcap.forecast.realisation, issue 31).
 
 Every expected number is computed by hand from the three-vintage file of
 ``handmade.PLAN_HISTORY`` (its comment lists each project's entries and outcomes); the
@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 from handmade import PLAN_HISTORY, plan_history_file
 
-from forecast import realisation as R
-from forecast.supply import plan_status, read_plan_history
+from zorgcap.forecast import realisation as R
+from zorgcap.forecast.supply import plan_status, read_plan_history
 
 # data_raw/plan_status.csv: idea 0.3 / 2 y, planned 0.6 / 1 y, under construction 0.9 / 0.5 y
 DEFAULTS = plan_status()

@@ -820,7 +820,7 @@ def test_headline_names_each_target_with_one_counted_number(page):
 
 
 def test_english_headline_names_the_targets(result):
-    from reports.html import render_html
+    from zorgcap.reports.html import render_html
 
     text = " ".join(_visible(render_html(result, lang="en")).split())
     assert ("Ambition of 25,000 extra places (2021–2025, all delivery forms): in the 3 regions "
@@ -830,8 +830,8 @@ def test_english_headline_names_the_targets(result):
 def test_national_headline_counts_toward_the_25000(all_regions_run):
     """The kernpunten name the 25,000 with the national number counted: the total of the
     ambition table (issue 31's 'done when')."""
-    from reports.html import render_html
-    from reports.text import Text
+    from zorgcap.reports.html import render_html
+    from zorgcap.reports.text import Text
 
     run = all_regions_run
     text = " ".join(_visible(render_html(run)).split())
@@ -848,10 +848,10 @@ def test_national_headline_counts_toward_the_25000(all_regions_run):
 def test_the_learned_realisation_in_dutch(tmp_path):
     from handmade import plan_history_file
 
-    from forecast.realisation import realisation_assumption
-    from forecast.supply import plan_status
-    from reports.assumptions import assumption_text, translated
-    from reports.text import Text
+    from zorgcap.forecast.realisation import realisation_assumption
+    from zorgcap.forecast.supply import plan_status
+    from zorgcap.reports.assumptions import assumption_text, translated
+    from zorgcap.reports.text import Text
 
     value = realisation_assumption(plan_status(history=plan_history_file(tmp_path)))[
         "realisation_from_history"]

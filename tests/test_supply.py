@@ -102,11 +102,11 @@ def test_the_gap_reads_the_newest_inventory(tmp_path):
     from handmade import plan_history_file
 
     plans = S.read_plans(plan_history_file(tmp_path), base_year=2023, last_year=2040)
-    # 2023-10-01 lists P1-P6, P8 (ZK01) and Q1 (ZK02); P3 and P5 were realised in 2022,
-    # before the base year: in the base capacity, left out. The cancelled P2 stays (its
-    # region is covered; it adds nothing).
-    assert plans["project_id"].tolist() == ["P1", "P2", "P4", "P6", "P8", "Q1"]
-    assert plans["year_ready"].tolist() == [2023, 2024, 2025, 2023, 2026, 2025]
+    # 2023-10-01 lists P1-P6, P8 (ZK01) and Q1 (ZK02), as the file has them (the gap counts
+    # the rows ready by 2023 as part of the base capacity, as in any plans file). The
+    # cancelled P2 stays (its region is covered; it adds nothing).
+    assert plans["project_id"].tolist() == ["P1", "P2", "P3", "P4", "P5", "P6", "P8", "Q1"]
+    assert plans["year_ready"].tolist() == [2023, 2024, 2022, 2025, 2022, 2023, 2026, 2025]
     assert plans.loc[plans["project_id"] == "P2", "status"].item() == "cancelled"
     assert plans["plans_source"].iloc[0].endswith("plannen.csv, inventory 2023-10-01")
     history = S.read_plan_history(plan_history_file(tmp_path))
@@ -128,9 +128,8 @@ HEAD = "vintage,project_id,zk_code,year_ready,places,delivery_form,status,kind\n
 
 
 @pytest.mark.parametrize("rows,match", [
-    (["2023-10-01,P1,ZK01,2022,60,with_stay,planned,expansion"],
-     r"(?s)row 2, column 'year_ready'.*2022 of project 'P1' \(planned\) in the newest inventory "
-     r"2023-10-01 is before the base year 2023.*realised .* or cancelled"),
+    (["2023-10-01,P1,ZK01,2014,60,with_stay,planned,expansion"],
+     r"(?s)row 2, column 'year_ready'.*2014 is outside 2015-2050"),
     (["2022-10-01,P1,ZK01,2024,60,with_stay,planned,expansion",
       "1-10-2023,P1,ZK01,2024,60,with_stay,planned,expansion"],
      r"(?s)row 3, column 'vintage'.*'1-10-2023' is not a date YYYY-MM-DD.*format the column as "
