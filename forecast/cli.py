@@ -8,6 +8,8 @@
 ``zorgcap backtest``               rolling-origin backtest table (reports/backtest.md)
 ``zorgcap gap``                    need versus capacity plus plans, the 2025 ambition
 ``zorgcap report``                 the whole chain: maps, HTML report and Excel workbook
+``zorgcap monitor``                progress over time: plan inventories against realised,
+                                   learned realisation, the targets (issue 31)
 
 Every command takes ``--data DIR`` (else ``ZORGCAP_DATA``, the cache, ``../shared/data``).
 Input problems print the file/row/fix message and exit with status 2.
@@ -262,6 +264,64 @@ def _cmd_report(args) -> int:
     return 0
 
 
+def _cmd_monitor(args) -> int:
+    """``monitor.csv``, ``realisation.csv`` and their companions, a chart per region."""
+    from pathlib import Path
+
+    from zorgcap.reports.charts import monitor_chart
+
+    from .monitor import NATIONAL, monitor
+
+    names = ["monitor", "realisation", "monitor_changes", "monitor_sources", "monitor_status",
+             "monitor_targets"]
+    if args.targets:
+        result = _run_chain(args, lambda c: [*_tables(*names), "provenance.json"])
+        m = result.monitor(draws=args.reach_draws)
+    else:
+        config = _chain_config(args)  # the same checks of every option
+        _refuse_overwriting_inputs(config, args.out, _tables(*names))
+        m = monitor(config.plans, status_file=config.status_file, occupancy=config.occupancy,
+                    data=config.data, seed=config.seed)
+    written = []
+    for name, frame in m.frames().items():
+        written += write_table(frame, args.out, name)
+    if args.targets:
+        written += _write_provenance(result, args.out)
+    charts = Path(args.out) / "charts"
+    shipped = m.sources[m.sources["zk_code"] == NATIONAL]["realised_source"].str.startswith(
+        "observed").any()
+    for code in m.monitor["zk_code"].unique():
+        if code == NATIONAL and shipped:
+            written += monitor_chart(
+                m.monitor, code, charts, title="Nederland: intramural plans by ZN monitor",
+                realised_label="net change of places with stay in use (CBS 84529NED)")
+        else:
+            written += monitor_chart(m.monitor, code, charts)
+    for path in written:
+        print(f"wrote {path}")
+    learned = m.status[m.status["source"] == "history"]
+    print("\nRealisation per status (" + ("learned from the inventories, shrunk toward the "
+                                          "defaults" if len(learned) else "defaults: no "
+                                          "history of several inventories") + "):")
+    print(m.status.round(3).to_string(index=False))
+    if len(m.changes):
+        print("\nWhat became of the open places of each inventory in the next [places]:")
+        print(m.changes.round(1).to_string(index=False))
+    if m.targets is not None:
+        nat = m.targets[m.targets["zk_code"] == NATIONAL]
+        if len(nat):
+            print("\nNational targets (places; p_reach: probability the pipeline reaches the "
+                  "target by its year):")
+            print(nat[["target", "year", "base_year", "forms", "target_share", "counted",
+                       "counted_minus_share", "p_reach"]].round(3).to_string(index=False))
+    print("\nThe national monitor (NL) rests on:")
+    for r in m.sources[m.sources["zk_code"] == NATIONAL].itertuples():
+        print(textwrap.fill(f"{r.vintage}: planned: {r.planned_source}; realised: "
+                            f"{r.realised_source}", width=100, initial_indent="  ",
+                            subsequent_indent="    "))
+    return 0
+
+
 def _cmd_backtest(args) -> int:
     from . import prospective
     from .backtest import backtest, output_files, write
@@ -426,6 +486,17 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--static", action="store_true",
                     help="also write the maps as PNG/SVG and the charts as PNG (for print)")
     rp.set_defaults(func=_cmd_report)
+
+    mo = sub.add_parser("monitor", help="progress over time: plan inventories (vintage) "
+                        "against realised places, learned realisation, the targets")
+    _run_args(mo, "reports/monitor")
+    mo.add_argument("--targets", action=argparse.BooleanOptionalAction, default=True,
+                    help="run the forecast for the targets and the probability that each "
+                         "region's pipeline reaches its share (default: yes; --no-targets "
+                         "reads the plans history only)")
+    mo.add_argument("--reach-draws", type=int, default=1000,
+                    help="plan draws of the probability of reaching a target (default 1000)")
+    mo.set_defaults(func=_cmd_monitor)
 
     bt = sub.add_parser("backtest", help="rolling-origin backtest of the usage models")
     _out_args(bt, "reports", "folder for backtest.md and backtest.csv (or a .md file; the "

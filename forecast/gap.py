@@ -69,6 +69,7 @@ from .delivery import (
 )
 from .errors import InputError, display_path, expected
 from .io.datadir import data_raw_dir
+from .realisation import realisation_assumption
 from .references import describe, reference_need
 from .references import forms as ref_forms
 from .schema import CLUSTERED_SHARE, DEMAND_BASE_YEAR, FTE_PER_PLACE, OCCUPANCY, STEP_YEARS
@@ -145,7 +146,8 @@ def _expected_plans(plans: pd.DataFrame, status: pd.DataFrame, codes, years,
     return out
 
 
-def _plan_draws(plans, status, codes, years, draws: int, seed: int) -> np.ndarray:
+def _plan_draws(plans, status, codes, years, draws: int, seed: int,
+                forms=WITH_STAY) -> np.ndarray:
     """Places added by plans per draw (draw, year, region): realised or not, and when.
 
     Each plan draws from its own random stream, seeded by ``seed`` and the plan's region and
@@ -155,7 +157,7 @@ def _plan_draws(plans, status, codes, years, draws: int, seed: int) -> np.ndarra
     """
     from zlib import crc32
 
-    p = _with_stay(plans, status)
+    p = _with_stay(plans, status, forms)
     col = {c: i for i, c in enumerate(codes)}
     out = np.zeros((draws, len(years), len(codes)))
     years = np.asarray(years)
@@ -404,7 +406,7 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
                                      waiting, base_year, waiting_file)
     w = float(persons.sum() / c_base.sum()) if c_base.sum() > 0 else 0.0  # national share
     plan_frame, estimated = _plans(plans, plans_elsewhere, wide, base_year, max(years))
-    status = plan_status(status_file)
+    status = plan_status(status_file, history=plans)  # learned where plans has vintages
     # a plan ready in or before the base year is in the capacity of 1 January of the base
     # year (the capacity's date): counted there, not added again
     in_base = plan_frame["year_ready"].astype(int) <= base_year if len(plan_frame) else []
@@ -503,6 +505,7 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
         "plan_delay": "Poisson delay beyond year_ready, mean by status: "
                       + ", ".join(f"{s} {d:g} y" for s, d in zip(
                           status["status"], status["delay_mean_years"], strict=True)),
+        **realisation_assumption(status),
         **({"capacity_from_clients": f"capacity = the places in use on 1 January {base_year}: "
             "the region's clients with stay in that year / occupancy, from the same observed "
             "level as its need (no base-year difference but the waiting list)"}
@@ -562,7 +565,9 @@ def _in_base_text(plans: pd.DataFrame, in_base, base_year: int) -> dict:
     """The named assumption ``plans_in_base_capacity`` when plans are ready by the base year."""
     if not len(plans) or not np.asarray(in_base, bool).any():
         return {}
-    done = plans[np.asarray(in_base, bool)]
+    done = plans[np.asarray(in_base, bool) & (plans["status"] != "cancelled").to_numpy()]
+    if done.empty:  # only cancelled plans (issue 31): nothing is in the capacity
+        return {}
     places = float(_signed_places(done).sum())
     open_ = done[done["status"] != "realised"]
     text = (f"{len(done)} plans ({places:,.0f} places) are ready in {base_year} or before: "
@@ -742,7 +747,7 @@ def ambition_2025(gap: pd.DataFrame, plans: pd.DataFrame | None = None,
     g = gap[gap["year"] == 2025].set_index("zk_code").loc[p.index]
     planned = pd.Series(0.0, index=p.index)
     if plans is not None and len(plans):
-        listed = plans[plans["year_ready"] <= 2025]
+        listed = plans[(plans["year_ready"] <= 2025) & (plans["status"] != "cancelled")]
         planned = (listed.assign(net=_signed_places(listed)).groupby("zk_code")["net"].sum()
                    .reindex(p.index, fill_value=0.0))
     out = pd.DataFrame({"zk_name": p["zk_name"], "gap_2025": g["gap"],

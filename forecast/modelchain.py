@@ -498,6 +498,35 @@ class ChainResult:
         chain._t0, chain._step = time.perf_counter(), 4
         return chain._gap_stage(self._stage)
 
+    def monitor(self, plans=None, draws: int = 1000):
+        """Progress over time (issue 31): the plans file's inventories against what was
+        realised, the realisation learned from them, and the probability that each
+        region's pipeline reaches its share of each national target.
+
+        Parameters
+        ----------
+        plans : path or DataFrame, optional
+            A plans file with inventories (``vintage``); default the run's ``plans``
+            (None: the national history shipped in ``data_raw`` only).
+        draws : int
+            Plan draws of the probabilities [count].
+
+        Returns
+        -------
+        zorgcap.forecast.monitor.Monitor
+            ``monitor, changes, realisation, status, targets, sources`` frames
+            (:mod:`zorgcap.forecast.monitor`).
+
+        Example
+        -------
+        >>> result = ForecastChain(ChainConfig(plans="plannen.csv")).run()  # doctest: +SKIP
+        >>> m = result.monitor()  # doctest: +SKIP
+        >>> m.targets.query("zk_code == 'NL'")[["target", "counted", "p_reach"]]  # doctest: +SKIP
+        """
+        from .monitor import monitor
+
+        return monitor(plans, self, draws=draws)
+
     @property
     def estimates(self) -> list[str]:
         """Names of the estimates in use where a planner file is missing (the assumptions

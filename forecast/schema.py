@@ -31,6 +31,11 @@ __all__ = [
     "AMBITION_COLUMNS",
     "TARGETS_COLUMNS",
     "STAFF_COLUMNS",
+    "MONITOR_COLUMNS",
+    "PLAN_CHANGES_COLUMNS",
+    "TARGET_REACH_COLUMNS",
+    "REALISATION_COLUMNS",
+    "PLAN_ENTRIES_COLUMNS",
     "BAND_SUFFIXES",
     "BASE_YEAR",
     "DECOMPOSITION_COLUMNS",
@@ -376,7 +381,7 @@ AMBITION_COLUMNS = {
     "counted_minus_share": "counted_2021_2025 - ambition_share: > 0 the region is on track "
                            "[places]",
     "plans_to_2025": "net places of all plans listed ready by 2025, every form and status "
-                     "[places]",
+                     "but cancelled [places]",
     "plans_minus_share": "plans_to_2025 - ambition_share [places]",
 }
 
@@ -415,6 +420,87 @@ STAFF_COLUMNS = {
     "last_limit": "binding limit in the last year: building, staff or none [name]",
 }
 
+# --- progress over time: plan inventories (issue 31) ----------------------------------
+
+#: ``monitor.csv`` of ``zorgcap monitor`` (:func:`zorgcap.forecast.monitor.monitor_table`;
+#: names fixed by issue 31).
+MONITOR_COLUMNS = {
+    "zk_code": "zorgkantoorregio code, or NL for the country",
+    "vintage": "date of the inventory [YYYY-MM-DD]",
+    "year": "year the places are (were) ready [year]",
+    "planned_places": "net places listed for the year in the inventory, every status but "
+                      "cancelled, closures negative [places]",
+    "realised_places": "of those, places with status realised (NL from the national "
+                       "history: the observed net change of places in use) [places]",
+}
+
+#: What became of the open places of one inventory in the next
+#: (:func:`zorgcap.forecast.monitor.plan_changes`).
+PLAN_CHANGES_COLUMNS = {
+    "zk_code": "zorgkantoorregio code, or NL (sum of the regions)",
+    "vintage_from": "the earlier inventory [YYYY-MM-DD]",
+    "vintage_to": "the next inventory of the region [YYYY-MM-DD]",
+    "open_places": "places of the expansions still open (idea, planned, under "
+                   "construction) in vintage_from [places]",
+    "realised_places": "of those, realised in vintage_to [places, as planned]",
+    "slipped_places": "of those, still open in vintage_to with a later year_ready [places]",
+    "on_time_places": "of those, still open in vintage_to with the same or an earlier "
+                      "year_ready [places]",
+    "vanished_places": "of those, cancelled or no longer listed in vintage_to [places]",
+    "resized_places": "change of the places of the projects still listed in vintage_to "
+                      "(realised or open) [places]",
+    "new_places": "places of expansions first listed in vintage_to [places]",
+    "slipped_years": "mean years the slipped places moved, weighted by places [years]",
+}
+
+#: Progress toward each national target (:func:`zorgcap.forecast.monitor.target_reach`).
+TARGET_REACH_COLUMNS = {
+    "target": "key of the target in data_raw/reference_figures.csv",
+    "year": "year of the target [year]",
+    "base_year": "year the target is counted from [year]",
+    "forms": "delivery forms the target counts: with_stay or all_forms",
+    "zk_code": "zorgkantoorregio code, or NL",
+    "zk_name": "zorgkantoorregio name, or Nederland",
+    "target_share": "the region's share of the target [places]",
+    "realised_to_base": "places added from the target's base year to the run's base year "
+                        "(national observed growth shared by capacity) [places]",
+    "expected_to_year": "expected places added by plans from the run's base year to the "
+                        "target's year [places]",
+    "counted": "realised_to_base + expected_to_year [places]",
+    "counted_minus_share": "counted - target_share, > 0: on track [places]",
+    "p_reach": "share of plan draws (realisation and delay by status) in which "
+               "realised_to_base + the places realised by the target's year reach the share "
+               "[probability]",
+    "realised_listed": "net places the plans history lists as realised from the target's "
+                       "base year to the run's base year (both included), newest inventory "
+                       "of the region (the planner's count; not added to counted) [places]",
+}
+
+#: Plan histories' entries into a status: :func:`zorgcap.forecast.realisation.project_entries`.
+PLAN_ENTRIES_COLUMNS = {
+    "project_id": "the project's id (the same in every inventory)",
+    "zk_code": "zorgkantoorregio of the project at entry",
+    "status": "status the project entered: idea, planned or under_construction",
+    "vintage": "inventory the project entered the status in [date YYYY-MM-DD]",
+    "year_planned": "year_ready at entry: the year the places were planned for [year]",
+    "outcome": "realised, cancelled, vanished or open",
+    "years_after_planned": "time of the outcome (open: of the last inventory) after "
+                           "year_planned [years]",
+    "event": "1 realised, 2 cancelled or vanished (competing), 0 open (censored)",
+}
+
+#: Columns of ``realisation.csv`` (:attr:`zorgcap.forecast.realisation.Realisation.curve`),
+#: names fixed by issue 31.
+REALISATION_COLUMNS = {
+    "status": "plan status",
+    "years_after_planned": "years after the planned year_ready [years]",
+    "p_realised": "share of the status's projects realised within years_after_planned "
+                  "[probability]",
+    "n_projects": "projects of the history behind the number (0: the default) [projects]",
+    "source": "history (learned from the inventories, shrunk toward the default) or default",
+}
+
+
 #: Every documented frame by name.
 FRAMES = {
     "gemeenten": GEMEENTEN_COLUMNS,
@@ -432,4 +518,9 @@ FRAMES = {
     "ambition": AMBITION_COLUMNS,
     "targets": TARGETS_COLUMNS,
     "staff": STAFF_COLUMNS,
+    "monitor": MONITOR_COLUMNS,
+    "plan_changes": PLAN_CHANGES_COLUMNS,
+    "target_reach": TARGET_REACH_COLUMNS,
+    "realisation": REALISATION_COLUMNS,
+    "plan_entries": PLAN_ENTRIES_COLUMNS,
 }

@@ -5,9 +5,16 @@ Planner files (templates in ``data_raw/templates/``):
 ``capacity.csv``  ``zk_code, year, places_with_stay[, vpt_capacity, source, note]`` - one row
                   per region for the base year.
 ``build_plans.csv`` ``project_id, zk_code, year_ready, places, delivery_form, status[, kind,
-                  project_name, note]``; ``delivery_form`` in with_stay / geclusterd / vpt,
-                  ``status`` in idea / planned / under_construction / realised, ``kind`` in
-                  expansion (default) / closure. A replacement is a closure plus an expansion.
+                  vintage, project_name, note]``; ``delivery_form`` in with_stay / geclusterd /
+                  vpt, ``status`` in idea / planned / under_construction / realised /
+                  cancelled, ``kind`` in expansion (default) / closure. A replacement is a
+                  closure plus an expansion. ``vintage`` (``YYYY-MM-DD``, issue 31) is the
+                  date of the inventory a row belongs to: one file can hold several
+                  inventories (e.g. the regiomonitors 2021, 2022 and 2023), and the same
+                  ``project_id`` in several vintages is one project's history. The gap counts
+                  the newest inventory (:func:`read_plans`); :func:`read_plan_history` gives
+                  all of them (:mod:`zorgcap.forecast.realisation`,
+                  :mod:`zorgcap.forecast.monitor`).
 
 Where a planner has no file, documented estimates are used and **labelled as estimates**:
 
@@ -34,9 +41,10 @@ import os
 import numpy as np
 import pandas as pd
 
-from .errors import InputError, display_path
+from .errors import InputError, display_path, spreadsheet_row
 from .io.datadir import data_raw_dir
 from .io.planner import COUNT, FRACTION, read_planner_csv
+from .schema import DEMAND_BASE_YEAR
 from .validation import (
     FORMS,
     KINDS,
@@ -48,7 +56,8 @@ from .validation import (
     validate,
 )
 
-__all__ = ["read_capacity", "read_plans", "plan_status", "waiting_list", "estimate_capacity",
+__all__ = ["read_capacity", "read_plans", "read_plan_history", "newest_inventory",
+           "plan_status", "waiting_list", "estimate_capacity",
            "estimate_plans", "plan_shares", "check_closures", "FORMS", "STATUSES", "KINDS"]
 
 
@@ -96,21 +105,19 @@ def read_capacity(path, base_year: int) -> pd.DataFrame:
         "capacity_source": frame.get("capacity_source", label)})
 
 
-def read_plans(path, base_year: int, last_year: int = 2050) -> pd.DataFrame:
-    """A planner's build-plans file (or DataFrame), validated by
-    :func:`zorgcap.forecast.validation.plans_schema` (see the module docstring).
+_PLAN_OPTIONAL = ["vintage", "kind", "project_name", "zk_name", "source", "note"]
 
-    The file covers the regions it has rows for: their plans are exactly its rows, and a
-    row with ``places`` 0 declares a region without plans (e.g. ``ZK08-geen,ZK08,2025,0,
-    with_stay,planned``). Regions without rows get the estimate or none
-    (``plans_elsewhere`` of :func:`zorgcap.forecast.gap.supply_gap`). A file with a header and no
-    rows means "no plans" in any region (counted as 0 rows in the provenance)."""
+
+def _plan_rows(path) -> tuple[pd.DataFrame, str | None, str, bool]:
+    """(rows, file for messages, source label, has vintages) of a plans file or DataFrame,
+    before validation: delivery forms as codes, empty ``kind`` = expansion, ``vintage`` as
+    ``YYYY-MM-DD`` text (a column without any date is dropped: one inventory)."""
     frame, where, label = _source(path)
     if frame is None:
         frame = _read(path, "build_plans", ["project_id", "zk_code", "year_ready", "places",
                                             "delivery_form", "status"],
                       {"year_ready": COUNT, "places": COUNT}, allow_empty=True,
-                      optional=["kind", "project_name", "zk_name", "source", "note"])
+                      optional=_PLAN_OPTIONAL)
     if "delivery_form" in frame:  # 'Geclusterd ' and 'VPT' are meant as the codes
         frame["delivery_form"] = frame["delivery_form"].where(
             frame["delivery_form"].isna(), frame["delivery_form"].astype(str).str.strip()
@@ -118,7 +125,20 @@ def read_plans(path, base_year: int, last_year: int = 2050) -> pd.DataFrame:
     if "kind" not in frame:
         frame["kind"] = "expansion"
     frame["kind"] = frame["kind"].replace("", "expansion")
-    frame = validate(frame, plans_schema(base_year, last_year), file=where)
+    if "vintage" in frame:
+        v = frame["vintage"]
+        if pd.api.types.is_datetime64_any_dtype(v):
+            v = v.dt.strftime("%Y-%m-%d")
+        v = v.map(lambda x: x.strftime("%Y-%m-%d") if isinstance(x, pd.Timestamp) else x)
+        v = v.where(v.notna(), "").astype(str).str.strip()
+        if (v == "").all():
+            frame = frame.drop(columns="vintage")
+        else:
+            frame["vintage"] = v
+    return frame, where, label, "vintage" in frame
+
+
+def _plan_frame(frame: pd.DataFrame, label) -> pd.DataFrame:
     return pd.DataFrame({"project_id": frame["project_id"].astype(str),
                          "zk_code": frame["zk_code"].astype(str),
                          "year_ready": frame["year_ready"].astype(int),
@@ -129,7 +149,51 @@ def read_plans(path, base_year: int, last_year: int = 2050) -> pd.DataFrame:
                          "plans_source": frame.get("plans_source", label)})
 
 
-def plan_status(path=None) -> pd.DataFrame:
+def read_plans(path, base_year: int, last_year: int = 2050) -> pd.DataFrame:
+    """A planner's build-plans file (or DataFrame), validated by
+    :func:`zorgcap.forecast.validation.plans_schema` (see the module docstring): the plans
+    the gap counts.
+
+    The file covers the regions it has rows for: their plans are exactly its rows, and a
+    row with ``places`` 0 declares a region without plans (e.g. ``ZK08-geen,ZK08,2025,0,
+    with_stay,planned``). Regions without rows get the estimate or none
+    (``plans_elsewhere`` of :func:`zorgcap.forecast.gap.supply_gap`). A file with a header and no
+    rows means "no plans" in any region (counted as 0 rows in the provenance).
+
+    A file with a ``vintage`` column holds several inventories (:func:`read_plan_history`);
+    only the newest counts (:func:`newest_inventory`), and ``plans_source`` names it
+    (``file plans.csv, inventory 2023-10-01``). Cancelled rows stay (their region is
+    covered) and add no places (realisation probability 0)."""
+    history = read_plan_history(path, last_year, base_year)
+    if history["vintage"].eq("").all():  # no vintage column: one inventory, as it was
+        return history.drop(columns="vintage")
+    newest = newest_inventory(history)
+    label = f"{newest['plans_source'].iloc[0]}, inventory {newest['vintage'].iloc[0]}"
+    return newest.drop(columns="vintage").assign(plans_source=label)
+
+
+def read_plan_history(path, last_year: int = 2050, base_year: int = DEMAND_BASE_YEAR
+                      ) -> pd.DataFrame:
+    """Every inventory of a plans file (or DataFrame): ``vintage`` [date YYYY-MM-DD; ""
+    without a ``vintage`` column: one inventory], then the columns of :func:`read_plans`,
+    sorted by vintage (file order within one).
+
+    Validated as :func:`read_plans` (``base_year`` only words the messages), with
+    ``project_id`` unique within each vintage.
+    """
+    frame, where, label, vintages = _plan_rows(path)
+    frame = validate(frame, plans_schema(base_year, last_year, vintages=vintages), file=where)
+    out = _plan_frame(frame, label)
+    out.insert(0, "vintage", frame["vintage"].astype(str) if vintages else "")
+    return out.sort_values("vintage", kind="stable").reset_index(drop=True)
+
+
+def newest_inventory(history: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the newest ``vintage`` of a :func:`read_plan_history` frame."""
+    return history[history["vintage"] == history["vintage"].max()].reset_index(drop=True)
+
+
+def plan_status(path=None, history=None) -> pd.DataFrame:
     """Realisation probability [fraction] and mean delay [years] per status.
 
     Default ``data_raw/plan_status.csv``; a planner's file (or DataFrame) needs ``status``
@@ -137,6 +201,16 @@ def plan_status(path=None) -> pd.DataFrame:
     delay of a realised plan beyond its ``year_ready`` is Poisson with that mean
     (``assumption plan_delay``). Each status exactly once (a status listed twice would
     count its plans twice): :data:`zorgcap.forecast.validation.STATUS_SCHEMA`.
+    ``cancelled`` is realised with probability 0 (added where a file leaves it out).
+
+    ``history``: a plans file (or DataFrame) with several inventories (``vintage``): the
+    probability and delay of the open statuses are then learned from it and shrunk toward
+    the file's (or default) values (:func:`zorgcap.forecast.realisation.learn_realisation`,
+    ``assumption realisation_from_history``). Without vintages, or None: the defaults.
+
+    Returns ``status, realisation_probability`` [fraction], ``delay_mean_years`` [years],
+    ``n_projects`` [projects the values were learned from; 0 for a default] and ``source``
+    (``history`` or ``default``).
     """
     frame, where, _ = _source(data_raw_dir() / "plan_status.csv" if path is None else path)
     if frame is None:
@@ -147,14 +221,32 @@ def plan_status(path=None) -> pd.DataFrame:
     if "delay_mean_years" not in frame:
         frame["delay_mean_years"] = 0.0
     frame = validate(frame, STATUS_SCHEMA, file=where)
-    missing = [s for s in STATUSES if s not in set(frame["status"])]
+    missing = [s for s in STATUSES if s not in set(frame["status"]) and s != "cancelled"]
     if missing:
         raise InputError(f"no probability for status {missing}", file=where,
-                         fix="give one row per status: " + ", ".join(STATUSES) + ".")
-    return pd.DataFrame({"status": frame["status"].astype(str),
-                         "realisation_probability": frame["realisation_probability"]
-                         .astype(float),
-                         "delay_mean_years": frame["delay_mean_years"].astype(float)})
+                         fix="give one row per status: " + ", ".join(
+                             s for s in STATUSES if s != "cancelled") + ".")
+    cancelled = frame["status"] == "cancelled"
+    if (frame.loc[cancelled, "realisation_probability"] > 0).any():
+        raise InputError("status cancelled has a realisation probability above 0", file=where,
+                         row=spreadsheet_row(int(np.flatnonzero(cancelled)[0])) if where
+                         else None, column="realisation_probability",
+                         fix="give 0 (a cancelled plan adds no places) or leave the row out.")
+    out = pd.DataFrame({"status": frame["status"].astype(str),
+                        "realisation_probability": frame["realisation_probability"]
+                        .astype(float),
+                        "delay_mean_years": frame["delay_mean_years"].astype(float)})
+    if not cancelled.any():
+        out = pd.concat([out, pd.DataFrame({"status": ["cancelled"],
+                                            "realisation_probability": [0.0],
+                                            "delay_mean_years": [0.0]})], ignore_index=True)
+    out["n_projects"] = 0
+    out["source"] = "default"
+    if history is None:
+        return out
+    from .realisation import learn_realisation
+
+    return learn_realisation(read_plan_history(history), out).summary
 
 
 def waiting_list(status: str = "urgent_plus_actief") -> pd.DataFrame:

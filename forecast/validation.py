@@ -35,7 +35,8 @@ from zorgcap import regions as regions_mod
 from .errors import InputError, spreadsheet_row
 from .schema import OPEN_AGE, SEXES
 
-__all__ = ["MAX_REGION_PLACES", "MAX_PLAN_PLACES", "MAX_DELAY_YEARS", "capacity_schema",
+__all__ = ["MAX_REGION_PLACES", "MAX_PLAN_PLACES", "MAX_DELAY_YEARS", "OPEN_STATUSES",
+           "FIRST_PLAN_YEAR", "capacity_schema",
            "plans_schema", "STATUS_SCHEMA", "CALIBRATION_SCHEMA", "RATES_SCHEMA", "validate",
            "check_closures"]
 
@@ -44,7 +45,11 @@ MAX_PLAN_PLACES = 5_000
 MAX_DELAY_YEARS = 10
 
 FORMS = ("with_stay", "geclusterd", "vpt")
-STATUSES = ("idea", "planned", "under_construction", "realised")
+#: Plan statuses; ``cancelled`` (issue 31) marks a project stopped, kept so that a history of
+#: inventories (``vintage``) says what became of it.
+STATUSES = ("idea", "planned", "under_construction", "realised", "cancelled")
+#: Statuses of a plan whose places may still come (neither realised nor cancelled).
+OPEN_STATUSES = ("idea", "planned", "under_construction")
 KINDS = ("expansion", "closure")
 _CODES = tuple(regions_mod.ZORGKANTOORREGIOS)
 
@@ -96,13 +101,29 @@ def capacity_schema(base_year: int) -> pa.DataFrameSchema:
 FIRST_PLAN_YEAR = 2015
 
 
-def plans_schema(base_year: int, last_year: int) -> pa.DataFrameSchema:
+def _vintage():
+    def valid(s):
+        text = s.astype(str)
+        shape = text.str.fullmatch(r"\d{4}-\d{2}-\d{2}")
+        return shape & pd.to_datetime(text.where(shape), format="%Y-%m-%d",
+                                      errors="coerce").notna()
+    return pa.Column(str, pa.Check(valid, error="is not a date YYYY-MM-DD"),
+                     description="give the date of the inventory as YYYY-MM-DD (e.g. "
+                     "2023-10-01) in every row; in Excel format the column as text so that "
+                     "it is not saved as 1-10-2023.")
+
+
+def plans_schema(base_year: int, last_year: int, vintages: bool = False) -> pa.DataFrameSchema:
     """Build plans: unique ``project_id``, known ``zk_code``, ``year_ready`` in
     FIRST_PLAN_YEAR..last_year, ``places`` [places, 0 to MAX_PLAN_PLACES], known
     ``delivery_form``, ``status`` and ``kind``. Plans ready in or before ``base_year`` are
     accepted (a file may carry history, e.g. realised projects since 2021): they are part of
-    the base-year capacity (:func:`zorgcap.forecast.gap.supply_gap`)."""
-    return pa.DataFrameSchema({
+    the base-year capacity (:func:`zorgcap.forecast.gap.supply_gap`).
+
+    ``vintages=True``: a plans history (issue 31), one inventory per ``vintage`` date
+    (``YYYY-MM-DD``): ``project_id`` unique within a vintage (the same id across vintages
+    is one project's history)."""
+    columns = {
         "project_id": pa.Column(str, pa.Check.str_length(min_value=1, error="is empty"),
                                 description="give every plan a unique id."),
         "zk_code": _region(),
@@ -123,8 +144,15 @@ def plans_schema(base_year: int, last_year: int) -> pa.DataFrameSchema:
                             description=f"use one of: {', '.join(STATUSES)}."),
         "kind": pa.Column(str, _isin(KINDS, "a kind of plan"),
                           description=f"use one of: {', '.join(KINDS)} (empty = expansion)."),
-    }, coerce=True, unique=["project_id"], name="build_plans",
-        description="give every plan a unique project_id.")
+    }
+    if not vintages:
+        return pa.DataFrameSchema(columns, coerce=True, unique=["project_id"],
+                                  name="build_plans",
+                                  description="give every plan a unique project_id.")
+    return pa.DataFrameSchema(
+        {"vintage": _vintage(), **columns}, coerce=True, unique=["vintage", "project_id"],
+        name="build_plans", description="give every plan a project_id that is unique within "
+        "its inventory (vintage); the same id in another vintage is the same project.")
 
 
 STATUS_SCHEMA = pa.DataFrameSchema({
@@ -298,6 +326,8 @@ def check_closures(capacity: pd.DataFrame, plans: pd.DataFrame, *, file=None,
         message (clustered places: ``("geclusterd", "vpt")``, ``"capacity_clustered"``).
     """
     closures = plans[(plans["kind"] == "closure") & plans["delivery_form"].isin(forms)]
+    if "status" in closures:  # a cancelled closure closes nothing
+        closures = closures[closures["status"] != "cancelled"]
     if closures.empty:
         return
     cap = capacity.set_index("zk_code")[column]

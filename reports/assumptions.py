@@ -61,6 +61,8 @@ def _word(t: Text, name: str, value: str) -> str:
         return t.m.get(_CODES[name], {}).get(value, value)
     if name == "delays":  # 'idea 2 y, planned 1 y, under_construction 0.5 y'
         return ", ".join(_delay(t, item) for item in value.split(", "))
+    if name == "learned":  # 'planned 0.65 realised, mean delay 0.9 y (6 projects); ...'
+        return "; ".join(_learned(t, item) for item in value.split("; "))
     if _NUMBER.fullmatch(value):
         decimals = len(value.partition(".")[2])
         number = float(value.replace(",", ""))
@@ -75,6 +77,21 @@ def _delay(t: Text, item: str) -> str:
         return item
     return (f"{_word(t, 'status', status)} "
             f"{t.num(float(years), len(years.partition('.')[2]))} {t['years_word']}")
+
+
+_LEARNED = re.compile(r"(\w+) (\d+\.\d+) realised, mean delay (\d+\.\d+) y \((\d+) projects?\)")
+
+
+def _learned(t: Text, item: str) -> str:
+    """One status of ``realisation_from_history`` (zorgcap.forecast.realisation) in words."""
+    m = _LEARNED.fullmatch(item)
+    words = t.m.get("assumption_words", {})
+    if not m or "learned_item" not in words:
+        return item
+    status, p, delay, n = m.groups()
+    return words["learned_item"].format(
+        status=_word(t, "status", status), p=t.num(float(p), 2), delay=t.num(float(delay), 1),
+        n=n, projects=words["learned_project_one" if n == "1" else "learned_project_many"])
 
 
 def _translate(t: Text, key: str, value: str, table: str = "assumption_texts") -> str | None:

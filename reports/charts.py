@@ -19,7 +19,8 @@ from zorgcap.forecast.supply import waiting_list  # noqa: E402
 
 from .maps import _save  # noqa: E402
 
-__all__ = ["region_chart", "waiting_chart", "backtest_chart", "waterfall_chart", "CHART_SIZE"]
+__all__ = ["region_chart", "waiting_chart", "backtest_chart", "waterfall_chart", "monitor_chart",
+           "CHART_SIZE"]
 
 CHART_SIZE = (8, 4.5)
 # Fixed margins [fraction of the figure] of the 2 x 31 region charts instead of
@@ -141,3 +142,34 @@ def waterfall_chart(parts: pd.Series, zk_code: str, name: str, year_from: int, y
     ax.grid(axis="y", alpha=0.3)
     fig.subplots_adjust(**{**MARGINS, "bottom": 0.21})
     return _save(fig, Path(out_dir) / f"waterfall_{zk_code}", formats=("png",))
+
+
+def monitor_chart(monitor: pd.DataFrame, zk_code: str, out_dir, title: str | None = None,
+                  realised_label: str = "realised [places]") -> list[Path]:
+    """Places planned per year by each inventory (lines, newest darkest) against the places
+    realised (bars: the newest inventory's realised rows; nationally from the shipped
+    history, the observed net change of places in use), one region or ``NL``
+    (:func:`zorgcap.forecast.monitor.monitor_table`)."""
+    m = monitor[monitor["zk_code"] == zk_code].sort_values(["vintage", "year"])
+    vintages = sorted(m["vintage"].unique())
+    fig, ax = plt.subplots(figsize=CHART_SIZE)
+    realised = (m.dropna(subset=["realised_places"]).sort_values("vintage")
+                .groupby("year")["realised_places"].last())
+    realised = realised[realised != 0]
+    if len(realised):
+        ax.bar(realised.index, realised.to_numpy(), color="tab:green", alpha=0.45,
+               label=realised_label)
+    cmap = plt.get_cmap("Blues")
+    for i, v in enumerate(vintages):
+        f = m[m["vintage"] == v]
+        ax.plot(f["year"], f["planned_places"], marker="o", lw=1.8,
+                color=cmap(0.4 + 0.6 * (i + 1) / len(vintages)),
+                label=f"planned, inventory {v or 'undated'} [places]")
+    ax.axhline(0, color="grey", lw=0.8)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_title(title or f"{zk_code}: places planned per year by inventory against realised")
+    ax.set_ylabel("places per year")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="best", fontsize=8, framealpha=0.9)
+    fig.subplots_adjust(**MARGINS)
+    return _save(fig, Path(out_dir) / f"monitor_{zk_code}", formats=("png",))

@@ -204,10 +204,42 @@ def _headline(t: Text, result, years: list[int], focus: int) -> dict:
                             / d["clients_with_stay"]).sum())  # the places the list needs
     return {"rows": rows, "level": level, "top_places": top_places, "top_rel": top_rel,
             "base_sentence": t.t("base_year_sentence", base=base, gap=t.num(base_gap_total)),
+            "targets": _target_lines(t, result, base),
             "base": base, "base_estimated": any(r["base"] for r in top_places),
             "focus": focus, "estimates": estimates, "coverage": coverage,
             "range_sentence": t["headline_range_sentence"] if level
             else t["headline_no_range"]}
+
+
+def _target_lines(t: Text, result, base: int) -> list[str]:
+    """One sentence per national target of the run (issue 31): the places counted toward it
+    since its base year (the total of the target tables: observed growth to the base year
+    plus expected plans to the target's year) against the target or the regions' share."""
+    tg = getattr(result, "targets", None)
+    if tg is None or not len(tg):
+        return []
+    from zorgcap import regions
+
+    everywhere = set(tg["zk_code"]) >= set(regions.ZORGKANTOORREGIOS)
+    n = tg["zk_code"].nunique()
+    names = t.m.get("target_headline_names", {})
+    lines = []
+    for key, f in tg.groupby("target", sort=False):
+        share = float(f["target_share"].sum())
+        counted = float(f["counted"].sum())
+        which = "national" if everywhere else "one" if n == 1 else "regions"
+        share_text = t.t(f"target_share_{which}", share=t.num(share))
+        verdict = (t.t("target_short", short=t.num(share - counted), share_text=share_text)
+                   if counted < share else
+                   t.t("target_on_track", extra=t.num(counted - share), share_text=share_text))
+        lines.append(t.t(
+            "target_line", name=names.get(key, t.m["target_names"].get(key, key)),
+            base_year=int(f["base_year"].iloc[0]), year=int(f["year"].iloc[0]),
+            forms=t.m["forms_names"].get(f["forms"].iloc[0], f["forms"].iloc[0]),
+            where=t.t(f"target_where_{which}", n=n),
+            counted=t.num(counted), realised=t.num(float(f["realised_to_base"].sum())),
+            expected=t.num(float(f["expected_to_year"].sum())), base=base, verdict=verdict))
+    return lines
 
 
 def _maps(t: Text, result, geo, years, focus) -> list[dict]:
@@ -295,6 +327,8 @@ def _plans_by_region(plans: pd.DataFrame) -> dict:
     plans_source)``, closures negative (as :mod:`zorgcap.forecast.gap` counts them)."""
     if plans is None or not len(plans):
         return {}
+    if "status" in plans:  # a cancelled plan (issue 31) adds no places
+        plans = plans[plans["status"] != "cancelled"]
     pl = plans.assign(form=plans["delivery_form"] if "delivery_form" in plans else "with_stay")
     sign = np.where(pl["kind"] == "closure", -1.0, 1.0) if "kind" in pl else 1.0
     stay = pl["form"] == "with_stay"

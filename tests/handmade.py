@@ -187,3 +187,53 @@ def small_result(codes=CODES, to: int = 2030, draws: int = 20) -> ChainResult:
         backtest=backtest, regional_factors=None, parameters=provenance["parameters"],
         assumptions={**provenance["assumptions"], "capacity_from_clients": "estimate"},
         provenance=provenance)
+
+
+# --- a hand-made plans history: three inventories (issue 31) -----------------------------
+
+#: Three inventories of ZK01 (and two of ZK02). What became of each project (t = year of
+#: the outcome - year planned at entry into the status):
+#: P1 planned 2021 -> under construction for 2022 -> realised 2023 (delayed twice):
+#:    planned: realised at t = +2; under construction (entered 2022-10): realised at t = +1
+#: P2 planned 2023 -> 2024 -> cancelled in 2023-10: planned: cancelled at 2023 - 2023 = 0
+#: P3 planned 2023, realised 2022 (early): planned: realised at t = -1
+#: P4 planned 2025 throughout, under construction in 2023-10: planned: open, censored at
+#:    2023 - 2025 = -2 (its under-construction entry is in the newest inventory: no follow-up)
+#: P5 under construction 2022, realised 2022: under construction: realised at t = 0
+#: P6 idea 2022 -> planned 2023 -> realised 2023 (25 places instead of 20): idea: realised
+#:    at t = +1; planned (entered 2022-10, 2023): realised at t = 0
+#: P7 idea 2024, not listed from 2022-10 on: idea: vanished at 2022 - 2024 = -2
+#: P8 new in 2023-10 (no follow-up); Q1 (ZK02) planned 2024 in 2022-10, 2025 in 2023-10:
+#:    planned: open, censored at 2023 - 2024 = -1
+PLAN_HISTORY = """\
+vintage,project_id,zk_code,year_ready,places,delivery_form,status,kind
+2021-10-01,P1,ZK01,2021,60,with_stay,planned,expansion
+2021-10-01,P2,ZK01,2023,40,with_stay,planned,expansion
+2021-10-01,P3,ZK01,2023,30,with_stay,planned,expansion
+2021-10-01,P4,ZK01,2025,50,with_stay,planned,expansion
+2021-10-01,P5,ZK01,2022,80,with_stay,under_construction,expansion
+2021-10-01,P6,ZK01,2022,20,geclusterd,idea,expansion
+2021-10-01,P7,ZK01,2024,45,with_stay,idea,expansion
+2022-10-01,P1,ZK01,2022,60,with_stay,under_construction,expansion
+2022-10-01,P2,ZK01,2024,40,with_stay,planned,expansion
+2022-10-01,P3,ZK01,2022,30,with_stay,realised,expansion
+2022-10-01,P4,ZK01,2025,50,with_stay,planned,expansion
+2022-10-01,P5,ZK01,2022,80,with_stay,realised,expansion
+2022-10-01,P6,ZK01,2023,20,geclusterd,planned,expansion
+2022-10-01,Q1,ZK02,2024,100,with_stay,planned,expansion
+2023-10-01,P1,ZK01,2023,60,with_stay,realised,expansion
+2023-10-01,P2,ZK01,2024,40,with_stay,cancelled,expansion
+2023-10-01,P3,ZK01,2022,30,with_stay,realised,expansion
+2023-10-01,P4,ZK01,2025,50,with_stay,under_construction,expansion
+2023-10-01,P5,ZK01,2022,80,with_stay,realised,expansion
+2023-10-01,P6,ZK01,2023,25,geclusterd,realised,expansion
+2023-10-01,P8,ZK01,2026,70,with_stay,planned,expansion
+2023-10-01,Q1,ZK02,2025,100,with_stay,planned,expansion
+"""
+
+
+def plan_history_file(tmp_path, text: str = PLAN_HISTORY, name: str = "plannen.csv"):
+    """:data:`PLAN_HISTORY` (or ``text``) written to ``tmp_path / name``."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -547,3 +547,54 @@ def test_a_plans_draws_do_not_depend_on_the_other_plans():
     assert both[:, :, 1].any() and not alone[:, :, 1].any()
     other_seed = G._plan_draws(PLANS.iloc[:2], status, codes, years, draws=200, seed=4)
     assert not np.array_equal(alone, other_seed)
+
+
+def test_the_gap_uses_the_realisation_learned_from_vintages(tmp_path):
+    # handmade.PLAN_HISTORY without P8 (ready 2026, after this demand's last year). The
+    # newest inventory (2023-10-01) counts; ready by the base year 2023 (P1, P3, P5, P6) is
+    # in the base capacity. After it: ZK01 P4 50 under construction for 2025 (and P2,
+    # cancelled); ZK02 Q1 100 planned for 2025. Learned (tests/test_realisation.py): under
+    # construction 11/12 with mean delay 0.5 y, planned 0.65 with 23/26 y (= 9.2 / 10.4).
+    from handmade import PLAN_HISTORY, plan_history_file
+
+    text = "".join(line for line in PLAN_HISTORY.splitlines(keepends=True) if ",P8," not in line)
+    path = plan_history_file(tmp_path, text)
+    run = G.supply_gap(_demand(), capacity=CAPACITY, plans=path, waiting=None)
+    g = run.frame.set_index(["year", "zk_code"])
+    assert g.loc[(2024, "ZK01"), "plans_expected"] == pytest.approx(0.0)
+    assert g.loc[(2025, "ZK01"), "plans_expected"] == pytest.approx(
+        50 * 11 / 12 * np.exp(-0.5))
+    assert g.loc[(2025, "ZK02"), "plans_expected"] == pytest.approx(
+        100 * 0.65 * np.exp(-23 / 26))
+    assert run.assumptions["realisation_probability"]["planned"] == pytest.approx(0.65)
+    assert "planned 0.65 realised, mean delay 0.9 y (6 projects)" in run.assumptions[
+        "realisation_from_history"]
+    # in the base capacity: P1 60, P3 30, P5 80 with stay and P6 25 geclusterd; the
+    # cancelled P2 (2024) is not among them
+    assert run.assumptions["plans_in_base_capacity"].startswith("4 plans (195 places)")
+    mine = run.plans["zk_code"].isin(["ZK01", "ZK02"])
+    assert (run.plans.loc[mine, "plans_source"].str.endswith("inventory 2023-10-01")).all()
+    # the learned values are those of the status, for every plan of it: the estimate
+    # plans_from_national of the other regions ('planned') is realised with 0.65 too
+    assert (run.plans.loc[~mine, "status"] == "planned").all()
+    # the same newest inventory as a file without vintages: the default probabilities
+    newest = "project_id,zk_code,year_ready,places,delivery_form,status,kind\n" + "".join(
+        line.split(",", 1)[1] for line in text.splitlines(keepends=True)
+        if line.startswith("2023-10-01"))
+    plain = plan_history_file(tmp_path, newest, "plain.csv")
+    run0 = G.supply_gap(_demand(), capacity=CAPACITY, plans=plain, waiting=None)
+    g0 = run0.frame.set_index(["year", "zk_code"])
+    assert g0.loc[(2025, "ZK01"), "plans_expected"] == pytest.approx(50 * 0.9 * np.exp(-0.5))
+    assert g0.loc[(2025, "ZK02"), "plans_expected"] == pytest.approx(100 * 0.6 * np.exp(-1))
+    assert "realisation_from_history" not in run0.assumptions
+
+
+def test_a_cancelled_plan_adds_nothing_anywhere():
+    plans = PLANS.assign(status=["cancelled", "under_construction", "cancelled", "realised"])
+    g = G.compare_capacity(_demand(), capacity=CAPACITY, plans=plans, waiting=None,
+                           status_file=NO_DELAY).set_index(["year", "zk_code"])
+    # ZK01: only b (20 under construction, 0.9) counts; ZK02: the cancelled closure closes
+    # nothing, the VPT plan adds 8 clustered places
+    assert g.loc[(2025, "ZK01"), "plans_expected"] == pytest.approx(18.0)
+    assert g.loc[(2025, "ZK02"), "plans_expected"] == pytest.approx(0.0)
+    assert g.loc[(2025, "ZK02"), "plans_clustered_expected"] == pytest.approx(8.0)

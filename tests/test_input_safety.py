@@ -59,7 +59,8 @@ CASES = [
      ("value", "places", [1000.0])),
     ("status ';' decimal comma read correctly", plan_status,
      "status;realisation_probability\nidea;0,3\nplanned;0,6\nunder_construction;0,9\n"
-     "realised;1\n", ("value", "realisation_probability", [0.3, 0.6, 0.9, 1.0])),
+     "realised;1\n", ("value", "realisation_probability", [0.3, 0.6, 0.9, 1.0, 0.0])),
+    # (a file without 'cancelled' gets it with probability 0: a cancelled plan adds nothing)
     ("status '.' decimal in ';' file", plan_status,
      "status;realisation_probability\nidea;0.3\n",
      ("error", r"'0\.3' has a '\.' that is not a thousands separator.*write '0,3'")),

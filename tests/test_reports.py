@@ -609,8 +609,8 @@ def test_dutch_assumption_texts_carry_the_run_s_numbers_in_dutch(real_runs):
                              d["workforce_same_rate_all_regions"])
     assert re.search(r"\+\d+,\d\d% per jaar \(instroom \d+,\d\d% − uitstroom \d+,\d\d%", growth)
     assert assumption_text(t, "realisation_probability", d["realisation_probability"]) == (
-        "per status van het plan: idee 30%, gepland 60%, in aanbouw 90%, gerealiseerd 100% "
-        "(optie --status-file)")
+        "per status van het plan: idee 30%, gepland 60%, in aanbouw 90%, gerealiseerd 100%, "
+        "geannuleerd 0% (optie --status-file)")
     assert "in aanbouw 0,5 jaar" in assumption_text(t, "plan_delay", d["plan_delay"])
     assert assumption_text(t, "reference_base_tno", d["reference_base_tno"]).startswith(
         "TNO-capaciteitsprognose (juli 2020): tekort in 2025, geteld vanaf 2018:")
@@ -839,3 +839,59 @@ def test_no_plans_map_when_every_plan_is_an_estimate(all_regions_run):
     assert run.gap["plans_source"].str.startswith("ESTIMATE").all()
     page = render_html(run)
     assert 'id="map-plans"' not in page and 'id="map-growth"' in page
+
+
+# --- where the country stands against the targets, in the headline (issue 31) -----------
+
+def test_headline_names_each_target_with_one_counted_number(page):
+    headline = page[page.index('id="headline"'):page.index("</section>",
+                                                          page.index('id="headline"'))]
+    text = " ".join(_visible(headline).split())
+    # small_result: shares 100 + 200 + 300 = 600, realised to 2023 30 + 60 + 90 = 180, no
+    # plan by 2025 (Flevoland's 50 come in 2026): 180 counted, 420 fewer than the share
+    assert ("Ambitie 25.000 extra plaatsen (2021–2025, alle leveringsvormen): in de 3 regio’s "
+            "van deze berekening 180 plaatsen geteld: 180 in gebruik gekomen 2021–2023 en 0 "
+            "verwacht uit bouwplannen 2023–2025; 420 minder dan hun aandeel van 600.") in text
+
+
+def test_english_headline_names_the_targets(result):
+    from zorgcap.reports.html import render_html
+
+    text = " ".join(_visible(render_html(result, lang="en")).split())
+    assert ("Ambition of 25,000 extra places (2021–2025, all delivery forms): in the 3 regions "
+            "of this run 180 places counted") in text
+
+
+def test_national_headline_counts_toward_the_25000(all_regions_run):
+    """The kernpunten name the 25,000 with the national number counted: the total of the
+    ambition table (issue 31's 'done when')."""
+    from zorgcap.reports.html import render_html
+    from zorgcap.reports.text import Text
+
+    run = all_regions_run
+    text = " ".join(_visible(render_html(run)).split())
+    nl = Text("nl")
+    amb = run.targets[run.targets["target"] == "ambition_2025"]
+    counted = amb["counted"].sum()
+    assert counted == pytest.approx(run.ambition["counted_2021_2025"].sum())
+    assert (f"Ambitie 25.000 extra plaatsen (2021–2025, alle leveringsvormen): landelijk "
+            f"{nl.num(counted)} plaatsen geteld") in text
+    assert f"{nl.num(25_000 - counted)} minder dan de 25.000." in text
+    assert "WOZO 40.000 extra verpleegzorgplekken (2022–2030" in text
+
+
+def test_the_learned_realisation_in_dutch(tmp_path):
+    from handmade import plan_history_file
+
+    from zorgcap.forecast.realisation import realisation_assumption
+    from zorgcap.forecast.supply import plan_status
+    from zorgcap.reports.assumptions import assumption_text, translated
+    from zorgcap.reports.text import Text
+
+    value = realisation_assumption(plan_status(history=plan_history_file(tmp_path)))[
+        "realisation_from_history"]
+    t = Text("nl")
+    assert translated(t, "realisation_from_history", value)
+    text = assumption_text(t, "realisation_from_history", value)
+    assert "gepland 0,65 gerealiseerd, gemiddelde vertraging 0,9 jaar (6 projecten)" in text
+    assert "met het gewicht van 10 projecten" in text and not _english_numbers(text)

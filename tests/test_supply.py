@@ -94,3 +94,102 @@ def test_a_row_with_places_0_declares_a_region_without_plans(tmp_path):
     assert plans.set_index("zk_code")["places"].to_dict() == {"ZK01": 60.0, "ZK08": 0.0}
     with pytest.raises(InputError, match=r"(?s)-5 is below 0.*0 declares a region without plans"):
         S.read_plans(_plans_csv(tmp_path, ["P1,ZK08,2025,-5,with_stay,planned,"]), 2023)
+
+
+# --- plans with several inventories (vintage, issue 31) ---------------------------------
+
+def test_the_gap_reads_the_newest_inventory(tmp_path):
+    from handmade import plan_history_file
+
+    plans = S.read_plans(plan_history_file(tmp_path), base_year=2023, last_year=2040)
+    # 2023-10-01 lists P1-P6, P8 (ZK01) and Q1 (ZK02), as the file has them (the gap counts
+    # the rows ready by 2023 as part of the base capacity, as in any plans file). The
+    # cancelled P2 stays (its region is covered; it adds nothing).
+    assert plans["project_id"].tolist() == ["P1", "P2", "P3", "P4", "P5", "P6", "P8", "Q1"]
+    assert plans["year_ready"].tolist() == [2023, 2024, 2022, 2025, 2022, 2023, 2026, 2025]
+    assert plans.loc[plans["project_id"] == "P2", "status"].item() == "cancelled"
+    assert plans["plans_source"].iloc[0].endswith("plannen.csv, inventory 2023-10-01")
+    history = S.read_plan_history(plan_history_file(tmp_path))
+    assert history["vintage"].value_counts().sort_index().tolist() == [7, 7, 8]
+    pd.testing.assert_frame_equal(
+        S.newest_inventory(history).drop(columns="vintage").reset_index(drop=True),
+        history[history["vintage"] == "2023-10-01"].drop(columns="vintage")
+        .reset_index(drop=True))
+
+
+def test_a_file_without_vintage_is_one_inventory(tmp_path):
+    plans = S.read_plans(_plans_csv(tmp_path, [GOOD]), base_year=2023)
+    history = S.read_plan_history(_plans_csv(tmp_path, [GOOD]))
+    assert history["vintage"].tolist() == [""]
+    pd.testing.assert_frame_equal(history.drop(columns="vintage"), plans)
+
+
+HEAD = "vintage,project_id,zk_code,year_ready,places,delivery_form,status,kind\n"
+
+
+@pytest.mark.parametrize("rows,match", [
+    (["2023-10-01,P1,ZK01,2014,60,with_stay,planned,expansion"],
+     r"(?s)row 2, column 'year_ready'.*2014 is outside 2015-2050"),
+    (["2022-10-01,P1,ZK01,2024,60,with_stay,planned,expansion",
+      "1-10-2023,P1,ZK01,2024,60,with_stay,planned,expansion"],
+     r"(?s)row 3, column 'vintage'.*'1-10-2023' is not a date YYYY-MM-DD.*format the column as "
+     r"text"),
+    (["2023-10-01,P1,ZK01,2024,60,with_stay,planned,expansion",
+      ",P2,ZK01,2024,60,with_stay,planned,expansion"],
+     r"row 3, column 'vintage'.*'' is not a date"),
+    (["2023-10-01,P1,ZK01,2024,60,with_stay,planned,expansion",
+      "2023-10-01,P1,ZK02,2025,60,with_stay,planned,expansion"],
+     r"(?s)row 3.*vintage '2023-10-01', project_id 'P1' is used twice \(also row 2\).*unique "
+     r"within its inventory"),
+    (["2023-10-01,P1,ZK01,2024,60,with_stay,stopped,expansion"],
+     r"(?s)row 2, column 'status'.*use one of: idea, planned, under_construction, realised, "
+     r"cancelled"),
+])
+def test_bad_vintage_rows_are_named(tmp_path, rows, match):
+    path = tmp_path / "plans.csv"
+    path.write_text(HEAD + "\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=match):
+        S.read_plans(path, base_year=2023)
+
+
+def test_an_old_inventory_may_list_the_past_and_ids_repeat_across_vintages(tmp_path):
+    path = tmp_path / "plans.csv"
+    path.write_text(HEAD + "2021-10-01,P1,ZK01,2021,60,with_stay,realised,expansion\n"
+                    "2021-10-01,P2,ZK01,2022,60,with_stay,planned,expansion\n"
+                    "2023-10-01,P2,ZK01,2024,60,with_stay,planned,expansion\n",
+                    encoding="utf-8")
+    plans = S.read_plans(path, base_year=2023)
+    assert plans["project_id"].tolist() == ["P2"] and plans["year_ready"].tolist() == [2024]
+
+
+def test_a_frame_with_dates_as_timestamps_is_read():
+    frame = pd.DataFrame({"vintage": pd.to_datetime(["2022-10-01", "2023-10-01"]),
+                          "project_id": ["P1", "P1"], "zk_code": "ZK01",
+                          "year_ready": [2024, 2025], "places": 60.0,
+                          "delivery_form": "with_stay", "status": "planned"})
+    plans = S.read_plans(frame, base_year=2023)
+    assert plans["year_ready"].tolist() == [2025]
+    assert plans["plans_source"].item() == "DataFrame, inventory 2023-10-01"
+
+
+def test_plan_status_adds_cancelled_and_refuses_it_realised(tmp_path):
+    status = S.plan_status().set_index("status")
+    assert status.loc["cancelled", "realisation_probability"] == 0.0
+    assert (status["source"] == "default").all() and (status["n_projects"] == 0).all()
+    path = tmp_path / "status.csv"
+    path.write_text("status,realisation_probability\nidea,0.3\nplanned,0.6\n"
+                    "under_construction,0.9\nrealised,1\ncancelled,0.2\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"(?s)row 6, column 'realisation_probability'.*"
+                                         r"cancelled .* above 0.*give 0"):
+        S.plan_status(path)
+
+
+def test_plan_status_learns_from_a_history(tmp_path):
+    from handmade import plan_history_file
+
+    learned = S.plan_status(history=plan_history_file(tmp_path)).set_index("status")
+    assert learned.loc["planned", "realisation_probability"] == pytest.approx(0.65)
+    assert learned.loc["planned", "source"] == "history"
+    # a file without vintages: the defaults
+    plain = S.plan_status(history=_plans_csv(tmp_path, [GOOD]))
+    pd.testing.assert_frame_equal(plain, S.plan_status())
