@@ -266,37 +266,38 @@ def _cmd_report(args) -> int:
 
 def _cmd_monitor(args) -> int:
     """``monitor.csv``, ``realisation.csv`` and their companions, a chart per region."""
-    from pathlib import Path
-
     from zorgcap.reports.charts import monitor_chart
 
     from .monitor import NATIONAL, monitor
 
     names = ["monitor", "realisation", "monitor_changes", "monitor_sources", "monitor_status",
              "monitor_targets"]
-    if args.targets:
-        result = _run_chain(args, lambda c: [*_tables(*names), "provenance.json"])
-        m = result.monitor(draws=args.reach_draws)
-    else:
-        config = _chain_config(args)  # the same checks of every option
-        _refuse_overwriting_inputs(config, args.out, _tables(*names))
-        m = monitor(config.plans, status_file=config.status_file, occupancy=config.occupancy,
-                    data=config.data, seed=config.seed)
-    written = []
-    for name, frame in m.frames().items():
-        written += write_table(frame, args.out, name)
-    if args.targets:
-        written += _write_provenance(result, args.out)
-    charts = Path(args.out) / "charts"
-    shipped = m.sources[m.sources["zk_code"] == NATIONAL]["realised_source"].str.startswith(
-        "observed").any()
-    for code in m.monitor["zk_code"].unique():
-        if code == NATIONAL and shipped:
-            written += monitor_chart(
-                m.monitor, code, charts, title="Nederland: intramural plans by ZN monitor",
-                realised_label="net change of places with stay in use (CBS 84529NED)")
+    config = _chain_config(args)  # the same checks of every option, before any work
+    files = [*_tables(*names), *(["provenance.json"] if args.targets else [])]
+    with _output(args, "monitor", files, config=config) as out:
+        if args.targets:
+            result = _run_chain(args, config)
+            m = result.monitor(draws=args.reach_draws)
         else:
-            written += monitor_chart(m.monitor, code, charts)
+            m = monitor(config.plans, status_file=config.status_file,
+                        occupancy=config.occupancy, data=config.data, seed=config.seed)
+        for name, frame in m.frames().items():
+            out.write_table(frame, name)
+        if args.targets:
+            out.write_text("provenance.json", _provenance_text(result))
+        charts = out.path("charts")
+        charts.mkdir(exist_ok=True)
+        shipped = m.sources[m.sources["zk_code"] == NATIONAL]["realised_source"] \
+            .str.startswith("observed").any()
+        for code in m.monitor["zk_code"].unique():
+            if code == NATIONAL and shipped:
+                monitor_chart(m.monitor, code, charts,
+                              title="Nederland: intramural plans by ZN monitor",
+                              realised_label="net change of places with stay in use "
+                                             "(CBS 84529NED)")
+            else:
+                monitor_chart(m.monitor, code, charts)
+    written = out.written
     for path in written:
         print(f"wrote {path}")
     learned = m.status[m.status["source"] == "history"]
