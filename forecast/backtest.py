@@ -4,7 +4,7 @@ Truth: persons aged 65+ living in institutions on 1 January of the target year (
 at 65+ about 90% of them live in a care or nursing home, CBS 70791ned). At every origin T
 the data allow (from the ``min_train``-th year of the series, 2002, to 2023) each model is
 fitted on the age-standardised institutional rate 65+ up to T only and forecasts T+1 ...
-T+10 (at most the last observed year). The forecast count is
+T+10 (at most the last observed year). The forecast count is::
 
     forecast(T, t) = sum_{a,s} r(a, s, T) P(a, s, t) * I_hat(t) / I(T)
 
@@ -13,22 +13,22 @@ with the age-sex rates r of the origin, the **actual** population P of the targe
 which is what separates the models) and the model's forecast I_hat of the standardised rate.
 
 Models, each a :class:`zorgcap.forecast.timeseries.TrendConfig` run by
-:func:`zorgcap.forecast.timeseries.shipped_forecast` (the function the ``trend`` scenario uses):
+:func:`zorgcap.forecast.timeseries.shipped_forecast` (the function the ``trend`` scenario uses)::
 
-``beleidsarm``        age-sex rates of T held constant (TNO 2019 convention); intervals
-                      calibrated on its own errors at earlier origins (as the shipped model)
-``rw_drift``          random walk with drift on the log rate; model intervals
-``ets_damped``        damped-trend ETS on the log rate as statsmodels fits it (not anchored,
-                      model intervals): the simple baseline the shipped model must beat
-``arima_anchored``    ARIMA(0,1,1) with drift, from the last observation, calibrated
-``ets_arima_mean``    the mean of the two (a forecast combination), calibrated
-``ets_anchored``      the shipped model (:data:`zorgcap.forecast.timeseries.SHIPPED_TREND`)
-``ets_anchored_2014_kept``  the shipped model without replacing the 2014 outlier
-``ets_anchored_conformal``  the shipped centre with the first attempt's intervals (split
-                      conformal, calibrated against the cleaned series)
-``ets_pair_mean``     mean of the shipped model and the damped ETS (the combination the issue
-                      names), tried after the first test results; not anchored, so not a
-                      candidate
+    ``beleidsarm``        age-sex rates of T held constant (TNO 2019 convention); intervals
+                          calibrated on its own errors at earlier origins (as the shipped model)
+    ``rw_drift``          random walk with drift on the log rate; model intervals
+    ``ets_damped``        damped-trend ETS on the log rate as statsmodels fits it (not anchored,
+                          model intervals): the simple baseline the shipped model must beat
+    ``arima_anchored``    ARIMA(0,1,1) with drift, from the last observation, calibrated
+    ``ets_arima_mean``    the mean of the two (a forecast combination), calibrated
+    ``ets_anchored``      the shipped model (:data:`zorgcap.forecast.timeseries.SHIPPED_TREND`)
+    ``ets_anchored_2014_kept``  the shipped model without replacing the 2014 outlier
+    ``ets_anchored_conformal``  the shipped centre with the first attempt's intervals (split
+                          conformal, calibrated against the cleaned series)
+    ``ets_pair_mean``     mean of the shipped model and the damped ETS (the combination the issue
+                          names), tried after the first test results; not anchored, so not a
+                          candidate
 
 How the shipped model was chosen: anchoring at the last observation is a requirement (no
 jump-off, issue 17), not a result of this table. Among the anchored candidates (arima, the

@@ -18,23 +18,23 @@ clients (CBS 84529NED, 2023: (18,405 + 35,100) / 126,105 = 0.424) times clients 
 in the ``trend`` scenario the ratio follows its 2015-2023 trend (damped). In ``langer-thuis``
 a share of the growth above the base year moves from stay to home.
 
-Named assumptions (reported in :attr:`DemandRun.assumptions` and the chain's result):
+Named assumptions (reported in :attr:`DemandRun.assumptions` and the chain's result)::
 
-``occupancy_rate``       0.97 places occupied: NZa counted about 3,900 empty places in
-                         August 2020 against about 120,000 residents (NZa via Reformatorisch
-                         Dagblad, September 2020). The ministry's letters call that vacancy
-                         temporary (COVID: about 5,500 empty at the peak of the first wave);
-                         with a waiting list of about 20,000 a planner may set 0.98-0.99
-                         (``occupancy``, ``--occupancy``).
-``home_ratio_national``  every region has the national ratio of home to stay clients.
-``regional_rates``       without a calibration file every region has the national rates.
-``trend_window``         the trend model is fitted on every year of CBS 37620 (1995-2024),
-                         with 2014 flagged as an outlier
-                         (zorgcap.forecast.timeseries.SHIPPED_TREND).
-``home_trend_damping``   in ``trend`` the home/stay ratio follows a damped trend with the
-                         damping fixed at 0.85: estimated freely (phi about 0.98) the
-                         2015-2023 growth of VPT/MPT would carry the ratio from 0.42 to
-                         about 2.8 by 2040, which no planner expects.
+    ``occupancy_rate``       0.97 places occupied: NZa counted about 3,900 empty places in
+                             August 2020 against about 120,000 residents (NZa via Reformatorisch
+                             Dagblad, September 2020). The ministry's letters call that vacancy
+                             temporary (COVID: about 5,500 empty at the peak of the first wave);
+                             with a waiting list of about 20,000 a planner may set 0.98-0.99
+                             (``occupancy``, ``--occupancy``).
+    ``home_ratio_national``  every region has the national ratio of home to stay clients.
+    ``regional_rates``       without a calibration file every region has the national rates.
+    ``trend_window``         the trend model is fitted on every year of CBS 37620 (1995-2024),
+                             with 2014 flagged as an outlier
+                             (zorgcap.forecast.timeseries.SHIPPED_TREND).
+    ``home_trend_damping``   in ``trend`` the home/stay ratio follows a damped trend with the
+                             damping fixed at 0.85: estimated freely (phi about 0.98) the
+                             2015-2023 growth of VPT/MPT would carry the ratio from 0.42 to
+                             about 2.8 by 2040, which no planner expects.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The gap between need and supply per zorgkantoorregio per year, and the national targets.
 
-Arithmetic (per region r and year t; all in places):
+Arithmetic (per region r and year t; all in places)::
 
     need(r,t)     = places_needed(r,t) * (1 + w_r)          w_r = W_r / C_r
     supply(r,t)   = capacity(r) + sum_{plans of r} sign * places * p(status)
@@ -38,7 +38,7 @@ an upper bound; ``replacement``: no net growth) or a planner's workforce file,
 region and year, for places with stay.
 
 All delivery forms (issue 19; :mod:`zorgcap.forecast.delivery`): the ambition of 25,000 places
-counts places with stay and clustered VPT places. Per region and year
+counts places with stay and clustered VPT places. Per region and year::
 
     need_clustered(r,t)   = clients_at_home(r,t) * vpt_share * clustered_share / occupancy
     supply_clustered(r,t) = clustered capacity(r) + expected clustered plans (forms

@@ -465,8 +465,8 @@ class ChainResult:
         **changes
             Other :data:`PLANNER_OPTIONS`, e.g. ``capacity="capaciteit.csv"``.
 
-        Example
-        -------
+        Examples
+        --------
         >>> result = ForecastChain(ChainConfig(draws=200)).run()  # doctest: +SKIP
         >>> mine = result.with_plans("mijn_plannen.csv")  # doctest: +SKIP
         >>> mine.gap.query("zk_code == 'ZK08'")[["year", "gap_all_forms"]]  # doctest: +SKIP

@@ -1,7 +1,7 @@
 """Cohort-component population projection per gemeente and zorgkantoorregio, to 2050.
 
 Model (one step = 1 January of year t to 1 January of t+1; ages 0..94 and the open group 95+)
-------------------------------------------------------------------------------------------
+---------------------------------------------------------------------------------------------
 1. **Base**: population 1-1-2021 by gemeente (2021 indeling) x 5-year band x sex (CBS
    83502NED via PC4), split into single ages with the national single-age shape of each band
    and sex on the same date (CBS 37620).

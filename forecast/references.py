@@ -1,16 +1,16 @@
 """Named references: what the supply is compared against, switchable without breaking a table.
 
 A reference turns into a need per region and year, ``reference_need(r, t)``; the gap against
-it is ``reference_need - supply``. References:
+it is ``reference_need - supply``. References::
 
-``model``          zorgcap's own need (default).
-``tno2019``        TNO capacity prognosis (report of 28 July 2020; the option keeps its old name):
-                   22,206 places short in 2025 and about 110,000 extra by 2040.
-``ambition2025``   25,000 extra places by 2025 (2021 agreement).
-``wozo2030``       40,000 extra places by 2030 (programme Wonen en Zorg voor Ouderen).
-``ambition2031``   50,000 extra places by 2031.
-``ratio75:N`` / ``ratio80:N``  a planning ratio: N places per 1,000 inhabitants aged 75+
-                   (or 80+), as in Australia's planning ratios or Dutch norms of the past.
+    ``model``          zorgcap's own need (default).
+    ``tno2019``        TNO capacity prognosis (report of 28 July 2020; the option keeps its
+                       old name): 22,206 places short in 2025 and about 110,000 extra by 2040.
+    ``ambition2025``   25,000 extra places by 2025 (2021 agreement).
+    ``wozo2030``       40,000 extra places by 2030 (programme Wonen en Zorg voor Ouderen).
+    ``ambition2031``   50,000 extra places by 2031.
+    ``ratio75:N`` / ``ratio80:N``  a planning ratio: N places per 1,000 inhabitants aged 75+
+                       (or 80+), as in Australia's planning ratios or Dutch norms of the past.
 
 National targets are counted from their own base year ``b`` and in their own delivery forms
 (``data_raw/reference_bases.csv``: TNO from 2018, places with stay; the 2021 agreement's

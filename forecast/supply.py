@@ -1,37 +1,37 @@
 """Supply: capacity per region, build plans, realisation probabilities, waiting lists.
 
-Planner files (templates in ``data_raw/templates/``):
+Planner files (templates in ``data_raw/templates/``)::
 
-``capacity.csv``  ``zk_code, year, places_with_stay[, vpt_capacity, source, note]`` - one row
-                  per region for the base year.
-``build_plans.csv`` ``project_id, zk_code, year_ready, places, delivery_form, status[, kind,
-                  vintage, project_name, note]``; ``delivery_form`` in with_stay / geclusterd /
-                  vpt, ``status`` in idea / planned / under_construction / realised /
-                  cancelled, ``kind`` in expansion (default) / closure. A replacement is a
-                  closure plus an expansion. ``vintage`` (``YYYY-MM-DD``, issue 31) is the
-                  date of the inventory a row belongs to: one file can hold several
-                  inventories (e.g. the regiomonitors 2021, 2022 and 2023), and the same
-                  ``project_id`` in several vintages is one project's history. The gap counts
-                  the newest inventory (:func:`read_plans`); :func:`read_plan_history` gives
-                  all of them (:mod:`zorgcap.forecast.realisation`,
-                  :mod:`zorgcap.forecast.monitor`).
+    ``capacity.csv``  ``zk_code, year, places_with_stay[, vpt_capacity, source, note]`` - one row
+                      per region for the base year.
+    ``build_plans.csv`` ``project_id, zk_code, year_ready, places, delivery_form, status[, kind,
+                      vintage, project_name, note]``; ``delivery_form`` in with_stay / geclusterd /
+                      vpt, ``status`` in idea / planned / under_construction / realised /
+                      cancelled, ``kind`` in expansion (default) / closure. A replacement is a
+                      closure plus an expansion. ``vintage`` (``YYYY-MM-DD``, issue 31) is the
+                      date of the inventory a row belongs to: one file can hold several
+                      inventories (e.g. the regiomonitors 2021, 2022 and 2023), and the same
+                      ``project_id`` in several vintages is one project's history. The gap counts
+                      the newest inventory (:func:`read_plans`); :func:`read_plan_history` gives
+                      all of them (:mod:`zorgcap.forecast.realisation`,
+                      :mod:`zorgcap.forecast.monitor`).
 
-Where a planner has no file, documented estimates are used and **labelled as estimates**:
+Where a planner has no file, documented estimates are used and **labelled as estimates**::
 
-``capacity_from_clients``  capacity with stay on 1 January of the base year = the region's
-                           base-year clients with stay / occupancy (the observed level of
-                           :mod:`zorgcap.forecast.intensity`); a plan ready in or before the base
-                           year is part of it (:func:`zorgcap.forecast.gap.supply_gap`).
-``waiting_by_clients``     the national waiting list shared by clients in care.
-``plans_from_national``    the ZN Regiomonitor 2022 total of 7,000 intramural places for
-                           2023-2027 (``data_raw/plan_totals.csv``), 1,400 a year, of which
-                           the years after the base year count (those of the base year are
-                           in the base capacity), spread over regions by their share of the
-                           growth of demand (:func:`plan_shares`). A plans file that covers
-                           some regions replaces the estimate of those regions only; the
-                           others keep exactly the plans they get without a file
-                           (``plans_elsewhere``, :func:`zorgcap.forecast.gap.supply_gap`).
-``realisation_probability`` per status (``data_raw/plan_status.csv``; own file possible).
+    ``capacity_from_clients``  capacity with stay on 1 January of the base year = the region's
+                               base-year clients with stay / occupancy (the observed level of
+                               :mod:`zorgcap.forecast.intensity`); a plan ready in or before the
+                               base year is part of it (:func:`zorgcap.forecast.gap.supply_gap`).
+    ``waiting_by_clients``     the national waiting list shared by clients in care.
+    ``plans_from_national``    the ZN Regiomonitor 2022 total of 7,000 intramural places for
+                               2023-2027 (``data_raw/plan_totals.csv``), 1,400 a year, of which
+                               the years after the base year count (those of the base year are
+                               in the base capacity), spread over regions by their share of the
+                               growth of demand (:func:`plan_shares`). A plans file that covers
+                               some regions replaces the estimate of those regions only; the
+                               others keep exactly the plans they get without a file
+                               (``plans_elsewhere``, :func:`zorgcap.forecast.gap.supply_gap`).
+    ``realisation_probability`` per status (``data_raw/plan_status.csv``; own file possible).
 """
 
 from __future__ import annotations

@@ -708,7 +708,7 @@ def top_down(to: int, level: float = 95, data=None) -> pd.DataFrame:
 
     The series of clients with zzp VV4-VV10 and care with stay 2015-2023 (CBS 84529NED) is
     forecast by the family (``ets`` or ``arima``) with the lower rolling-origin error (first
-    origin after 5 years), with ``level``% intervals of both families
+    origin after 5 years), with ``level`` % intervals of both families
     (:func:`trend_forecast`). It knows nothing of demography: set
     next to the cohort model it shows how much of the cohort forecast is ageing that the
     recent trend alone would not predict.

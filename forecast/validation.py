@@ -9,15 +9,15 @@ known codes, required columns). pandera collects every failure (``lazy=True``);
 column, the value and the fix, and says how many more problems there are.
 
 Upper bounds (plausibility, not physics; a value above them is almost surely a unit or
-notation slip such as ``1e12`` or Dutch thousands read as decimals):
+notation slip such as ``1e12`` or Dutch thousands read as decimals)::
 
-``MAX_REGION_PLACES = 25,000`` places or clients with stay in one zorgkantoorregio: the
-    31 regions had 126,105 Wlz clients with zzp VV4-VV10 and stay together in 2023 (CBS
-    84529NED), about 4,000 on average and under 10,000 in the largest; 25,000 leaves room
-    for the doubling to 2040 with a margin.
-``MAX_PLAN_PLACES = 5,000`` places in one build plan: Dutch nursing-home locations have tens
-    to a few hundred places; a larger number is one region's total, not one project.
-``MAX_DELAY_YEARS = 10`` mean delay of a plan status [years].
+    ``MAX_REGION_PLACES = 25,000`` places or clients with stay in one zorgkantoorregio: the
+        31 regions had 126,105 Wlz clients with zzp VV4-VV10 and stay together in 2023 (CBS
+        84529NED), about 4,000 on average and under 10,000 in the largest; 25,000 leaves room
+        for the doubling to 2040 with a margin.
+    ``MAX_PLAN_PLACES = 5,000`` places in one build plan: Dutch nursing-home locations have tens
+        to a few hundred places; a larger number is one region's total, not one project.
+    ``MAX_DELAY_YEARS = 10`` mean delay of a plan status [years].
 
 References
 ----------

@@ -1,11 +1,11 @@
 """Planner files as written by spreadsheets: separator and number notation, never guessed.
 
 A planner's CSV (capacity, build plans, plan status, calibration, rates) comes from Excel,
-LibreOffice or a script, in one of two conventions:
+LibreOffice or a script, in one of two conventions::
 
-``international``  ``,`` separates fields, ``.`` is the decimal point (``0.6``, ``3400``);
-``Dutch``          ``;`` separates fields (Excel's "CSV (puntkomma)" on a Dutch system),
-                   ``,`` is the decimal comma and ``.`` groups thousands (``0,6``, ``3.400``).
+    ``international``  ``,`` separates fields, ``.`` is the decimal point (``0.6``, ``3400``);
+    ``Dutch``          ``;`` separates fields (Excel's "CSV (puntkomma)" on a Dutch system),
+                       ``,`` is the decimal comma and ``.`` groups thousands (``0,6``, ``3.400``).
 
 The separator is read from the header line (the one with more ``;`` than ``,`` is Dutch).
 Numbers are then read by that convention and every value that could mean two things is
