@@ -27,8 +27,9 @@ from pathlib import Path
 
 GENERATED = Path("reference") / "generated"
 
-#: The run whose assumptions the page lists: short and without draws (about 10 s).
-ASSUMPTIONS_RUN = {"to": 2025, "draws": 0}
+#: The run whose assumptions the page lists: short and without draws (about 10 s). The
+#: gallery runs the same config, so the build runs the chain once (its stage cache).
+ASSUMPTIONS_RUN = {"to": 2026, "draws": 0}
 
 _UNIT = re.compile(r"\s*\[([^\[\]]+)\]\s*$")
 
@@ -94,7 +95,7 @@ def _option_lines(parser: argparse.ArgumentParser, program: str) -> list[str]:
 
 def _command_rst(parser, program: str, help_text: str, depth: int) -> list[str]:
     chars = "=-~^"
-    lines = [_heading(f"``{program}``", chars[min(depth, len(chars) - 1)]), ""]
+    lines = [_heading(program, chars[min(depth, len(chars) - 1)]), ""]
     text = parser.description or help_text
     if text:
         lines += [escape(text[0].upper() + text[1:]) + ("" if text.endswith(".") else "."), ""]
@@ -122,8 +123,8 @@ def cli_rst(parser: argparse.ArgumentParser | None = None) -> str:
              "   (docs/_ext/zorgcap_docs.py); edit the parser, not this page.", "",
              ".. _cli:", "", _heading("Command line", "=", overline=True), "",
              "Every command, its usage and every option, read from the program's own parser "
-             "when this site was built (so it is what ``zorgcap COMMAND --help`` prints).", "",
-             ".. contents:: Commands", "   :local:", "   :depth: 2", ""]
+             "when this site was built (so it is what ``zorgcap COMMAND --help`` prints). Input "
+             "problems print the file, row and fix and exit with status 2.", ""]
     lines += _command_rst(parser, parser.prog, "", 0)[2:]  # the program's title is the page's
     return "\n".join(lines).rstrip() + "\n"
 
