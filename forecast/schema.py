@@ -17,7 +17,7 @@ Examples
 >>> from zorgcap.forecast import schema
 >>> schema.band_columns("gap")
 ['gap_lo_95', 'gap_lo_80', 'gap', 'gap_hi_80', 'gap_hi_95']
->>> schema.DEMAND_COLUMNS["places_needed"]
+>>> schema.DEMAND_COLUMNS["places_needed"].split(";")[0]
 'nursing-home places needed: clients_with_stay / occupancy [places]'
 """
 

@@ -31,12 +31,18 @@ GENERATED = Path("reference") / "generated"
 #: gallery runs the same config, so the build runs the chain once (its stage cache).
 ASSUMPTIONS_RUN = {"to": 2026, "draws": 0}
 
-_UNIT = re.compile(r"\s*\[([^\[\]]+)\]\s*$")
+_UNIT = re.compile(r"\s*\[([^\[\]]+)\]")
 
 
 def escape(text: str) -> str:
     """``text`` as literal reST inline text (no emphasis, roles, references or substitutions)."""
     return re.sub(r"([\\*`|_])", r"\\\1", str(text))
+
+
+def inline(text: str) -> str:
+    """``text`` as reST inline text: its ````literals```` kept, everything else literal."""
+    parts = re.split(r"(``[^`]+``)", str(text))
+    return "".join(p if p.startswith("``") and p.endswith("``") else escape(p) for p in parts)
 
 
 def _heading(text: str, char: str, overline: bool = False) -> str:
@@ -238,10 +244,13 @@ def columns_rst() -> str:
                   ".. list-table::", "   :header-rows: 1", "   :widths: 25 55 20", "",
                   "   * - column", "     - meaning", "     - unit"]
         for column, description in columns.items():
+            # the unit: the first [bracket]; taken out of the text where it ends the text
             m = _UNIT.search(description)
             unit = m.group(1) if m else ""
-            meaning = description[:m.start()] if m else description
-            lines += [f"   * - ``{column}``", f"     - {_cell(meaning)}",
+            meaning = description
+            if m and not description[m.end():].strip():
+                meaning = description[:m.start()]
+            lines += [f"   * - ``{column}``", f"     - {inline(' '.join(meaning.split()))}",
                       f"     - {_cell(unit) or '–'}"]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
