@@ -8,11 +8,14 @@ GitHub does not show::
 :func:`figures` computes them (name -> the text as the README writes it, with its unit sign
 and rounding); ``python tests/readme_figures.py --write`` rewrites the marked text in
 README.md; ``tests/test_readme.py`` asserts that the README holds exactly these texts and
-no unknown or missing marker. A name may be marked more than once (the same number quoted in
-two sections). Figures that are published facts or data (TNO's 22,206, the 25,000 ambition,
-CBS's observed 126,105, ZN's 7,000 planned places, the Haaren split) are not model output and
-stay unmarked; :func:`published` reads them from ``data_raw`` so that the test can check that
-the README quotes them as the data holds them.
+no unknown or missing marker. The user guide of the documentation (``docs/user_guide/*.md``)
+quotes them with the same markers: a figure must be marked in the README or a guide page,
+every marked text must be the code's, and ``--write`` rewrites all of them. A name may be
+marked more than once (the same number quoted in two sections). Figures that are published
+facts or data (TNO's 22,206, the 25,000 ambition, CBS's observed 126,105, ZN's 7,000 planned
+places, the Haaren split) are not model output and stay unmarked; :func:`published` reads
+them from ``data_raw`` so that the test can check that the README or the guide quotes them as
+the data holds them.
 
 Few runs, shared by every figure and cached for the process: the chain for ``beleidsarm``
 (200 draws: the bands of the population draws alone) and ``trend`` (200 draws) to 2040;
@@ -32,6 +35,7 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
+GUIDE = ROOT / "docs" / "user_guide"  # the documentation's user guide quotes them too
 MARKER = re.compile(r"<!--fig:([a-z0-9_]+)-->(.*?)<!--/fig-->", re.S)
 TO = 2040
 DRAWS = 200
@@ -368,7 +372,17 @@ def published() -> dict[str, str]:
             "clients_2023_observed": _n(bel.parameters["base_observed"])}
 
 
-# --- reading and writing the README -------------------------------------------------------
+# --- reading and writing the README and the user guide ------------------------------------
+
+def pages() -> list[Path]:
+    """The texts that quote model figures: README.md and the user guide's pages."""
+    return [README, *sorted(GUIDE.glob("*.md"))]
+
+
+def read_pages() -> str:
+    """Every page's text, one after the other: a figure must be marked in one of them."""
+    return "\n".join(p.read_text(encoding="utf-8") for p in pages())
+
 
 def marked(text: str) -> list[tuple[str, str]]:
     """(name, text) of every marker in ``text``, in order."""
@@ -399,19 +413,19 @@ def rewrite(text: str, figs: dict[str, str]) -> str:
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     figs = figures()
-    text = README.read_text(encoding="utf-8")
     if "--write" in argv:
-        new = rewrite(text, figs)
-        if new != text:
-            README.write_text(new, encoding="utf-8")
-        changed = sum(a != b for a, b in zip(marked(text), marked(new), strict=True))
-        print(f"README.md: {changed} figure(s) rewritten")
-        text = new
+        for page in pages():
+            text = page.read_text(encoding="utf-8")
+            new = rewrite(text, figs)
+            if new != text:
+                page.write_text(new, encoding="utf-8")
+            changed = sum(a != b for a, b in zip(marked(text), marked(new), strict=True))
+            print(f"{page.relative_to(ROOT)}: {changed} figure(s) rewritten")
     else:
         width = max(map(len, figs))
         for name, value in figs.items():
             print(f"{name:<{width}}  {value}")
-    issues = problems(text, figs)
+    issues = problems(read_pages(), figs)
     for line in issues:
         print(line, file=sys.stderr)
     return 1 if issues else 0

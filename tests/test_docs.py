@@ -193,6 +193,14 @@ def test_docstring_examples_run(module):
     assert failures == 0, f"{failures} of {tried} docstring examples of {module} failed"
 
 
+def test_api_page_examples_run():
+    # the doctest lines of the API reference page (the public names, without data)
+    page = ROOT / "docs" / "reference" / "api.rst"
+    failures, tried = doctest.testfile(str(page), module_relative=False,
+                                       optionflags=doctest.ELLIPSIS)
+    assert tried >= 6 and failures == 0, f"{failures} of {tried} examples of {page} failed"
+
+
 def test_some_docstring_examples_are_run():
     # the public API carries examples that really run (not all skipped)
     assert {"zorgcap.forecast.schema", "zorgcap.reports.text"} <= set(_with_examples())
