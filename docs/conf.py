@@ -46,6 +46,7 @@ source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "examples/README.rst"]
 templates_path = ["_templates"]
+smartquotes_action = "qe"  # quotes and ellipses; "--occupancy" stays two hyphens
 
 # -- API reference (autosummary + numpydoc, as pvlib and geopandas) ---------------------------
 

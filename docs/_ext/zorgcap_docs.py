@@ -156,7 +156,7 @@ def run_assumptions() -> dict | None:
 
 
 def _cell(text: str) -> str:
-    """``text`` as the one line of a list-table cell."""
+    """``text`` as one line of literal reST (for a table cell or a definition)."""
     return escape(" ".join(str(text).split()))
 
 
@@ -193,12 +193,12 @@ def assumptions_rst(assumptions: dict | None = ...) -> str:
                   f"The {len(assumptions)} assumptions of ``ForecastChain(ChainConfig({run}))"
                   ".run()`` when this site was built, with that run's numbers: the English text "
                   "of ``ChainResult.assumptions`` and the Dutch name and text of the report.", "",
-                  ".. list-table::", "   :header-rows: 1", "   :widths: 18 41 41", "",
-                  "   * - key", "     - text (English)", "     - in the report (Dutch)"]
+                  ""]
         for key in assumptions:
             kind = " (estimate)" if key in estimates else ""
-            lines += [f"   * - ``{key}``{kind}", f"     - {_cell(en[key]['text'])}",
-                      f"     - **{_cell(nl[key]['name'])}**: {_cell(nl[key]['text'])}"]
+            lines += [f"``{key}``{kind}", f"   {_cell(en[key]['text'])}", "",
+                      f"   *In the report:* **{_cell(nl[key]['name'])}**: "
+                      f"{_cell(nl[key]['text'])}", ""]
             shown.add(key)
         lines.append("")
     else:
@@ -206,20 +206,21 @@ def assumptions_rst(assumptions: dict | None = ...) -> str:
                   "real run could not be listed; the catalogue follows.", ""]
     rest = [k for k in dict.fromkeys([*nl_names, *en_texts]) if k not in shown]
     if rest:
+        intro = ("Keys that a run lists only where its options use them (another scenario, "
+                 "reference, planner file or workforce scenario)" if shown
+                 else "Every key of the report's catalogue")
         lines += [_heading("In other runs" if shown else "The catalogue", "="), "",
-                  "Keys that a run lists only where its options use them (another scenario, "
-                  "reference, planner file or workforce scenario), with the English text of the "
-                  "catalogue; ``{field}`` stands for a number of the run.", "",
-                  ".. list-table::", "   :header-rows: 1", "   :widths: 18 41 41", "",
-                  "   * - key", "     - text (English)", "     - name in the report (Dutch)"]
+                  f"{intro}, with the English text of the catalogue (one per variant where the "
+                  "text depends on an option); ``{field}`` stands for a number of the run.", ""]
         for key in rest:
             text = en_texts.get(key, "")
-            if isinstance(text, dict):  # variants by option: show them all
-                text = " | ".join(f"{variant}: {t}" for variant, t in text.items())
             kind = " (estimate)" if key in estimates else ""
-            lines += [f"   * - ``{key}``{kind}", f"     - {_cell(text) or '–'}",
-                      f"     - {_cell(nl_names.get(key, '–'))}"]
-        lines.append("")
+            lines.append(f"``{key}``{kind}")
+            if isinstance(text, dict):  # variants by option: one item each
+                lines += [f"   - *{escape(variant)}*: {_cell(t)}" for variant, t in text.items()]
+            else:
+                lines.append(f"   {_cell(text) or '–'}")
+            lines += ["", f"   *In the report:* **{_cell(nl_names.get(key, key))}**", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
