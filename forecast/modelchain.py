@@ -517,8 +517,8 @@ class ChainResult:
             ``monitor, changes, realisation, status, targets, sources`` frames
             (:mod:`zorgcap.forecast.monitor`).
 
-        Example
-        -------
+        Examples
+        --------
         >>> result = ForecastChain(ChainConfig(plans="plannen.csv")).run()  # doctest: +SKIP
         >>> m = result.monitor()  # doctest: +SKIP
         >>> m.targets.query("zk_code == 'NL'")[["target", "counted", "p_reach"]]  # doctest: +SKIP
