@@ -7,7 +7,8 @@ range 4,150 -/+ 816 (8% of the need) = 3,334-4,966 and a national shortage proba
 From demography alone (``national_demography``) the need is 60 places a year higher: 2030
 10,620, gap 4,570, 80% range -/+ 0.4% x 8 x 10,620 = 339.84 (4,230.16-4,909.84). Per gemeente
 (``gemeente_need``) the k-th gemeente of a region by code weighs k: Flevoland's five (Zeewolde,
-Noordoostpolder, Urk, Dronten, Lelystad) share 1..5 / 15 of its need. Only the geometry (maps) and the gemeente list come from the real data.
+Noordoostpolder, Urk, Dronten, Lelystad) share 1..5 / 15 of its need. Only the geometry
+(maps) and the gemeente list come from the real data.
 """
 
 from __future__ import annotations

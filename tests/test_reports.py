@@ -1037,7 +1037,8 @@ window.addEventListener("load", function(){ setTimeout(function(){
   });
   out.labels = document.querySelectorAll("svg.map g.labels text").length;
   var maps = Array.prototype.map.call(document.querySelectorAll("#maps figure"),
-    function(f){ var r = f.getBoundingClientRect(); return [Math.round(r.top), Math.round(r.width)]; });
+    function(f){ var r = f.getBoundingClientRect();
+                 return [Math.round(r.top), Math.round(r.width)]; });
   out.maps = maps.filter(function(m){ return m[1] > 0; });
   out.column = document.querySelector("#regions").clientWidth;
   var pre = document.createElement("pre"); pre.id = "layout";
