@@ -131,20 +131,22 @@ def _tables(*names: str) -> list[str]:
     return [f"{n}.{ext}" for n in names for ext in ("csv", "parquet")]
 
 
-def _run_chain(args, config=None):
-    """Run the chain of ``args`` (``config``: its :func:`_chain_config`, built before)."""
+def _echo(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def _run_chain(args, config=None, progress=None):
+    """Run the chain of ``args`` (``config``: its :func:`_chain_config`, built before;
+    ``progress``: a :class:`~zorgcap.forecast.progress.Progress` of the whole command, else
+    the chain's own)."""
     from .modelchain import ForecastChain
 
     config = config or _chain_config(args)  # every argument is checked before any work
-
-    def echo(msg):
-        print(msg, file=sys.stderr, flush=True)
-
-    result = ForecastChain(config, echo=echo).run()
+    result = ForecastChain(config, echo=progress or _echo).run()
     for found in result.parameters.get("unusual_inputs", []):
         where = f"{found['file']}, row {found['row']}: " if found["file"] and found["row"] \
             else f"{found['file']}: " if found["file"] else ""
-        echo(f"zorgcap: UNUSUAL input accepted (--accept-unusual): {where}{found['text']}")
+        _echo(f"zorgcap: UNUSUAL input accepted (--accept-unusual): {where}{found['text']}")
     return result
 
 
@@ -209,9 +211,11 @@ def _cmd_forecast(args) -> int:
 
 def _cmd_gap(args) -> int:
     config = _chain_config(args)
-    names = {"gap": f"gap_{config.scenario}", "steps": f"gap_{config.scenario}_steps",
-             "ambition": "ambition_2025", "targets": "targets", "staff": "staff_limit",
-             "references": "national_references"}
+    scenario = config.scenario  # every file names its scenario
+    names = {"gap": f"gap_{scenario}", "steps": f"gap_{scenario}_steps",
+             "ambition": f"ambition_2025_{scenario}", "targets": f"targets_{scenario}",
+             "staff": f"staff_limit_{scenario}",
+             "references": f"national_references_{scenario}"}
     with _output(args, "gap", [*_tables(*names.values()), "provenance.json"],
                  config=config) as out:
         result = _run_chain(args, config)
@@ -249,14 +253,26 @@ def _cmd_gap(args) -> int:
 
 def _cmd_report(args) -> int:
     from zorgcap.reports import render
+    from zorgcap.reports.build import render_steps
+
+    from .modelchain import ForecastChain
+    from .progress import Progress
 
     config = _chain_config(args)
+    if args.pdf:
+        from zorgcap.reports.pdf import find_chromium
+
+        find_chromium()  # no Chromium: say so before the forecast runs
+    # one progress display over the chain and the report: every step counted once
+    progress = Progress(ForecastChain.STEPS + render_steps(args.static, args.pdf), _echo)
     with _output(args, "report", whole=True, config=config) as out:  # before the forecast
-        result = _run_chain(args, config)
-        paths = render(result, out, echo=lambda m: print(m, file=sys.stderr, flush=True),
-                       lang=args.lang, static=args.static)
+        result = _run_chain(args, config, progress=progress)
+        paths = render(result, out, echo=progress, lang=args.lang, static=args.static,
+                       pdf=args.pdf)
     print(f"wrote {paths['html']}")
     print(f"wrote {paths['excel']}")
+    if "pdf" in paths:
+        print(f"wrote {paths['pdf']}")
     if paths["maps"]:
         print(f"wrote {len(paths['maps'])} maps (PNG and SVG) in "
               f"{paths['html'].parent / 'maps'}")
@@ -486,6 +502,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="language and number format of the report and workbook (default nl)")
     rp.add_argument("--static", action="store_true",
                     help="also write the maps as PNG/SVG and the charts as PNG (for print)")
+    rp.add_argument("--pdf", action="store_true",
+                    help="also print the report to zorgcap_report_<scenario>.pdf (A4, each "
+                         "region on a new page) with headless Chromium")
     rp.set_defaults(func=_cmd_report)
 
     mo = sub.add_parser("monitor", help="progress over time: plan inventories (vintage) "

@@ -31,7 +31,6 @@ Example
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -288,6 +287,12 @@ class _DemandStage:
     bands: dict
     regional_factors: pd.DataFrame | None
     regional_intensity: pd.DataFrame
+    #: the same demand with usage rates held at the base year (scenario beleidsarm): the
+    #: demand run itself when the scenario already holds them (DemandRun)
+    demography: object = None
+    #: expected clients per gemeente at national rates: gm_code, zk_code, year,
+    #: persons_85plus [persons], expected_clients [clients] (zorgcap.forecast.apportion)
+    gemeente_weights: pd.DataFrame | None = None
 
 
 _STAGES: dict = {}
@@ -380,7 +385,22 @@ class ChainResult:
         National totals per year: ``year, clients_with_stay, clients_at_home`` [clients],
         ``places_needed, need, capacity, supply, gap`` [places], ``growth_factor`` [ratio to
         the base year]; with draws ``need_lo/hi_<level>`` and ``gap_lo/hi_<level>``
-        [places] (quantiles of the national total over the draws).
+        [places] (quantiles of the national total over the draws) and ``p_short``
+        [probability: share of the draws whose national need exceeds the national supply].
+    national_demography : pandas.DataFrame
+        The national shortage from demography alone: the same run with the usage rates held
+        at the base year (scenario ``beleidsarm``, as the TNO prognoses and the regioplannen
+        count), on the same population draws, regional levels, waiting list and supply:
+        ``year, scenario, places_needed, need, supply, gap`` [places]; with draws
+        ``need_lo/hi_<level>, gap_lo/hi_<level>`` [places] and ``p_short`` [probability],
+        as in ``national``. Equal to ``national`` in the base year, and in every year when
+        the run's scenario is ``beleidsarm`` itself.
+    gemeente_need : pandas.DataFrame
+        Each gemeente's part of its region's need (:mod:`zorgcap.forecast.apportion`):
+        ``gm_code`` (indeling 2025), ``gm_name, zk_code, zk_name, year``,
+        ``persons_85plus`` [persons], ``expected_clients`` [clients with stay at national
+        base-year rates], ``share`` [fraction of the region's need], ``need`` [places; the
+        gemeenten of a region add up to its ``gap.need``], from the base year to ``to``.
     references : pandas.DataFrame
         ``reference, year, base_year, forms, published, zorgcap, zorgcap_definition``
         [places]: each published figure counted from its own base year and in its own
@@ -440,6 +460,8 @@ class ChainResult:
     backtest: pd.DataFrame
     regional_factors: pd.DataFrame | None
     regional_intensity: pd.DataFrame | None = None
+    national_demography: pd.DataFrame | None = None
+    gemeente_need: pd.DataFrame | None = None
     parameters: dict = field(default_factory=dict)
     assumptions: dict = field(default_factory=dict)
     provenance: dict = field(default_factory=dict)
@@ -495,7 +517,7 @@ class ChainResult:
                              "ForecastChain.run): run the chain again")
         config = replace(self.config, **changes)  # validated like any ChainConfig
         chain = ForecastChain(config, echo=echo)
-        chain._t0, chain._step = time.perf_counter(), 4
+        chain.progress.skip(4, "population and demand kept from this result")
         return chain._gap_stage(self._stage)
 
     def monitor(self, plans=None, draws: int = 1000):
@@ -545,13 +567,16 @@ class ForecastChain:
     Parameters
     ----------
     config : ChainConfig
-    echo : callable, optional
-        Called with a line of progress per step (e.g. ``print``).
+    echo : callable or Progress, optional
+        Called with a line of progress per step (e.g. ``print``); a
+        :class:`~zorgcap.forecast.progress.Progress` of a longer command counts on.
     """
 
     STEPS = 7
 
     def __init__(self, config: ChainConfig | None = None, echo=None):
+        from .progress import Progress
+
         if config is None:
             config = ChainConfig()
         if not isinstance(config, ChainConfig):
@@ -559,14 +584,10 @@ class ForecastChain:
         self.config = config
         self.echo = echo
         self._inputs = None  # the planner files, read before any work (run)
-        self._step = 0
-        self._t0 = time.perf_counter()
+        self.progress = echo if isinstance(echo, Progress) else Progress(self.STEPS, echo)
 
     def _progress(self, what: str) -> None:
-        self._step += 1
-        if self.echo:
-            self.echo(f"[{self._step}/{self.STEPS}] {what} "
-                      f"({time.perf_counter() - self._t0:.1f} s)")
+        self.progress(what)
 
     def run(self) -> ChainResult:
         """Run every step once; returns the :class:`ChainResult`.
@@ -588,7 +609,7 @@ class ForecastChain:
             while len(_STAGES) > _STAGE_CACHE:
                 _STAGES.pop(next(iter(_STAGES)))
         else:
-            self._t0, self._step = time.perf_counter(), 4
+            self.progress.skip(4, "population and demand kept from the previous run")
         return self._gap_stage(stage)
 
     def _demand_stage(self) -> _DemandStage:
@@ -601,8 +622,6 @@ class ForecastChain:
         from .timeseries import top_down, waiting_forecast
 
         c = self.config
-        self._t0 = time.perf_counter()
-        self._step = 0
         self._progress("checking input tables")
         status = data_status(c.data)
         bad = status[~status["usable"]]
@@ -612,15 +631,19 @@ class ForecastChain:
         self._progress("population per gemeente and region")
         population = build_projection(to=c.to, variant=c.population_variant, level="zk",
                                       data=c.data).to_frame()
-        gm85 = self._gemeente_85plus()
-        self._progress(f"demand ({c.scenario}, {c.draws} draws)")
-        demand = run_demand(scenario=c.scenario, to=c.to, draws=c.draws, seed=c.seed,
-                            occupancy=c.occupancy, calibrate=c.calibrate, rates=c.rates,
-                            population_variant=c.population_variant,
-                            scenario_file=c.scenario_file, engine=c.engine,
-                            regional_factors=c.regional_factors, level=c.level, data=c.data,
-                            regional_convergence=c.regional_convergence,
-                            regional_sd=c.regional_sd)
+        self._progress(f"demand ({c.scenario}, {c.draws} draws; and from demography alone)")
+        options = {"to": c.to, "draws": c.draws, "seed": c.seed, "occupancy": c.occupancy,
+                   "calibrate": c.calibrate, "rates": c.rates,
+                   "population_variant": c.population_variant, "engine": c.engine,
+                   "regional_factors": c.regional_factors, "level": c.level, "data": c.data,
+                   "regional_convergence": c.regional_convergence,
+                   "regional_sd": c.regional_sd}
+        demand = run_demand(scenario=c.scenario, scenario_file=c.scenario_file, **options)
+        # demography alone: usage rates held at the base year, on the same population draws
+        # (draw_totals is cached) and regional levels; about 0.3 s with 200 draws
+        demography = demand if _demography_only(c) else run_demand(scenario="beleidsarm",
+                                                                   **options)
+        gm85, weights = self._gemeente_frames(demand.components.rates)
         self._progress("checks: top-down trend, waiting list, backtest")
         summary = national_summary(demand.frame)
         td = top_down(c.to, data=c.data)
@@ -641,7 +664,8 @@ class ForecastChain:
                             summary=summary, checks=checks, waiting_forecast=waiting,
                             backtest=backtest,
                             bands=_band_label(backtest, "trend_method" in demand.parameters),
-                            regional_factors=factors, regional_intensity=self._intensity(demand))
+                            regional_factors=factors, regional_intensity=self._intensity(demand),
+                            demography=demography, gemeente_weights=weights)
 
     def _gap_stage(self, stage: _DemandStage) -> ChainResult:
         """Gap, decomposition, ambition, references and provenance of a demand stage."""
@@ -684,8 +708,12 @@ class ForecastChain:
         refs = national_references(gap.frame, **forms)
         why = explanation_figures(gap.frame, gap_total, **forms)
         explanation = explanation_text(why)
-        national = self._national(stage.summary, gap.frame, demand.places_draws,
-                                  gap.unmet_shares.reindex(pd.unique(demand.frame["zk_code"])))
+        shares = gap.unmet_shares.reindex(pd.unique(demand.frame["zk_code"]))
+        national = self._national(stage.summary, gap.frame, demand.places_draws, shares)
+        demography = _national_need(stage.demography.frame, stage.demography.places_draws,
+                                    shares, national.set_index("year")["supply"], c.level)
+        demography.insert(1, "scenario", "beleidsarm")
+        gemeente_need = self._gemeente_need(stage.gemeente_weights, gap.frame)
         self._progress("provenance")
         parameters = {"config": c.to_dict(), **demand.parameters, **gap.parameters,
                       "base_observed": demand.base_observed, **stage.bands,
@@ -705,27 +733,53 @@ class ForecastChain:
             waiting_forecast=stage.waiting_forecast.copy(), backtest=stage.backtest.copy(),
             regional_factors=None if stage.regional_factors is None
             else stage.regional_factors.copy(),
-            regional_intensity=stage.regional_intensity.copy(), parameters=parameters,
+            regional_intensity=stage.regional_intensity.copy(),
+            national_demography=demography, gemeente_need=gemeente_need, parameters=parameters,
             assumptions=assumptions, provenance=prov, _stage=stage)
         return _select(result, c.regions) if c.regions else result
 
-    def _gemeente_85plus(self) -> pd.DataFrame:
+    def _gemeente_frames(self, rates) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Inhabitants 85+ per gemeente (every projected year) and the expected clients
+        [clients at the demand's base-year ``rates`` (sex, age)] per gemeente from the
+        demand base year, both in the 2025 indeling."""
         from zorgcap import regions
 
+        from .apportion import expected_clients
         from .population import build_projection
+        from .schema import DEMAND_BASE_YEAR
 
         c = self.config
         proj = build_projection(to=c.to, variant=c.population_variant, level="gemeente",
                                 data=c.data)
-        old = proj.persons[0][..., 85:].sum(axis=(-2, -1))  # (year, gemeente)
+        persons = proj.persons[0]  # (year, gemeente, sex, age)
         frame = pd.DataFrame({"gm_code": np.tile(proj.codes, len(proj.years)),
                               "year": np.repeat(proj.years, len(proj.codes)),
-                              "persons": old.ravel()})
-        frame = regions.to_indeling(frame, 2025, ["persons"], data=c.data)
+                              "persons": persons[..., 85:].sum(axis=(-2, -1)).ravel(),
+                              "expected": expected_clients(persons, rates).ravel()})
+        frame = regions.to_indeling(frame, 2025, ["persons", "expected"], data=c.data)
         zk = regions.gemeenten(2025, c.data).set_index("gm_code")["zk_code"]
         frame["zk_code"] = frame["gm_code"].map(zk)
-        return _plain(frame.rename(columns={"persons": "persons_85plus"})
-                      [["gm_code", "zk_code", "year", "persons_85plus"]])
+        frame = frame.rename(columns={"persons": "persons_85plus",
+                                      "expected": "expected_clients"})
+        gm85 = _plain(frame[["gm_code", "zk_code", "year", "persons_85plus"]])
+        weights = frame[frame["year"] >= DEMAND_BASE_YEAR][
+            ["gm_code", "zk_code", "year", "persons_85plus", "expected_clients"]]
+        return gm85, _plain(weights.reset_index(drop=True))
+
+    def _gemeente_need(self, weights: pd.DataFrame, gap: pd.DataFrame) -> pd.DataFrame:
+        """Each gemeente's part of its region's need (:mod:`zorgcap.forecast.apportion`)."""
+        from zorgcap import regions
+
+        from .apportion import apportion_need
+
+        out = apportion_need(gap[["year", "zk_code", "need"]], weights)
+        names = regions.gemeenten(2025, self.config.data).set_index("gm_code")["gm_name"]
+        out.insert(1, "gm_name", out["gm_code"].map(names))
+        out.insert(3, "zk_name", out["zk_code"].map(
+            gap.drop_duplicates("zk_code").set_index("zk_code")["zk_name"]))
+        out = out.sort_values(["year", "zk_code", "gm_code"]).reset_index(drop=True)
+        return _plain(out[["gm_code", "gm_name", "zk_code", "zk_name", "year",
+                           "persons_85plus", "expected_clients", "share", "need"]])
 
     def _intensity(self, demand) -> pd.DataFrame:
         """The regional intensity index with the factor this run used (ChainResult)."""
@@ -748,15 +802,62 @@ class ForecastChain:
                                    "supply_clustered", "gap_all_forms"]].sum().reset_index()
         out = summary.merge(nat, on="year")
         if draws is not None:
-            # w: each region's waiting share in the draws' region order (or one share)
-            w_r = np.broadcast_to(np.asarray(w, float), draws.shape[2:])[None, None]
-            total = (draws.astype(np.float64) * (1 + w_r)).sum(axis=2)  # (draw, year)
-            for lv in self.config.level:
-                for side, q in (("lo", 0.5 - lv / 200), ("hi", 0.5 + lv / 200)):
-                    need_q = np.quantile(total, q, axis=0)
-                    out[f"need_{side}_{lv}"] = need_q
-                    out[f"gap_{side}_{lv}"] = need_q - out["supply"].to_numpy()
+            bands = _national_draws(draws, w, out["supply"].to_numpy(), self.config.level)
+            for col, values in bands.items():
+                out[col] = values
         return out
+
+
+def _demography_only(config: ChainConfig) -> bool:
+    """Whether the run's scenario already holds the usage rates at the base year (constant
+    rates, no extra change, no shift to home, no informal-care effect)."""
+    from .scenarios import get_scenario, load_scenarios
+
+    extra = load_scenarios(config.scenario_file) if config.scenario_file else None
+    s = get_scenario(config.scenario, extra)
+    return (s.rates == "constant" and not s.rate_change and not s.home_share
+            and not s.oosr_elasticity)
+
+
+def _national_draws(draws: np.ndarray, w, supply: np.ndarray, levels) -> dict:
+    """Bands and shortage probability of the national total over the draws.
+
+    ``draws`` (draw, year, region) places needed [places], ``w`` each region's waiting
+    share in the draws' region order [fraction of its demand] (or one share), ``supply``
+    (year,) national supply [places]. Returns ``need_lo/hi_<level>, gap_lo/hi_<level>``
+    [places] (quantiles of ``sum_r draws x (1 + w_r)``, minus ``supply``) and ``p_short``
+    [probability: the share of draws whose national need exceeds ``supply``].
+    """
+    w_r = np.broadcast_to(np.asarray(w, float), draws.shape[2:])[None, None]
+    total = (draws.astype(np.float64) * (1 + w_r)).sum(axis=2)  # (draw, year)
+    out = {}
+    for lv in levels:
+        for side, q in (("lo", 0.5 - lv / 200), ("hi", 0.5 + lv / 200)):
+            need_q = np.quantile(total, q, axis=0)
+            out[f"need_{side}_{lv}"] = need_q
+            out[f"gap_{side}_{lv}"] = need_q - supply
+    out["p_short"] = (total > supply[None]).mean(axis=0)
+    return out
+
+
+def _national_need(frame: pd.DataFrame, draws, w: pd.Series, supply: pd.Series,
+                   levels) -> pd.DataFrame:
+    """National need, supply and gap per year of a demand frame (``year, zk_code,
+    places_needed`` [places]), with the waiting shares ``w`` (by region) added as the gap
+    adds them, against the national ``supply`` by year [places]; with ``draws`` the bands
+    and ``p_short`` of :func:`_national_draws`."""
+    order = list(w.index)
+    wide = frame.pivot(index="year", columns="zk_code", values="places_needed")[order]
+    out = pd.DataFrame({"year": wide.index.to_numpy(),
+                        "places_needed": wide.sum(axis=1).to_numpy(),
+                        "need": (wide.to_numpy() * (1 + w.to_numpy()[None])).sum(axis=1)})
+    out["supply"] = supply.reindex(out["year"]).to_numpy(float)
+    out["gap"] = out["need"] - out["supply"]
+    if draws is not None:
+        for col, values in _national_draws(draws, w.to_numpy(), out["supply"].to_numpy(),
+                                           levels).items():
+            out[col] = values
+    return out
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
@@ -781,6 +882,7 @@ def _select(result: ChainResult, codes) -> ChainResult:
         draws = draws[:, :, [i for i, c in enumerate(order) if c in codes]]
     return replace(
         result, population=pick(result.population), gemeente_85plus=pick(result.gemeente_85plus),
+        gemeente_need=None if result.gemeente_need is None else pick(result.gemeente_need),
         demand=pick(result.demand), demand_draws=draws, gap=pick(result.gap),
         plans=pick(result.plans), ambition=pick(result.ambition), targets=pick(result.targets),
         staff=pick(result.staff),

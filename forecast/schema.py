@@ -50,6 +50,8 @@ __all__ = [
     "LAST_YEAR",
     "NATIONAL_POPULATION_COLUMNS",
     "NATIONAL_SUMMARY_COLUMNS",
+    "NATIONAL_DEMOGRAPHY_COLUMNS",
+    "GEMEENTE_NEED_COLUMNS",
     "OCCUPANCY",
     "OPEN_AGE",
     "POPULATION_COLUMNS",
@@ -248,6 +250,39 @@ NATIONAL_SUMMARY_COLUMNS = {
     "need_clustered": "sum of the regions' need for clustered VPT places [places]",
     "supply_clustered": "sum of the regions' clustered VPT supply [places]",
     "gap_all_forms": "sum of the regions' gap in all delivery forms [places]",
+    "p_short": "share of the draws whose national need exceeds the national supply "
+               "[probability]",
+}
+
+#: The national shortage from demography alone (``ChainResult.national_demography``): the
+#: run's demand with the usage rates held at the base year (scenario beleidsarm).
+NATIONAL_DEMOGRAPHY_COLUMNS = {
+    "year": "[year]",
+    "scenario": "always beleidsarm: usage rates held at the base year [name]",
+    "places_needed": "sum of the regions' places needed at base-year rates [places]",
+    "need": "places_needed plus each region's waiting list, as the gap counts it [places]; "
+            "with draws ``need_lo_<level>, need_hi_<level>``: quantiles of the national "
+            "total over the draws",
+    "supply": "national supply, the same as the run's [places]",
+    "gap": "need - supply [places]; > 0 short; with draws ``gap_lo_<level>, "
+           "gap_hi_<level>``",
+    "p_short": "share of the draws whose national need exceeds the supply [probability]",
+}
+
+#: Each gemeente's part of its region's need (``ChainResult.gemeente_need``,
+#: ``zorgcap.forecast.apportion``).
+GEMEENTE_NEED_COLUMNS = {
+    "gm_code": "gemeente code (indeling 2025)",
+    "gm_name": "gemeente name",
+    "zk_code": _ZK_CODE,
+    "zk_name": _ZK_NAME,
+    "year": "[year], the demand base year to `to`",
+    "persons_85plus": "inhabitants aged 85+ [persons]",
+    "expected_clients": "clients with stay the gemeente's population would have at the "
+                        "national base-year usage rates [clients]",
+    "share": "expected_clients as a share of the region's [fraction]",
+    "need": "the gemeente's part of the region's need: share x the region's need "
+            "[places]",
 }
 
 #: Gap between need and supply per region and year: ``zorgcap.forecast.compare_capacity``.
@@ -511,6 +546,8 @@ FRAMES = {
     "usage_rates": USAGE_RATES_COLUMNS,
     "demand": DEMAND_COLUMNS,
     "national_summary": NATIONAL_SUMMARY_COLUMNS,
+    "national_demography": NATIONAL_DEMOGRAPHY_COLUMNS,
+    "gemeente_need": GEMEENTE_NEED_COLUMNS,
     "gap": GAP_COLUMNS,
     "decomposition": DECOMPOSITION_COLUMNS,
     "regional_intensity": REGIONAL_INTENSITY_COLUMNS,

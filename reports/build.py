@@ -8,7 +8,6 @@ result, so the report shows one value per quantity. matplotlib is imported only 
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -17,17 +16,20 @@ from zorgcap.forecast.schema import STEP_YEARS
 
 from .html import render_html
 
-__all__ = ["render", "run_report", "regions_table"]
+__all__ = ["render", "run_report", "regions_table", "render_steps", "file_names"]
 
 
-class _Progress:
-    def __init__(self, steps: int, echo):
-        self.steps, self.i, self.echo, self.t0 = steps, 0, echo, time.perf_counter()
+def render_steps(static: bool = False, pdf: bool = False) -> int:
+    """The progress steps :func:`render` takes [count] (for one display of a whole command,
+    :class:`zorgcap.forecast.progress.Progress`)."""
+    return 2 + bool(static) + bool(pdf)
 
-    def __call__(self, what: str):
-        self.i += 1
-        if self.echo:
-            self.echo(f"[{self.i}/{self.steps}] {what} ({time.perf_counter() - self.t0:.1f} s)")
+
+def file_names(scenario: str) -> dict:
+    """The report's files: the page, and the workbook and PDF named after the scenario (they
+    travel alone, by mail)."""
+    return {"html": "report.html", "excel": f"zorgcap_report_{scenario}.xlsx",
+            "pdf": f"zorgcap_report_{scenario}.pdf", "provenance": "provenance.json"}
 
 
 def regions_table(demand: pd.DataFrame, gap: pd.DataFrame, ambition: pd.DataFrame
@@ -124,7 +126,8 @@ def _static_figures(result, work: Path, pool) -> list[Path]:
     c, to = result.config, result.config.to
     wide = result.gemeente_85plus.pivot_table(index="gm_code", columns="year",
                                               values="persons_85plus", aggfunc="sum")
-    first = int(wide.columns.min())
+    base = int(result.demand["year"].min())  # the base year, as every other map
+    first = base if base in wide.columns else int(wide.columns.min())
     gm_growth = 100 * (wide[to] / wide[first] - 1)
     codes = list(pd.unique(result.demand["zk_code"]))
     gm_jobs = [pool.submit(gemeente_growth_map, code, gm_growth, work / "maps", first, to,
@@ -146,16 +149,20 @@ def _static_figures(result, work: Path, pool) -> list[Path]:
 
 def render(result, out="reports/latest", echo=print, workers: int | None = None,
            start_method: str = "spawn", lang: str = "nl", static: bool = False,
-           force: bool = False) -> dict:
+           force: bool = False, pdf: bool = False) -> dict:
     """Draw a :class:`zorgcap.forecast.ChainResult` as an HTML report and an Excel workbook.
 
     The HTML report (``report.html``) is one self-contained page with inline SVG maps and
     charts (hover names the region and its value, a click opens its section); the workbook
-    (``zorgcap_report.xlsx``) is formatted (:mod:`zorgcap.reports.excel`). ``lang``: ``"nl"``
-    (default) or ``"en"``, for the text and the number format of both. ``static=True`` also
-    writes the maps as PNG and SVG and the charts as PNG with matplotlib (``maps/``,
-    ``charts/``), for print; ``workers`` processes render those (default: the number of
-    cores, at most 4).
+    (``zorgcap_report_<scenario>.xlsx``) is formatted (:mod:`zorgcap.reports.excel`).
+    ``lang``: ``"nl"`` (default) or ``"en"``, for the text and the number format of both.
+    ``static=True`` also writes the maps as PNG and SVG and the charts as PNG with matplotlib
+    (``maps/``, ``charts/``), for print; ``workers`` processes render those (default: the
+    number of cores, at most 4). ``pdf=True`` also prints the page to
+    ``zorgcap_report_<scenario>.pdf`` with headless Chromium (:mod:`zorgcap.reports.pdf`; A4,
+    each region on a new page, region numbers on the maps with a key); without Chromium it
+    fails before anything is written. ``echo`` may be a
+    :class:`zorgcap.forecast.progress.Progress` that the chain counted on.
 
     ``out`` is written through :class:`zorgcap.forecast.io.output.OutputFolder` (``whole=True``):
     into a temporary folder beside it, moved into place at the end, so a failing run (a full
@@ -166,28 +173,40 @@ def render(result, out="reports/latest", echo=print, workers: int | None = None,
     ``out`` may also be an open :class:`~zorgcap.forecast.io.output.OutputFolder` (the CLI opens
     one before the forecast runs, so that a wrong ``--out`` fails first); it is then moved
     into place when its with-block ends. Returns the paths written (``html``, ``excel``,
-    ``maps``, ``provenance``).
+    ``maps``, ``provenance``; ``pdf`` with ``pdf=True``).
     """
     from zorgcap.forecast.io.output import OutputFolder
 
     from .text import messages
 
     messages(lang)  # a wrong language fails before anything is written
+    chromium = None
+    if pdf:
+        from .pdf import find_chromium
+
+        chromium = find_chromium()  # no Chromium: fails before anything is written
+    args = (echo, workers, start_method, lang, static, chromium)
     if isinstance(out, OutputFolder):
-        return _render_into(result, out, echo, workers, start_method, lang, static)
+        return _render_into(result, out, *args)
     with OutputFolder(out, command="report", whole=True, force=force) as folder:
-        paths = _render_into(result, folder, echo, workers, start_method, lang, static)
+        paths = _render_into(result, folder, *args)
     return paths
 
 
-def _render_into(result, folder, echo, workers, start_method, lang, static) -> dict:
-    """Write the report files into the open output folder ``folder``."""
+def _render_into(result, folder, echo, workers, start_method, lang, static,
+                 chromium=None) -> dict:
+    """Write the report files into the open output folder ``folder`` (the PDF too where
+    ``chromium`` is given)."""
     import os
+
+    from zorgcap.forecast.progress import Progress
 
     from .excel import write_workbook
 
+    names = file_names(result.config.scenario)
     workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
-    progress = _Progress(3 + bool(static), echo)
+    progress = echo if isinstance(echo, Progress) else Progress(
+        render_steps(static, chromium is not None), echo)
     work, out = folder.work, folder.out
     with _Pool(workers if static else 1, start_method) as pool:
         static_maps = []
@@ -196,26 +215,39 @@ def _render_into(result, folder, echo, workers, start_method, lang, static) -> d
             static_maps = _static_figures(result, work, pool)
         progress("HTML report")
         page = render_html(result, lang)
-        (work / "report.html").write_text(page, encoding="utf-8")
-        (work / "provenance.json").write_text(
+        (work / names["html"]).write_text(page, encoding="utf-8")
+        (work / names["provenance"]).write_text(
             json.dumps(result.provenance, indent=1, ensure_ascii=False), encoding="utf-8")
         progress("Excel workbook")
-        write_workbook(result, work / "zorgcap_report.xlsx", lang)
-    return {"html": out / "report.html", "excel": out / "zorgcap_report.xlsx",
+        write_workbook(result, work / names["excel"], lang)
+        if chromium is not None:
+            from .pdf import print_pdf
+
+            progress("PDF (headless Chromium)")
+            print_pdf(work / names["html"], work / names["pdf"], chromium)
+    return {"html": out / names["html"], "excel": out / names["excel"],
             "maps": sorted(out / p.relative_to(work) for p in static_maps),
-            "provenance": out / "provenance.json"}
+            "provenance": out / names["provenance"],
+            **({"pdf": out / names["pdf"]} if chromium is not None else {})}
 
 
 def run_report(out="reports/latest", echo=print, workers: int | None = None,
                lang: str = "nl", static: bool = False, force: bool = False,
-               **options) -> dict:
-    """Run the chain for ``ChainConfig(**options)`` and render it (see :func:`render`); a
-    wrong ``out`` is refused before the chain runs."""
+               pdf: bool = False, **options) -> dict:
+    """Run the chain for ``ChainConfig(**options)`` and render it (see :func:`render`), with
+    one progress display over both; a wrong ``out`` is refused before the chain runs."""
     from zorgcap.forecast.io.output import OutputFolder
     from zorgcap.forecast.modelchain import ChainConfig, ForecastChain
+    from zorgcap.forecast.progress import Progress
 
     config = ChainConfig(**options)
+    if pdf:
+        from .pdf import find_chromium
+
+        find_chromium()  # no Chromium: said before the chain runs
+    progress = Progress(ForecastChain.STEPS + render_steps(static, pdf), echo)
     with OutputFolder(out, command="report", whole=True, force=force) as folder:
-        result = ForecastChain(config, echo=echo).run()
-        paths = render(result, folder, echo=echo, workers=workers, lang=lang, static=static)
+        result = ForecastChain(config, echo=progress).run()
+        paths = render(result, folder, echo=progress, workers=workers, lang=lang,
+                       static=static, pdf=pdf)
     return paths

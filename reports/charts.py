@@ -18,6 +18,7 @@ from matplotlib.ticker import MaxNLocator  # noqa: E402
 from zorgcap.forecast.supply import waiting_list  # noqa: E402
 
 from .maps import _save  # noqa: E402
+from .svg import year_ticks  # noqa: E402
 
 __all__ = ["region_chart", "waiting_chart", "backtest_chart", "waterfall_chart", "monitor_chart",
            "CHART_SIZE"]
@@ -43,7 +44,7 @@ def region_chart(gap: pd.DataFrame, zk_code: str, out_dir, scenario: str) -> lis
     ax.plot(g["year"], g["need"], color="tab:red", lw=2, label="need (central path) [places]")
     ax.step(g["year"], g["supply"], where="post", color="tab:blue", lw=2,
             label="capacity + expected plans [places]")
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xticks(year_ticks(g["year"]))  # labelled up to the last year
     ax.set_title(f"{name} ({zk_code}): need for places with stay, scenario {scenario}")
     ax.set_ylabel("places")
     ax.grid(alpha=0.3)

@@ -22,7 +22,7 @@ from zorgcap.forecast.schema import STEP_YEARS
 
 from .assumptions import assumption_items, run_text
 from .html import references_frame, words
-from .text import Text
+from .text import Text, sort_by_name
 
 __all__ = ["write_workbook"]
 
@@ -71,23 +71,35 @@ def _description(col: str, t: Text | None = None, sheet: str | None = None) -> s
     return ""
 
 
+#: Sheets with one row per region (per gemeente), and the columns that group their rows
+#: (one total row per group, e.g. per target): each gets national total rows.
+_TOTALS = {"regions": (), "ambition": (), "targets": ("target",), "staff": ("workforce",),
+           "decomposition": ("year_to",), "intensity": (), "gemeenten": ()}
+
+
 def _sheets(result, t: Text) -> dict[str, pd.DataFrame]:
     s = t.m["sheets"]
     nat = result.national
+    demography = getattr(result, "national_demography", None)
+    gm = _gemeenten(result)
     sheets = {
         s["summary"]: nat,
+        **({s["demography"]: demography} if demography is not None else {}),
         s["regions"]: _regions(result),
-        s["gap"]: result.gap,
-        s["demand"]: result.demand,
-        s["decomposition"]: result.decomposition[
+        s["gap"]: sort_by_name(result.gap, groups=("year",)),
+        s["demand"]: sort_by_name(result.demand, groups=("year",)),
+        s["decomposition"]: sort_by_name(result.decomposition[
             ["zk_code", "zk_name", "year_from", "year_to", "base",
              *[c for c in ("base_in_use", "base_waiting") if c in result.decomposition],
              *PARTS, "total", "need",
              *[c for c in ("regional_level",) if c in result.decomposition]]],
-        s["ambition"]: result.ambition,
-        **({s["targets"]: result.targets} if getattr(result, "targets", None) is not None
-           else {}),
-        **({s["staff"]: result.staff} if getattr(result, "staff", None) is not None else {}),
+            groups=("year_to",)),
+        s["ambition"]: sort_by_name(result.ambition),
+        **({s["targets"]: sort_by_name(result.targets, groups=("target",))}
+           if getattr(result, "targets", None) is not None else {}),
+        **({s["staff"]: sort_by_name(result.staff, groups=("workforce",))}
+           if getattr(result, "staff", None) is not None else {}),
+        **({s["gemeenten"]: gm} if gm is not None else {}),
         s["references"]: references_frame(t, result),
         s["checks"]: _run_texts(result.checks, t, "note"),
         s["waiting"]: result.waiting_forecast,
@@ -101,8 +113,40 @@ def _sheets(result, t: Text) -> dict[str, pd.DataFrame]:
     if intensity is None:
         intensity = result.regional_factors
     if intensity is not None:
-        sheets[s["intensity"]] = _run_texts(intensity, t, "source")
+        sheets[s["intensity"]] = sort_by_name(_run_texts(intensity, t, "source"))
     return sheets
+
+
+def _gemeenten(result) -> pd.DataFrame | None:
+    """One row per gemeente (``ChainResult.gemeente_need``), by region and name: inhabitants
+    85+ in the base and the last year and their growth, the places needed in the base year,
+    2030 and the last year, and the share of the region's need in the last year."""
+    gm = getattr(result, "gemeente_need", None)
+    if gm is None or not len(gm):
+        return None
+    base, last = int(gm["year"].min()), int(gm["year"].max())
+    years = [y for y in dict.fromkeys([base, 2030, last]) if y in set(gm["year"])]
+    keys = ["gm_code", "gm_name", "zk_code", "zk_name"]
+    w = gm.pivot_table(index=keys, columns="year", values=["persons_85plus", "need", "share"],
+                       aggfunc="sum").reset_index()
+    out = pd.DataFrame({k: w[(k, "")] for k in keys})
+    out[f"persons_85plus_{base}"] = w[("persons_85plus", base)]
+    out[f"persons_85plus_{last}"] = w[("persons_85plus", last)]
+    out["growth_85plus_pct"] = 100 * (out[f"persons_85plus_{last}"]
+                                      / out[f"persons_85plus_{base}"] - 1)
+    for y in years:
+        out[f"need_{y}"] = w[("need", y)]
+    out[f"share_{last}"] = w[("share", last)]
+    region_order = sorted(dict.fromkeys(out["zk_name"]), key=lambda n: _name_key(n))
+    out["_r"] = out["zk_name"].map({n: i for i, n in enumerate(region_order)})
+    out = sort_by_name(out.sort_values("_r", kind="stable"), "gm_name", groups=("_r",))
+    return out.drop(columns="_r").reset_index(drop=True)
+
+
+def _name_key(name):
+    from .text import by_name
+
+    return by_name(name)
 
 
 def _run_texts(frame: pd.DataFrame, t: Text, column: str) -> pd.DataFrame:
@@ -118,7 +162,8 @@ def _regions(result) -> pd.DataFrame:
     last = int(gap["year"].max())
     base = int(gap["year"].min())  # the base-year need: the figure the drivers start from
     years = [base, *[y for y in STEP_YEARS if base < y <= last]]
-    out = gap[gap["year"] == last][["zk_code", "zk_name", "capacity"]].reset_index(drop=True)
+    out = sort_by_name(gap[gap["year"] == last][["zk_code", "zk_name", "capacity"]]) \
+        .reset_index(drop=True)
     for y in years:
         g = gap[gap["year"] == y].set_index("zk_code")
         out[f"need_{y}"] = out["zk_code"].map(g["need"])
@@ -133,17 +178,26 @@ def _regions(result) -> pd.DataFrame:
 
 
 def _label(t: Text, col: str) -> str:
-    for prefix in ("need_", "gap_all_forms_", "binding_limit_", "gap_", "p_short_"):
+    """The column's label; a shortage column says the sign convention (tekort (+) /
+    overschot (−)) in its name, as the page says it in each table's caption."""
+    label = None
+    for prefix in ("need_", "gap_all_forms_", "binding_limit_", "gap_", "p_short_",
+                   "persons_85plus_", "share_"):
         rest = col[len(prefix):]
         if col.startswith(prefix) and rest.isdigit():
             base = t.label(prefix[:-1])
             name, _, unit = base.partition(" [")
-            return f"{name} {rest}" + (f" [{unit}" if unit else "")
-    return t.label(col)
+            label = f"{name} {rest}" + (f" [{unit}" if unit else "")
+            break
+    label = label or t.label(col)
+    word = t["shortage"]
+    if col.startswith(("gap", "reference_gap", "fte_gap")) and label.startswith(word):
+        label = t["shortage_signed"] + label[len(word):]
+    return label
 
 
 def _format_of(col: str, series: pd.Series) -> str:
-    if col.startswith(("p_short", "p_closed")):
+    if col.startswith(("p_short", "p_closed", "share_")) or col == "share":
         return "pct"
     if col in ("year", "year_from", "year_to", "target_year", "origin", "horizon",
                "base_year", "first_short", "first_building", "first_staff"):
@@ -175,7 +229,8 @@ def write_workbook(result, path, lang: str = "nl") -> dict[str, pd.DataFrame]:
          "year": book.add_format({"num_format": "0"}),
          "text": book.add_format({}),
          "bold": book.add_format({"bold": True}),
-         "total": book.add_format({"bold": True, "num_format": "#,##0", "top": 1})}
+         "total": book.add_format({"bold": True, "num_format": "#,##0", "top": 1}),
+         "total_year": book.add_format({"bold": True, "num_format": "0", "top": 1})}
     about_name, cols_name = t["excel_about"], t["excel_columns"]
     _about_sheet(book, about_name, result, t, f)
     dictionary = []
@@ -201,8 +256,9 @@ def write_workbook(result, path, lang: str = "nl") -> dict[str, pd.DataFrame]:
                     ws.write_number(i, j, v, f[kind])
             width = max([len(label) * 0.55 + 2] + [len(str(x)) + 2 for x in values[:200]])
             ws.set_column(j, j, min(max(width, 8), 50))
-        if name == t.m["sheets"]["regions"] and len(frame):
-            _total_row(ws, frame, t, f)
+        key = sheet_keys.get(name)
+        if key in _TOTALS and len(frame):
+            _total_rows(ws, frame, t, f, _TOTALS[key])
         ws.set_row(0, 45)
         ws.freeze_panes(1, 0)
         if len(frame.columns):
@@ -222,18 +278,50 @@ def write_workbook(result, path, lang: str = "nl") -> dict[str, pd.DataFrame]:
     return sheets
 
 
-def _total_row(ws, frame: pd.DataFrame, t: Text, f) -> None:
-    """A bold total below the regions (after one empty row, outside the filter range): SUM
-    formulas with their values, for places; probabilities do not add up and stay empty."""
+def _additive(col: str, series: pd.Series) -> bool:
+    """Whether a column adds up over regions: places, persons and fte (not shares,
+    probabilities, ratios, years or counts of years)."""
+    return (_format_of(col, series) == "int" and not col.startswith("years_")
+            and not col.endswith("_pct"))
+
+
+def _total_rows(ws, frame: pd.DataFrame, t: Text, f, groups=()) -> None:
+    """Bold national totals below a sheet with one row per region (or gemeente), after one
+    empty row and outside the filter range: one per group of ``groups`` (e.g. per target),
+    whose rows are contiguous. SUM formulas with their values for places, persons and fte;
+    MIN for years (the first year of any region); shares, ratios and probabilities stay
+    empty (they do not add up)."""
     from xlsxwriter.utility import xl_rowcol_to_cell
 
+    label_col = next((frame.columns.get_loc(c) for c in ("gm_name", "zk_name")
+                      if c in frame), 0)
+    if groups:
+        parts = list(frame.groupby(list(groups), sort=False).indices.items())
+    else:
+        parts = [((), np.arange(len(frame)))]
     row = len(frame) + 2
-    ws.write(row, 1 if "zk_name" in frame else 0, t["total"], f["bold"])
-    for j, col in enumerate(frame.columns):
-        if col == "capacity" or col.startswith(("need_", "gap_")):
-            cells = f"{xl_rowcol_to_cell(1, j)}:{xl_rowcol_to_cell(len(frame), j)}"
-            ws.write_formula(row, j, f"=SUM({cells})", f["total"],
-                             float(frame[col].sum()))
+    for key, idx in parts:
+        key = key if isinstance(key, tuple) else (key,)
+        words_ = [str(v) for v in key]
+        ws.write(row, label_col, " ".join([t["total"], *words_]), f["bold"])
+        first, last = int(idx.min()) + 1, int(idx.max()) + 1
+        contiguous = last - first + 1 == len(idx)
+        for j, col in enumerate(frame.columns):
+            kind = _format_of(col, frame[col])
+            fn = "SUM" if _additive(col, frame[col]) else "MIN" if kind == "year" else None
+            if fn is None or col in groups or j == label_col:
+                continue
+            values = pd.to_numeric(frame[col].iloc[idx], errors="coerce").dropna()
+            if not len(values):
+                continue
+            value = float(values.sum() if fn == "SUM" else values.min())
+            fmt = f["total"] if fn == "SUM" else f["total_year"]
+            if contiguous:
+                cells = f"{xl_rowcol_to_cell(first, j)}:{xl_rowcol_to_cell(last, j)}"
+                ws.write_formula(row, j, f"={fn}({cells})", fmt, value)
+            else:
+                ws.write_number(row, j, value, fmt)
+        row += 1
 
 
 def _about_sheet(book, name, result, t: Text, f) -> None:

@@ -22,7 +22,7 @@ from zorgcap.forecast.schema import STEP_YEARS
 
 from . import svg
 from .assumptions import assumption_items, run_text
-from .text import Text, round_to_uncertainty
+from .text import _BAND, Text, by_name, round_to_uncertainty, sort_by_name
 
 __all__ = ["render_html", "page_context"]
 
@@ -95,33 +95,86 @@ def _kind(col: str) -> str:
 MAX_ROWS = 80  # a longer table is left to the workbook: the page says where to find it
 
 
+def _band_pairs(columns: list[str]) -> dict[str, str]:
+    """``{lo column: hi column}`` for the band columns of ``columns`` that come in pairs
+    (``gap_lo_80`` with ``gap_hi_80``)."""
+    pairs = {}
+    for c in columns:
+        m = _BAND.match(c)
+        if m and m["side"] == "lo" and f"{m['col']}_hi_{m['level']}" in columns:
+            pairs[c] = f"{m['col']}_hi_{m['level']}"
+    return pairs
+
+
+def _range_cell(t: Text, lo, hi, kind: str) -> dict:
+    """One cell 'lo – hi' for a band; sorts by its lower bound."""
+    a, b = _cell(t, lo, kind), _cell(t, hi, kind)
+    if a["v"] == "" and b["v"] == "":
+        return {"text": "–", "v": "", "cls": "num"}
+    return {"text": f"{a['text']} – {b['text']}", "v": a["v"], "cls": "num range"}
+
+
 def table(t: Text, frame: pd.DataFrame, columns=None, total: dict | None = None,
           kinds: dict | None = None, links: str | None = None, sortable: bool = False,
-          labels: dict | None = None, sheet: str | None = None) -> dict:
+          labels: dict | None = None, sheet: str | None = None, caption: str | None = None,
+          ranges: bool = True, marks: set | None = None) -> dict:
     """A frame as a table for the template: human labels, formatted cells, total row.
 
     A frame of more than :data:`MAX_ROWS` rows is not drawn; the table says which sheet of
-    the workbook holds it (``sheet``).
+    the workbook holds it (``sheet``). With ``ranges`` a pair of band columns
+    (``gap_lo_80, gap_hi_80``) is one column 'lo – hi' (the page column stays narrow). A
+    table with a shortage column says the sign convention in its caption. ``marks``:
+    ``(row number, column)`` cells shown with an asterisk.
     """
     if sheet is not None and len(frame) > MAX_ROWS:
         return {"head": [], "rows": [], "foot": None, "sortable": False,
                 "elsewhere": t.t("in_workbook", rows=t.num(len(frame)), sheet=sheet)}
     columns = [c for c in (columns or frame.columns) if c in frame.columns]
     kinds = kinds or {}
-    head = [(labels or {}).get(c, t.label(c)) for c in columns]
+    pairs = _band_pairs(columns) if ranges else {}
+    shown = [c for c in columns if c not in pairs.values()]
+
+    def kind(c):
+        return kinds.get(c, _kind(c))
+
+    def head_of(c):
+        if c in pairs:
+            m = _BAND.match(c)
+            name, _, unit = t.label(m["col"]).partition(" [")
+            return t.t("range_head", name=name, level=m["level"]) + (f" [{unit}" if unit
+                                                                        else "")
+        return (labels or {}).get(c, t.label(c))
+
+    head = [head_of(c) for c in shown]
     rows = []
-    for rec in frame[columns].to_dict("records"):
+    keep = [*columns, *(["zk_code"] if links and "zk_code" in frame and "zk_code" not in columns
+                        else [])]  # a link needs the code even where it is not shown
+    for i, rec in enumerate(frame[keep].to_dict("records")):
         row = []
-        for c in columns:
+        for c in shown:
+            if c in pairs:
+                row.append(_range_cell(t, rec[c], rec[pairs[c]], kind(c)))
+                continue
             href = f"#{rec['zk_code']}" if links and c == links and "zk_code" in rec else None
-            row.append(_cell(t, rec[c], kinds.get(c, _kind(c)), href))
+            cell = _cell(t, rec[c], kind(c), href)
+            if marks and (i, c) in marks:
+                cell = {**cell, "text": cell["text"] + " *"}
+            row.append(cell)
         rows.append(row)
     foot = None
     if total is not None:
-        foot = [_cell(t, total.get(c), kinds.get(c, _kind(c))) if c in total
-                else {"text": t["total"] if i == 0 else "", "v": ""}
-                for i, c in enumerate(columns)]
-    return {"head": head, "rows": rows, "foot": foot, "sortable": sortable}
+        foot = []
+        for i, c in enumerate(shown):
+            if c in pairs and c in total and pairs[c] in total:
+                foot.append(_range_cell(t, total[c], total[pairs[c]], kind(c)))
+            elif c in total:
+                foot.append(_cell(t, total.get(c), kind(c)))
+            else:
+                foot.append({"text": t["total"] if i == 0 else "", "v": ""})
+    if any(kind(c) == "gap" for c in shown):
+        caption = f"{caption} {t['sign_caption']}" if caption else t["sign_caption"]
+    return {"head": head, "rows": rows, "foot": foot, "sortable": sortable,
+            "caption": caption}
 
 
 def _bands(frame: pd.DataFrame, col: str) -> list[int]:
@@ -159,18 +212,91 @@ def _unusual(t: Text, result) -> list[str]:
     return lines
 
 
-def _headline(t: Text, result, years: list[int], focus: int) -> dict:
+#: The years of the key findings: the medium and the long term (the last year of a shorter run).
+HEADLINE_YEARS = (2030, 2040)
+
+
+def _headline_years(last: int) -> list[int]:
+    return sorted({min(y, last) for y in HEADLINE_YEARS})
+
+
+def _sign_differs(gap: float, p_short: float) -> bool:
+    """Whether a central shortage (rounded to whole places) and the shortage probability
+    point to different sides: a shortage with p_short below one half, or a surplus above."""
+    if p_short is None or not np.isfinite(p_short):
+        return False
+    g = round(float(gap))
+    return (g > 0 and p_short < 0.5) or (g < 0 and p_short > 0.5)
+
+
+def _layer(t: Text, frame: pd.DataFrame, years, level) -> list[dict]:
+    """Central shortage, its band (rounded to what the band supports) and p_short per year of
+    one national frame (``ChainResult.national`` or ``national_demography``)."""
+    out = []
+    for y in years:
+        lo = float(frame.loc[y, f"gap_lo_{level}"]) if level else None
+        hi = float(frame.loc[y, f"gap_hi_{level}"]) if level else None
+        c, rlo, rhi, _ = round_to_uncertainty(float(frame.loc[y, "gap"]), lo, hi)
+        p = float(frame.loc[y, "p_short"]) if "p_short" in frame else None
+        out.append({"year": y, "value": float(frame.loc[y, "gap"]), "lo": lo, "hi": hi,
+                    "central": t.num(c), "p": p, "p_text": t.pct(p) if p is not None else "",
+                    "range": f"{t.num(rlo)} – {t.num(rhi)}" if rlo is not None else "–"})
+    return out
+
+
+def _layers(t: Text, result, last: int, level) -> dict:
+    """The key findings' national shortage in two layers: from demography alone (usage rates
+    of the base year, as TNO and the regioplannen count) and with the scenario, with one
+    sentence on why the scenario's band is wide and lopsided, and a named difference where
+    the central number and the shortage probability point to different sides."""
+    years = _headline_years(last)
     nat = result.national.set_index("year")
+    demo = getattr(result, "national_demography", None)
+    demo = None if demo is None else demo.set_index("year")
+    scenario = result.config.scenario
+    layer = _layer(t, nat, years, level)
+    two = demo is not None and not np.allclose(demo.loc[years, "gap"], nat.loc[years, "gap"])
+    demo_layer = _layer(t, demo, years, level) if demo is not None else None
+    rows = [{"year": y, "scenario": layer[i], "demo": demo_layer[i] if demo_layer else None}
+            for i, y in enumerate(years)]
+    notes = []
+    if two and level:  # why the scenario's band is wide and lopsided (the last year)
+        s, d = layer[-1], demo_layer[-1]
+        width, demo_width = s["hi"] - s["lo"], d["hi"] - d["lo"]
+        if width > 1.5 * demo_width:
+            up, down = s["hi"] - s["value"], s["value"] - s["lo"]
+            step = round_to_uncertainty(s["value"], s["lo"], s["hi"])[3]  # as the table
+            notes.append(t.t("band_why", year=s["year"], up=t.num(round(up / step) * step),
+                             down=t.num(round(down / step) * step),
+                             ratio=t.num(width / demo_width, 0 if width >= 10 * demo_width
+                                         else 1),
+                             scenario=scenario)
+                         + (" " + t["band_skew_up"] if up > 1.15 * down else ""))
+        step = round_to_uncertainty(d["value"], d["lo"], d["hi"])[3]
+        diff = round((s["value"] - d["value"]) / step) * step
+        if abs(diff) >= 1:
+            notes.append(t.t("layers_differ", year=s["year"], scenario=scenario,
+                             diff=t.num(abs(diff)),
+                             direction=t["below"] if diff < 0 else t["above"]))
+    for r in [*layer, *(demo_layer if two else [])]:
+        if _sign_differs(r["value"], r["p"]):
+            notes.append(t.t("sign_differs", year=r["year"], central=r["central"],
+                             p=r["p_text"]))
+    return {"rows": rows, "two": two, "notes": notes,
+            "scenario_label": t.t("layer_trend" if scenario == "trend" else "layer_scenario",
+                                  scenario=scenario),
+            "demo_label": t.t("layer_demography", base=int(nat.index.min())),
+            "single_label": t.t("layer_demography", base=int(nat.index.min()))
+            if demo is not None else t.t("layer_scenario", scenario=scenario),
+            "same": t.t("layers_same", scenario=scenario) if demo is not None and not two
+            else None,
+            "p_short": "p_short" in nat}
+
+
+def _headline(t: Text, result, years: list[int], focus: int) -> dict:
     levels = _bands(result.national, "gap")
     level = 80 if 80 in levels else (levels[0] if levels else None)
-    rows = []
-    for y in years:
-        lo = nat.loc[y, f"gap_lo_{level}"] if level else None
-        hi = nat.loc[y, f"gap_hi_{level}"] if level else None
-        c, lo, hi, _ = round_to_uncertainty(float(nat.loc[y, "gap"]), lo, hi)
-        rows.append({"year": y, "central": t.num(c),
-                     "range": f"{t.num(lo)} – {t.num(hi)}" if lo is not None else "–",
-                     "short": c > 0})
+    layers = _layers(t, result, int(result.national["year"].max()), level)
     g = result.gap[result.gap["year"] == focus].copy()
     d = result.demand[result.demand["year"] == focus].set_index("zk_code")["persons_85plus"]
     g["per_1000"] = 1000 * g["gap"] / g["zk_code"].map(d)
@@ -202,7 +328,7 @@ def _headline(t: Text, result, years: list[int], focus: int) -> dict:
     d = result.demand[result.demand["year"] == base].set_index("zk_code").reindex(b.index)
     base_gap_total = float((b.get("waiting_base", 0.0) * d["places_needed"]
                             / d["clients_with_stay"]).sum())  # the places the list needs
-    return {"rows": rows, "level": level, "top_places": top_places, "top_rel": top_rel,
+    return {"layers": layers, "level": level, "top_places": top_places, "top_rel": top_rel,
             "base_sentence": t.t("base_year_sentence", base=base, gap=t.num(base_gap_total)),
             "targets": _target_lines(t, result, base),
             "base": base, "base_estimated": any(r["base"] for r in top_places),
@@ -252,13 +378,17 @@ def _maps(t: Text, result, geo, years, focus) -> list[dict]:
     d85 = result.demand.set_index(["year", "zk_code"])["persons_85plus"]
     # the step years and the focus year (the last year when the run ends before 2030)
     per_year = {y: gap[gap["year"] == y].set_index("zk_code") for y in {*years, focus}}
+    numbers = region_numbers(geo["zk_code"])
+    points = svg.label_points(geo, "zk_code")
 
     def block(title_key, legend_key, values_by, scale, fmt, unit=""):
         maps = []
         for label, values in values_by:
-            titles = {c: f"{names[c]}: {fmt(v)}{unit} ({label})" for c, v in values.items()}
+            titles = {c: f"{numbers[c]}. {names[c]}: {fmt(v)}{unit} ({label})"
+                      for c, v in values.items()}
             maps.append({"title": label, "svg": svg.choropleth(
-                geo, "zk_code", "zk-", values, scale, titles, hrefs, caption=label)})
+                geo, "zk_code", "zk-", values, scale, titles, hrefs, caption=label,
+                labels=numbers, points=points)})
         return {"maps": maps, "legend": scale.legend(t[legend_key], fmt)}
 
     def informative(values_by):
@@ -274,12 +404,12 @@ def _maps(t: Text, result, geo, years, focus) -> list[dict]:
     if informative(gap_by):
         views.append({"label": t["view_places"], **block(
             "map_gap", "map_gap_legend", gap_by,
-            svg.Scale([v for _, x in gap_by for v in x.values()], diverging=True), t.num,
+            svg.scale_for("gap", [v for _, x in gap_by for v in x.values()]), t.num,
             " " + t["place"])})
     if informative(rel_by):
         views.append({"label": t["view_per_1000"], **block(
             "map_gap_rel", "map_gap_rel_legend", rel_by,
-            svg.Scale([v for _, x in rel_by for v in x.values()], diverging=True),
+            svg.scale_for("gap_per_1000", [v for _, x in rel_by for v in x.values()]),
             lambda v: t.num(v, 1))})
     if views:
         groups.append({"id": "map-gap", "views": views})
@@ -288,15 +418,15 @@ def _maps(t: Text, result, geo, years, focus) -> list[dict]:
         if informative(p_by):
             groups.append({"id": "map-p", "views": [{"label": "", **block(
                 "map_p_short", "map_p_short_legend", p_by,
-                svg.Scale([], svg.PURPLES, vmin=0, vmax=100), t.num, "%")}]})
+                svg.scale_for("p_short"), t.num, "%")}]})
     base, last = int(result.demand["year"].min()), int(result.demand["year"].max())
     need = gap.pivot(index="zk_code", columns="year", values="need")
     growth = (100 * (need[last] / need[base] - 1)).to_dict()
     gr_by = [(t.t("map_growth", base=base, last=last), growth)]
     if informative(gr_by):
         groups.append({"id": "map-growth", "views": [{"label": "", **block(
-            "map_growth", "map_growth_legend", gr_by, svg.Scale(list(growth.values())),
-            t.signed, "%")}]})
+            "map_growth", "map_growth_legend", gr_by,
+            svg.scale_for("growth", list(growth.values())), t.signed, "%")}]})
     plans = per_year[focus]["plans_expected"]
     grow = need[focus] - need[base]
     ratio = (100 * plans / grow.where(grow > 0)).to_dict()
@@ -309,7 +439,7 @@ def _maps(t: Text, result, geo, years, focus) -> list[dict]:
     if plans.abs().sum() > 0 and informative(pl_by) and not all_estimated:
         groups.append({"id": "map-plans", "views": [{"label": "", **block(
             "map_plans", "map_plans_legend", pl_by,
-            svg.Scale([], vmin=0, vmax=100), t.num, "%")}]})
+            svg.scale_for("plans_share", list(ratio.values())), t.num, "%")}]})
     intensity = getattr(result, "regional_intensity", None)
     if intensity is None and result.regional_factors is not None:
         intensity = result.regional_factors
@@ -318,8 +448,20 @@ def _maps(t: Text, result, geo, years, focus) -> list[dict]:
         if informative(f_by):
             groups.append({"id": "map-intensity", "views": [{"label": "", **block(
                 "map_intensity", "map_intensity_legend", f_by,
-                svg.Scale(list(f_by[0][1].values())), lambda v: t.num(v, 2))}]})
-    return groups
+                svg.scale_for("intensity", list(f_by[0][1].values())),
+                lambda v: t.num(v, 2))}]})
+    # maps in full rows: the groups of several maps each fill a row; the single maps share one
+    return {"rows": [g for g in groups if len(g["views"]) > 1 or len(g["views"][0]["maps"]) > 1],
+            "singles": [{"id": g["id"], **g["views"][0]["maps"][0],
+                         "legend": g["views"][0]["legend"]} for g in groups
+                        if len(g["views"]) == 1 and len(g["views"][0]["maps"]) == 1],
+            "key": [{"nr": numbers[c], "code": c, "name": names[c]}
+                    for c in sorted(numbers, key=numbers.get)]}
+
+
+def region_numbers(codes) -> dict:
+    """``{zk_code: number}``: the number printed on the maps, the code's own (ZK20 -> 20)."""
+    return {c: int(c[2:]) for c in codes}
 
 
 def _plans_by_region(plans: pd.DataFrame) -> dict:
@@ -350,18 +492,21 @@ def _region_sections(t: Text, result, gm_geo, gm_names, years, focus) -> list[di
     levels = _bands(gap, "gap")
     wide = result.gemeente_85plus.pivot_table(index="gm_code", columns="year",
                                               values="persons_85plus", aggfunc="sum")
-    first = int(wide.columns.min())
+    first = base if base in wide.columns else int(wide.columns.min())  # the base year
     gm_growth = 100 * (wide[last] / wide[first] - 1)
-    gm_scale = svg.Scale(gm_growth.to_numpy())
+    gm_scale = svg.scale_for("gemeente_85plus_growth", gm_growth.to_numpy())
     zk_of = result.gemeente_85plus.drop_duplicates("gm_code").set_index("gm_code")["zk_code"]
+    gm_need = getattr(result, "gemeente_need", None)
+    gm_points = svg.label_points(gm_geo, "gm_code") if len(gm_geo) else {}
     pop = result.population
     pop_tot = pop.groupby(["zk_code", "year"])["persons"].sum() if len(pop) else None
     parts_last = result.decomposition[result.decomposition["year_to"] == last] \
         .set_index("zk_code")
     plans_by = _plans_by_region(result.plans)
     sections = []
-    for code, g in gap.groupby("zk_code", sort=False):
-        g = g.sort_values("year").set_index("year")
+    groups = dict(list(gap.groupby("zk_code", sort=False)))
+    for code in sorted(groups, key=lambda c: by_name(groups[c]["zk_name"].iloc[0])):
+        g = groups[code].sort_values("year").set_index("year")
         d = demand[demand["zk_code"] == code].set_index("year")
         name = g["zk_name"].iloc[0]
         facts = []
@@ -378,8 +523,11 @@ def _region_sections(t: Text, result, gm_geo, gm_names, years, focus) -> list[di
         cols = ["year", "need", "capacity", "plans_expected", "supply", "gap"]
         for lv in levels:
             cols += [f"gap_lo_{lv}", f"gap_hi_{lv}"]
+        marks = set()
         if "p_short" in rows:
             cols.append("p_short")
+            marks = {(i, "p_short") for i, r in enumerate(rows.itertuples())
+                     if _sign_differs(r.gap, r.p_short)}
         forms_cols = ["year", "need_clustered", "supply_clustered", "gap_all_forms",
                       "places_staffable", "places_usable", "binding_limit"]
         forms_table = None
@@ -416,12 +564,18 @@ def _region_sections(t: Text, result, gm_geo, gm_names, years, focus) -> list[di
                      "source": source.replace("ESTIMATE plans_from_national",
                                               t.m["estimates"]["plans_from_national"])}
         gm = gm_geo[gm_geo["zk_code"] == code]
+        numbers = {c: i for i, c in enumerate(sorted(
+            gm["gm_code"], key=lambda c: by_name(gm_names.get(c, c))), start=1)}
         gm_map = None
         if len(gm):
             values = {c: gm_growth.get(c, np.nan) for c in gm["gm_code"]}
-            titles = {c: f"{gm_names.get(c, c)}: {t.signed(v)}%" for c, v in values.items()}
+            titles = {c: f"{numbers[c]}. {gm_names.get(c, c)}: {t.signed(v)}%"
+                      for c, v in values.items()}
             gm_map = svg.choropleth(gm, "gm_code", "gm-", values, gm_scale, titles,
-                                    caption=t.t("map_85", first=first, last=last))
+                                    caption=t.t("map_85", first=first, last=last),
+                                    labels=numbers, points=gm_points)
+        gm_table = _gemeente_table(t, gm_need, code, numbers, base, last) \
+            if gm_need is not None else None
         b = g.loc[base]
         cap_est = str(b.get("capacity_source", "")).startswith("ESTIMATE")
         wait_est = str(b.get("waiting_source", "")).startswith("ESTIMATE")
@@ -430,12 +584,49 @@ def _region_sections(t: Text, result, gm_geo, gm_names, years, focus) -> list[di
                             base=base) if cap_est or wait_est else None
         sections.append({
             "code": code, "name": name, "facts": facts, "estimate_line": estimate_line,
-            "table": table(t, rows, cols), "forms_table": forms_table, "chart": chart,
-            "drivers": drivers, "plans": plans,
+            "table": table(t, rows, cols, marks=marks),
+            "marks_note": t.t("sign_marks", n=len(marks)) if marks else None,
+            "forms_table": forms_table, "chart": chart,
+            "drivers": drivers, "plans": plans, "gm_table": gm_table,
             "gm_map": gm_map, "gm_title": t.t("map_85", first=first, last=last),
             "gm_legend": gm_scale.legend(t["map_85_legend"], t.signed) if gm_map else None,
             "gm_count": int((zk_of == code).sum())})
     return sections
+
+
+def _gemeente_table(t: Text, gm_need: pd.DataFrame, code: str, numbers: dict, base: int,
+                    last: int) -> dict | None:
+    """Per gemeente of region ``code`` (numbered as on its map, in name order): inhabitants
+    85+ and their growth, the places needed in the base year, 2030 and the last year, and
+    the gemeente's share of the region's need (``ChainResult.gemeente_need``)."""
+    f = gm_need[gm_need["zk_code"] == code]
+    if not len(f):
+        return None
+    years = [y for y in dict.fromkeys([base, 2030, last]) if y in set(f["year"])]
+    w = f.pivot_table(index=["gm_code", "gm_name"], columns="year",
+                      values=["need", "persons_85plus", "share"], aggfunc="sum")
+    rows = pd.DataFrame({"nr": [numbers.get(c, np.nan) for c, _ in w.index],
+                         "gm_code": [c for c, _ in w.index], "gm_name": [n for _, n in w.index],
+                         "p85_base": w[("persons_85plus", base)].to_numpy(),
+                         "p85_last": w[("persons_85plus", last)].to_numpy()})
+    rows["p85_growth"] = 100 * (rows["p85_last"] / rows["p85_base"] - 1)
+    for y in years:
+        rows[f"need_{y}"] = w[("need", y)].to_numpy()
+    rows["share"] = w[("share", last)].to_numpy()
+    rows = sort_by_name(rows, "gm_name")
+    total = {k: rows[k].sum() for k in rows if k.startswith(("need_", "p85_b", "p85_l"))}
+    total["p85_growth"] = 100 * (total["p85_last"] / total["p85_base"] - 1)
+    total["share"] = rows["share"].sum()
+    place = t.label("need").split(" [")[0]
+    labels = {"nr": t["gm_number"], "gm_name": t.label("gm_name"),
+              "p85_base": t.t("gm_85_head", year=base), "p85_last": t.t("gm_85_head", year=last),
+              "p85_growth": t.t("growth_head", base=base, last=last),
+              "share": t.t("gm_share_head", year=last),
+              **{f"need_{y}": f"{place} {y}" for y in years}}
+    kinds = {"nr": "year", "gm_name": "text", "p85_growth": "signedpct", "share": "pct"}
+    tb = table(t, rows, [c for c in rows if c != "gm_code"], total=total, kinds=kinds,
+               labels=labels, sortable=True, caption=t["gm_caption"])
+    return tb
 
 
 def page_context(result, lang: str = "nl") -> dict:
@@ -464,49 +655,54 @@ def page_context(result, lang: str = "nl") -> dict:
         nat_cols += [f"gap_lo_{lv}", f"gap_hi_{lv}"]
     nat_cols += ["gap_all_forms", "growth_factor"]
 
-    # regions table
+    # regions table (by name): the columns the key findings rank on first
     wide = gap.pivot(index="zk_code", columns="year", values="gap")
     need = gap.pivot(index="zk_code", columns="year", values="need")
     g_focus = gap[gap["year"] == focus].set_index("zk_code")
     d85 = demand[demand["year"] == focus].set_index("zk_code")["persons_85plus"]
-    reg = pd.DataFrame({"zk_code": need.index,
-                        "zk_name": gap.drop_duplicates("zk_code").set_index("zk_code")
-                        ["zk_name"].reindex(need.index).to_numpy()})
-    reg[f"need_{base}"] = need[base].to_numpy()
-    reg[f"need_{last}"] = need[last].to_numpy()
-    reg["growth_pct"] = (100 * (need[last] / need[base] - 1)).to_numpy()
-    reg["capacity"] = g_focus["capacity"].reindex(need.index).to_numpy()
-    reg[f"plans_{focus}"] = g_focus["plans_expected"].reindex(need.index).to_numpy()
-    for y in years:
-        reg[f"gap_{y}"] = wide[y].to_numpy()
-    reg["gap_per_1000"] = (1000 * g_focus["gap"] / d85).reindex(need.index).to_numpy()
+    names = gap.drop_duplicates("zk_code").set_index("zk_code")["zk_name"]
+    order = sorted(need.index, key=lambda c: by_name(names[c]))
+    reg = pd.DataFrame({"zk_code": order, "zk_name": names.reindex(order).to_numpy()})
+    reg[f"gap_{focus}"] = wide.loc[order, focus].to_numpy()
+    reg["gap_per_1000"] = (1000 * g_focus["gap"] / d85).reindex(order).to_numpy()
     if "p_short" in gap:
-        reg["p_short"] = g_focus["p_short"].reindex(need.index).to_numpy()
-    labels = {f"need_{base}": f"{t.m['columns']['need'].split(' [')[0]} {base} "
-                              f"[{t['place']}]",
-              f"need_{last}": f"{t.m['columns']['need'].split(' [')[0]} {last} "
-                              f"[{t['place']}]",
-              f"plans_{focus}": f"{t.m['columns']['plans_expected'].split(' [')[0]} "
-                                f"{focus} [{t['place']}]",
-              "capacity": t.label("capacity"),
-              "gap_per_1000": f"{t.label('gap_per_1000')} ({focus})",
-              "p_short": f"{t.label('p_short')} ({focus})",
-              **{f"gap_{y}": f"{t.m['columns']['gap'].split(' [')[0]} {y} [{t['place']}]"
-                 for y in years}}
+        reg["p_short"] = g_focus["p_short"].reindex(order).to_numpy()
+    for y in years:
+        if y != focus:
+            reg[f"gap_{y}"] = wide.loc[order, y].to_numpy()
+    reg[f"need_{base}"] = need.loc[order, base].to_numpy()
+    reg[f"need_{last}"] = need.loc[order, last].to_numpy()
+    reg["growth_pct"] = (100 * (need.loc[order, last] / need.loc[order, base] - 1)).to_numpy()
+    reg["capacity"] = g_focus["capacity"].reindex(order).to_numpy()
+    reg[f"plans_{focus}"] = g_focus["plans_expected"].reindex(order).to_numpy()
+    short = {c: t.label(c).split(" [")[0] for c in ("need", "plans_expected", "gap")}
+    labels = {f"need_{base}": f"{short['need']} {base}", f"need_{last}": f"{short['need']} {last}",
+              f"plans_{focus}": f"{short['plans_expected']} {focus}",
+              "capacity": t.label("capacity").split(" [")[0],
+              "gap_per_1000": t.t("per_1000_head", year=focus),
+              "p_short": f"{t.label('p_short').split(' [')[0]} {focus}",
+              "growth_pct": t.t("growth_head", base=base, last=last),
+              **{f"gap_{y}": f"{short['gap']} {y}" for y in years}}
     sums = {k: reg[k].sum() for k in reg.columns if k.startswith(("need_", "gap_2", "plans_"))
             or k == "capacity"}
     sums["growth_pct"] = 100 * (sums[f"need_{last}"] / sums[f"need_{base}"] - 1)
     sums["gap_per_1000"] = 1000 * g_focus["gap"].sum() / d85.sum()
     kinds = {"growth_pct": "signedpct", "gap_per_1000": "dec1",
              f"need_{base}": "num", f"need_{last}": "num", f"plans_{focus}": "num"}
+    marks = {(i, "p_short") for i, r in enumerate(reg.itertuples())
+             if "p_short" in reg and _sign_differs(getattr(r, f"gap_{focus}"), r.p_short)}
     regions_tbl = table(t, reg, [c for c in reg.columns if c != "zk_code"], total=sums,
-                        kinds=kinds, links="zk_name", sortable=True, labels=labels)
+                        kinds=kinds, links="zk_name", sortable=True, labels=labels,
+                        caption=t["regions_caption"], marks=marks)
+    regions_tbl["marks_note"] = t.t("sign_marks", n=len(marks)) if marks else None
 
     parts = result.decomposition[result.decomposition["year_to"] == last]
+    parts = sort_by_name(parts)
     extra = [c for c in ("regional_level",) if c in parts]  # informative, not a seventh part
     drv_cols = ["zk_name", "base", *PARTS, "need", *extra]
     drv_tot = {k: parts[k].sum() for k in ["base", *PARTS, "need", *extra]}
-    drivers_tbl = table(t, parts, drv_cols, total=drv_tot, links="zk_name", sortable=True)
+    drivers_tbl = table(t, parts, drv_cols, total=drv_tot, links="zk_name", sortable=True,
+                        caption=t["drivers_caption"])
 
     checks = result.checks.drop(columns=["method", "note"], errors="ignore")
     params = result.parameters or {}
@@ -524,7 +720,7 @@ def page_context(result, lang: str = "nl") -> dict:
         "unusual": _unusual(t, result),
         "shapes": svg.shapes(geo, "zk_code", "zk-", 500) + svg.shapes(gm_geo, "gm_code",
                                                                         "gm-", 120),
-        "map_groups": _maps(t, result, geo, years, focus),
+        "maps": _maps(t, result, geo, years, focus),
         "national": table(t, nat, nat_cols),
         "regions": regions_tbl, "drivers": drivers_tbl,
         "drivers_note": t.t("drivers_note", base=int(parts["year_from"].min())

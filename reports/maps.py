@@ -19,6 +19,8 @@ import pandas as pd  # noqa: E402
 from zorgcap import regions  # noqa: E402
 from zorgcap.forecast.references import describe  # noqa: E402
 
+from .svg import SCALES  # noqa: E402
+
 __all__ = ["choropleth", "region_maps", "gemeente_growth_map", "FIGSIZE", "DPI"]
 
 FIGSIZE = (8, 9)
@@ -98,7 +100,7 @@ def region_maps(gap: pd.DataFrame, demand: pd.DataFrame, out_dir, scenario: str,
             continue
         g = gap[gap["year"] == year].set_index("zk_code")["reference_gap"].rename("gap")
         frame = geo.merge(g, left_on="zk_code", right_index=True)
-        lim = max(abs(frame["gap"]).max(), 1)
+        lim = SCALES["gap"]["vmax"]  # the page's scale: one colour, one number
         maps[f"gap_{year}"] = choropleth(
             frame, "gap", f"Places short in {year} ({against} minus capacity and plans)",
             f"places short in {year} [places; negative = spare]",
@@ -138,7 +140,9 @@ def gemeente_growth_map(zk_code: str, growth: pd.Series, out_dir, year_from: int
     names = regions.gemeenten(geometry_year, data).set_index("gm_code")["gm_name"]
     fig, ax = plt.subplots(figsize=FIGSIZE)
     with _no_idle_draw(fig):
+        scale = SCALES["gemeente_85plus_growth"]  # the page's scale, in every report
         gm.plot(column="growth", ax=ax, cmap="YlOrRd", edgecolor="white", linewidth=0.6,
+                vmin=scale["vmin"], vmax=scale["vmax"],
                 legend=True, legend_kwds={"label": f"growth of population 85+ {year_from}-"
                                           f"{year_to} [%]", "orientation": "horizontal",
                                           "shrink": 0.7, "pad": 0.02})

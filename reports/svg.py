@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-__all__ = ["Scale", "shapes", "choropleth", "line_chart"]
+__all__ = ["Scale", "SCALES", "scale_for", "shapes", "choropleth", "line_chart", "year_ticks"]
 
 # ColorBrewer (Brewer, colorbrewer2.org) RdBu (reversed) and OrRd / Purples, 7 classes.
 DIVERGING = ("#2166ac", "#67a9cf", "#d1e5f0", "#f7f7f7", "#fddbc7", "#ef8a62", "#b2182b")
@@ -28,14 +28,18 @@ def _hex(c):
 
 
 class Scale:
-    """A continuous colour scale from ``vmin`` to ``vmax`` (diverging: symmetric around 0)."""
+    """A continuous colour scale from ``vmin`` to ``vmax`` (diverging: symmetric around 0).
 
-    def __init__(self, values, colours=SEQUENTIAL, diverging: bool = False,
+    Without limits the scale spans ``values``; with limits (:data:`SCALES`) values beyond
+    them take the end colour and the legend marks its end '≤' or '≥'.
+    """
+
+    def __init__(self, values=(), colours=SEQUENTIAL, diverging: bool = False,
                  vmin=None, vmax=None):
         v = np.asarray([x for x in np.ravel(values) if x is not None and np.isfinite(x)],
                        dtype=float)
         if diverging:
-            lim = float(np.abs(v).max()) if len(v) else 1.0
+            lim = vmax if vmax is not None else (float(np.abs(v).max()) if len(v) else 1.0)
             lim = lim or 1.0
             self.vmin, self.vmax = -lim, lim
         else:
@@ -43,6 +47,8 @@ class Scale:
             self.vmax = float(v.max()) if vmax is None and len(v) else (vmax or 1.0)
             if self.vmax <= self.vmin:
                 self.vmax = self.vmin + 1.0
+        self.under = bool(len(v) and v.min() < self.vmin)
+        self.over = bool(len(v) and v.max() > self.vmax)
         self.colours = [_hex(c) for c in (DIVERGING if diverging else colours)]
 
     def __call__(self, value) -> str:
@@ -64,15 +70,41 @@ class Scale:
             for i, col in enumerate(self.colours))
         mid = (self.vmin + self.vmax) / 2
         ticks = "".join(
-            f'<text x="{x}" y="34" text-anchor="{a}">{html.escape(fmt(v))}</text>'
-            for x, v, a in ((0, self.vmin, "start"), (width / 2, mid, "middle"),
-                            (width, self.vmax, "end")))
+            f'<text x="{x}" y="34" text-anchor="{a}">{html.escape(pre + fmt(v))}</text>'
+            for x, v, a, pre in ((0, self.vmin, "start", "≤ " if self.under else ""),
+                                 (width / 2, mid, "middle", ""),
+                                 (width, self.vmax, "end", "≥ " if self.over else "")))
         return (f'<svg class="legend" viewBox="0 0 {width} 40" width="{width}" height="40" '
                 f'role="img" aria-label="{html.escape(title)}">'
                 f'<defs><linearGradient id="{gid}">{stops}</linearGradient></defs>'
                 f'<text x="0" y="10">{html.escape(title)}</text>'
                 f'<rect x="0" y="14" width="{width}" height="10" fill="url(#{gid})"/>'
                 f'{ticks}</svg>')
+
+
+#: One colour scale per quantity, the same in every report (all regions or one, any scenario
+#: or year), so that a colour means the same number everywhere. Limits cover the values of
+#: the shipped scenarios to 2040 (trend 2040: regional shortages up to about 4,900 places and
+#: 144 per 1,000 aged 85+, need growth 33-78%, gemeente 85+ growth 7-254%, intensity
+#: factors 0.91-1.16); values beyond take the end colour (the legend says '≥').
+SCALES = {
+    "gap": {"diverging": True, "vmax": 6000.0},
+    "gap_per_1000": {"diverging": True, "vmax": 150.0},
+    "p_short": {"colours": PURPLES, "vmin": 0.0, "vmax": 100.0},
+    "growth": {"vmin": 0.0, "vmax": 100.0},
+    "plans_share": {"vmin": 0.0, "vmax": 100.0},
+    "intensity": {"vmin": 0.8, "vmax": 1.2},
+    "gemeente_85plus_growth": {"vmin": 0.0, "vmax": 200.0},
+}
+
+
+def scale_for(quantity: str, values=()) -> Scale:
+    """The fixed :class:`Scale` of ``quantity`` (a key of :data:`SCALES`); ``values`` only
+    mark whether the legend's ends are exceeded."""
+    if quantity not in SCALES:
+        raise ValueError(f"`quantity` was {quantity!r} but is expected to be in "
+                         f"{list(SCALES)}")
+    return Scale(values, **SCALES[quantity])
 
 
 def _ring(coords) -> str:
@@ -102,10 +134,22 @@ def shapes(geo, key: str, prefix: str, tolerance: float) -> str:
             f'style="position:absolute"><defs>{paths}</defs></svg>')
 
 
+def label_points(geo, key: str) -> dict:
+    """``{code: (x, y)}``: a point inside each shape of ``geo`` (RD New [m]) for its label,
+    in the map's coordinates [km, y down] (shapely's ``representative_point``)."""
+    points = geo.geometry.representative_point()
+    return {code: (p.x / 1000, -p.y / 1000) for code, p in zip(geo[key], points, strict=True)}
+
+
 def choropleth(geo, key: str, prefix: str, values: dict, scale: Scale, titles: dict,
-               hrefs: dict | None = None, caption: str = "") -> str:
+               hrefs: dict | None = None, caption: str = "", labels: dict | None = None,
+               points: dict | None = None) -> str:
     """A map of the rows of ``geo`` (drawn by :func:`shapes` with the same ``prefix``)
-    coloured by ``values[code]``; ``titles[code]`` shows on hover, ``hrefs[code]`` on click."""
+    coloured by ``values[code]``; ``titles[code]`` shows on hover, ``hrefs[code]`` on click.
+
+    ``labels[code]`` (a region number) is printed on the shape, at ``points[code]``
+    (:func:`label_points`), so that a printed map can be read with its key.
+    """
     items = []
     for code in geo[key]:
         fill = scale(values.get(code, float("nan")))
@@ -116,6 +160,15 @@ def choropleth(geo, key: str, prefix: str, values: dict, scale: Scale, titles: d
             items.append(f'<a href="{hrefs[code]}" data-code="{code}">{title}{use}</a>')
         else:
             items.append(f"<g>{title}{use}</g>")
+    if labels:
+        points = points or label_points(geo, key)
+        x0, y0, x1, y1 = geo.total_bounds / 1000
+        size = max(x1 - x0, y1 - y0) / 32  # [km]: about 9 px on a 280 px wide map
+        texts = "".join(f'<text x="{points[c][0]:.1f}" y="{points[c][1]:.1f}">'
+                        f'{html.escape(str(labels[c]))}</text>'
+                        for c in geo[key] if c in labels and c in points)
+        items.append(f'<g class="labels" font-size="{size:.1f}" '
+                     f'stroke-width="{size / 5:.2f}" aria-hidden="true">{texts}</g>')
     return (f'<svg class="map" viewBox="{_viewbox(geo)}" role="img" '
             f'aria-label="{html.escape(caption)}">{"".join(items)}</svg>')
 
@@ -147,8 +200,7 @@ def line_chart(years, lines: list[dict], bands: list[dict], fmt, unit: str = "",
         out.append(f'<line x1="{left}" x2="{left + w}" y1="{Y(v):.1f}" y2="{Y(v):.1f}" '
                    f'stroke="#ddd"/><text x="{left - 6}" y="{Y(v) + 4:.1f}" '
                    f'text-anchor="end">{html.escape(fmt(v))}</text>')
-    step = max(1, math.ceil(len(years) / 9))
-    for y in years[::step]:
+    for y in year_ticks(years):
         out.append(f'<text x="{X(y):.1f}" y="{tp + h + 16}" text-anchor="middle">{y}</text>')
     for b in bands:
         pts = [f"{X(y):.1f},{Y(v):.1f}" for y, v in zip(years, b["hi"], strict=True)]
@@ -183,6 +235,20 @@ def line_chart(years, lines: list[dict], bands: list[dict], fmt, unit: str = "",
         lx += room
     out.append("</svg>")
     return "".join(out)
+
+
+def year_ticks(years) -> list[int]:
+    """Years to label on a time axis: the first, the last, and the round years between
+    (every 5th year over 15 years or more, every 2nd over 6 or more), leaving out a round year
+    too close to the first or the last to be read apart."""
+    years = sorted(int(y) for y in years)
+    if len(years) <= 2:
+        return years
+    first, last = years[0], years[-1]
+    step = 5 if last - first >= 15 else 2 if last - first >= 6 else 1
+    near = max(1, step // 2)  # [years]
+    ticks = [y for y in years if y % step == 0 and y - first >= near and last - y >= near]
+    return [first, *ticks, last]
 
 
 def _nice(v: float) -> float:

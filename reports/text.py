@@ -17,7 +17,8 @@ from importlib.resources import files
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-__all__ = ["LANGS", "messages", "Text", "round_to_uncertainty", "round_half_up"]
+__all__ = ["LANGS", "messages", "Text", "round_to_uncertainty", "round_half_up", "by_name",
+           "sort_by_name"]
 
 LANGS = ("nl", "en")
 _BAND = re.compile(r"^(?P<col>.+)_(?P<side>lo|hi)_(?P<level>\d+)$")
@@ -35,6 +36,31 @@ def _symbols(locale: str) -> tuple[str, str, str]:
     from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
 
     return get_group_symbol(locale), get_decimal_symbol(locale), get_minus_sign_symbol(locale)
+
+
+def by_name(name) -> tuple:
+    """Sort key of a region or gemeente name in Dutch order: case and accents do not count,
+    and a leading article ’t or ’s is skipped (’t Gooi under G, ’s-Hertogenbosch under H)."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", str(name).replace("’", "'"))
+    text = re.sub(r"^'[ts][\s-]+", "", text.encode("ascii", "ignore").decode().strip(),
+                  flags=re.I)
+    return (text.casefold(), str(name))
+
+
+def sort_by_name(frame, col: str = "zk_name", groups=()):
+    """``frame`` with its rows in name order (:func:`by_name`) within each group of the
+    ``groups`` columns, the groups in the order they first appear (e.g. per target or
+    workforce scenario); a frame without ``col`` is returned as it is."""
+    if col not in frame or not len(frame):
+        return frame
+    ranks = [{v: i for i, v in enumerate(dict.fromkeys(frame[g]))} for g in groups]
+    values = [frame[g].tolist() for g in groups]
+    names = frame[col].tolist()
+    order = sorted(range(len(frame)), key=lambda i: (*[r[v[i]] for r, v in zip(
+        ranks, values, strict=True)], by_name(names[i])))
+    return frame.iloc[order]
 
 
 def messages(lang: str) -> dict:

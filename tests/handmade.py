@@ -3,8 +3,12 @@
 Three regions, 2023-2030, round numbers: the report must show exactly these, so a test can
 check a figure in the HTML or the Excel workbook against the frame it came from. National
 need 2030 = 1,700 + 3,400 + 5,100 = 10,200 places, supply 6,050, gap 4,150 with the 80%
-range 4,150 -/+ 816 (8% of the need) = 3,334-4,966. Only the
-geometry (maps) and the gemeente list come from the real data.
+range 4,150 -/+ 816 (8% of the need) = 3,334-4,966 and a national shortage probability of 0.9.
+From demography alone (``national_demography``) the need is 60 places a year higher: 2030
+10,620, gap 4,570, 80% range -/+ 0.4% x 8 x 10,620 = 339.84 (4,230.16-4,909.84). Per gemeente
+(``gemeente_need``) the k-th gemeente of a region by code weighs k: Flevoland's five (Zeewolde,
+Noordoostpolder, Urk, Dronten, Lelystad) share 1..5 / 15 of its need. Only the geometry
+(maps) and the gemeente list come from the real data.
 """
 
 from __future__ import annotations
@@ -100,10 +104,34 @@ def small_result(codes=CODES, to: int = 2030, draws: int = 20) -> ChainResult:
         for side, sign in (("lo", -1), ("hi", 1)):
             national[f"need_{side}_{lv}"] = national["need"] + sign * k * spread
             national[f"gap_{side}_{lv}"] = national[f"need_{side}_{lv}"] - national["supply"]
+    national["p_short"] = np.where(national["year"] > 2023, 0.9, 1.0)
+    demo = national[["year", "places_needed", "need", "supply"]].copy()
+    demo.insert(1, "scenario", "beleidsarm")
+    demo["need"] = demo["need"] + 60.0 * (demo["year"] - 2023)
+    demo["places_needed"] = demo["need"]
+    demo["gap"] = demo["need"] - demo["supply"]
+    spread_demo = 0.004 * (demo["year"] - 2022) * demo["need"]
+    for lv, k in ((80, 1), (95, 2)):
+        for side, sign in (("lo", -1), ("hi", 1)):
+            demo[f"need_{side}_{lv}"] = demo["need"] + sign * k * spread_demo
+            demo[f"gap_{side}_{lv}"] = demo[f"need_{side}_{lv}"] - demo["supply"]
+    demo["p_short"] = 1.0
     gm = regions.gemeenten(2025).query("zk_code in @codes")[["gm_code", "zk_code"]]
     grow = 1 + np.arange(len(gm)) % 5  # gemeenten grow at five speeds: maps with colours
     gm85 = pd.concat([gm.assign(year=y, persons_85plus=100.0 + 10.0 * (y - 2021) * grow)
                       for y in range(2021, to + 1)], ignore_index=True)
+    # places per gemeente: the k-th gemeente of a region (by code) weighs k
+    gm_names = regions.gemeenten(2025).set_index("gm_code")["gm_name"]
+    weight = gm85.groupby("zk_code")["gm_code"].rank(method="dense")
+    region_need = gap.set_index(["year", "zk_code"])["need"]
+    gm_need = gm85[gm85["year"] >= 2023].assign(expected_clients=weight)
+    gm_need["share"] = gm_need["expected_clients"] / gm_need.groupby(
+        ["year", "zk_code"])["expected_clients"].transform("sum")
+    gm_need["need"] = gm_need["share"] * region_need.reindex(
+        pd.MultiIndex.from_frame(gm_need[["year", "zk_code"]])).to_numpy()
+    gm_need.insert(1, "gm_name", gm_need["gm_code"].map(gm_names))
+    gm_need.insert(3, "zk_name", gm_need["zk_code"].map(names))
+    gm_need = gm_need.reset_index(drop=True)
     backtest = pd.DataFrame(  # the tidy columns of zorgcap.forecast.backtest.backtest
         [{"origin": 2014, "year": 2014 + h, "horizon": h, "model": m,
           "actual": 100_000.0 - 1000 * h, "forecast": 100_000.0 - 900 * h,
@@ -184,7 +212,8 @@ def small_result(codes=CODES, to: int = 2030, draws: int = 20) -> ChainResult:
         waiting_forecast=pd.DataFrame({"year": [2026, 2027], "mean": [20_000.0, 21_000.0],
                                        "lo": [15_000.0, 14_000.0], "hi": [25_000.0, 28_000.0],
                                        "level": 95.0, "method": "random walk"}),
-        backtest=backtest, regional_factors=None, parameters=provenance["parameters"],
+        backtest=backtest, regional_factors=None, national_demography=demo,
+        gemeente_need=gm_need, parameters=provenance["parameters"],
         assumptions={**provenance["assumptions"], "capacity_from_clients": "estimate"},
         provenance=provenance)
 

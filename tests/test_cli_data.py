@@ -129,9 +129,13 @@ def test_gap_command_writes_tables_and_explains_2025(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "22,206" in out and "25,000" in out and "ESTIMATES in use" in out
     assert "outside the run" in out and "NaN" not in out  # targets after --to
-    for name in ("gap_beleidsarm", "gap_beleidsarm_steps", "ambition_2025", "targets",
-                 "staff_limit", "national_references"):
+    # every file name carries the scenario (issue 32: ambition_2025.csv and
+    # national_references.csv did not, so two scenarios overwrote each other's)
+    for name in ("gap_beleidsarm", "gap_beleidsarm_steps", "ambition_2025_beleidsarm",
+                 "targets_beleidsarm", "staff_limit_beleidsarm",
+                 "national_references_beleidsarm"):
         assert (tmp_path / f"{name}.csv").exists() and (tmp_path / f"{name}.parquet").exists()
+    assert all("beleidsarm" in p.name for p in tmp_path.glob("*.csv"))
     import json
 
     prov = json.loads((tmp_path / "provenance.json").read_text(encoding="utf-8"))
@@ -179,12 +183,31 @@ def test_gap_command_with_a_one_region_plans_file(tmp_path, capsys):
 
 @needs_data
 def test_report_command_for_one_region(tmp_path, capsys):
+    import re
+
     out = tmp_path / "r"
     assert main(["report", "--to", "2025", "--draws", "5", "--regions", "ZK08",
                  "--out", str(out)]) == 0
-    assert "wrote" in capsys.readouterr().out
+    seen = capsys.readouterr()
+    assert "wrote" in seen.out
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "id='ZK08'" in page and "id='ZK20'" not in page
+    assert (out / "zorgcap_report_trend.xlsx").exists()  # the workbook names its scenario
+    # one progress display: every step of the chain and the report counted once, to the
+    # last, with the time since the command started (never falling back)
+    steps = re.findall(r"^\[(\d+)/(\d+)\] .* \((\d+\.\d) s\)$", seen.err, flags=re.M)
+    assert [int(i) for i, _, _ in steps] == list(range(1, 11))
+    assert {int(n) for _, n, _ in steps} == {10}  # 7 chain steps + page, workbook, move
+    times = [float(x) for _, _, x in steps]
+    assert times == sorted(times)
+
+
+def test_report_pdf_without_chromium_stops_before_any_work(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("ZORGCAP_CHROMIUM", str(tmp_path / "no-chromium"))
+    assert main(["report", "--pdf", "--draws", "0", "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err
+    assert "ZORGCAP_CHROMIUM" in err and "Fix:" in err and "[1/" not in err
+    assert not (tmp_path / "r").exists()
 
 
 # --- input errors (exit 2, one line with the fix) apart from bugs (exit 1, traceback) ------
@@ -244,13 +267,13 @@ def test_report_refuses_a_wrong_out_before_the_forecast_runs(tmp_path, capsys, m
 
 @needs_data
 @pytest.mark.parametrize(("command", "option", "name", "template"), [
-    ("gap", "--capacity", "targets.csv", "capacity.csv"),
+    ("gap", "--capacity", "targets_trend.csv", "capacity.csv"),
     ("forecast", "--calibrate", "demand_trend.csv", None),
 ])
 def test_an_input_in_the_out_folder_is_never_overwritten(tmp_path, capsys, command, option,
                                                          name, template):
-    """A capacity file called targets.csv in the --out folder was replaced by zorgcap's own
-    targets.csv (found by fuzzing): refused before any work, nothing written."""
+    """A capacity file called targets.csv (now targets_trend.csv) in the --out folder was
+    replaced by zorgcap's own (found by fuzzing): refused before any work, nothing written."""
     from zorgcap.forecast.io.datadir import data_raw_dir
 
     src = tmp_path / name

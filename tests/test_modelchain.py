@@ -300,7 +300,7 @@ def test_the_kept_demand_stage_is_keyed_by_every_input_file(tmp_path):
 def test_a_region_subset_equals_the_full_run_for_those_regions(full, subset):
     codes = ["ZK08", "ZK20"]
     for name in ("demand", "gap", "decomposition", "ambition", "population",
-                 "gemeente_85plus", "plans", "regional_intensity"):
+                 "gemeente_85plus", "gemeente_need", "plans", "regional_intensity"):
         a = getattr(full, name)
         a = a[a["zk_code"].isin(codes)].reset_index(drop=True)
         b = getattr(subset, name)
@@ -312,6 +312,7 @@ def test_a_region_subset_equals_the_full_run_for_those_regions(full, subset):
     np.testing.assert_array_equal(full.demand_draws[:, :, keep], subset.demand_draws)
     # National frames stay national.
     pd.testing.assert_frame_equal(full.national, subset.national)
+    pd.testing.assert_frame_equal(full.national_demography, subset.national_demography)
     pd.testing.assert_frame_equal(full.references, subset.references)
     # Rotterdam's 2030 gap is its share of the national quantities, not of the subset's.
     g = subset.gap.set_index(["year", "zk_code"])
@@ -349,6 +350,54 @@ def test_national_bands_bracket_the_central_need(full):
         < nat["need_hi_95"]
     assert nat["gap_hi_95"] - nat["gap_lo_95"] == pytest.approx(
         nat["need_hi_95"] - nat["need_lo_95"])
+
+
+@needs_data
+def test_demography_alone_is_the_beleidsarm_run_on_the_same_draws(full):
+    """Issue 32: national_demography is the run with usage rates held at the base year. An
+    independent beleidsarm run of the same options (same seed, so the same population draws
+    and regional levels) has exactly these national numbers, bands and p_short; in the base
+    year both layers are the observed need."""
+    bel = ForecastChain(ChainConfig(scenario="beleidsarm", to=2030, draws=30, seed=7)).run()
+    demo = full.national_demography.set_index("year")
+    ref = bel.national.set_index("year")
+    cols = ["need", "supply", "gap", "gap_lo_80", "gap_hi_80", "gap_lo_95", "gap_hi_95",
+            "p_short"]
+    pd.testing.assert_frame_equal(demo[cols], ref[cols], check_exact=False, rtol=1e-9)
+    assert (demo["scenario"] == "beleidsarm").all()
+    # the beleidsarm run's own demography layer is itself (the demand is reused)
+    pd.testing.assert_frame_equal(bel.national_demography.set_index("year")[cols],
+                                  ref[cols], check_exact=False, rtol=1e-12)
+    nat = full.national.set_index("year")
+    assert demo.loc[2023, "need"] == pytest.approx(nat.loc[2023, "need"], rel=1e-12)
+    np.testing.assert_allclose(demo["supply"], nat["supply"])
+    # p_short of the national total agrees with its own bands: gap_lo_80 > 0 means at least
+    # 90% of the draws are short
+    for frame in (demo, nat):
+        sure = frame["gap_lo_80"] > 0
+        assert (frame.loc[sure, "p_short"] >= 0.9).all()
+
+
+@needs_data
+def test_gemeenten_share_their_region_s_need(full):
+    """Issue 32: per gemeente its part of the region's need by its own population structure;
+    the places of a region's gemeenten add up to the region's need in every year."""
+    gm = full.gemeente_need
+    assert gm["gm_code"].nunique() == 342 and set(gm["zk_code"]) == set(full.gap["zk_code"])
+    sums = gm.groupby(["year", "zk_code"])["need"].sum()
+    need = full.gap.set_index(["year", "zk_code"])["need"].reindex(sums.index)
+    np.testing.assert_allclose(sums.to_numpy(), need.to_numpy(), rtol=1e-12)
+    np.testing.assert_allclose(gm.groupby(["year", "zk_code"])["share"].sum(), 1.0,
+                               rtol=1e-12)
+    # its 85+ equal the gemeente projection the maps show
+    g85 = full.gemeente_85plus.set_index(["year", "gm_code"])["persons_85plus"]
+    np.testing.assert_allclose(gm.set_index(["year", "gm_code"])["persons_85plus"],
+                               g85.reindex(pd.MultiIndex.from_frame(gm[["year", "gm_code"]])))
+    # an older population weighs more: per inhabitant aged 85+, the share of need varies
+    # less than per gemeente size (expected clients are mostly the old)
+    g = gm[gm["year"] == 2030]
+    per_85 = g["need"] / g["persons_85plus"]
+    assert per_85.groupby(g["zk_code"]).agg(lambda x: x.max() / x.min()).median() < 2.0
 
 
 @needs_data
@@ -394,6 +443,8 @@ def test_frames_have_the_documented_columns(full):
     for name, documented in (("demand", schema.DEMAND_COLUMNS), ("gap", schema.GAP_COLUMNS),
                              ("decomposition", schema.DECOMPOSITION_COLUMNS),
                              ("national", schema.NATIONAL_SUMMARY_COLUMNS),
+                             ("national_demography", schema.NATIONAL_DEMOGRAPHY_COLUMNS),
+                             ("gemeente_need", schema.GEMEENTE_NEED_COLUMNS),
                              ("references", schema.REFERENCES_COLUMNS),
                              ("ambition", schema.AMBITION_COLUMNS),
                              ("targets", schema.TARGETS_COLUMNS),
