@@ -1,16 +1,18 @@
 """Build the embedded data snapshot ``data_raw/snapshot`` from ``../shared/data``.
 
-A development tool, not part of the package: run it from the checkout after a table in
-``../shared/data`` changed (``tests/test_snapshot.py`` fails until you do)::
+A development tool, not part of the package: run it in the checkout's environment
+(``pip install -e ".[dev]"``) after a table in ``../shared/data`` changed
+(``tests/test_snapshot.py`` fails until you do)::
 
     python scripts/build_snapshot.py                 # from ../shared/data
     python scripts/build_snapshot.py --source DIR    # from another copy of the data layout
 
 For every table of ``data_raw/manifest.csv`` it finds the source file as zorgcap does
-(``forecast.io.manifest``: a complete copy before a truncated one), parses it with zorgcap's
-own parser (``forecast.io.tables``), checks that the Parquet file reads back as the same
-frame, and writes ``data_raw/snapshot/<key>.parquet`` (zstd; gemeente boundaries as
-GeoParquet) and ``data_raw/snapshot/manifest.csv`` (columns: ``forecast.io.snapshot.COLUMNS``).
+(``zorgcap.forecast.io.manifest``: a complete copy before a truncated one), parses it with
+zorgcap's own parser (``zorgcap.forecast.io.tables``), checks that the Parquet file reads back
+as the same frame, and writes ``data_raw/snapshot/<key>.parquet`` (zstd; gemeente boundaries
+as GeoParquet) and ``data_raw/snapshot/manifest.csv`` (columns:
+``zorgcap.forecast.io.snapshot.COLUMNS``).
 Files are written atomically; running it twice on the same data gives the same files.
 
 Where each table comes from (publisher, the copy it was taken from, when) is read from the
@@ -26,16 +28,15 @@ import io
 import sys
 from pathlib import Path
 
+import pandas as pd
+
+from zorgcap.forecast.io.cache import atomic_write, file_hash
+from zorgcap.forecast.io.cbs import is_truncated
+from zorgcap.forecast.io.manifest import _candidates, manifest
+from zorgcap.forecast.io.snapshot import COLUMNS, read_snapshot
+from zorgcap.forecast.io.tables import _PARSERS
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # the checkout's zorgcap, also without an editable install
-
-import pandas as pd  # noqa: E402
-
-from forecast.io.cache import atomic_write, file_hash  # noqa: E402
-from forecast.io.cbs import is_truncated  # noqa: E402
-from forecast.io.manifest import _candidates, manifest  # noqa: E402
-from forecast.io.snapshot import COLUMNS, read_snapshot  # noqa: E402
-from forecast.io.tables import _PARSERS  # noqa: E402
 
 OUT = ROOT / "data_raw" / "snapshot"
 
@@ -96,8 +97,8 @@ ORIGINS = {
 }
 
 #: Tables of which only the columns zorgcap reads (the manifest's expected columns) are
-#: shipped: their publisher states no licence (forecast.io.tables.load_zzp_2014 reads no
-#: other column).
+#: shipped: their publisher states no licence (zorgcap.forecast.io.tables.load_zzp_2014
+#: reads no other column).
 ONLY_READ_COLUMNS = {"zzp_zorgkantoor_2014", "zzp_gemeente_2014"}
 
 

@@ -70,8 +70,8 @@ def test_fetch_refuses_a_non_cbs_table(tmp_path):
 
 
 def test_a_table_is_named_by_key_or_cbs_id_in_any_case():
-    from forecast.errors import InputError
-    from forecast.io.fetch import resolve
+    from zorgcap.forecast.errors import InputError
+    from zorgcap.forecast.io.fetch import resolve
 
     assert [t.key for t in resolve(["37620"])] == ["households_age_sex"]
     assert [t.key for t in resolve(["84529ned", "WLZ_INDICATIONS"])] == ["wlz_indications"]
@@ -82,7 +82,7 @@ def test_a_table_is_named_by_key_or_cbs_id_in_any_case():
 
 
 def test_fetch_by_cbs_id_writes_the_cache_through_a_temporary_file(tmp_path, monkeypatch):
-    from forecast.io import cache as cache_mod
+    from zorgcap.forecast.io import cache as cache_mod
 
     monkeypatch.setenv("ZORGCAP_CACHE", str(tmp_path / "cache"))
     renamed = []
@@ -126,7 +126,7 @@ def test_fetch_shows_progress_per_table(tmp_path):
 def test_line_progress_rewrites_one_line_on_a_terminal_and_only_logs_ends_elsewhere():
     import io
 
-    from forecast.io.fetch import LineProgress
+    from zorgcap.forecast.io.fetch import LineProgress
 
     class Tty(io.StringIO):
         def isatty(self):
@@ -194,7 +194,7 @@ def test_fetch_without_the_fetch_extra_says_how_to_install_it(tmp_path, monkeypa
 
 
 def test_a_download_without_the_columns_zorgcap_reads_is_not_saved(tmp_path):
-    from forecast.io.fetch import FetchError
+    from zorgcap.forecast.io.fetch import FetchError
 
     old = tmp_path / "usage" / "cbs82905NED_cbsodata.csv"
     fetch_tables(["households_national"], dest=tmp_path, client=FakeCbsodata())
@@ -219,14 +219,15 @@ def test_fetch_of_a_table_not_on_cbs_says_where_it_comes_from(capsys):
 
 
 def test_a_missing_table_error_lists_where_zorgcap_looked(tmp_path, monkeypatch):
-    from forecast.errors import InputError
-    from forecast.io import manifest as manifest_mod
-    from forecast.io.datadir import data_roots
-    from forecast.io.status import require_usable
+    from zorgcap.forecast.errors import InputError
+    from zorgcap.forecast.io import manifest as manifest_mod
+    from zorgcap.forecast.io.datadir import data_roots
+    from zorgcap.forecast.io.status import require_usable
 
     monkeypatch.setattr(manifest_mod, "data_roots",
                         lambda data=None: data_roots(data, fallback=False))
-    monkeypatch.setattr("forecast.io.datadir.snapshot_dir", lambda: tmp_path / "no-snapshot")
+    monkeypatch.setattr("zorgcap.forecast.io.datadir.snapshot_dir",
+                        lambda: tmp_path / "no-snapshot")
     status = data_status(tmp_path)
     assert (status["state"] == "missing").all()
     with pytest.raises(InputError, match="missing gebieden_2019, .*zzp_gemeente_2014") as err:

@@ -213,7 +213,7 @@ if __name__ == "__main__":  # python tests/test_packaging.py --write: measure, u
                        check=True, capture_output=True)
         (whl,) = Path(out).glob("zorgcap-*.whl")
         readme = ROOT / "README.md"
-        from forecast.io.snapshot import snapshot_manifest
+        from zorgcap.forecast.io.snapshot import snapshot_manifest
 
         text = SIZE.sub(f"<!--size:wheel-->{wheel_size_text(whl)}<!--/size-->",
                         readme.read_text(encoding="utf-8"))

@@ -9,9 +9,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from forecast import provenance as prov_mod
-from forecast.io import datadir
-from forecast.io.snapshot import snapshot_manifest
+from zorgcap.forecast import provenance as prov_mod
+from zorgcap.forecast.io import datadir
+from zorgcap.forecast.io.snapshot import snapshot_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -54,7 +54,7 @@ def test_library_versions():
 
 
 def test_provenance_names_no_absolute_path_of_this_machine(tmp_path, monkeypatch):
-    from forecast.io.cache import clear_content_caches
+    from zorgcap.forecast.io.cache import clear_content_caches
 
     # from the embedded snapshot, as on a fresh machine, with a planner file outside the
     # working directory and a --data folder

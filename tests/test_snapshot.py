@@ -13,13 +13,13 @@ import pandas as pd
 import pytest
 from conftest import SHARED, needs_data
 
-from forecast.errors import InputError
-from forecast.io import datadir
-from forecast.io import snapshot as snap
-from forecast.io.cache import file_hash
-from forecast.io.manifest import _candidates, manifest
-from forecast.io.status import data_status, format_status
-from forecast.io.tables import _PARSERS, load_households_age_sex, read_table
+from zorgcap.forecast.errors import InputError
+from zorgcap.forecast.io import datadir
+from zorgcap.forecast.io import snapshot as snap
+from zorgcap.forecast.io.cache import file_hash
+from zorgcap.forecast.io.manifest import _candidates, manifest
+from zorgcap.forecast.io.status import data_status, format_status
+from zorgcap.forecast.io.tables import _PARSERS, load_households_age_sex, read_table
 
 # Tables whose source was cut off at 10,000 rows by the mirror (PROVENANCE.md of usage/,
 # projection/ and mortality/ in ../shared/data: files named FIRST10000ROWS).
@@ -31,7 +31,7 @@ TRUNCATED = {"wlz_indications", "households_region", "projection_age_sex_2023",
 def snapshot_only(monkeypatch, tmp_path):
     """As an installed wheel on a fresh machine: no checkout (so no ../shared), an empty
     cache, ZORGCAP_DATA unset."""
-    from forecast.io.cache import clear_content_caches
+    from zorgcap.forecast.io.cache import clear_content_caches
 
     monkeypatch.setattr(datadir, "project_root", lambda: None)
     monkeypatch.setenv("ZORGCAP_CACHE", str(tmp_path / "empty-cache"))

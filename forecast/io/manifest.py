@@ -118,7 +118,7 @@ def locate(key: str, data=None) -> Located:
     entry = table(key)
     roots = data_roots(data)
     for root in roots:
-        if root.origin == "snapshot":  # one Parquet file per key (forecast.io.snapshot)
+        if root.origin == "snapshot":  # one Parquet file per key (zorgcap.forecast.io.snapshot)
             embedded = root.path / f"{key}.parquet"
             files = [embedded] if embedded.is_file() else []
         else:

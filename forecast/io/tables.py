@@ -105,7 +105,7 @@ def read_table(key: str, data=None, use_cache: bool = True) -> pd.DataFrame:
         The file lacks expected columns, or is truncated where the analysis needs it complete.
     """
     located = locate(key, data)
-    if located.root.origin == "snapshot":  # already parsed (forecast.io.snapshot)
+    if located.root.origin == "snapshot":  # already parsed (zorgcap.forecast.io.snapshot)
         frame = read_snapshot(located.path)
     else:
         parse = _PARSERS[located.table.format]
