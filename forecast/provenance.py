@@ -16,9 +16,9 @@ import platform
 import subprocess
 from datetime import datetime, timezone
 from importlib import metadata
-from pathlib import Path
 
 from . import __version__
+from .errors import portable_path
 from .io.cache import file_hash
 from .io.status import data_status
 
@@ -27,20 +27,6 @@ __all__ = ["estimates_by_region", "git_commit", "library_versions", "planner_fil
 
 #: Libraries whose version can change a result, recorded in every provenance.
 LIBRARIES = ("numpy", "pandas", "scipy", "statsmodels", "geopandas", "shapely", "pyarrow")
-
-
-def portable_path(path) -> str | None:
-    """``path`` as an output may name it: as given if relative, else relative to the working
-    directory when inside it, else only the file name (its SHA-256 identifies it)."""
-    if path is None:
-        return None
-    p = Path(path)
-    if not p.is_absolute():
-        return p.as_posix()
-    try:
-        return p.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return p.name
 
 
 def _portable(value):

@@ -92,3 +92,24 @@ def test_inputs_found_in_a_data_directory_are_named_inside_it(tmp_path):
     mine = next(i for i in prov["inputs"] if i["key"] == "households_national")
     assert mine["origin"] == "--data" and mine["path"] == "usage/cbs82905NED_mine.csv"
     assert mine["sha256"] == mine["source_sha256"]  # the file read is the source itself
+
+
+@pytest.mark.filterwarnings("ignore::zorgcap.forecast.errors.InputWarning")  # more columns
+def test_source_columns_name_planner_files_without_local_folders(tmp_path, monkeypatch):
+    # the *_source columns end up in the gap frame, the report and the workbook
+    import shutil
+
+    from zorgcap.forecast.staff import staff_ratios
+    from zorgcap.forecast.supply import read_capacity
+
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "work").mkdir()
+    cap = shutil.copy(ROOT / "data_raw" / "templates" / "capacity.csv",
+                      tmp_path / "elsewhere" / "capaciteit.csv")
+    ratios = shutil.copy(ROOT / "data_raw" / "staff_ratios.csv", tmp_path / "elsewhere" / "r.csv")
+    monkeypatch.chdir(tmp_path / "work")
+    assert read_capacity(cap, 2023)["capacity_source"].tolist() == ["file capaciteit.csv"]
+    assert staff_ratios(ratios)["ratio_source"].str.startswith("planner file r.csv").all()
+    monkeypatch.chdir(tmp_path)
+    assert read_capacity(cap, 2023)["capacity_source"].tolist() == [
+        "file elsewhere/capaciteit.csv"]
