@@ -209,7 +209,8 @@ if __name__ == "__main__":  # python tests/test_packaging.py --write: measure, u
     if sys.argv[1:] != ["--write"]:
         sys.exit("usage: python tests/test_packaging.py --write")
     with tempfile.TemporaryDirectory() as out:
-        subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", out, str(ROOT)],
+        # as the fixture: sdist, then the wheel from it (no stale build/ folder can leak in)
+        subprocess.run([sys.executable, "-m", "build", "--outdir", out, str(ROOT)],
                        check=True, capture_output=True)
         (whl,) = Path(out).glob("zorgcap-*.whl")
         readme = ROOT / "README.md"
