@@ -1,7 +1,7 @@
 """Command line: ``zorgcap``.
 
 ``zorgcap data status``            which input tables are found, truncated, missing, cached
-``zorgcap data fetch [KEY ...]``   download CBS tables (needs internet and cbsodata)
+``zorgcap data fetch [KEY|ID ...]`` refresh CBS tables into the cache (internet, cbsodata)
 ``zorgcap regions [--year Y]``     the 31 zorgkantoorregio's of an indeling year
 ``zorgcap population``             projected population by region x sex x age, to 2050
 ``zorgcap forecast``               demand per region per year (scenario, draws, calibration)
@@ -11,7 +11,8 @@
 ``zorgcap monitor``                progress over time: plan inventories against realised,
                                    learned realisation, the targets (issue 31)
 
-Every command takes ``--data DIR`` (else ``ZORGCAP_DATA``, the cache, ``../shared/data``).
+Every command takes ``--data DIR`` (searched first; else ``ZORGCAP_DATA``), then the cache,
+``../shared/data`` beside a checkout and the snapshot embedded in zorgcap.
 Input problems print the file/row/fix message and exit with status 2.
 """
 
@@ -38,10 +39,22 @@ def _cmd_data_status(args) -> int:
 
 
 def _cmd_data_fetch(args) -> int:
-    from .io.fetch import fetch_tables
+    from .io.fetch import LineProgress, fetch_tables, not_downloadable, resolve
+    from .io.manifest import manifest
 
-    for path in fetch_tables(args.keys or None, dest=args.dest):
-        print(f"wrote {path}")
+    entries = resolve(args.keys) if args.keys else list(manifest().values())
+    elsewhere = [e for e in entries if not e.fetchable]
+    if args.keys:  # asked for by name: say where each comes from
+        for entry in elsewhere:
+            print(not_downloadable(entry))
+    elif elsewhere:
+        print(f"{len(elsewhere)} tables are not on CBS open data and come with zorgcap's "
+              f"embedded snapshot: {', '.join(e.key for e in elsewhere)} ('zorgcap data "
+              "fetch KEY' says where each comes from).")
+    todo = [e.key for e in entries if e.fetchable]
+    if todo:
+        for path in fetch_tables(todo, dest=args.dest, progress=LineProgress(sys.stderr)):
+            print(f"wrote {path}")
     return 0
 
 
@@ -465,16 +478,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser.add_argument("--version", action="version", version=f"zorgcap {__version__}")
     parser.add_argument("--data", metavar="DIR", default=None,
-                        help="data directory searched first (else $ZORGCAP_DATA, the project "
-                             "cache, ../shared/data)")
+                        help="data directory searched first (else $ZORGCAP_DATA; then the "
+                             "cache, ../shared/data beside a checkout, the embedded snapshot)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     data = sub.add_parser("data", help="input tables").add_subparsers(dest="data_command",
                                                                        required=True)
     status = data.add_parser("status", help="list every input table and its state")
     status.set_defaults(func=_cmd_data_status)
-    fetch = data.add_parser("fetch", help="download CBS tables with cbsodata")
-    fetch.add_argument("keys", nargs="*", help="manifest keys (default: all downloadable)")
+    fetch = data.add_parser("fetch", help="refresh CBS tables with cbsodata into the cache")
+    fetch.add_argument("keys", nargs="*", metavar="KEY_OR_CBS_ID",
+                       help="manifest keys or CBS ids, e.g. households_age_sex or 37620 "
+                            "(default: every table on CBS open data)")
     fetch.add_argument("--dest", default=None, help="directory to write (default: the cache)")
     fetch.set_defaults(func=_cmd_data_fetch)
 
@@ -585,8 +600,8 @@ def main(argv=None) -> int:
         return 130
     except Exception as exc:  # noqa: BLE001 - sorted into input errors and bugs below
         if _is_input_error(exc):
-            print(f"zorgcap: input error: {_one_line(exc, _options(parser))}",
-                  file=sys.stderr)
+            label = getattr(exc, "label", "input error")  # e.g. "cannot fetch"
+            print(f"zorgcap: {label}: {_one_line(exc, _options(parser))}", file=sys.stderr)
             return 2
         import traceback
 

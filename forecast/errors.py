@@ -13,7 +13,7 @@ from numbers import Integral, Real
 from pathlib import Path
 
 __all__ = ["DataMissingError", "InputError", "InputWarning", "expected", "check_whole",
-           "check_number", "check_level"]
+           "check_number", "check_level", "display_path", "portable_path"]
 
 
 def expected(name: str, value, what: str) -> ValueError:
@@ -110,8 +110,26 @@ def spreadsheet_row(index_position: int) -> int:
     return int(index_position) + 2
 
 
+def portable_path(path) -> str | None:
+    """``path`` as an output (provenance, report, workbook, a ``*_source`` column) names it:
+    as given if relative, else relative to the working directory when inside it, else only
+    the file name; never an absolute path of this machine (the SHA-256 beside it identifies
+    the file)."""
+    if path is None:
+        return None
+    p = Path(path)
+    if not p.is_absolute():
+        return p.as_posix()
+    try:
+        return p.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return p.name
+
+
 def display_path(path) -> str:
-    """Short path for messages: relative to the working directory where possible."""
+    """Short path for messages: relative to the working directory where possible (a message
+    may name an absolute path, so that the user finds the file; outputs use
+    :func:`portable_path`)."""
     p = Path(path)
     try:
         return str(p.resolve().relative_to(Path.cwd().resolve()))

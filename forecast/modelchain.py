@@ -616,18 +616,13 @@ class ForecastChain:
         """Data check, population, demand (point path and draws), checks and backtest."""
         from .backtest import cached_backtest
         from .demand import national_summary, run_demand
-        from .errors import InputError
-        from .io.status import data_status
+        from .io.status import data_status, require_usable
         from .population import build_projection
         from .timeseries import top_down, waiting_forecast
 
         c = self.config
         self._progress("checking input tables")
-        status = data_status(c.data)
-        bad = status[~status["usable"]]
-        if len(bad):
-            raise InputError(f"input tables not usable: {', '.join(bad['key'])}",
-                             fix="run 'zorgcap data status' and 'zorgcap data fetch'.")
+        require_usable(data_status(c.data), c.data)  # names what is wrong and where it looked
         self._progress("population per gemeente and region")
         population = build_projection(to=c.to, variant=c.population_variant, level="zk",
                                       data=c.data).to_frame()

@@ -1,16 +1,79 @@
 """Provenance of a run: input tables and planner files (path, SHA-256, rows), parameters,
-seed, version, date, and which inputs are estimates in which region."""
+seed, version, git commit, library versions, date, and which inputs are estimates in which
+region.
+
+Reproducible and portable: an input table is named by where it was found (``origin``:
+``--data``, ``ZORGCAP_DATA``, ``cache``, ``shared`` or ``snapshot``) and its path inside
+that directory, with its SHA-256; a planner file by its path relative to the working
+directory (else its file name) and its SHA-256. No absolute path of the machine that ran it
+is written, so two runs on different machines compare line by line.
+"""
 
 from __future__ import annotations
 
+import os
 import platform
+import subprocess
 from datetime import datetime, timezone
+from importlib import metadata
 
 from . import __version__
+from .errors import portable_path
 from .io.cache import file_hash
 from .io.status import data_status
 
-__all__ = ["provenance", "planner_files", "estimates_by_region"]
+__all__ = ["estimates_by_region", "git_commit", "library_versions", "planner_files",
+           "portable_path", "provenance"]
+
+#: Libraries whose version can change a result, recorded in every provenance.
+LIBRARIES = ("numpy", "pandas", "scipy", "statsmodels", "geopandas", "shapely", "pyarrow")
+
+
+def _portable(value):
+    """``value`` with every absolute path in it made portable (:func:`portable_path`)."""
+    if isinstance(value, dict):
+        return {k: _portable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_portable(v) for v in value]
+    if isinstance(value, os.PathLike) or (isinstance(value, str) and os.path.isabs(value)):
+        return portable_path(value)
+    return value
+
+
+def git_commit() -> dict:
+    """``{"commit": sha, "dirty": bool}`` of the checkout zorgcap runs from, or ``None``
+    values for an installed wheel, a checkout without git, or no ``git`` on the PATH."""
+    from .io.datadir import project_root
+
+    none = {"commit": None, "dirty": None}
+    root = project_root()
+    if root is None:
+        return none
+
+    def git(*args) -> str | None:
+        try:
+            run = subprocess.run(["git", "-C", str(root), *args], capture_output=True,
+                                 text=True, timeout=20)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return run.stdout.strip() if run.returncode == 0 else None
+
+    commit = git("rev-parse", "HEAD")
+    if not commit:
+        return none
+    changes = git("status", "--porcelain", "--untracked-files=no")
+    return {"commit": commit, "dirty": None if changes is None else bool(changes)}
+
+
+def library_versions() -> dict:
+    """Version of Python and of each library in :data:`LIBRARIES` (``None`` if absent)."""
+    out = {"python": platform.python_version()}
+    for name in LIBRARIES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = None
+    return out
 
 #: ChainConfig options that name a planner's file, with what the file is.
 PLANNER_OPTIONS = {"capacity": "capacity", "plans": "build plans",
@@ -32,7 +95,8 @@ def _rows(path, option) -> int:
 
 
 def planner_files(config) -> list[dict]:
-    """Every planner file of a run: ``option, what, path`` (as given), ``sha256``, ``rows``.
+    """Every planner file of a run: ``option, what, path`` (:func:`portable_path`),
+    ``sha256``, ``rows``.
 
     ``config``: a :class:`~zorgcap.forecast.modelchain.ChainConfig` (or any object with the options
     of :data:`PLANNER_OPTIONS`). Options left out are listed with ``path: None`` and what
@@ -41,8 +105,7 @@ def planner_files(config) -> list[dict]:
     out = []
     for option, what in PLANNER_OPTIONS.items():
         path = getattr(config, option, None)
-        entry = {"option": option, "what": what,
-                 "path": None if path is None else str(path)}
+        entry = {"option": option, "what": what, "path": portable_path(path)}
         if path is None:
             entry["default"] = ("data_raw/plan_status.csv" if option == "status_file" else
                                 "data_raw/staff_ratios.csv" if option == "staff_ratios" else
@@ -79,26 +142,41 @@ def provenance(parameters: dict, assumptions: dict, data=None, config=None,
                gap=None) -> dict:
     """Everything a reader needs to reproduce or judge a run.
 
-    Returns a JSON-serialisable dict: ``zorgcap_version``, ``run_at`` (UTC, ISO 8601),
-    ``python``, ``parameters``, ``assumptions``, ``inputs`` (one entry per manifest table:
-    key, CBS id, state, origin, path, sha256 of the file used), ``planner_files``
-    (:func:`planner_files` of ``config``: path as given, sha256, rows used) and
-    ``estimates_by_region`` (:func:`estimates_by_region` of the ``gap`` frame).
+    Returns a JSON-serialisable dict: ``zorgcap_version``, ``git_commit`` and ``git_dirty``
+    (:func:`git_commit`; ``None`` outside a checkout), ``versions`` (:func:`library_versions`),
+    ``run_at`` (UTC, ISO 8601), ``python``, ``parameters``, ``assumptions``, ``inputs`` (one
+    entry per manifest table: key, CBS id, state, ``origin`` (where it was found), ``path``
+    inside that directory, ``sha256`` of the file read and ``source_sha256`` of the source
+    file it holds: for a table of the embedded snapshot the CBS/HMD/... file it was made
+    from, as ``data_raw/snapshot/manifest.csv`` says, else the file read itself),
+    ``planner_files`` (:func:`planner_files` of ``config``) and ``estimates_by_region``
+    (:func:`estimates_by_region` of the ``gap`` frame). Paths are portable
+    (:func:`portable_path`): no absolute path of this machine.
     """
+    from .io.snapshot import snapshot_manifest
+
     status = data_status(data)
+    embedded = snapshot_manifest()
     inputs = []
     for row in status.itertuples():
         entry = {"key": row.key, "cbs_id": row.cbs_id, "state": row.state,
-                 "origin": row.origin, "path": row.path, "title": row.title}
+                 "origin": row.origin, "path": row.relpath, "title": row.title}
         if row.state != "missing":
             entry["sha256"] = file_hash(row.path)
+            entry["source_sha256"] = (embedded[row.key].source_sha256
+                                      if row.origin == "snapshot" else entry["sha256"])
         inputs.append(entry)
+    git = git_commit()
+    versions = library_versions()
     return {
         "zorgcap_version": __version__,
+        "git_commit": git["commit"],
+        "git_dirty": git["dirty"],
+        "versions": versions,
         "run_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "python": platform.python_version(),
-        "parameters": parameters,
-        "assumptions": {k: str(v) for k, v in assumptions.items()},
+        "python": versions["python"],
+        "parameters": _portable(parameters),
+        "assumptions": {k: str(_portable(v)) for k, v in assumptions.items()},
         "inputs": inputs,
         "planner_files": planner_files(config) if config is not None else [],
         "estimates_by_region": estimates_by_region(gap),

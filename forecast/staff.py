@@ -91,6 +91,7 @@ from .errors import (
     check_whole,
     display_path,
     expected,
+    portable_path,
     spreadsheet_row,
 )
 from .io.datadir import data_raw_dir
@@ -208,8 +209,13 @@ def staff_ratios(path=None) -> pd.DataFrame:
                              fix="enter the care staff per place in fte, e.g. 1.2.")
     source = frame["source"] if "source" in frame else pd.Series("", index=frame.index)
     return pd.DataFrame({"zzp": codes, "fte_per_place": frame["fte_per_place"].astype(float),
-                         "ratio_source": [f"planner file {where}" + (f": {s}" if s else "")
-                                          for s in source]})
+                         "ratio_source": [_label(path, s) for s in source]})
+
+
+def _label(path, source: str) -> str:
+    """The ``*_source`` text of a row of a planner file: the file (no local folder) and the
+    row's own source, if given."""
+    return f"planner file {portable_path(path)}" + (f": {source}" if source else "")
 
 
 def national_zzp_mix(year: int = DEMAND_BASE_YEAR, data=None) -> pd.Series:
@@ -489,7 +495,7 @@ def read_workforce_file(path) -> pd.DataFrame:
     return pd.DataFrame({
         "zk_code": frame["zk_code"],
         "year": frame["year"].astype(int), "fte": frame["fte"].astype(float),
-        "fte_source": [f"planner file {where}" + (f": {s}" if s else "") for s in source]})
+        "fte_source": [_label(path, s) for s in source]})
 
 
 # --- the limit ------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ import os
 import numpy as np
 import pandas as pd
 
-from .errors import InputError, display_path, spreadsheet_row
+from .errors import InputError, display_path, portable_path, spreadsheet_row
 from .io.datadir import data_raw_dir
 from .io.planner import COUNT, FRACTION, read_planner_csv
 from .schema import DEMAND_BASE_YEAR
@@ -76,7 +76,7 @@ def _source(path_or_frame):
                          f"{type(path_or_frame).__name__} {path_or_frame!r}",
                          fix="pass a file name such as 'capaciteit.csv' or a pandas DataFrame.")
     where = display_path(path_or_frame)
-    return None, where, f"file {where}"
+    return None, where, f"file {portable_path(path_or_frame)}"  # no local path in outputs
 
 
 def read_capacity(path, base_year: int) -> pd.DataFrame:
@@ -404,7 +404,7 @@ def read_regional_waiting(path, base_year: int) -> pd.DataFrame:
     frame["urgent_plus_actief"] = frame["urgent_plaatsen"] + frame["actief_plaatsen"]
     frame["total"] = frame["urgent_plus_actief"] + frame["wacht_op_voorkeur"]
     out = frame.groupby("zk_code")[["urgent_plus_actief", "total"]].mean().reset_index()
-    out["waiting_source"] = f"file {where}"
+    out["waiting_source"] = f"file {portable_path(path)}"
     return out
 
 

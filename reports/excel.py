@@ -341,8 +341,8 @@ def _about_sheet(book, name, result, t: Text, f) -> None:
     for rec in result.provenance.get("inputs", []):
         i += 1
         ws.write_row(i, 0, [str(rec.get("key", "")), str(rec.get("title", "")),
-                            str(rec.get("cbs_id", "")), str(rec.get("path", "")),
-                            str(rec.get("sha256", ""))])
+                            str(rec.get("cbs_id", "")), str(rec.get("origin", "")),
+                            str(rec.get("path", "")), str(rec.get("sha256", ""))])
     i += 2
     ws.write(i, 0, t["assumptions"], f["bold"])
     for item in assumption_items(t, result.assumptions):

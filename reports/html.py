@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from zorgcap.forecast.decompose import PARTS
+from zorgcap.forecast.provenance import portable_path
 from zorgcap.forecast.schema import STEP_YEARS
 
 from . import svg
@@ -744,7 +745,8 @@ def page_context(result, lang: str = "nl") -> dict:
                                       for x in intensity["source"].dropna().unique())
         if intensity is not None and "source" in intensity else "",
         "assumptions": assumptions,
-        "inputs": table(t, inputs) if len(inputs) else None,
+        "inputs": table(t, inputs, labels={"origin": t.label("origin_dir")})
+        if len(inputs) else None,
         "scenario_description": _sentence(run_text(t, p.get("description", ""))),
         "reference_description": run_text(t, p.get("reference_description", "")),
     }
@@ -874,7 +876,7 @@ def _about(t: Text, result) -> list[tuple[str, str]]:
         value = getattr(c, key, None)
         missing = a["none"] if key in ("capacity", "plans", "waiting_file", "workforce_file") \
             else a["not_given"]
-        rows.append((a[key], str(value) if value else missing))
+        rows.append((a[key], portable_path(value) if value else missing))
     workforce = getattr(c, "workforce", None)
     if workforce:
         rows.append((a["workforce"], t.m["workforce_names"].get(workforce, workforce)))
@@ -882,7 +884,10 @@ def _about(t: Text, result) -> list[tuple[str, str]]:
         rows.append((a["fte_per_place"], t.num(float(p["fte_per_place"]), 2)))
     if "clustered_share" in p:
         rows.append((a["clustered_share"], t.pct(float(p["clustered_share"]))))
-    rows += [(a["version"], str(prov.get("zorgcap_version", ""))),
+    commit = prov.get("git_commit")
+    rows += [(a["version"], str(prov.get("zorgcap_version", ""))
+              + (f" (git {commit[:12]}{'+' if prov.get('git_dirty') else ''})"
+                 if commit else "")),
              (a["run_at"], t.date(prov.get("run_at", "")) + " ("
               + str(prov.get("run_at", "")) + ")")]
     return rows

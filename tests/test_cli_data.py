@@ -46,8 +46,9 @@ class FakeCbsodata:
     def __init__(self):
         self.asked = []
 
-    def get_data(self, table_id):
+    def get_data(self, table_id, **options):
         self.asked.append(table_id)
+        self.options = options
         return [{"ID": 0, "Perioden": "2021", "PersonenInInstitutioneleHuishoudens_12": 258760},
                 {"ID": 1, "Perioden": "2022", "PersonenInInstitutioneleHuishoudens_12": 262539}]
 
@@ -66,6 +67,173 @@ def test_fetch_writes_the_cbs_layout_that_the_reader_reads(tmp_path):
 def test_fetch_refuses_a_non_cbs_table(tmp_path):
     with pytest.raises(ValueError, match="cannot be downloaded"):
         fetch_tables(["mortality_hmd"], dest=tmp_path, client=FakeCbsodata())
+
+
+def test_a_table_is_named_by_key_or_cbs_id_in_any_case():
+    from zorgcap.forecast.errors import InputError
+    from zorgcap.forecast.io.fetch import resolve
+
+    assert [t.key for t in resolve(["37620"])] == ["households_age_sex"]
+    assert [t.key for t in resolve(["84529ned", "WLZ_INDICATIONS"])] == ["wlz_indications"]
+    # 85745NED: the downloadable KVS 2023 table, not the one derived from it in ../shared
+    assert [t.key for t in resolve(["85745NED"])] == ["projection_age_sex_2023"]
+    with pytest.raises(InputError, match="'99999NED' is neither the key nor the CBS id"):
+        resolve(["99999NED"])
+
+
+def test_fetch_by_cbs_id_writes_the_cache_through_a_temporary_file(tmp_path, monkeypatch):
+    from zorgcap.forecast.io import cache as cache_mod
+
+    monkeypatch.setenv("ZORGCAP_CACHE", str(tmp_path / "cache"))
+    renamed = []
+    real_replace = cache_mod.os.replace
+    monkeypatch.setattr(cache_mod.os, "replace",
+                        lambda a, b: (renamed.append((a, b)), real_replace(a, b))[1])
+    client = FakeCbsodata()
+    [path] = fetch_tables(["82905ned"], client=client)
+    assert client.asked == ["82905NED"] and client.options["timeout"]  # never waits forever
+    assert path == tmp_path / "cache" / "data" / "usage" / "cbs82905NED_cbsodata.csv"
+    [(tmp, target)] = renamed
+    assert target == path and tmp != str(path) and tmp.endswith(".tmp")
+    assert read_table("households_national")["PersonenInInstitutioneleHuishoudens_12"].tolist() \
+        == [258760, 262539]  # the cache now comes before ../shared and the snapshot
+
+
+class Progress:
+    def __init__(self):
+        self.said = []
+
+    def start(self, text):
+        self.said.append(("start", text))
+
+    def done(self, text):
+        self.said.append(("done", text))
+
+    def clear(self):
+        self.said.append(("clear", ""))
+
+
+def test_fetch_shows_progress_per_table(tmp_path):
+    progress = Progress()
+    fetch_tables(["households_national"], dest=tmp_path, client=FakeCbsodata(),
+                 progress=progress)
+    kinds = [k for k, _ in progress.said]
+    assert kinds == ["start", "done", "clear"]
+    assert progress.said[0][1].startswith("[1/1] 82905NED Huishoudens; samenstelling")
+    assert progress.said[1][1].startswith("[1/1] 82905NED: 2 rows -> ")
+
+
+def test_line_progress_rewrites_one_line_on_a_terminal_and_only_logs_ends_elsewhere():
+    import io
+
+    from zorgcap.forecast.io.fetch import LineProgress
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    log, tty = io.StringIO(), Tty()
+    for stream in (log, tty):
+        p = LineProgress(stream)
+        p.start("[1/2] a: downloading ...")
+        p.done("[1/2] a: 3 rows")
+        p.start("[2/2] b: downloading ...")
+        p.clear()  # failed: wiped, so the error is the only line left
+    assert log.getvalue() == "[1/2] a: 3 rows\n"
+    assert tty.getvalue() == ("[1/2] a: downloading ...\r\033[K[1/2] a: 3 rows\n"
+                              "[2/2] b: downloading ...\r\033[K")
+
+
+def _one_line_exit_2(capsys, argv, *expected):
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1, captured.err
+    assert lines[0].startswith("zorgcap: cannot fetch: ") and " - Fix: " in lines[0]
+    assert "Traceback" not in captured.err and "bug" not in captured.err
+    for text in expected:
+        assert text in lines[0]
+    return lines[0]
+
+
+def test_fetch_offline_says_so_in_one_line_and_exits_2(tmp_path, monkeypatch, capsys):
+    cbsodata = pytest.importorskip("cbsodata")
+    import requests
+
+    monkeypatch.setenv("ZORGCAP_CACHE", str(tmp_path))
+
+    def offline(table_id, **options):  # what cbsodata raises without a network
+        raise requests.ConnectionError("Max retries exceeded (Caused by NameResolutionError)")
+
+    monkeypatch.setattr(cbsodata, "get_data", offline)
+    _one_line_exit_2(capsys, ["data", "fetch", "37620"],
+                     "cannot reach CBS open data to download 37620", "connect to the internet")
+    assert not list(tmp_path.rglob("*.csv")) and not list(tmp_path.rglob("*.tmp"))
+
+
+def test_fetch_when_cbs_refuses_says_so_in_one_line(tmp_path, monkeypatch, capsys):
+    cbsodata = pytest.importorskip("cbsodata")
+    import requests
+
+    monkeypatch.setenv("ZORGCAP_CACHE", str(tmp_path))
+
+    def refuse(table_id, **options):
+        raise requests.HTTPError(f"Downloading table '{table_id}' failed. 404 Not Found")
+
+    monkeypatch.setattr(cbsodata, "get_data", refuse)
+    _one_line_exit_2(capsys, ["data", "fetch", "84529NED"],
+                     "CBS open data refused table 84529NED", "404 Not Found")
+
+
+def test_fetch_without_the_fetch_extra_says_how_to_install_it(tmp_path, monkeypatch, capsys):
+    import sys
+
+    monkeypatch.setenv("ZORGCAP_CACHE", str(tmp_path))
+    monkeypatch.setitem(sys.modules, "cbsodata", None)  # import cbsodata -> ImportError
+    _one_line_exit_2(capsys, ["data", "fetch", "37620"], "pip install 'zorgcap[fetch]'")
+
+
+def test_a_download_without_the_columns_zorgcap_reads_is_not_saved(tmp_path):
+    from zorgcap.forecast.io.fetch import FetchError
+
+    old = tmp_path / "usage" / "cbs82905NED_cbsodata.csv"
+    fetch_tables(["households_national"], dest=tmp_path, client=FakeCbsodata())
+    before = old.read_bytes()
+
+    class Changed(FakeCbsodata):
+        def get_data(self, table_id, **options):
+            return [{"ID": 0, "Perioden": "2021", "Bewoners_12": 1}]
+
+    with pytest.raises(FetchError, match="lacks column.*PersonenInInstitutioneleHuishoudens_12"
+                                         ".*not saved"):
+        fetch_tables(["households_national"], dest=tmp_path, client=Changed())
+    assert old.read_bytes() == before and not list(tmp_path.rglob("*.tmp"))
+
+
+def test_fetch_of_a_table_not_on_cbs_says_where_it_comes_from(capsys):
+    assert main(["data", "fetch", "mortality_hmd", "zzp_zorgkantoor_2014"]) == 0
+    out = capsys.readouterr().out
+    assert "mortality_hmd: not on CBS open data" in out and "Human Mortality Database" in out
+    assert "zzp_zorgkantoor_2014: not on CBS open data" in out and "Deloitte" in out
+    assert out.count("The snapshot embedded in zorgcap has it") == 2
+
+
+def test_a_missing_table_error_lists_where_zorgcap_looked(tmp_path, monkeypatch):
+    from zorgcap.forecast.errors import InputError
+    from zorgcap.forecast.io import manifest as manifest_mod
+    from zorgcap.forecast.io.datadir import data_roots
+    from zorgcap.forecast.io.status import require_usable
+
+    monkeypatch.setattr(manifest_mod, "data_roots",
+                        lambda data=None: data_roots(data, fallback=False))
+    monkeypatch.setattr("zorgcap.forecast.io.datadir.snapshot_dir",
+                        lambda: tmp_path / "no-snapshot")
+    status = data_status(tmp_path)
+    assert (status["state"] == "missing").all()
+    with pytest.raises(InputError, match="missing gebieden_2019, .*zzp_gemeente_2014") as err:
+        require_usable(status, tmp_path)
+    assert f"looked in: {tmp_path} (--data)" in str(err.value)
+    assert "(cache)" in str(err.value) and "no-snapshot (snapshot)" in str(err.value)
 
 
 @needs_data

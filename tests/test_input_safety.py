@@ -152,7 +152,7 @@ def test_provenance_lists_planner_files_and_estimates_per_region(tmp_path):
                         "plans_source": ["ESTIMATE plans_from_national"] * 3})
     prov = provenance({}, {}, config=config, gap=gap)
     files = {f["option"]: f for f in prov["planner_files"]}
-    assert files["capacity"]["path"] == str(cap)  # as given
+    assert files["capacity"]["path"] == "cap.csv"  # outside the working directory: its name
     assert files["capacity"]["sha256"] == hashlib.sha256(cap.read_bytes()).hexdigest()
     assert files["capacity"]["rows"] == 2  # the blank line is not a row
     assert files["plans"]["path"] is None and files["plans"]["default"].startswith("estimate")

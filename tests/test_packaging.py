@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -57,6 +58,11 @@ def test_wheel_carries_data_raw_and_the_packages(wheel):
             for pkg in ("forecast", "regions", "reports", "data_raw")
             for p in (ROOT / pkg).rglob("*.py")}
     assert code <= names, f"missing from the wheel: {sorted(code - names)}"
+    assert not [n for n in names if n.startswith(("tests/", "benchmarks/", "scripts/", ".cache"))]
+    snapshot = {f"zorgcap/{p.relative_to(ROOT).as_posix()}"
+                for p in (ROOT / "data_raw" / "snapshot").iterdir()}
+    assert len(snapshot) == 31 and snapshot <= names  # 30 tables and their manifest
+    assert not [n for n in names if "build_snapshot" in n]  # a development tool
 
 
 def test_wheel_installs_the_one_import_name_zorgcap(wheel):
@@ -66,6 +72,28 @@ def test_wheel_installs_the_one_import_name_zorgcap(wheel):
     assert top == {"zorgcap"}, f"the wheel installs more than zorgcap: {sorted(top)}"
     info = next(n for n in names if n.endswith(".dist-info/top_level.txt"))
     assert z.read(info).decode().split() == ["zorgcap"]
+
+
+#: The wheel's size as README.md states it, between these markers (filled by
+#: ``python tests/test_packaging.py --write``, which builds the wheel and measures it).
+SIZE = re.compile(r"<!--size:wheel-->(.*?)<!--/size-->")
+BUDGET_MB = 25
+
+
+def wheel_size_text(wheel: Path) -> str:
+    """The wheel's size as the README writes it: megabytes (10^6 bytes), one decimal."""
+    return f"{wheel.stat().st_size / 1e6:.1f} MB"
+
+
+def test_wheel_is_small_and_readme_states_its_size(wheel):
+    mb = wheel.stat().st_size / 1e6
+    assert mb < BUDGET_MB
+    stated = SIZE.findall((ROOT / "README.md").read_text(encoding="utf-8"))
+    assert stated, "README.md has no <!--size:wheel-->...<!--/size--> marker"
+    for text in stated:  # within 0.2 MB: a small change of code does not make it stale
+        assert abs(float(text.removesuffix(" MB")) - mb) <= 0.2, (
+            f"README says the wheel is {text}, it is {wheel_size_text(wheel)}: run "
+            "python tests/test_packaging.py --write")
 
 
 def test_wheel_metadata(wheel):
@@ -86,6 +114,8 @@ import zorgcap.forecast.io.manifest as m
 from zorgcap import forecast
 from zorgcap.forecast.io import datadir
 from zorgcap.forecast import references
+from zorgcap.forecast.io.status import data_status
+status = data_status()
 print(json.dumps({
     "zorgcap": zorgcap.__file__,
     "forecast": forecast.__file__,
@@ -97,6 +127,8 @@ print(json.dumps({
     "cache": str(datadir.cache_dir()),
     "tables": len(m.manifest()),
     "figures": len(references._figures()),
+    "origins": sorted(set(status["origin"])),
+    "usable": bool(status["usable"].all()),
 }))
 """
 
@@ -120,6 +152,7 @@ def test_unpacked_wheel_finds_data_raw_without_the_checkout(wheel, tmp_path):
     assert Path(got["data_raw"]) == site / "zorgcap" / "data_raw"
     assert got["project_root"] is None  # no pyproject.toml beside site-packages/zorgcap
     assert got["tables"] > 20 and got["figures"] > 0
+    assert got["origins"] == ["snapshot"] and got["usable"]  # every table from the wheel
     if sys.platform.startswith("linux"):  # platformdirs follows XDG_CACHE_HOME on Linux
         assert Path(got["cache"]) == tmp_path / "xdg" / "zorgcap"
 
@@ -152,11 +185,41 @@ def test_cache_is_the_user_cache_unless_zorgcap_cache_is_set(monkeypatch, tmp_pa
     assert not default.is_relative_to(ROOT)  # never beside the code
 
 
-def test_shared_data_beside_the_working_directory_without_a_checkout(monkeypatch, tmp_path):
+def test_installed_zorgcap_searches_the_cache_then_the_snapshot_not_a_shared_beside_cwd(
+        monkeypatch, tmp_path):
+    # An installed zorgcap (no checkout) reads the same tables wherever it is started: a
+    # ../shared beside the working directory is not searched (it would silently override the
+    # snapshot); the snapshot comes last, after --data / ZORGCAP_DATA and the cache.
     (tmp_path / "shared" / "data").mkdir(parents=True)
     work = tmp_path / "work"
     work.mkdir()
     monkeypatch.setattr(datadir, "project_root", lambda: None)  # as from an installed wheel
     monkeypatch.chdir(work)
-    shared = [r.path for r in datadir.data_roots() if r.origin == "shared"]
-    assert shared == [(tmp_path / "shared" / "data").resolve()]
+    monkeypatch.delenv("ZORGCAP_DATA", raising=False)
+    roots = datadir.data_roots()
+    assert [r.origin for r in roots] == ["cache", "snapshot"]
+    assert roots[1].path == ROOT / "data_raw" / "snapshot"
+    assert [r.origin for r in datadir.data_roots(tmp_path)] == ["--data", "cache", "snapshot"]
+
+
+if __name__ == "__main__":  # python tests/test_packaging.py --write: measure, update README
+    # (the sizes of the wheel and of the embedded snapshot)
+    import tempfile
+
+    if sys.argv[1:] != ["--write"]:
+        sys.exit("usage: python tests/test_packaging.py --write")
+    with tempfile.TemporaryDirectory() as out:
+        # as the fixture: sdist, then the wheel from it (no stale build/ folder can leak in)
+        subprocess.run([sys.executable, "-m", "build", "--outdir", out, str(ROOT)],
+                       check=True, capture_output=True)
+        (whl,) = Path(out).glob("zorgcap-*.whl")
+        readme = ROOT / "README.md"
+        from zorgcap.forecast.io.snapshot import snapshot_manifest
+
+        text = SIZE.sub(f"<!--size:wheel-->{wheel_size_text(whl)}<!--/size-->",
+                        readme.read_text(encoding="utf-8"))
+        embedded = sum(e.bytes for e in snapshot_manifest().values()) / 1e6
+        text = re.sub(r"<!--size:snapshot-->(.*?)<!--/size-->",
+                      f"<!--size:snapshot-->{embedded:.1f} MB<!--/size-->", text)
+        readme.write_text(text, encoding="utf-8")
+        print(f"wheel {whl.name}: {wheel_size_text(whl)} -> README.md")

@@ -328,7 +328,7 @@ def test_excel_is_formatted_and_describes_the_run(report, result):
     assert about["Statusbestand"] == "niet opgegeven"
     # every input file with its SHA-256, under a header
     rows = list(wb["Over deze berekening"].iter_rows(values_only=True))
-    head = rows.index(("sleutel", "titel", "CBS-tabel", "pad", "SHA-256"))
+    head = rows.index(("sleutel", "titel", "CBS-tabel", "herkomst", "pad", "SHA-256"))
     assert rows[head + 1][0] == "handmade"
     assert about["Seed"] == str(result.config.seed)
     ws = wb["Tekort per jaar"]

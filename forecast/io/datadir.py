@@ -4,8 +4,13 @@ Search order for an input table (first directory that holds the file wins):
 
 1. the directory passed as ``data=`` / ``--data DIR``, else the ``ZORGCAP_DATA`` variable;
 2. the user's cache (``<cache>/data``, filled by ``zorgcap data fetch``);
-3. ``../shared/data`` beside the source checkout (when zorgcap runs from one) and beside the
-   working directory.
+3. ``../shared/data`` beside the source checkout, when zorgcap runs from one (development);
+4. the snapshot embedded in the package (``data_raw/snapshot``: every input table as
+   Parquet, made from ``../shared/data`` by ``scripts/build_snapshot.py``), so an installed
+   wheel runs with no data anywhere.
+
+A ``../shared`` beside the working directory is not searched: an installed zorgcap reads the
+same tables wherever it is started, unless told otherwise (``--data``).
 
 The cache root is ``ZORGCAP_CACHE`` or the user's cache directory for ``zorgcap``
 (``platformdirs.user_cache_dir``: ``~/.cache/zorgcap`` on Linux,
@@ -27,7 +32,8 @@ from pathlib import Path
 
 import platformdirs
 
-__all__ = ["DataRoot", "cache_dir", "data_raw_dir", "data_roots", "project_root"]
+__all__ = ["DataRoot", "cache_dir", "data_raw_dir", "data_roots", "project_root",
+           "snapshot_dir"]
 
 ENV_DATA = "ZORGCAP_DATA"
 ENV_CACHE = "ZORGCAP_CACHE"
@@ -64,12 +70,18 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("zorgcap", appauthor=False))
 
 
+def snapshot_dir() -> Path:
+    """``data_raw/snapshot``: the input tables embedded in the package (Parquet, one file per
+    manifest key, described by its ``manifest.csv``)."""
+    return data_raw_dir() / "snapshot"
+
+
 @dataclass(frozen=True)
 class DataRoot:
     """A directory searched for input tables, and why it is on the list."""
 
     path: Path
-    origin: str  # "--data", "ZORGCAP_DATA", "cache" or "shared"
+    origin: str  # "--data", "ZORGCAP_DATA", "cache", "shared" or "snapshot"
 
 
 def data_roots(data=None, fallback: bool = True) -> list[DataRoot]:
@@ -80,9 +92,9 @@ def data_roots(data=None, fallback: bool = True) -> list[DataRoot]:
     data : str or Path, optional
         A directory given by the user (``--data``). Overrides ``ZORGCAP_DATA``.
     fallback : bool, default True
-        Also search the cache and ``../shared/data`` (beside the source checkout, if any, and
-        beside the working directory). With ``False`` only the user's directory is searched
-        (useful to check that a directory is complete).
+        Also search the cache, ``../shared/data`` beside the source checkout (if zorgcap runs
+        from one) and the embedded snapshot. With ``False`` only the user's directory is
+        searched (useful to check that a directory is complete).
 
     Raises
     ------
@@ -99,14 +111,13 @@ def data_roots(data=None, fallback: bool = True) -> list[DataRoot]:
 
         raise InputError(f"{roots[0].origin} {roots[0].path} is not a directory",
                          fix="give the folder that holds the CBS tables (or leave --data out "
-                             "to use the cache and ../shared/data).")
+                             "to use the cache and the embedded snapshot).")
     if fallback or not roots:
         roots.append(DataRoot(cache_dir() / "data", "cache"))
-        seen = {r.path.resolve() for r in roots}
-        bases = [b for b in (project_root(), Path.cwd()) if b is not None]
-        for base in bases:
-            shared = (base / ".." / "shared" / "data").resolve()
-            if shared.is_dir() and shared not in seen:
+        checkout = project_root()
+        if checkout is not None:
+            shared = (checkout / ".." / "shared" / "data").resolve()
+            if shared.is_dir() and shared not in {r.path.resolve() for r in roots}:
                 roots.append(DataRoot(shared, "shared"))
-                seen.add(shared)
+        roots.append(DataRoot(snapshot_dir(), "snapshot"))
     return roots

@@ -118,15 +118,19 @@ def locate(key: str, data=None) -> Located:
     entry = table(key)
     roots = data_roots(data)
     for root in roots:
-        files = _candidates(root.path, entry.path)
+        if root.origin == "snapshot":  # one Parquet file per key (zorgcap.forecast.io.snapshot)
+            embedded = root.path / f"{key}.parquet"
+            files = [embedded] if embedded.is_file() else []
+        else:
+            files = _candidates(root.path, entry.path)
         if files:
             note_input(files[0], what=("table", key, None if data is None else os.fspath(data)),
                        find=lambda: locate(key, data).path)
             return Located(entry, files[0], root)
     looked = "; ".join(f"{r.path} ({r.origin})" for r in roots)
     fix = (
-        "run 'zorgcap data fetch' on a machine with internet, or point --data / ZORGCAP_DATA "
-        "at a directory that holds it"
+        f"run 'zorgcap data fetch {key}' on a machine with internet, or point --data / "
+        "ZORGCAP_DATA at a directory that holds it"
         if entry.fetchable
         else "point --data / ZORGCAP_DATA at a directory that holds it (this table is not "
         "downloadable by zorgcap; see data_raw/manifest.csv for its source)"
@@ -142,7 +146,12 @@ def check_complete(located: Located, n_rows: int) -> bool:
     """Whether the file is truncated; raise if the manifest requires a complete copy."""
     from .cbs import is_truncated
 
-    truncated = is_truncated(located.path, n_rows)
+    if located.root.origin == "snapshot":  # the snapshot says whether its source was cut off
+        from .snapshot import snapshot_manifest
+
+        truncated = snapshot_manifest()[located.table.key].truncated
+    else:
+        truncated = is_truncated(located.path, n_rows)
     if truncated and located.table.complete_required:
         raise InputError(
             f"table '{located.table.key}' is truncated (a mirror stopped at 10,000 rows) but "

@@ -9,8 +9,9 @@ from .cache import cache_path, file_hash
 from .cbs import is_truncated
 from .checks import cut_mid_row
 from .manifest import locate, manifest
+from .snapshot import snapshot_manifest
 
-__all__ = ["data_status", "format_status"]
+__all__ = ["data_status", "format_status", "require_usable"]
 
 
 def _data_rows(path) -> int | None:
@@ -33,7 +34,10 @@ def data_status(data=None, deep: bool = False) -> pd.DataFrame:
     ``usable`` (False where a truncated copy is found but the analysis needs it complete, or
     the file is damaged), ``problem`` (what is wrong and the fix, else empty), ``cached``
     (a parsed Parquet copy of this exact file exists), ``rows`` (data rows of a CSV),
-    ``origin`` (which data directory), ``path`` and ``title``.
+    ``origin`` (which data directory: ``--data``, ``ZORGCAP_DATA``, ``cache``, ``shared`` or
+    ``snapshot``), ``path``, ``relpath`` (the path inside that directory) and ``title``. A
+    table of the embedded snapshot counts as cached (it is stored parsed); its rows and
+    truncation come from the snapshot's manifest.
     """
     from .tables import _PARSER_VERSION as parser_version
 
@@ -44,13 +48,19 @@ def data_status(data=None, deep: bool = False) -> pd.DataFrame:
             found = locate(key, data)
         except DataMissingError:
             rows.append({**row, "state": "missing", "usable": False, "cached": False,
-                         "rows": None, "origin": "-", "path": "-",
+                         "rows": None, "origin": "-", "path": "-", "relpath": "-",
                          "problem": f"not found: run 'zorgcap data fetch {key}'"
                          if entry.fetchable else "not found: see data_raw/manifest.csv"})
             continue
-        n = _data_rows(found.path)
-        truncated = is_truncated(found.path, n)
-        cut = cut_mid_row(found.path) if entry.format in ("cbs_odata", "csv") else None
+        if found.root.origin == "snapshot":  # stored parsed; its manifest knows the rest
+            embedded = snapshot_manifest()[key]
+            n, truncated, cut, cached = embedded.rows, embedded.truncated, None, True
+        else:
+            n = _data_rows(found.path)
+            truncated = is_truncated(found.path, n)
+            cut = cut_mid_row(found.path) if entry.format in ("cbs_odata", "csv") else None
+            cached = cache_path(found.path, key, parser_version,
+                                file_hash(found.path)).exists()
         problem = ""
         if cut:
             problem = f"{cut}: download it again ('zorgcap data fetch {key}') or restore it"
@@ -60,7 +70,6 @@ def data_status(data=None, deep: bool = False) -> pd.DataFrame:
             cut = _read_problem(key, data)
             if cut:
                 problem = cut
-        cached = cache_path(found.path, key, parser_version, file_hash(found.path)).exists()
         rows.append({
             **row,
             "state": "damaged" if cut else "truncated" if truncated else "found",
@@ -70,9 +79,10 @@ def data_status(data=None, deep: bool = False) -> pd.DataFrame:
             "rows": n,
             "origin": found.root.origin,
             "path": str(found.path),
+            "relpath": found.path.relative_to(found.root.path).as_posix(),
         })
-    cols = ["key", "cbs_id", "state", "usable", "cached", "rows", "origin", "path", "title",
-            "problem"]
+    cols = ["key", "cbs_id", "state", "usable", "cached", "rows", "origin", "path", "relpath",
+            "title", "problem"]
     return pd.DataFrame(rows)[cols]
 
 
@@ -100,9 +110,39 @@ def format_status(frame: pd.DataFrame) -> str:
         text += "\n\nProblems:\n" + "\n".join(f"  {r.key}: {r.problem}"
                                                 for r in bad.itertuples())
     counts = frame["state"].value_counts()
+    origins = frame.loc[frame["origin"] != "-", "origin"].value_counts()
     summary = (f"\n{len(frame)} input tables: {counts.get('found', 0)} found, "
                f"{counts.get('truncated', 0)} truncated, {counts.get('damaged', 0)} damaged, "
                f"{counts.get('missing', 0)} missing; "
                f"{int(frame['cached'].sum())} cached; "
-               f"{int((~frame['usable']).sum())} not usable for the forecast.")
+               f"{int((~frame['usable']).sum())} not usable for the forecast.\n"
+               "Taken from: " + (", ".join(f"{n} {_ORIGINS.get(o, o)}"
+                                           for o, n in origins.items()) or "nowhere") + ".")
     return text + summary
+
+
+#: What each origin of :func:`data_status` means, for the summary line.
+_ORIGINS = {"--data": "--data", "ZORGCAP_DATA": "$ZORGCAP_DATA",
+            "cache": "the cache ('zorgcap data fetch')", "shared": "../shared/data (checkout)",
+            "snapshot": "the snapshot embedded in zorgcap"}
+
+
+def require_usable(status: pd.DataFrame, data=None) -> None:
+    """Raise :class:`InputError` if a table of ``status`` (:func:`data_status`) is not usable.
+
+    The message names each table with its problem and, for missing tables, every directory
+    zorgcap looked in (the search order of :mod:`.datadir`).
+    """
+    bad = status[~status["usable"]]
+    if not len(bad):
+        return
+    from .datadir import data_roots
+
+    missing = bad[bad["state"] == "missing"]
+    parts = [f"{r.key} ({r.problem})" for r in bad.itertuples() if r.state != "missing"]
+    if len(missing):
+        looked = "; ".join(f"{r.path} ({r.origin})" for r in data_roots(data))
+        parts.append(f"missing {', '.join(missing['key'])} - looked in: {looked}")
+    raise InputError(f"input tables not usable: {'; '.join(parts)}",
+                     fix="run 'zorgcap data status'; 'zorgcap data fetch KEY' downloads a CBS "
+                         "table into the cache, --data DIR points at your own copies.")

@@ -19,6 +19,7 @@ from .cache import cached
 from .cbs import read_cbs_csv, require_columns
 from .checks import check_age_sex_years, check_counts, check_gemeenten, check_needs, cut_mid_row
 from .manifest import check_complete, locate
+from .snapshot import read_snapshot
 
 __all__ = ["AGE_BANDS", "load_gebieden", "load_households_age_sex", "load_population_gemeente",
            "load_zzp_2014",
@@ -107,7 +108,8 @@ def read_table(key: str, data=None, use_cache: bool = True) -> pd.DataFrame:
     -------
     pandas.DataFrame
         The table as published (strings stripped, numbers typed); ``attrs`` carry
-        ``source``, ``sha256``, ``cache`` (hit/miss) and ``truncated``.
+        ``source``, ``sha256``, ``cache`` (hit/miss, or ``snapshot`` for a table of the
+        embedded snapshot, which is stored parsed) and ``truncated``.
 
     Raises
     ------
@@ -117,8 +119,11 @@ def read_table(key: str, data=None, use_cache: bool = True) -> pd.DataFrame:
         The file lacks expected columns, or is truncated where the analysis needs it complete.
     """
     located = locate(key, data)
-    parse = _PARSERS[located.table.format]
-    frame = cached(located.path, key, parse, version=_PARSER_VERSION, use_cache=use_cache)
+    if located.root.origin == "snapshot":  # already parsed (zorgcap.forecast.io.snapshot)
+        frame = read_snapshot(located.path)
+    else:
+        parse = _PARSERS[located.table.format]
+        frame = cached(located.path, key, parse, version=_PARSER_VERSION, use_cache=use_cache)
     fmt = located.table.format
     if fmt == "geojson":  # no shapes first: an empty map file has no columns either
         check_needs(key, frame, located.path, fmt)
