@@ -7,8 +7,9 @@ Build (warnings are errors, as in CI)::
 
 The command-line reference, the named assumptions and the frames' columns are generated from
 the code when the build starts (``_ext/zorgcap_docs.py``); the API pages by autosummary; the
-gallery runs ``examples/plot_*.py`` (sphinx-gallery). Without ``../shared/data`` the gallery is
-shown without running and the assumptions page lists the catalogue only.
+gallery runs ``examples/plot_*.py`` (sphinx-gallery). zorgcap embeds a snapshot of its input
+tables, so both run anywhere; were no table to be found, the gallery would be shown unrun and the
+assumptions page would list the catalogue only.
 """
 
 from __future__ import annotations
@@ -67,8 +68,7 @@ myst_heading_anchors = 3
 
 # -- the gallery (sphinx-gallery) --------------------------------------------------------------
 
-# a data directory with tables in it: --data is not given to Sphinx, so ZORGCAP_DATA, the
-# cache or ../shared/data
+# a place with tables in it: ZORGCAP_DATA, the cache, ../shared/data or the embedded snapshot
 HAS_DATA = any(root.path.is_dir() and any(root.path.iterdir()) for root in data_roots())
 
 sphinx_gallery_conf = {
