@@ -337,7 +337,8 @@ def unusual_inputs(inputs: PlannerInputs, demand: pd.DataFrame, config) -> list[
 def _plans(plans, need, growth, names, base, last, file) -> list[Unusual]:
     """Net planned places per region, summed in file order, against the need's growth."""
     out = []
-    plans = plans[plans["year_ready"] > base]  # those ready by the base year are capacity
+    # those ready by the base year are capacity; cancelled ones add nothing
+    plans = plans[(plans["year_ready"] > base) & (plans["status"] != "cancelled")]
     signed = np.where(plans["kind"] == "closure", -1.0, 1.0) * plans["places"].astype(float)
     for code, rows in plans.assign(_signed=signed).groupby("zk_code", sort=False):
         n, g = need.get(code, np.nan), growth.get(code, np.nan)

@@ -81,12 +81,24 @@ def test_truncated_copy_refused_where_completeness_is_required(tmp_path):
 
 
 def test_truncated_copy_allowed_where_manifest_says_so(tmp_path):
-    write_cbs(tmp_path / "usage" / "cbs84529NED_x_FIRST10000ROWS.csv",
-              ["ID", "IndicatieGrondslag", "LeveringsvormZorg", "Zorgzwaartepakket", "Perioden",
-               "PersonenMetIndicatieOpPeildatum_1"],
-              [[0, "Totaal personen", "Zin verblijf", "VV5", "2021", 40000]])
+    from zorgcap.forecast.io.checks import WLZ_YEARS
+
+    # the rows the run reads (issue 30: every delivery form of every year 2015-2023)
+    forms = ["Zin verblijf", "Zin volledig pakket thuis (vpt)",
+             "Zin modulair pakket thuis (mpt)", "Uitsluitend pgb"]
+    rows = [[i, "Totaal personen", form, "zzp 5 VV Beschermd wonen", str(year), 40000]
+            for i, (year, form) in enumerate((y, f) for y in WLZ_YEARS for f in forms)]
+    header = ["ID", "IndicatieGrondslag", "LeveringsvormZorg", "Zorgzwaartepakket", "Perioden",
+              "PersonenMetIndicatieOpPeildatum_1"]
+    path = write_cbs(tmp_path / "usage" / "cbs84529NED_x_FIRST10000ROWS.csv", header, rows)
     frame = read_table("wlz_indications", data=tmp_path)
     assert frame.attrs["truncated"] is True
+    # without the base year the copy is refused, naming the file and the year (issue 30)
+    write_cbs(path, header, [r for r in rows if r[4] != "2023"])
+    with pytest.raises(InputError, match=r"(?s)cbs84529NED_x_FIRST10000ROWS\.csv: table "
+                                         r"'wlz_indications' \(CBS 84529NED\) lacks the Wlz V&V "
+                                         r"clients of year\(s\) 2023 \(found 2015-2022\)"):
+        read_table("wlz_indications", data=tmp_path)
 
 
 def test_missing_table_lists_where_it_looked(tmp_path, monkeypatch):

@@ -110,6 +110,10 @@ def test_plans_summed_per_region_against_the_growth_of_need(tmp_path):
     assert [(f.kind, f.row, f.value, f.reference) for f in found] == [
         ("plans", 2, 50000.0, 300.0)]  # the first row already passes 900
     assert "add 50,000 places (10 plans; 5,000 up to this row), 167 times" in found[0].text
+    # a cancelled plan adds nothing, a plan ready by the base year is part of the capacity
+    assert _found(tmp_path, plans=PLANS + "A,ZK01,2027,5000,with_stay,cancelled,expansion\n"
+                                          "B,ZK01,2023,5000,with_stay,realised,expansion\n"
+                                          "C,ZK01,2028,900,with_stay,planned,expansion\n") == []
     # ZK03 grows 20 places: the floor 10% of 1,000 = 100 serves, so up to 300
     assert _found(tmp_path, plans=PLANS + "A,ZK03,2026,300,vpt,idea,expansion\n") == []
     found = _found(tmp_path, plans=PLANS + "A,ZK03,2026,200,vpt,idea,expansion\n"
