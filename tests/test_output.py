@@ -240,15 +240,16 @@ def test_gap_refuses_a_users_file_before_any_work(tmp_path, capsys):
 
     from zorgcap.forecast.cli import main
 
-    (tmp_path / "targets.csv").write_text("my own targets\n", encoding="utf-8")
+    # the gap's files carry the scenario (issue 32): targets_trend.csv for the default run
+    (tmp_path / "targets_trend.csv").write_text("my own targets\n", encoding="utf-8")
     t0 = time.perf_counter()
     assert main(["gap", "--draws", "0", "--to", "2026", "--out", str(tmp_path)]) == 2
     took = time.perf_counter() - t0
     err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and "targets.csv: zorgcap did not write this file" in err
+    assert len(err.splitlines()) == 1 and "targets_trend.csv: zorgcap did not write" in err
     assert "[1/7]" not in err and took < 2.0, (err, took)  # before the model ran
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["targets.csv"]
-    assert (tmp_path / "targets.csv").read_text(encoding="utf-8") == "my own targets\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["targets_trend.csv"]
+    assert (tmp_path / "targets_trend.csv").read_text(encoding="utf-8") == "my own targets\n"
 
 
 def test_backtest_refuses_a_users_backtest_md(tmp_path, capsys):
