@@ -164,6 +164,8 @@ def table(t: Text, frame: pd.DataFrame, columns=None, total: dict | None = None,
         rows.append(row)
     foot = None
     if total is not None:
+        # the word 'total' in the first name column (not in a narrow number column)
+        at = next((i for i, c in enumerate(shown) if c not in total and kind(c) == "text"), 0)
         foot = []
         for i, c in enumerate(shown):
             if c in pairs and c in total and pairs[c] in total:
@@ -171,7 +173,7 @@ def table(t: Text, frame: pd.DataFrame, columns=None, total: dict | None = None,
             elif c in total:
                 foot.append(_cell(t, total.get(c), kind(c)))
             else:
-                foot.append({"text": t["total"] if i == 0 else "", "v": ""})
+                foot.append({"text": t["total"] if i == at else "", "v": ""})
     if any(kind(c) == "gap" for c in shown):
         caption = f"{caption} {t['sign_caption']}" if caption else t["sign_caption"]
     return {"head": head, "rows": rows, "foot": foot, "sortable": sortable,

@@ -364,8 +364,8 @@ def test_report_command_for_one_region(tmp_path, capsys):
     # one progress display: every step of the chain and the report counted once, to the
     # last, with the time since the command started (never falling back)
     steps = re.findall(r"^\[(\d+)/(\d+)\] .* \((\d+\.\d) s\)$", seen.err, flags=re.M)
-    assert [int(i) for i, _, _ in steps] == list(range(1, 11))
-    assert {int(n) for _, n, _ in steps} == {10}  # 7 chain steps + page, workbook, move
+    assert [int(i) for i, _, _ in steps] == list(range(1, 10))
+    assert {int(n) for _, n, _ in steps} == {9}  # 7 chain steps + the page and the workbook
     times = [float(x) for _, _, x in steps]
     assert times == sorted(times)
 
