@@ -25,7 +25,7 @@ import textwrap
 from pathlib import Path
 
 from .errors import InputError
-from .schema import CLUSTERED_SHARE, FTE_PER_PLACE, OCCUPANCY, STEP_YEARS
+from .schema import LAST_YEAR, SEED, STEP_YEARS
 
 __all__ = ["build_parser", "main"]
 
@@ -72,10 +72,10 @@ def _output(args, command: str, files=(), whole: bool = False, config=None):
     """The one output routine of every command (:class:`zorgcap.forecast.io.output.OutputFolder`):
     checked and locked before any work, written all at once at the end."""
     from .io.output import OutputFolder
-    from .provenance import PLANNER_OPTIONS
+    from .modelchain import ChainConfig
+    from .options import planner_files
 
-    protect = [getattr(config, o, None) for o in (*PLANNER_OPTIONS, "rates", "calibrate",
-                                                   "scenario_file")] if config else []
+    protect = [getattr(config, o, None) for o in planner_files(ChainConfig)] if config else []
     return OutputFolder(args.out, command=command, files=files, whole=whole,
                         force=getattr(args, "force", False),
                         protect=[p for p in protect if isinstance(p, (str, os.PathLike))])
@@ -109,33 +109,13 @@ def _cmd_population(args) -> int:
 
 
 def _chain_config(args):
-    """The one :class:`~zorgcap.forecast.modelchain.ChainConfig` of ``forecast``, ``gap`` and
-    ``report``."""
+    """The one :class:`~zorgcap.forecast.modelchain.ChainConfig` of ``forecast``, ``gap``,
+    ``report`` and ``monitor``: every declared option from its argument
+    (:func:`zorgcap.forecast.options.config_kwargs`)."""
     from .modelchain import ChainConfig
+    from .options import config_kwargs
 
-    regions = None
-    if args.regions:
-        regions = tuple(c.strip().upper() for c in args.regions.split(",") if c.strip())
-    try:
-        level = tuple(float(v) for v in args.level.split(","))
-    except ValueError:
-        raise ValueError(f"`--level` was {args.level!r} but is expected to be whole numbers "
-                         "between 0 and 100 separated by commas, e.g. 80,95") from None
-    level = tuple(int(v) if v == int(v) else v for v in level)
-    return ChainConfig(
-        scenario=args.scenario, scenario_file=args.scenario_file, to=args.to, draws=args.draws,
-        seed=args.seed, population_variant=args.population_variant, occupancy=args.occupancy,
-        rates=args.rates, calibrate=args.calibrate, regional_factors=args.regional_factors,
-        regional_convergence=args.regional_convergence, regional_sd=args.regional_sd,
-        waiting_file=args.waiting_file,
-        capacity=args.capacity, plans=args.plans, plans_elsewhere=args.plans_elsewhere,
-        status_file=args.status_file,
-        waiting=None if args.waiting == "none" else args.waiting,
-        fte_per_place=args.fte_per_place, staff_ratios=args.staff_ratios,
-        workforce=args.workforce,
-        workforce_file=args.workforce_file, clustered_share=args.clustered_share,
-        reference=args.reference, engine=args.engine, regions=regions, level=level,
-        accept_unusual=args.accept_unusual, data=args.data)
+    return ChainConfig(**config_kwargs(args, ChainConfig))
 
 
 def _tables(*names: str) -> list[str]:
@@ -378,84 +358,14 @@ def _cmd_backtest(args) -> int:
     return 0
 
 
-REFERENCE_HELP = ("what supply is compared against: model, tno2019, ambition2025, wozo2030, "
-                  "ambition2031, ratio75:N or ratio80:N (N places per 1,000 aged 75+/80+)")
-
-
 def _run_args(parser, out: str) -> None:
-    """The one option set of ``forecast``, ``gap`` and ``report`` (fields of ChainConfig)."""
-    parser.add_argument("--scenario", default="trend",
-                        help="trend (default), beleidsarm, langer-thuis, mantelzorg or a name "
-                             "in --scenario-file")
-    parser.add_argument("--scenario-file", default=None, help="TOML file with own scenarios")
-    parser.add_argument("--to", type=int, default=2040, help="last year (2025-2050)")
-    parser.add_argument("--draws", type=int, default=200, help="Monte Carlo draws (0 = point)")
-    parser.add_argument("--seed", type=int, default=20240101,
-                        help="seed of every random draw of the run")
-    parser.add_argument("--population-variant", default="point",
-                        choices=["point", "low67", "high67", "low95", "high95"])
-    parser.add_argument("--occupancy", type=float, default=OCCUPANCY,
-                        help="share of places occupied (0.5-1)")
-    parser.add_argument("--rates", default=None, help="CSV sex,age,rate replacing CBS rates")
-    parser.add_argument("--calibrate", default=None,
-                        help="CSV zk_code,clients_with_stay (base year) for regional factors")
-    parser.add_argument("--regional-factors", default="intensity2014",
-                        choices=["intensity2014", "national", "71488ned"],
-                        help="regional usage levels: each region's 2014 zzp 5-10 intensity, "
-                             "age-sex standardised and shrunk (default); national rates "
-                             "everywhere; or (demoted) institutional residents of every kind "
-                             "and age per COROP (CBS 71488ned)")
-    parser.add_argument("--regional-convergence", type=int, default=None, metavar="YEAR",
-                        help="regional factors converge to the national level by YEAR "
-                             "(default: they persist)")
-    parser.add_argument("--regional-sd", type=float, default=0.10, metavar="SD",
-                        help="extra SD of the log regional intensity factor for 2014 provider "
-                             "location vs today's client residence (default 0.10; 0 = hardly "
-                             "shrunk, 0.15 or more = national rates)")
-    parser.add_argument("--capacity", default=None, help="capacity CSV: places in use on 1 "
-                        "January of the base year (template in data_raw/templates); without "
-                        "it: the base-year places in use (ESTIMATE capacity_from_clients)")
-    parser.add_argument("--plans", default=None, help="build plans CSV (template in "
-                        "data_raw/templates); covers the regions it has rows for (a row "
-                        "with places 0: a region without plans)")
-    parser.add_argument("--plans-elsewhere", default="estimate", choices=["estimate", "none"],
-                        help="plans of regions without rows in --plans: their share of the "
-                             "national estimate plans_from_national, exactly as without a "
-                             "file (default), or none (without --plans: no plans anywhere)")
-    parser.add_argument("--status-file", default=None,
-                        help="realisation probability per plan status")
-    parser.add_argument("--waiting", default="urgent_plus_actief",
-                        choices=["urgent_plus_actief", "total", "none"],
-                        help="waiting list counted as unmet demand")
-    parser.add_argument("--waiting-file", default=None,
-                        help="regional waiting list by status (template in data_raw/templates); "
-                             "without it the national list is shared by clients in care")
-    parser.add_argument("--fte-per-place", type=float, default=FTE_PER_PLACE,
-                        help="care staff per place [fte]")
-    parser.add_argument("--staff-ratios", default=None,
-                        help="fte per place by zzp VV4-VV10 (CSV zzp,fte_per_place); replaces "
-                             "--fte-per-place by their mean over the national zzp mix")
-    parser.add_argument("--workforce", default="letters", choices=["letters", "replacement"],
-                        help="workforce scenario of the staff limit: the 2017-2020 growth of "
-                             "the ministry's letters goes on (upper bound, default) or no net "
-                             "growth")
-    parser.add_argument("--workforce-file", default=None,
-                        help="fte per region (template in data_raw/templates)")
-    parser.add_argument("--clustered-share", type=float, default=CLUSTERED_SHARE,
-                        help="share of VPT clients living clustered, whose places count "
-                             "toward the ambition in all delivery forms (default "
-                             f"{CLUSTERED_SHARE}; assumption clustered_share_of_vpt)")
-    parser.add_argument("--reference", default="model", help=REFERENCE_HELP)
-    parser.add_argument("--engine", default="numpy", choices=["numpy", "dask"],
-                        help="where the population draws run: numpy (this process, one "
-                             "core) or dask (Dask tasks: the threaded scheduler on every "
-                             "core, or the current dask.distributed client)")
-    parser.add_argument("--regions", default=None,
-                        help="comma-separated zorgkantoorregio codes (default all 31)")
-    parser.add_argument("--level", default="80,95", help="interval levels in %% (e.g. 80,95)")
-    parser.add_argument("--accept-unusual", action="store_true",
-                        help="run on planner figures outside the plausible range for the "
-                             "region's size (zorgcap.forecast.plausibility); the report then warns")
+    """The one option set of ``forecast``, ``gap``, ``report`` and ``monitor``: one argument
+    per :class:`~zorgcap.forecast.modelchain.ChainConfig` field, from its declaration
+    (:func:`zorgcap.forecast.options.add_arguments`)."""
+    from .modelchain import ChainConfig
+    from .options import add_arguments
+
+    add_arguments(parser, ChainConfig)
     _out_args(parser, out, "output directory")
 
 
@@ -465,8 +375,9 @@ FORCE_HELP = ("also replace output files zorgcap wrote earlier that were changed
 
 def _out_args(parser, default: str, help_text: str) -> None:
     """``--out`` and ``--force`` of every command that writes a folder."""
-    parser.add_argument("--out", default=default, help=help_text)
-    parser.add_argument("--force", action="store_true", help=FORCE_HELP)
+    parser.add_argument("--out", default=default, metavar="DIR",
+                        help=f"{help_text} (default: {default})")
+    parser.add_argument("--force", action="store_true", help=f"{FORCE_HELP} (default: off)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -477,9 +388,7 @@ def build_parser() -> argparse.ArgumentParser:
     from . import __version__
 
     parser.add_argument("--version", action="version", version=f"zorgcap {__version__}")
-    parser.add_argument("--data", metavar="DIR", default=None,
-                        help="data directory searched first (else $ZORGCAP_DATA; then the "
-                             "cache, ../shared/data beside a checkout, the embedded snapshot)")
+    _data_arg(parser, default=None)
     sub = parser.add_subparsers(dest="command", required=True)
 
     data = sub.add_parser("data", help="input tables").add_subparsers(dest="data_command",
@@ -490,16 +399,25 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("keys", nargs="*", metavar="KEY_OR_CBS_ID",
                        help="manifest keys or CBS ids, e.g. households_age_sex or 37620 "
                             "(default: every table on CBS open data)")
-    fetch.add_argument("--dest", default=None, help="directory to write (default: the cache)")
+    fetch.add_argument("--dest", default=None, metavar="DIR",
+                       help="directory to write (default: the cache)")
     fetch.set_defaults(func=_cmd_data_fetch)
 
     pop = sub.add_parser("population", help="cohort-component population projection")
-    pop.add_argument("--to", type=int, default=2050, help="last year (<= 2050)")
-    pop.add_argument("--level", default="zk", choices=["zk", "gemeente", "pv", "corop"])
-    pop.add_argument("--draws", type=int, default=0, help="stochastic draws (0 = point)")
-    pop.add_argument("--seed", type=int, default=20240101)
-    pop.add_argument("--variant", default="point",
-                     choices=["point", "low67", "high67", "low95", "high95"])
+    pop.add_argument("--to", type=int, default=LAST_YEAR,
+                     help=f"last year [year] (<= {LAST_YEAR}; default: {LAST_YEAR})")
+    pop.add_argument("--level", default="zk", choices=["zk", "gemeente", "pv", "corop"],
+                     help="regions: zorgkantoorregio, gemeente, provincie or COROP "
+                          "(default: zk)")
+    pop.add_argument("--draws", type=int, default=0,
+                     help="stochastic draws (0 = the point projection; default: 0)")
+    pop.add_argument("--seed", type=int, default=SEED,
+                     help=f"seed of the draws (default: {SEED})")
+    from .population import VARIANTS
+
+    pop.add_argument("--variant", default="point", choices=list(VARIANTS),
+                     help="the point projection or a bound of the Kernprognose interval "
+                          "(default: point)")
     _out_args(pop, "reports/out", "output directory")
     pop.set_defaults(func=_cmd_population)
 
@@ -514,12 +432,13 @@ def build_parser() -> argparse.ArgumentParser:
     rp = sub.add_parser("report", help="the whole chain: maps, HTML report, Excel workbook")
     _run_args(rp, "reports/latest")
     rp.add_argument("--lang", default="nl", choices=["nl", "en"],
-                    help="language and number format of the report and workbook (default nl)")
+                    help="language and number format of the report and workbook (default: nl)")
     rp.add_argument("--static", action="store_true",
-                    help="also write the maps as PNG/SVG and the charts as PNG (for print)")
+                    help="also write the maps as PNG/SVG and the charts as PNG (for print; "
+                         "default: off)")
     rp.add_argument("--pdf", action="store_true",
                     help="also print the report to zorgcap_report_<scenario>.pdf (A4, each "
-                         "region on a new page) with headless Chromium")
+                         "region on a new page) with headless Chromium (default: off)")
     rp.set_defaults(func=_cmd_report)
 
     mo = sub.add_parser("monitor", help="progress over time: plan inventories (vintage) "
@@ -530,7 +449,7 @@ def build_parser() -> argparse.ArgumentParser:
                          "region's pipeline reaches its share (default: yes; --no-targets "
                          "reads the plans history only)")
     mo.add_argument("--reach-draws", type=int, default=1000,
-                    help="plan draws of the probability of reaching a target (default 1000)")
+                    help="plan draws of the probability of reaching a target (default: 1000)")
     mo.set_defaults(func=_cmd_monitor)
 
     bt = sub.add_parser("backtest", help="rolling-origin backtest of the usage models")
@@ -542,9 +461,36 @@ def build_parser() -> argparse.ArgumentParser:
     bt.set_defaults(func=_cmd_backtest)
 
     reg = sub.add_parser("regions", help="list the 31 zorgkantoorregio's")
-    reg.add_argument("--year", type=int, default=2025, help="indeling year (2019-2025)")
+    reg.add_argument("--year", type=int, default=2025,
+                     help="indeling year (2019-2025; default: 2025)")
     reg.set_defaults(func=_cmd_regions)
+    for leaf in _leaves(parser):  # --data also after the subcommand
+        _data_arg(leaf, default=argparse.SUPPRESS)
     return parser
+
+
+def _data_arg(parser, default) -> None:
+    """``--data DIR``, declared once (the ``data`` field of ChainConfig). The program takes it
+    before the subcommand and every command after it (``default=SUPPRESS`` there, so an
+    option given before the subcommand is not overwritten)."""
+    from .modelchain import ChainConfig
+    from .options import spec
+
+    declared = spec(ChainConfig.__dataclass_fields__["data"])
+    parser.add_argument("--data", metavar=declared.metavar, default=default,
+                        help=f"{declared.help} (default: none)")
+
+
+def _leaves(parser):
+    """The commands that run (``zorgcap data status``, ``zorgcap report``, ...)."""
+    subs = [a for a in parser._actions  # noqa: SLF001 - argparse keeps its actions here
+            if isinstance(a, argparse._SubParsersAction)]  # noqa: SLF001
+    if not subs:
+        yield parser
+        return
+    for action in subs:
+        for sub in action.choices.values():
+            yield from _leaves(sub)
 
 
 def _is_input_error(exc: BaseException) -> bool:

@@ -37,19 +37,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import check_number, check_whole, expected
-from .schema import CLUSTERED_SHARE, FTE_PER_PLACE, OCCUPANCY, REGIONAL_EXTRA_SD, STEP_YEARS
+from .errors import expected
+from .population import VARIANTS
+from .options import attributes_doc, option, planner_options, validate_declared
+from .schema import (CLUSTERED_SHARE, DRAWS, FTE_PER_PLACE, LAST_YEAR, OCCUPANCY,
+                     REGIONAL_EXTRA_SD, SEED, STEP_YEARS)
 
 __all__ = ["ChainConfig", "ForecastChain", "ChainResult", "PLANNER_OPTIONS"]
 
-_VARIANTS = ("point", "low67", "high67", "low95", "high95")
-_WAITING = ("urgent_plus_actief", "total")
-_REGIONAL = ("intensity2014", "national", "71488ned")
-_PLANS_ELSEWHERE = ("estimate", "none")
-_ENGINES = ("numpy", "dask")
-_FILES = ("scenario_file", "rates", "calibrate", "capacity", "plans", "status_file",
-          "waiting_file", "workforce_file", "staff_ratios")
-_WORKFORCE = ("letters", "replacement")
 MAX_DRAWS = 20_000  # population draws kept in memory at zorgkantoorregio level
 #: Named assumptions that stand in for a missing planner file (labelled ESTIMATE in the output).
 ESTIMATES = ("capacity_from_clients", "plans_from_national", "waiting_by_clients",
@@ -60,120 +55,115 @@ ESTIMATES = ("capacity_from_clients", "plans_from_national", "waiting_by_clients
 class ChainConfig:
     """Every option of a forecast run (validated on creation; see :meth:`validate`).
 
-    Attributes
-    ----------
-    scenario : str
-        ``trend`` (default), ``beleidsarm``, ``langer-thuis``, ``mantelzorg`` or a name in
-        ``scenario_file`` (:mod:`zorgcap.forecast.scenarios`).
-    scenario_file : path, optional
-        TOML file with own scenarios.
-    to : int
-        Last year [year], 2025-2050.
-    draws : int
-        Monte Carlo draws (0 = point path only, no bands or shortage probabilities).
-    seed : int
-        Seed of every random draw of the run (population, rate paths, plan realisation).
-    population_variant : str
-        ``point`` or a Kernprognose interval bound ``low67, high67, low95, high95``.
-    occupancy : float
-        Share of places occupied [fraction], 0.5-1.
-    rates : path, optional
-        CSV ``sex, age, rate`` replacing the CBS usage rates.
-    calibrate : path, optional
-        CSV ``zk_code, clients_with_stay``: a planner's count of current clients.
-    regional_factors : {"intensity2014", "national", "71488ned"}
-        Regional usage levels: ``intensity2014`` (default) each region's 2014 zzp 5-10
-        intensity, standardised and shrunk (:mod:`zorgcap.forecast.intensity`); ``national`` the
-        national rates everywhere; ``71488ned`` (demoted: all institutions, all ages)
-        :mod:`zorgcap.forecast.regional`.
-    regional_convergence : int, optional
-        ``regional_persistence``: None (default) the factors persist; a year T: they
-        converge to the national level by T [year].
-    regional_sd : float
-        ``location_vs_residence``: extra SD of the log intensity factor [log ratio],
-        0-1 (default 0.10; :mod:`zorgcap.forecast.intensity`).
-    capacity, plans, status_file : path, optional
-        Planner files (templates in ``data_raw/templates``); without them named estimates
-        (capacity: the places in use of the base year, ``capacity_from_clients``, from the
-        same observed level as the need). A capacity or plans file covers the regions it
-        has rows for; the capacity is that of 1 January of the base year, and a plan ready
-        in or before the base year is part of it.
-    plans_elsewhere : {"estimate", "none"}
-        Plans of regions without rows in the plans file: ``estimate`` (default) exactly
-        their plans without a file (``plans_from_national``, labelled ESTIMATE); ``none``
-        no plans (without a plans file: no plans anywhere)
-        (:func:`zorgcap.forecast.gap.supply_gap`).
-    waiting : {"urgent_plus_actief", "total", None}
-        Which waiting list counts as unmet demand (None: none).
-    waiting_file : path, optional
-        A planner's regional waiting list by status (template
-        ``data_raw/templates/waiting_list.csv``); regions in it use its counts.
-        The other regions get their share of the national list by clients in care
-        (named assumption ``waiting_by_clients``; :mod:`zorgcap.forecast.gap`).
-    fte_per_place : float
-        Care staff per place [fte per place].
-    staff_ratios : path, optional
-        CSV ``zzp, fte_per_place``: a planner's fte per place by zzp VV4-VV10; the run
-        then uses their weighted mean over the national 2023 mix with stay instead of
-        ``fte_per_place`` (:func:`zorgcap.forecast.staff.fte_per_place`; shipped ratios:
-        ``data_raw/staff_ratios.csv``).
-    workforce : {"letters", "replacement"}
-        Workforce scenario of the staff limit (:mod:`zorgcap.forecast.staff`): ``letters``
-        (default) the 2017-2020 growth of the ministry's letters goes on (an upper bound);
-        ``replacement`` inflow only replaces outflow.
-    workforce_file : path, optional
-        A planner's fte per region (template ``data_raw/templates/workforce.csv``).
-    clustered_share : float
-        ``clustered_share_of_vpt``: share of VPT clients living clustered, whose places
-        count toward the ambition in all delivery forms [fraction], 0-1 (default 0.5;
-        :mod:`zorgcap.forecast.delivery`).
-    reference : str
-        What supply is compared against (:mod:`zorgcap.forecast.references`).
-    engine : {"numpy", "dask"}
-        Where the population draws run.
-    regions : tuple of str, optional
-        zorgkantoorregio codes to return (default all 31); numbers equal the full run's.
-    level : tuple of int
-        Interval levels of the bands [%] (default 80 and 95).
-    accept_unusual : bool
-        Run on planner figures outside the plausible range for the region's size
-        (:mod:`zorgcap.forecast.plausibility`: e.g. a capacity above twice the region's need);
-        without it such a figure stops the run with the file, row and both numbers. With
-        it the run goes on, ``parameters["unusual_inputs"]`` lists each figure and the
-        report warns in its key points (default False).
-    data : path, optional
-        Data directory searched first (else ``ZORGCAP_DATA``, the cache, ``../shared/data``).
+    Each field is declared once, with its type, choices, range, unit, default and help text
+    (:func:`zorgcap.forecast.options.option`); the validation, the command line of
+    ``zorgcap forecast``/``gap``/``report``/``monitor``, :meth:`to_dict`, the provenance and
+    the attributes below are derived from that declaration.
+
+    {attributes}
     """
 
-    scenario: str = "trend"
-    scenario_file: str | Path | None = None
-    to: int = 2040
-    draws: int = 200
-    seed: int = 20240101
-    population_variant: str = "point"
-    occupancy: float = OCCUPANCY
-    rates: str | Path | None = None
-    calibrate: str | Path | None = None
-    regional_factors: str = "intensity2014"
-    regional_convergence: int | None = None
-    regional_sd: float = REGIONAL_EXTRA_SD
-    capacity: str | Path | None = None
-    plans: str | Path | None = None
-    plans_elsewhere: str = "estimate"
-    status_file: str | Path | None = None
-    waiting: str | None = "urgent_plus_actief"
-    waiting_file: str | Path | None = None
-    fte_per_place: float = FTE_PER_PLACE
-    staff_ratios: str | Path | None = None
-    workforce: str = "letters"
-    workforce_file: str | Path | None = None
-    clustered_share: float = CLUSTERED_SHARE
-    reference: str = "model"
-    engine: str = "numpy"
-    regions: tuple | None = None
-    level: tuple = (80, 95)
-    accept_unusual: bool = False
-    data: str | Path | None = None
+    scenario: str = option(
+        "trend", "trend, beleidsarm, langer-thuis, mantelzorg or a name in --scenario-file "
+        "(zorgcap.forecast.scenarios)")
+    scenario_file: str | Path | None = option(
+        None, "TOML file with own scenarios", kind="path", file="scenarios (TOML)")
+    to: int = option(2040, "last year of the forecast", kind="int", unit="year", lo=2025,
+                     hi=LAST_YEAR)
+    draws: int = option(DRAWS, "Monte Carlo draws (0 = the point path only, no bands or "
+                        "shortage probabilities)", kind="int", lo=0, hi=MAX_DRAWS)
+    seed: int = option(SEED, "seed of every random draw of the run (population, rate paths, "
+                       "plan realisation)", kind="int", lo=0, hi=2 ** 32 - 1)
+    population_variant: str = option(
+        "point", "the point projection or a bound of the Kernprognose interval",
+        choices=tuple(VARIANTS))
+    occupancy: float = option(OCCUPANCY, "share of places occupied", kind="float",
+                              unit="fraction", lo=0.5, hi=1.0)
+    rates: str | Path | None = option(
+        None, "CSV sex,age,rate replacing the CBS usage rates", kind="path",
+        file="usage rates")
+    calibrate: str | Path | None = option(
+        None, "CSV zk_code,clients_with_stay: a planner's count of current clients per "
+        "region (base year)", kind="path", file="calibration (clients)")
+    regional_factors: str = option(
+        "intensity2014", "regional usage levels: each region's 2014 zzp 5-10 intensity, "
+        "age-sex standardised (intensity2014, zorgcap.forecast.intensity); national rates "
+        "everywhere; or (demoted) institutional residents of every kind and age per COROP "
+        "(71488ned, zorgcap.forecast.regional)",
+        choices=("intensity2014", "national", "71488ned"))
+    regional_convergence: int | None = option(
+        None, "regional_persistence: the regional factors converge to the national level by "
+        "this year (none: they persist)", kind="int", unit="year", lo=2024, hi=2100,
+        metavar="YEAR")
+    regional_sd: float = option(
+        REGIONAL_EXTRA_SD, "location_vs_residence: extra SD of the log regional intensity "
+        "factor for 2014 provider location against today's client residence (0 = hardly "
+        "shrunk, 0.15 or more = national rates)", kind="float", unit="log ratio", lo=0.0,
+        hi=1.0, metavar="SD")
+    capacity: str | Path | None = option(
+        None, "capacity CSV: places in use on 1 January of the base year per region "
+        "(template in data_raw/templates); covers the regions it has rows for; a plan ready "
+        "in or before the base year is part of it; none: the base-year places in use "
+        "(ESTIMATE capacity_from_clients)", kind="path", stage="planner", file="capacity")
+    plans: str | Path | None = option(
+        None, "build plans CSV (template in data_raw/templates), optionally with inventories "
+        "by vintage; covers the regions it has rows for (a row with places 0: a region "
+        "without plans)", kind="path", stage="planner", file="build plans")
+    plans_elsewhere: str = option(
+        "estimate", "plans of regions without rows in --plans: their share of the national "
+        "estimate plans_from_national, exactly as without a file (estimate), or none "
+        "(without --plans: no plans anywhere)", choices=("estimate", "none"),
+        stage="planner")
+    status_file: str | Path | None = option(
+        None, "realisation probability per plan status (none: data_raw/plan_status.csv, or "
+        "what the plans' vintages teach)", kind="path", stage="planner", file="plan status")
+    waiting: str | None = option(
+        "urgent_plus_actief", "which waiting list counts as unmet demand",
+        choices=("urgent_plus_actief", "total", None), stage="planner")
+    waiting_file: str | Path | None = option(
+        None, "a planner's regional waiting list by status (template "
+        "data_raw/templates/waiting_list.csv); other regions get their share of the "
+        "national list by clients in care (waiting_by_clients)", kind="path",
+        stage="planner", file="regional waiting list")
+    fte_per_place: float = option(FTE_PER_PLACE, "care staff per place", kind="float",
+                                  unit="fte per place", lo=0.0, hi=10.0, lo_open=True,
+                                  stage="planner")
+    staff_ratios: str | Path | None = option(
+        None, "CSV zzp,fte_per_place: fte per place by zzp VV4-VV10; replaces "
+        "--fte-per-place by their mean over the national zzp mix with stay", kind="path",
+        stage="planner", file="fte per place by zzp")
+    workforce: str = option(
+        "letters", "workforce scenario of the staff limit: the 2017-2020 growth of the "
+        "ministry's letters goes on (letters, an upper bound) or inflow only replaces "
+        "outflow (replacement)", choices=("letters", "replacement"), stage="planner")
+    workforce_file: str | Path | None = option(
+        None, "fte per region (template data_raw/templates/workforce.csv)", kind="path",
+        stage="planner", file="fte per region")
+    clustered_share: float = option(
+        CLUSTERED_SHARE, "clustered_share_of_vpt: share of VPT clients living clustered, "
+        "whose places count toward the ambition in all delivery forms", kind="float",
+        unit="fraction", lo=0.0, hi=1.0, stage="planner")
+    reference: str = option(
+        "model", "what supply is compared against: model, tno2019, ambition2025, wozo2030, "
+        "ambition2031, ratio75:N or ratio80:N (N places per 1,000 aged 75+/80+; "
+        "zorgcap.forecast.references)", stage="planner")
+    engine: str = option(
+        "numpy", "where the population draws run: numpy (this process, one core) or dask "
+        "(Dask tasks: the threaded scheduler on every core, or the current "
+        "dask.distributed client)", choices=("numpy", "dask"), stage="run")
+    regions: tuple | None = option(
+        None, "comma-separated zorgkantoorregio codes to return (none: all 31); the numbers "
+        "equal the full run's", kind="codes", stage="run", metavar="ZK01,ZK02,...")
+    level: tuple = option((80, 95), "interval levels of the bands", kind="levels", unit="%",
+                          stage="run", metavar="80,95")
+    accept_unusual: bool = option(
+        False, "run on planner figures outside the plausible range for the region's size "
+        "(zorgcap.forecast.plausibility); the run lists each figure and the report warns",
+        kind="flag", stage="planner")
+    data: str | Path | None = option(
+        None, "data directory searched first (else $ZORGCAP_DATA; then the cache, "
+        "../shared/data beside a checkout, the embedded snapshot)", kind="dir", cli=False,
+        stage="run", metavar="DIR")
 
     def __post_init__(self):
         self.validate()
@@ -191,54 +181,11 @@ class ChainConfig:
         def put(name, value):
             object.__setattr__(self, name, value)
 
-        for name in _FILES:
-            value = getattr(self, name)
-            if value is None:
-                continue
-            if not isinstance(value, (str, Path)) or str(value) == "":
-                raise expected(name, value, "the path of a file")
-            if Path(value).is_dir():
-                raise ValueError(f"`{name}` was {str(value)!r}, a folder: give the path of a "
-                                 "file in it")
-            if not Path(value).is_file():
-                raise ValueError(f"`{name}` was {str(value)!r} but no such file exists")
-        if self.data is not None:
-            if not isinstance(self.data, (str, Path)) or not Path(self.data).is_dir():
-                raise ValueError(f"`data` was {str(self.data)!r} but no such directory exists; "
-                                 "give the folder that holds the CBS tables")
-        if not isinstance(self.scenario, str):
-            raise expected("scenario", self.scenario, "a scenario name (str)")
+        for name, value in validate_declared(self).items():  # choices, ranges, files
+            put(name, value)
         extra = load_scenarios(self.scenario_file) if self.scenario_file else None
         get_scenario(self.scenario, extra)
-        put("to", check_whole("to", self.to, 2025, 2050))
-        put("draws", check_whole("draws", self.draws, 0, MAX_DRAWS))
-        put("seed", check_whole("seed", self.seed, 0, 2 ** 32 - 1))
-        if self.population_variant not in _VARIANTS:
-            raise expected("population_variant", self.population_variant,
-                            f"one of {list(_VARIANTS)}")
-        put("occupancy", check_number("occupancy", self.occupancy, 0.5, 1.0))
-        if self.regional_factors not in _REGIONAL:
-            raise expected("regional_factors", self.regional_factors,
-                            f"one of {list(_REGIONAL)}")
-        put("regional_sd", check_number("regional_sd", self.regional_sd, 0.0, 1.0))
-        if self.regional_convergence is not None:
-            put("regional_convergence", check_whole("regional_convergence",
-                                               self.regional_convergence, 2024, 2100))
-        if self.plans_elsewhere not in _PLANS_ELSEWHERE:
-            raise expected("plans_elsewhere", self.plans_elsewhere,
-                           f"one of {list(_PLANS_ELSEWHERE)}")
-        if self.waiting not in (*_WAITING, None):
-            raise expected("waiting", self.waiting, f"one of {[*_WAITING, None]}")
-        put("fte_per_place", check_number("fte_per_place", self.fte_per_place, 0.0, 10.0,
-                                     lo_open=True))
-        if self.workforce not in _WORKFORCE:
-            raise expected("workforce", self.workforce, f"one of {list(_WORKFORCE)}")
-        put("clustered_share", check_number("clustered_share", self.clustered_share, 0.0, 1.0))
-        if not isinstance(self.reference, str):
-            raise expected("reference", self.reference, "a reference name (str)")
         describe(self.reference)
-        if self.engine not in _ENGINES:
-            raise expected("engine", self.engine, f"one of {list(_ENGINES)}")
         if self.regions is not None:
             from zorgcap import regions as regions_mod
 
@@ -251,9 +198,6 @@ class ChainConfig:
         put("level", validate_level(self.level))
         if not self.level and self.draws:
             raise expected("level", self.level, "at least one level when draws > 0")
-        if not isinstance(self.accept_unusual, (bool, np.bool_)):
-            raise expected("accept_unusual", self.accept_unusual, "True or False")
-        put("accept_unusual", bool(self.accept_unusual))
 
     def to_dict(self) -> dict:
         """The options as a JSON-serialisable dict (paths as strings)."""
@@ -265,12 +209,12 @@ class ChainConfig:
         return out
 
 
-#: Options that only the gap stage reads: changing them reuses the population and demand
-#: of an earlier run (:meth:`ChainResult.with_plans`).
-PLANNER_OPTIONS = ("capacity", "plans", "plans_elsewhere", "status_file", "waiting",
-                   "waiting_file", "fte_per_place", "staff_ratios",
-                   "workforce", "workforce_file", "clustered_share", "reference",
-                   "accept_unusual")
+ChainConfig.__doc__ = ChainConfig.__doc__.replace(
+    "{attributes}", attributes_doc(ChainConfig).replace("\n", "\n    "))
+
+#: Options that only the gap stage reads (declared ``stage="planner"``): changing them reuses
+#: the population and demand of an earlier run (:meth:`ChainResult.with_plans`).
+PLANNER_OPTIONS = planner_options(ChainConfig)
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,7 @@ from .cohort import MIGRATION_RHO, MIGRATION_SD, SEX_RATIO_AT_BIRTH, birth_share
 from .errors import check_whole
 from .io.cache import content_cache
 from .io.tables import load_households_age_sex, load_population_gemeente, read_table
-from .schema import AGES, BASE_YEAR, LAST_YEAR, OPEN_AGE, QUANTILES, SEXES, band_columns
+from .schema import AGES, BASE_YEAR, LAST_YEAR, OPEN_AGE, QUANTILES, SEED, SEXES, band_columns
 from .stochastic import ENGINES, PRECISIONS, simulate_draws
 
 __all__ = [
@@ -434,7 +434,7 @@ def _checked(to, draws, seed, variant, national, level, indeling, engine, chunk,
     return to, draws, seed, chunk, indeling
 
 
-def build_projection(to: int = LAST_YEAR, draws: int = 0, seed: int = 20240101,
+def build_projection(to: int = LAST_YEAR, draws: int = 0, seed: int = SEED,
                      variant: str = "point", national: str = "kvs", level: str = "zk",
                      indeling: int = 2025, calibrate_regions: bool = True,
                      base_year: int = BASE_YEAR, engine: str = "numpy", chunk: int | None = None,
@@ -513,7 +513,7 @@ def build_projection(to: int = LAST_YEAR, draws: int = 0, seed: int = 20240101,
 
 
 
-def draw_totals(weights, to: int = LAST_YEAR, draws: int = 1000, seed: int = 20240101,
+def draw_totals(weights, to: int = LAST_YEAR, draws: int = 1000, seed: int = SEED,
                 variant: str = "point", national: str = "kvs", level: str = "zk",
                 indeling: int = 2025, calibrate_regions: bool = True,
                 engine: str = "numpy", chunk: int | None = None, precision: str = "float64",
@@ -589,7 +589,7 @@ def _draw_totals(weights: bytes, shape: tuple, to, draws, seed, variant, nationa
                           engine=engine, chunk=chunk, data=data, weights=w,
                           precision=precision)
 
-def project_population(level: str = "zk", to: int = LAST_YEAR, draws: int = 0, seed: int = 20240101,
+def project_population(level: str = "zk", to: int = LAST_YEAR, draws: int = 0, seed: int = SEED,
                        variant: str = "point", national: str = "kvs", indeling: int = 2025,
                        base_year: int = BASE_YEAR, data=None) -> pd.DataFrame:
     """Projected population 1 January by region x sex x single age, base year to ``to``.

@@ -75,14 +75,6 @@ def library_versions() -> dict:
             out[name] = None
     return out
 
-#: ChainConfig options that name a planner's file, with what the file is.
-PLANNER_OPTIONS = {"capacity": "capacity", "plans": "build plans",
-                   "status_file": "plan status", "waiting_file": "regional waiting list",
-                   "workforce_file": "fte per region", "staff_ratios": "fte per place by zzp",
-                   "calibrate": "calibration (clients)",
-                   "rates": "usage rates", "scenario_file": "scenarios (TOML)"}
-
-
 def _rows(path, option) -> int:
     """Data rows read from a planner file (blank rows skipped; scenarios for a TOML)."""
     if option == "scenario_file":
@@ -98,12 +90,14 @@ def planner_files(config) -> list[dict]:
     """Every planner file of a run: ``option, what, path`` (:func:`portable_path`),
     ``sha256``, ``rows``.
 
-    ``config``: a :class:`~zorgcap.forecast.modelchain.ChainConfig` (or any object with the options
-    of :data:`PLANNER_OPTIONS`). Options left out are listed with ``path: None`` and what
+    ``config``: a :class:`~zorgcap.forecast.modelchain.ChainConfig`; its options declared with
+    ``file=`` (:func:`zorgcap.forecast.options.planner_files`). Options left out are listed with ``path: None`` and what
     replaced them (``default``), so a reader sees that no file was given.
     """
     out = []
-    for option, what in PLANNER_OPTIONS.items():
+    from .options import planner_files as declared
+
+    for option, what in declared(type(config)).items():
         path = getattr(config, option, None)
         entry = {"option": option, "what": what, "path": portable_path(path)}
         if path is None:

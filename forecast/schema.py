@@ -26,6 +26,8 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = [
+    "SEED",
+    "DRAWS",
     "AGES",
     "AGE_GROUPS_OLD",
     "AMBITION_COLUMNS",
@@ -101,6 +103,11 @@ TREND_WINDOW = (1995, 2024)
 
 # --- defaults of the demand and gap arithmetic ----------------------------------------
 
+#: Seed of every random draw of a run when none is given (population, rate paths, plan
+#: realisation, the monitor's reach draws): one constant, so two runs with the defaults agree.
+SEED = 20240101
+#: Monte Carlo draws of a run when none are given (``--draws``) [draws].
+DRAWS = 200
 #: Share of places occupied (``assumption occupancy_rate``): NZa counted about 3,900 empty
 #: places in August 2020 against about 120,000 residents (NZa via Reformatorisch Dagblad,
 #: September 2020), a vacancy of the COVID time that the ministry's letters call temporary;

@@ -139,13 +139,12 @@ def test_dataframe_inputs_meet_the_same_schema():
 
 def test_provenance_lists_planner_files_and_estimates_per_region(tmp_path):
     import hashlib
-    from types import SimpleNamespace
-
+    from zorgcap.forecast import ChainConfig
     from zorgcap.forecast.provenance import provenance
 
     cap = tmp_path / "cap.csv"
     cap.write_text(CAP_NL + "ZK01;2023;2.361;\n\nZK02;2023;3400;\n", encoding="utf-8")
-    config = SimpleNamespace(capacity=str(cap), plans=None)
+    config = ChainConfig(capacity=str(cap))
     gap = pd.DataFrame({"zk_code": ["ZK01", "ZK02", "ZK03"],
                         "capacity_source": [f"file {cap}", f"file {cap}",
                                             "ESTIMATE capacity_from_clients"],
