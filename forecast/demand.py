@@ -50,7 +50,7 @@ from .errors import check_whole, display_path
 from .intensity import EXTRA_SD
 from .population import VARIANTS, build_projection, draw_totals
 from .scenarios import get_scenario, load_scenarios
-from .schema import DEMAND_BASE_YEAR, OCCUPANCY, TREND_WINDOW
+from .schema import DEMAND_BASE_YEAR, OCCUPANCY, SEED, TREND_WINDOW
 from .stochastic import ENGINES
 from .timeseries import (
     SHIPPED_TREND,
@@ -294,7 +294,7 @@ class DemandRun:
 
 
 def project_demand(scenario: str = "trend", to: int = 2040, regions=None, draws: int = 0,
-                   seed: int = 20240101, occupancy: float = OCCUPANCY, calibrate=None,
+                   seed: int = SEED, occupancy: float = OCCUPANCY, calibrate=None,
                    rates=None, population_variant: str = "point", scenario_file=None,
                    engine: str = "numpy", regional_factors: str | None = "intensity2014",
                    level=(80, 95), data=None, regional_convergence: int | None = None,
@@ -394,7 +394,7 @@ def _demand_arrays(totals, mult, scn):
 
 
 def run_demand(scenario: str = "trend", to: int = 2040, regions=None, draws: int = 0,
-               seed: int = 20240101, occupancy: float = OCCUPANCY, calibrate=None,
+               seed: int = SEED, occupancy: float = OCCUPANCY, calibrate=None,
                rates=None, population_variant: str = "point", scenario_file=None,
                engine: str = "numpy", regional_factors: str | None = "intensity2014",
                level=(80, 95), data=None, regional_convergence: int | None = None,

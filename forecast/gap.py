@@ -72,7 +72,7 @@ from .io.datadir import data_raw_dir
 from .realisation import realisation_assumption
 from .references import describe, reference_need
 from .references import forms as ref_forms
-from .schema import CLUSTERED_SHARE, DEMAND_BASE_YEAR, FTE_PER_PLACE, OCCUPANCY, STEP_YEARS
+from .schema import CLUSTERED_SHARE, DEMAND_BASE_YEAR, FTE_PER_PLACE, OCCUPANCY, SEED, STEP_YEARS
 from .staff import (
     WorkforceScenario,
     read_workforce_file,
@@ -311,7 +311,7 @@ def compare_capacity(demand: pd.DataFrame, **options) -> pd.DataFrame:
 def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None,
                waiting: str | None = "urgent_plus_actief",
                fte_per_place: float = FTE_PER_PLACE, reference: str = "model",
-               seed: int = 20240101, places_draws=None,
+               seed: int = SEED, places_draws=None,
                data=None, waiting_file=None,
                clustered_share: float = CLUSTERED_SHARE, workforce="letters",
                workforce_file=None, plans_elsewhere: str = "estimate") -> GapRun:

@@ -38,10 +38,18 @@ import numpy as np
 import pandas as pd
 
 from .errors import expected
-from .population import VARIANTS
 from .options import attributes_doc, option, planner_options, validate_declared
-from .schema import (CLUSTERED_SHARE, DRAWS, FTE_PER_PLACE, LAST_YEAR, OCCUPANCY,
-                     REGIONAL_EXTRA_SD, SEED, STEP_YEARS)
+from .population import VARIANTS
+from .schema import (
+    CLUSTERED_SHARE,
+    DRAWS,
+    FTE_PER_PLACE,
+    LAST_YEAR,
+    OCCUPANCY,
+    REGIONAL_EXTRA_SD,
+    SEED,
+    STEP_YEARS,
+)
 
 __all__ = ["ChainConfig", "ForecastChain", "ChainResult", "PLANNER_OPTIONS"]
 

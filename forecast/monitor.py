@@ -47,6 +47,7 @@ from .schema import (
     MONITOR_COLUMNS,
     OCCUPANCY,
     REALISATION_COLUMNS,
+    SEED,
     TARGET_REACH_COLUMNS,
 )
 from .schema import PLAN_CHANGES_COLUMNS as CHANGES_COLUMNS
@@ -237,7 +238,7 @@ def national_history(occupancy: float = OCCUPANCY, data=None) -> tuple[pd.DataFr
 
 
 def target_reach(targets: pd.DataFrame, plans: pd.DataFrame, status: pd.DataFrame,
-                 draws: int = 1000, seed: int = 20240101,
+                 draws: int = 1000, seed: int = SEED,
                  base_year: int | None = None) -> pd.DataFrame:
     """The probability that each region's pipeline reaches its share of each target.
 
@@ -357,7 +358,7 @@ def monitor(plans=None, result=None, *, status_file=None, draws: int = 1000,
         seed = config.seed if seed is None else seed
         occupancy = config.occupancy if occupancy is None else occupancy
         data = config.data if data is None else data
-    seed = 20240101 if seed is None else seed
+    seed = SEED if seed is None else seed
     occupancy = OCCUPANCY if occupancy is None else occupancy
     if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 1:
         raise ValueError(f"`draws` was {draws!r} but is expected to be a whole number >= 1")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from zorgcap.forecast import ChainConfig
-from zorgcap.forecast.cli import build_parser, _chain_config
+from zorgcap.forecast.cli import _chain_config, build_parser
 from zorgcap.forecast.options import Option, flag_name, planner_options, spec
 
 ROOT = Path(__file__).resolve().parents[1]
