@@ -92,7 +92,8 @@ def planner_files(config) -> list[dict]:
 
     ``config``: a :class:`~zorgcap.forecast.modelchain.ChainConfig`; its options declared with
     ``file=`` (:func:`zorgcap.forecast.options.planner_files`). Options left out are listed
-    with ``path: None`` and what replaced them (``default``), so a reader sees that no file was given.
+    with ``path: None`` and what replaced them (``default``), so a reader sees that no file
+    was given.
     """
     out = []
     from .options import planner_files as declared

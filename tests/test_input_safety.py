@@ -139,6 +139,7 @@ def test_dataframe_inputs_meet_the_same_schema():
 
 def test_provenance_lists_planner_files_and_estimates_per_region(tmp_path):
     import hashlib
+
     from zorgcap.forecast import ChainConfig
     from zorgcap.forecast.provenance import provenance
 
