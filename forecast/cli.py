@@ -1,19 +1,24 @@
 """Command line: ``zorgcap``.
 
-``zorgcap data status``            which input tables are found, truncated, missing, cached
-``zorgcap data fetch [KEY|ID ...]`` refresh CBS tables into the cache (internet, cbsodata)
-``zorgcap regions [--year Y]``     the 31 zorgkantoorregio's of an indeling year
-``zorgcap population``             projected population by region x sex x age, to 2050
-``zorgcap forecast``               demand per region per year (scenario, draws, calibration)
-``zorgcap backtest``               rolling-origin backtest table (reports/backtest.md)
-``zorgcap gap``                    need versus capacity plus plans, the 2025 ambition
-``zorgcap report``                 the whole chain: maps, HTML report and Excel workbook
-``zorgcap monitor``                progress over time: plan inventories against realised,
-                                   learned realisation, the targets (issue 31)
+Commands::
 
-Every command takes ``--data DIR`` (searched first; else ``ZORGCAP_DATA``), then the cache,
-``../shared/data`` beside a checkout and the snapshot embedded in zorgcap.
-Input problems print the file/row/fix message and exit with status 2.
+    zorgcap data status             which input tables are found, truncated, missing, cached
+    zorgcap data fetch [KEY|ID ...] refresh CBS tables into the cache (internet, cbsodata)
+    zorgcap regions [--year Y]      the 31 zorgkantoorregio's of an indeling year
+    zorgcap population              projected population by region x sex x age, to 2050
+    zorgcap forecast                demand per region per year (scenario, draws, calibration)
+    zorgcap backtest                rolling-origin backtest table (reports/backtest.md)
+    zorgcap gap                     need versus capacity plus plans, the 2025 ambition
+    zorgcap report                  the whole chain: maps, HTML report and Excel workbook
+    zorgcap monitor                 progress over time: plan inventories against realised,
+                                    learned realisation, the targets
+
+The options of ``forecast``, ``gap``, ``report`` and ``monitor`` are the fields of
+:class:`~zorgcap.forecast.modelchain.ChainConfig`, declared once
+(:mod:`zorgcap.forecast.options`). Every command takes ``--data DIR``, before or after the
+command (searched first; else ``ZORGCAP_DATA``, then the cache, ``../shared/data`` beside a
+checkout and the snapshot embedded in zorgcap). Input problems print the file/row/fix message
+and exit with status 2.
 """
 
 from __future__ import annotations
