@@ -72,7 +72,8 @@ class ChainConfig:
     """
 
     scenario: str = option(
-        "trend", "trend, beleidsarm, langer-thuis, mantelzorg or a name in --scenario-file "
+        "trend", "the scenario: trend, beleidsarm, langer-thuis, mantelzorg or a name in "
+        "--scenario-file "
         "(zorgcap.forecast.scenarios)")
     scenario_file: str | Path | None = option(
         None, "TOML file with own scenarios", kind="path", file="scenarios (TOML)")

@@ -227,6 +227,10 @@ def _check_file(name: str, value) -> None:
         raise ValueError(f"`{name}` was {str(value)!r} but no such file exists")
 
 
+def _number(x: float) -> str:
+    return f"{int(x)}" if float(x).is_integer() else f"{x:g}"
+
+
 def attributes_doc(cls) -> str:
     """The numpydoc ``Attributes`` section of ``cls`` from its declarations."""
     types = {"str": "str", "int": "int", "float": "float", "path": "path, optional",
@@ -239,9 +243,10 @@ def attributes_doc(cls) -> str:
         if o.kind == "int" and f.default is None:
             kind = "int, optional"
         unit = f" [{o.unit}]" if o.unit else ""
-        span = (f" Range {o.lo:g}-{o.hi:g}." if o.lo is not None and o.hi is not None
-                and o.kind in ("int", "float") else "")
+        span = (f" Range {_number(o.lo)} to {_number(o.hi)}." if o.lo is not None
+                and o.hi is not None and o.kind in ("int", "float") else "")
+        text = o.help[0].upper() + o.help[1:]
         lines += [f"{f.name} : {kind}",
-                  f"    {o.help}{unit}{span} Default ``{_shown(f.default, o)}``; command "
+                  f"    {text}{unit}.{span} Default ``{_shown(f.default, o)}``; command "
                   f"line ``{flag_name(f.name)}``" + ("." if o.cli else " (global option).")]
     return "\n".join(lines)
