@@ -23,7 +23,7 @@ __version__ = "0.1.0"
 
 # public name -> submodule that defines it
 _LAZY = {
-    "ChainConfig": "modelchain",
+    "ChainConfig": "config",
     "ChainResult": "modelchain",
     "DataMissingError": "errors",
     "ForecastChain": "modelchain",

@@ -76,8 +76,8 @@ def _cmd_regions(args) -> int:
 def _output(args, command: str, files=(), whole: bool = False, config=None):
     """The one output routine of every command (:class:`zorgcap.forecast.io.output.OutputFolder`):
     checked and locked before any work, written all at once at the end."""
+    from .config import ChainConfig
     from .io.output import OutputFolder
-    from .modelchain import ChainConfig
     from .options import planner_files
 
     protect = [getattr(config, o, None) for o in planner_files(ChainConfig)] if config else []
@@ -117,7 +117,7 @@ def _chain_config(args):
     """The one :class:`~zorgcap.forecast.modelchain.ChainConfig` of ``forecast``, ``gap``,
     ``report`` and ``monitor``: every declared option from its argument
     (:func:`zorgcap.forecast.options.config_kwargs`)."""
-    from .modelchain import ChainConfig
+    from .config import ChainConfig
     from .options import config_kwargs
 
     return ChainConfig(**config_kwargs(args, ChainConfig))
@@ -367,7 +367,7 @@ def _run_args(parser, out: str) -> None:
     """The one option set of ``forecast``, ``gap``, ``report`` and ``monitor``: one argument
     per :class:`~zorgcap.forecast.modelchain.ChainConfig` field, from its declaration
     (:func:`zorgcap.forecast.options.add_arguments`)."""
-    from .modelchain import ChainConfig
+    from .config import ChainConfig
     from .options import add_arguments
 
     add_arguments(parser, ChainConfig)
@@ -418,7 +418,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="stochastic draws (0 = the point projection; default: 0)")
     pop.add_argument("--seed", type=int, default=SEED,
                      help=f"seed of the draws (default: {SEED})")
-    from .population import VARIANTS
+    from .schema import VARIANTS
 
     pop.add_argument("--variant", default="point", choices=list(VARIANTS),
                      help="the point projection or a bound of the Kernprognose interval "
@@ -478,7 +478,7 @@ def _data_arg(parser, default) -> None:
     """``--data DIR``, declared once (the ``data`` field of ChainConfig). The program takes it
     before the subcommand and every command after it (``default=SUPPRESS`` there, so an
     option given before the subcommand is not overwritten)."""
-    from .modelchain import ChainConfig
+    from .config import ChainConfig
     from .options import spec
 
     declared = spec(ChainConfig.__dataclass_fields__["data"])

@@ -48,7 +48,17 @@ from .cohort import MIGRATION_RHO, MIGRATION_SD, SEX_RATIO_AT_BIRTH, birth_share
 from .errors import check_whole
 from .io.cache import content_cache
 from .io.tables import load_households_age_sex, load_population_gemeente, read_table
-from .schema import AGES, BASE_YEAR, LAST_YEAR, OPEN_AGE, QUANTILES, SEED, SEXES, band_columns
+from .schema import (
+    AGES,
+    BASE_YEAR,
+    LAST_YEAR,
+    OPEN_AGE,
+    QUANTILES,
+    SEED,
+    SEXES,
+    VARIANTS,
+    band_columns,
+)
 from .stochastic import ENGINES, PRECISIONS, simulate_draws
 
 __all__ = [
@@ -70,10 +80,6 @@ __all__ = [
 # zorgcap.forecast.stochastic).
 OBSERVED_YEARS = (2022, 2023, 2024)  # national age x sex from CBS 37620
 MAX_OUTPUT_BYTES = 3e9  # draws kept in memory by build_projection [bytes]
-VARIANTS = {"point": "Prognose", "low67": "Ondergrens 67%-prognose-interval",
-            "high67": "Bovengrens 67%-prognose-interval",
-            "low95": "Ondergrens 95%-prognose-interval",
-            "high95": "Bovengrens 95%-prognose-interval"}
 # Constraint groups per sex: 5-year bands 0-4 ... 85-89 and 90+ (index = age // 5, capped).
 _GROUP = np.minimum(AGES // 5, 18)
 _N_GROUPS = 19

@@ -90,15 +90,17 @@ def planner_files(config) -> list[dict]:
     """Every planner file of a run: ``option, what, path`` (:func:`portable_path`),
     ``sha256``, ``rows``.
 
-    ``config``: a :class:`~zorgcap.forecast.modelchain.ChainConfig`; its options declared with
-    ``file=`` (:func:`zorgcap.forecast.options.planner_files`). Options left out are listed
-    with ``path: None`` and what replaced them (``default``), so a reader sees that no file
-    was given.
+    ``config``: a :class:`~zorgcap.forecast.modelchain.ChainConfig` (or any object with its
+    options); the options declared with ``file=``
+    (:func:`zorgcap.forecast.options.planner_files`). Options left out are listed with
+    ``path: None`` and what replaced them (``default``), so a reader sees that no file was
+    given.
     """
     out = []
+    from .config import ChainConfig
     from .options import planner_files as declared
 
-    for option, what in declared(type(config)).items():
+    for option, what in declared(ChainConfig).items():
         path = getattr(config, option, None)
         entry = {"option": option, "what": what, "path": portable_path(path)}
         if path is None:

@@ -27,6 +27,7 @@ import numpy as np
 
 __all__ = [
     "SEED",
+    "VARIANTS",
     "DRAWS",
     "AGES",
     "AGE_GROUPS_OLD",
@@ -103,6 +104,12 @@ TREND_WINDOW = (1995, 2024)
 
 # --- defaults of the demand and gap arithmetic ----------------------------------------
 
+#: Variants of the CBS Kernprognose (table 85743NED): the point projection and the bounds of
+#: its 67% and 95% intervals, with the label of ``PrognoseInterval`` in the table.
+VARIANTS = {"point": "Prognose", "low67": "Ondergrens 67%-prognose-interval",
+            "high67": "Bovengrens 67%-prognose-interval",
+            "low95": "Ondergrens 95%-prognose-interval",
+            "high95": "Bovengrens 95%-prognose-interval"}
 #: Seed of every random draw of a run when none is given (population, rate paths, plan
 #: realisation, the monitor's reach draws): one constant, so two runs with the defaults agree.
 SEED = 20240101

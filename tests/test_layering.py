@@ -219,7 +219,7 @@ def test_lazy_public_names_still_resolve():
     assert out.stdout.split() == ["zorgcap.forecast.demand", "zorgcap.forecast.errors",
                                   "zorgcap.regions.mapping", "EPSG:28992",
                                   "zorgcap.forecast.demand", "function", "function", "True",
-                                  "zorgcap.forecast.modelchain", "zorgcap.reports.build",
+                                  "zorgcap.forecast.config", "zorgcap.reports.build",
                                   "True", forecast_version()]
 
 

@@ -24,7 +24,7 @@ from .forecast import __version__
 
 # public name -> module that defines it (relative to this package)
 _LAZY = {
-    "ChainConfig": ".forecast.modelchain",
+    "ChainConfig": ".forecast.config",
     "ChainResult": ".forecast.modelchain",
     "DataMissingError": ".forecast.errors",
     "ForecastChain": ".forecast.modelchain",
