@@ -143,7 +143,8 @@ def test_every_relative_link_of_the_readme_resolves():
         if not path.is_file():
             broken.append(f"{target}: no file {path.relative_to(ROOT)}")
         elif anchor and path.suffix == ".md" and anchor not in _anchors(path):
-            broken.append(f"{target}: no heading with the anchor #{anchor} in {file or 'README.md'}")
+            broken.append(f"{target}: no heading with the anchor #{anchor} in "
+                          f"{file or 'README.md'}")
     assert not broken, "links of README.md that lead nowhere:\n" + "\n".join(broken)
 
 
