@@ -209,3 +209,38 @@ def test_some_docstring_examples_are_run():
     runnable = [e for t in finder.find(schema) for e in t.examples
                 if not e.options.get(doctest.SKIP)]
     assert len(runnable) >= 2
+
+
+# --- the Modules page of the API reference --------------------------------------------------------
+
+#: Known gaps, each with what closes it; strict, so the mark must go when the gap is closed.
+MODULE_GAPS = {
+    "zorgcap.forecast.cli": "its docstring is not valid reST (an indented continuation line of "
+                            "the command list); make it a simple table, then list it",
+    "zorgcap.forecast.decompose": "the function zorgcap.forecast.decompose (re-exported by "
+                                  "forecast/__init__.py) hides the module of that name, so the "
+                                  "page shows the function, not the module's method notes",
+}
+
+
+def _modules_page() -> list[str]:
+    """The names listed on the API reference's Modules page (under ``zorgcap.``)."""
+    text = (ROOT / "docs" / "reference" / "api.rst").read_text(encoding="utf-8")
+    section = text.split("\nModules\n-------\n", 1)[1]
+    return ["zorgcap." + name for name in re.findall(r"^   ([\w.]+)$", section, flags=re.M)]
+
+
+@pytest.mark.parametrize("module", [
+    pytest.param(m, marks=pytest.mark.xfail(strict=True, reason=MODULE_GAPS[m]))
+    if m in MODULE_GAPS else m
+    for m in _modules() if m not in ("zorgcap", "zorgcap.forecast")])
+def test_every_module_is_on_the_modules_page_as_a_module(module):
+    # autosummary finds a listed name by attribute from the package: where a function of the
+    # same name is exported, the page documents the function instead of the module
+    import types
+
+    assert module in _modules_page(), f"{module} is not on docs/reference/api.rst's Modules page"
+    obj = importlib.import_module("zorgcap")
+    for part in module.split(".")[1:]:
+        obj = getattr(obj, part)
+    assert isinstance(obj, types.ModuleType), f"{module} resolves to {obj!r}, not the module"
