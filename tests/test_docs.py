@@ -215,8 +215,6 @@ def test_some_docstring_examples_are_run():
 
 #: Known gaps, each with what closes it; strict, so the mark must go when the gap is closed.
 MODULE_GAPS = {
-    "zorgcap.forecast.cli": "its docstring is not valid reST (an indented continuation line of "
-                            "the command list); make it a simple table, then list it",
     "zorgcap.forecast.decompose": "the function zorgcap.forecast.decompose (re-exported by "
                                   "forecast/__init__.py) hides the module of that name, so the "
                                   "page shows the function, not the module's method notes",
