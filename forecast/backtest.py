@@ -344,7 +344,7 @@ def _fmt_cov(c: pd.DataFrame, model: str) -> str:
 
 
 def regional_verdict(regional: dict, table: pd.DataFrame) -> dict:
-    """The third attempt's numbers the report and the README quote.
+    """The third attempt's numbers the report and the user guide quote (demand.md).
 
     ``regional`` is :func:`zorgcap.forecast.regional_backtest.summary`; ``table`` the national
     backtest. Returns, over all 40 COROP series, ``mape`` (model x horizon 5/10 [%]) and

@@ -203,7 +203,8 @@ def _cmd_forecast(args) -> int:
     print(f"\nGrowth factor of clients with stay {base} -> {last}: x{factor:.2f} "
           f"({nat.loc[last, 'clients_with_stay'] - nat.loc[base, 'clients_with_stay']:+,.0f}). "
           "TNO 2019 (beleidsarm, from 2018/2019) expected roughly a doubling of the need by 2040, "
-          "about 110,000 extra places; see the README for why the numbers differ.")
+          "about 110,000 extra places; the user guide's 'Growth to 2040' "
+          "(docs/user_guide/demand.md) says why the numbers differ.")
     return 0
 
 
