@@ -69,7 +69,7 @@ from .delivery import (
 )
 from .errors import InputError, display_path, expected
 from .io.datadir import data_raw_dir
-from .realisation import realisation_assumption
+from .realisation import status_assumptions
 from .references import describe, reference_need
 from .references import forms as ref_forms
 from .schema import CLUSTERED_SHARE, DEMAND_BASE_YEAR, FTE_PER_PLACE, OCCUPANCY, SEED, STEP_YEARS
@@ -119,7 +119,8 @@ def _with_stay(plans: pd.DataFrame, status: pd.DataFrame, forms=WITH_STAY) -> pd
     if plans is None or plans.empty:
         return pd.DataFrame(columns=["zk_code", "project_id", "year_ready", "signed", "p",
                                      "delay"])
-    p = plans.merge(status, on="status", how="left")
+    # per region where the status frame has regions (learned rates apply where learned)
+    p = plans.merge(status, on=[c for c in ("zk_code", "status") if c in status], how="left")
     p = p[p["delivery_form"].isin(forms)]
     return pd.DataFrame({"zk_code": p["zk_code"], "project_id": p["project_id"].astype(str),
                          "year_ready": p["year_ready"], "signed": _signed_places(p),
@@ -406,7 +407,8 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
                                      waiting, base_year, waiting_file)
     w = float(persons.sum() / c_base.sum()) if c_base.sum() > 0 else 0.0  # national share
     plan_frame, estimated = _plans(plans, plans_elsewhere, wide, base_year, max(years))
-    status = plan_status(status_file, history=plans)  # learned where plans has vintages
+    # learned from vintages, in the regions they were learned from only (issue 31)
+    status = plan_status(status_file, history=plans, regions=codes)
     # a plan ready in or before the base year is in the capacity of 1 January of the base
     # year (the capacity's date): counted there, not added again
     in_base = plan_frame["year_ready"].astype(int) <= base_year if len(plan_frame) else []
@@ -500,12 +502,7 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
            if waiting and (w_source.str.startswith("ESTIMATE")).any() else {}),
         **_in_base_text(plan_frame, in_base, base_year),
         **staff_assumptions(scenario, fte_per_place, occupancy),
-        "realisation_probability": dict(zip(status["status"],
-                                            status["realisation_probability"], strict=True)),
-        "plan_delay": "Poisson delay beyond year_ready, mean by status: "
-                      + ", ".join(f"{s} {d:g} y" for s, d in zip(
-                          status["status"], status["delay_mean_years"], strict=True)),
-        **realisation_assumption(status),
+        **status_assumptions(status),  # realisation_probability, plan_delay, *_from_history
         **({"capacity_from_clients": f"capacity = the places in use on 1 January {base_year}: "
             "the region's clients with stay in that year / occupancy, from the same observed "
             "level as its need (no base-year difference but the waiting list)"}

@@ -42,7 +42,7 @@ import pandas as pd
 from zorgcap.regions.codes import ZORGKANTOORREGIOS
 
 from .io.datadir import data_raw_dir
-from .realisation import learn_realisation
+from .realisation import learn_realisation, status_by_region
 from .schema import (
     MONITOR_COLUMNS,
     OCCUPANCY,
@@ -260,7 +260,8 @@ def target_reach(targets: pd.DataFrame, plans: pd.DataFrame, status: pd.DataFram
     plans : pandas.DataFrame
         The plans counted (:attr:`ChainResult.plans`).
     status : pandas.DataFrame
-        :func:`zorgcap.forecast.supply.plan_status` (learned or default).
+        :func:`zorgcap.forecast.supply.plan_status` (learned or default; with ``zk_code``:
+        per region, as the gap uses it).
     draws : int
         Monte Carlo draws [count].
     seed : int
@@ -380,7 +381,9 @@ def monitor(plans=None, result=None, *, status_file=None, draws: int = 1000,
     reach = None
     if result is not None:
         base = int(result.gap["year"].min())
-        reach = target_reach(result.targets, result.plans, status, draws, seed, base)
+        # the learned rates in the regions they were learned from only, as the gap uses them
+        rates = status_by_region(learned, defaults, ZORGKANTOORREGIOS)
+        reach = target_reach(result.targets, result.plans, rates, draws, seed, base)
         reach["realised_listed"] = _realised_listed(reach, history, base)
     return Monitor(monitor=table.reset_index(drop=True), changes=plan_changes(history),
                    realisation=learned.curve[list(REALISATION_COLUMNS)], status=status,

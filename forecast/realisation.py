@@ -49,6 +49,16 @@ distributions; ``k`` = :data:`PRIOR_PROJECTS`). The curve
 ``F(t) = (n F_hist(t) + k p0 P(Poisson(d0) <= t)) / (n + k)`` is what ``realisation.csv``
 lists. The gap draws the delay as Poisson with the mean ``delay`` (:mod:`zorgcap.forecast.gap`).
 
+Which regions (the rule of independent regions: a planner's file for one region changes
+only that region's numbers). The rates are learned from the projects of all regions in the
+file together (a region alone has too few projects), and they apply to the plans of the
+regions *whose projects they were learned from* (the regions of :func:`project_entries`):
+:func:`status_by_region`. Every other region keeps the defaults - also a region that the
+file covers with rows in its newest inventory only, and every region whose plans are the
+national estimate ``plans_from_national``. The national history shipped in ``data_raw/
+plan_history_national.csv`` holds published totals, not projects, so nothing is learned
+from it.
+
 Limits: the follow-up of a history of a few years is short, so F_h is the share realised
 within the observed years after the planned year, and a project planned long after its
 inventory enters at a negative t without left truncation being accounted for.
@@ -73,7 +83,8 @@ from .schema import REALISATION_COLUMNS
 from .validation import MAX_DELAY_YEARS, OPEN_STATUSES, STATUSES
 
 __all__ = ["PRIOR_PROJECTS", "project_entries", "cumulative_incidence", "learn_realisation",
-           "Realisation", "realisation_assumption", "ENTRY_COLUMNS", "REALISATION_COLUMNS"]
+           "Realisation", "realisation_assumption", "status_by_region", "status_assumptions",
+           "ENTRY_COLUMNS", "REALISATION_COLUMNS"]
 
 #: Weight of the default realisation probability and delay, in projects: with this many
 #: projects of a status in the history, the learned and the default values count equally
@@ -272,16 +283,77 @@ def learn_realisation(history: pd.DataFrame, defaults: pd.DataFrame,
     return Realisation(summary=summary, curve=curve, entries=entries, prior_projects=k)
 
 
+def status_by_region(learned: Realisation, defaults: pd.DataFrame, codes) -> pd.DataFrame:
+    """The realisation probability and delay per region and status: the learned values in
+    the regions whose projects they were learned from, the defaults in the others (module
+    notes, "Which regions").
+
+    Parameters
+    ----------
+    learned : Realisation
+        :func:`learn_realisation` of a plans history.
+    defaults : pandas.DataFrame
+        The values without history (:func:`zorgcap.forecast.supply.plan_status`):
+        ``status, realisation_probability`` [fraction], ``delay_mean_years`` [years],
+        ``n_projects, source``.
+    codes : iterable of str
+        The zorgkantoorregio codes of the run.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``zk_code`` and the columns of ``learned.summary``: one row per region and status.
+    """
+    columns = ["zk_code", *learned.summary.columns]
+    taught = set(learned.entries["zk_code"]) if len(learned.entries) else set()
+    parts = [(learned.summary if code in taught else defaults).assign(zk_code=code)
+             for code in codes]
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(parts, ignore_index=True)[columns]
+
+
+def status_assumptions(status: pd.DataFrame, prior_projects: float = PRIOR_PROJECTS
+                       ) -> dict:
+    """The named assumptions ``realisation_probability``, ``plan_delay`` and, where
+    learned values are in use, ``realisation_from_history`` of a status frame
+    (:func:`zorgcap.forecast.supply.plan_status`, per region or not).
+
+    ``realisation_probability`` and ``plan_delay`` give per status the default values
+    (those of the regions without history), or the learned ones where every region has
+    learned values [fraction; years].
+    """
+    shown = status.sort_values("source", kind="stable").drop_duplicates("status") \
+        if "source" in status else status.drop_duplicates("status")
+    shown = shown.set_index("status").reindex(pd.unique(status["status"])).reset_index()
+    return {
+        "realisation_probability": dict(zip(shown["status"], shown["realisation_probability"],
+                                            strict=True)),
+        "plan_delay": "Poisson delay beyond year_ready, mean by status: "
+                      + ", ".join(f"{s} {d:g} y" for s, d in zip(
+                          shown["status"], shown["delay_mean_years"], strict=True)),
+        **realisation_assumption(status, prior_projects)}
+
+
 def realisation_assumption(status: pd.DataFrame, prior_projects: float = PRIOR_PROJECTS
                            ) -> dict:
     """``{"realisation_from_history": text}`` where ``status`` (the frame of
     :func:`zorgcap.forecast.supply.plan_status`) holds learned values, else ``{}``: the numbers and
-    the number of projects behind each."""
+    the number of projects behind each; with a ``zk_code`` column (per region) also the
+    regions they apply to."""
     if "source" not in status:
         return {}
     learned = status[status["source"] == "history"]
     if learned.empty:
         return {}
+    where = ""
+    if "zk_code" in learned:
+        regions = sorted(set(learned["zk_code"]))
+        others = status["zk_code"].nunique() - len(regions)
+        where = ("; applied to the plans of the regions they were learned from: "
+                 + ", ".join(regions)
+                 + (f"; the other {others} regions keep the defaults" if others else ""))
+        learned = learned.drop_duplicates("status")
     parts = "; ".join(f"{r.status} {r.realisation_probability:.2f} realised, mean delay "
                       f"{r.delay_mean_years:.1f} y ({r.n_projects} project"
                       f"{'s' if r.n_projects != 1 else ''})" for r in learned.itertuples())
@@ -289,4 +361,5 @@ def realisation_assumption(status: pd.DataFrame, prior_projects: float = PRIOR_P
         "realisation probability and mean delay per status learned from the plans file's "
         "inventories (vintages): Aalen-Johansen share realised after the planned year, "
         "cancelled and vanished projects a competing event, open projects censored; shrunk "
-        f"toward the defaults with the weight of {prior_projects:g} projects: {parts}")}
+        f"toward the defaults with the weight of {prior_projects:g} projects: {parts}"
+        + where)}

@@ -193,7 +193,7 @@ def newest_inventory(history: pd.DataFrame) -> pd.DataFrame:
     return history[history["vintage"] == history["vintage"].max()].reset_index(drop=True)
 
 
-def plan_status(path=None, history=None) -> pd.DataFrame:
+def plan_status(path=None, history=None, regions=None) -> pd.DataFrame:
     """Realisation probability [fraction] and mean delay [years] per status.
 
     Default ``data_raw/plan_status.csv``; a planner's file (or DataFrame) needs ``status``
@@ -207,6 +207,12 @@ def plan_status(path=None, history=None) -> pd.DataFrame:
     probability and delay of the open statuses are then learned from it and shrunk toward
     the file's (or default) values (:func:`zorgcap.forecast.realisation.learn_realisation`,
     ``assumption realisation_from_history``). Without vintages, or None: the defaults.
+
+    ``regions``: the zorgkantoorregio codes of a run. Then one row per region and status
+    (column ``zk_code`` first): the learned values only in the regions whose projects they
+    were learned from, the defaults elsewhere, so that a planner's file for one region
+    changes only that region's numbers
+    (:func:`zorgcap.forecast.realisation.status_by_region`).
 
     Returns ``status, realisation_probability`` [fraction], ``delay_mean_years`` [years],
     ``n_projects`` [projects the values were learned from; 0 for a default] and ``source``
@@ -242,11 +248,15 @@ def plan_status(path=None, history=None) -> pd.DataFrame:
                                             "delay_mean_years": [0.0]})], ignore_index=True)
     out["n_projects"] = 0
     out["source"] = "default"
-    if history is None:
+    if history is None and regions is None:
         return out
-    from .realisation import learn_realisation
+    from .realisation import learn_realisation, status_by_region
 
-    return learn_realisation(read_plan_history(history), out).summary
+    learned = learn_realisation(read_plan_history(history) if history is not None
+                                else None, out)
+    if regions is None:
+        return learned.summary
+    return status_by_region(learned, out, regions)
 
 
 def waiting_list(status: str = "urgent_plus_actief") -> pd.DataFrame:

@@ -568,17 +568,24 @@ def test_the_gap_uses_the_realisation_learned_from_vintages(tmp_path):
         50 * 11 / 12 * np.exp(-0.5))
     assert g.loc[(2025, "ZK02"), "plans_expected"] == pytest.approx(
         100 * 0.65 * np.exp(-23 / 26))
-    assert run.assumptions["realisation_probability"]["planned"] == pytest.approx(0.65)
+    # the learned values apply to ZK01 and ZK02 only (whose projects taught them); the
+    # other 29 regions keep the defaults, which realisation_probability names
+    assert run.assumptions["realisation_probability"]["planned"] == pytest.approx(0.6)
     assert "planned 0.65 realised, mean delay 0.9 y (6 projects)" in run.assumptions[
         "realisation_from_history"]
+    assert run.assumptions["realisation_from_history"].endswith(
+        "learned from: ZK01, ZK02; the other 29 regions keep the defaults")
     # in the base capacity: P1 60, P3 30, P5 80 with stay and P6 25 geclusterd; the
     # cancelled P2 (2024) is not among them
     assert run.assumptions["plans_in_base_capacity"].startswith("4 plans (195 places)")
     mine = run.plans["zk_code"].isin(["ZK01", "ZK02"])
     assert (run.plans.loc[mine, "plans_source"].str.endswith("inventory 2023-10-01")).all()
-    # the learned values are those of the status, for every plan of it: the estimate
-    # plans_from_national of the other regions ('planned') is realised with 0.65 too
+    # the estimate plans_from_national of the other regions ('planned') keeps the default
+    # 0.6 with Poisson(1) delay: a planner's file changes only its own regions (issue 31)
     assert (run.plans.loc[~mine, "status"] == "planned").all()
+    est = run.plans[run.plans["zk_code"] == "ZK20"].set_index("year_ready")["places"]
+    assert g.loc[(2025, "ZK20"), "plans_expected"] == pytest.approx(
+        est[2024] * 0.6 * (1 + 1) * np.exp(-1) + est[2025] * 0.6 * np.exp(-1))
     # the same newest inventory as a file without vintages: the default probabilities
     newest = "project_id,zk_code,year_ready,places,delivery_form,status,kind\n" + "".join(
         line.split(",", 1)[1] for line in text.splitlines(keepends=True)

@@ -179,3 +179,77 @@ def test_cumulative_incidence_equals_a_reference_implementation(seed):
 def test_nothing_realised_gives_an_empty_incidence():
     t, f = R.cumulative_incidence([0.0, 1.0], [2, 0])
     assert len(t) == 0 and len(f) == 0
+
+
+# --- which regions the learned rates apply to (DEVELOPERS: a planner's file for one region
+# changes only that region's numbers) ----------------------------------------------------
+
+ZK08_HISTORY = """\
+vintage,project_id,zk_code,year_ready,places,delivery_form,status,kind
+2021-10-01,H1,ZK08,2022,100,with_stay,planned,expansion
+2021-10-01,H2,ZK08,2023,50,with_stay,planned,expansion
+2022-10-01,H1,ZK08,2022,100,with_stay,realised,expansion
+2022-10-01,H2,ZK08,2023,50,with_stay,cancelled,expansion
+2022-10-01,H3,ZK08,2025,120,with_stay,planned,expansion
+"""
+
+
+def _even_demand():
+    """All 31 regions alike: 50 + 5 (t - 2023) places needed, base year 2023 to 2025."""
+    from zorgcap.regions.codes import ZORGKANTOORREGIOS
+
+    rows = [(y, c, n, "test", 50.0 + 5 * (y - 2023)) for y in (2023, 2024, 2025)
+            for c, n in ZORGKANTOORREGIOS.items()]
+    d = pd.DataFrame(rows, columns=["year", "zk_code", "zk_name", "scenario", "places_needed"])
+    return d.assign(clients_with_stay=0.9 * d["places_needed"],
+                    clients_at_home=0.36 * d["places_needed"])
+
+
+def test_a_file_for_zk08_changes_only_zk08(tmp_path):
+    """Independent check by hand. ZK08's planned projects: H1 (planned 2022, realised 2022:
+    t = 0) and H2 (planned 2023, cancelled in the 2022 inventory: t = -1, competing). At
+    t = -1: 2 at risk, H2 cancelled, S = 1/2; t = 0: H1 realised, F = 1/2. Shrunk with
+    k = 10 toward planned 0.6 / 1 y: p = (2 x 1/2 + 10 x 0.6) / 12 = 7/12, delay =
+    (0 + 10 x 0.6 x 1) / (1 + 6) = 6/7 y. The newest inventory counts H3 (120 planned for
+    2025): 120 x 7/12 x P(Poisson(6/7) = 0) = 70 e^(-6/7) by 2025. The other 30 regions
+    keep the estimate ``plans_from_national`` with the default 0.6 / 1 y: their numbers
+    equal a run without the file. Before the fix the learned 7/12 and 6/7 y moved the
+    estimated plans of all 30 (the estimate has status planned)."""
+    from zorgcap.forecast.gap import supply_gap
+
+    d = _even_demand()
+    order = list(pd.unique(d["zk_code"]))
+    wide = d.pivot(index="year", columns="zk_code", values="places_needed")[order].to_numpy()
+    draws = wide[None] * np.random.default_rng(2).normal(1, 0.02, (40, *wide.shape))
+    path = plan_history_file(tmp_path, ZK08_HISTORY, "zk08.csv")
+    run0 = supply_gap(d, waiting=None, places_draws=draws, seed=3)
+    run1 = supply_gap(d, plans=path, waiting=None, places_draws=draws, seed=3)
+    g0, g1 = (r.frame.set_index(["year", "zk_code"]) for r in (run0, run1))
+    assert g1.loc[(2024, "ZK08"), "plans_expected"] == 0.0
+    assert g1.loc[(2025, "ZK08"), "plans_expected"] == pytest.approx(70 * np.exp(-6 / 7))
+    others = g1.index.get_level_values("zk_code") != "ZK08"
+    for col in ("plans_expected", "supply", "gap", "gap_all_forms", "p_short"):
+        pd.testing.assert_series_equal(g1.loc[others, col], g0.loc[others, col])
+    # the estimate of another region by hand: 1,400 a year x 1/31 (equal growth) x 0.6 x
+    # P(Poisson(1) <= 0) by 2024
+    assert g1.loc[(2024, "ZK20"), "plans_expected"] == pytest.approx(1400 / 31 * 0.6
+                                                                     * np.exp(-1))
+    a = run1.assumptions
+    assert a["realisation_probability"]["planned"] == 0.6  # the defaults of the others
+    assert "planned 1 y" in a["plan_delay"]
+    assert a["realisation_from_history"].endswith(
+        "learned from: ZK08; the other 30 regions keep the defaults")
+    assert "planned 0.58 realised, mean delay 0.9 y (2 projects)" in \
+        a["realisation_from_history"]
+
+
+def test_status_by_region_learned_where_learned(history):
+    """Re-check of construction: the template's history teaches ZK01 and ZK02 (Q1)."""
+    learned = R.learn_realisation(history, DEFAULTS)
+    rates = R.status_by_region(learned, DEFAULTS, ["ZK01", "ZK02", "ZK03"]).set_index(
+        ["zk_code", "status"])
+    assert rates.loc[("ZK01", "planned"), "realisation_probability"] == pytest.approx(0.65)
+    assert rates.loc[("ZK02", "planned"), "realisation_probability"] == pytest.approx(0.65)
+    assert rates.loc[("ZK03", "planned"), "realisation_probability"] == 0.6
+    assert rates.loc[("ZK03", "planned"), "source"] == "default"
+    assert len(rates) == 3 * 5
