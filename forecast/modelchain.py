@@ -330,6 +330,46 @@ class ChainResult:
 
         return monitor(plans, self, draws=draws)
 
+    # --- issue 31: progress over time and the intramural cap, derived from the fields above
+    # (a block of its own; nothing of the run is computed again) -------------------------
+
+    @property
+    def intramural_cap(self) -> pd.DataFrame:
+        """Clustered places needed per region in 2030 and 2040 with places with stay held
+        at the base-year capacity, next to the region's share of the 40,000
+        (:func:`zorgcap.forecast.intramural_cap.intramural_cap`, ``assumption
+        intramural_cap``; columns :data:`zorgcap.forecast.schema.INTRAMURAL_CAP_COLUMNS`
+        [places]). With the default cap each region is held at its own base-year
+        capacity, so a run of some regions gives the full run's rows. Another cap:
+        ``intramural_cap(result.gap, result.targets, cap=130_000)`` on a run of all 31."""
+        from .intramural_cap import intramural_cap
+
+        return intramural_cap(self.gap, self.targets)
+
+    @property
+    def plan_monitor(self):
+        """The plans file's inventories against what was realised, without the target
+        probabilities (cheap; what the report's section "Voortgang" draws):
+        :func:`zorgcap.forecast.monitor.monitor` of ``config.plans`` with the regions of
+        the run and the national rows (``NL``: from the file where an inventory lists all
+        31 regions, else the national history shipped in ``data_raw``). Computed once."""
+        cached = self.__dict__.get("_plan_monitor")
+        if cached is None:
+            from dataclasses import replace as _replace
+
+            from .monitor import NATIONAL, monitor
+
+            c = self.config
+            m = monitor(c.plans, status_file=c.status_file, occupancy=c.occupancy,
+                        data=c.data, seed=c.seed)
+            keep = {*self.gap["zk_code"], NATIONAL}
+            cached = _replace(m, monitor=m.monitor[m.monitor["zk_code"].isin(keep)]
+                              .reset_index(drop=True),
+                              sources=m.sources[m.sources["zk_code"].isin(keep)]
+                              .reset_index(drop=True))
+            self.__dict__["_plan_monitor"] = cached  # a frozen dataclass: the cache only
+        return cached
+
     @property
     def estimates(self) -> list[str]:
         """Names of the estimates in use where a planner file is missing (the assumptions
@@ -455,6 +495,7 @@ class ForecastChain:
             supply_gap,
             targets,
         )
+        from .intramural_cap import cap_assumption
         from .plausibility import check_plausible, read_planner_inputs
         from .provenance import provenance
 
@@ -497,7 +538,8 @@ class ForecastChain:
                       "central": "point path (point population x central rate path); bands "
                                  "and p_short from the draws",
                       "unusual_inputs": unusual}
-        assumptions = {**demand.assumptions, **gap.assumptions}
+        assumptions = {**demand.assumptions, **gap.assumptions,
+                       **cap_assumption(gap.frame)}  # issue 31: the intramural cap
         prov = provenance(parameters, assumptions, c.data, config=c, gap=gap.frame)
         result = ChainResult(
             config=c, population=stage.population.copy(),

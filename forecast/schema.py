@@ -33,6 +33,7 @@ __all__ = [
     "AGE_GROUPS_OLD",
     "AMBITION_COLUMNS",
     "TARGETS_COLUMNS",
+    "INTRAMURAL_CAP_COLUMNS",
     "STAFF_COLUMNS",
     "MONITOR_COLUMNS",
     "PLAN_CHANGES_COLUMNS",
@@ -454,6 +455,27 @@ TARGETS_COLUMNS = {
     "counted_minus_share": "counted - target_share: > 0 the region is on track [places]",
 }
 
+#: Clustered places needed under the intramural cap (issue 31):
+#: ``zorgcap.forecast.intramural_cap.intramural_cap``.
+INTRAMURAL_CAP_COLUMNS = {
+    "zk_code": _ZK_CODE,
+    "zk_name": _ZK_NAME,
+    "year": "year [year]",
+    "intramural_cap": "the region's places with stay held at the cap: the national cap "
+                      "shared by base-year capacity [places]",
+    "need": "need for places with stay, incl. the waiting list [places]",
+    "above_cap": "need for places with stay above the cap, to be met in clustered places "
+                 "[places]",
+    "need_clustered": "the region's own need for clustered VPT places [places]",
+    "capacity_clustered": "clustered VPT places in the base year [places]",
+    "clustered_needed": "clustered places needed under the cap: need_clustered + above_cap "
+                        "[places]",
+    "clustered_extra": "clustered places to add from the base year under the cap: "
+                       "clustered_needed - capacity_clustered [places]",
+    "target_share": "the region's share of the 40,000 extra verpleegzorgplekken by 2030 "
+                    "(WOZO, from 2022, all forms) [places]",
+}
+
 #: Which limit binds, where and when, per workforce scenario:
 #: ``zorgcap.forecast.gap.staff_binding``.
 STAFF_COLUMNS = {
@@ -568,6 +590,7 @@ FRAMES = {
     "references": REFERENCES_COLUMNS,
     "ambition": AMBITION_COLUMNS,
     "targets": TARGETS_COLUMNS,
+    "intramural_cap": INTRAMURAL_CAP_COLUMNS,
     "staff": STAFF_COLUMNS,
     "monitor": MONITOR_COLUMNS,
     "plan_changes": PLAN_CHANGES_COLUMNS,
