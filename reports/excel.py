@@ -74,6 +74,7 @@ def _description(col: str, t: Text | None = None, sheet: str | None = None) -> s
 #: Sheets with one row per region (per gemeente), and the columns that group their rows
 #: (one total row per group, e.g. per target): each gets national total rows.
 _TOTALS = {"regions": (), "ambition": (), "targets": ("target",), "staff": ("workforce",),
+           "intramural_cap": ("year",),
            "decomposition": ("year_to",), "intensity": (), "gemeenten": ()}
 
 
@@ -97,6 +98,8 @@ def _sheets(result, t: Text) -> dict[str, pd.DataFrame]:
         s["ambition"]: sort_by_name(result.ambition),
         **({s["targets"]: sort_by_name(result.targets, groups=("target",))}
            if getattr(result, "targets", None) is not None else {}),
+        **({s["intramural_cap"]: sort_by_name(result.intramural_cap, groups=("year",))}
+           if len(getattr(result, "intramural_cap", ())) else {}),  # issue 31
         **({s["staff"]: sort_by_name(result.staff, groups=("workforce",))}
            if getattr(result, "staff", None) is not None else {}),
         **({s["gemeenten"]: gm} if gm is not None else {}),

@@ -751,8 +751,19 @@ def page_context(result, lang: str = "nl") -> dict:
         if len(inputs) else None,
         "scenario_description": _sentence(run_text(t, p.get("description", ""))),
         "reference_description": run_text(t, p.get("reference_description", "")),
+        **_progress(t, result),  # issue 31: "Voortgang" and the intramural cap
     }
     return ctx
+
+
+def _progress(t: Text, result) -> dict:
+    """The section "Voortgang" and the intramural-cap lines (:mod:`zorgcap.reports.progress`);
+    empty for a result without a plans monitor (an older or hand-made result)."""
+    from .progress import progress_context
+
+    if not hasattr(result, "plan_monitor"):
+        return {"progress": None, "cap_lines": {}}
+    return progress_context(t, result)
 
 
 def words(frame: pd.DataFrame, t: Text) -> pd.DataFrame:

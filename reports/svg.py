@@ -177,7 +177,8 @@ def line_chart(years, lines: list[dict], bands: list[dict], fmt, unit: str = "",
                width: int = 640, height: int = 300) -> str:
     """A line chart with shaded bands. ``lines``: ``{"y": [...], "label", "colour",
     "step": bool}``; ``bands``: ``{"lo", "hi", "label", "colour", "opacity"}``. Every point
-    has a ``<title>`` with its year and value."""
+    has a ``<title>`` with its year and value; a line has no point where its value is None
+    or NaN (a year it does not cover)."""
     years = [int(y) for y in years]
     allv = [v for s in lines for v in s["y"]] + [v for b in bands for v in (*b["lo"], *b["hi"])]
     allv = [v for v in allv if v is not None and math.isfinite(v)]
@@ -210,17 +211,22 @@ def line_chart(years, lines: list[dict], bands: list[dict], fmt, unit: str = "",
                    f'fill-opacity="{b.get("opacity", 0.25)}"><title>'
                    f'{html.escape(b["label"])}</title></polygon>')
     for s in lines:
+        kept = [(y, v) for y, v in zip(years, s["y"], strict=True)
+                if v is not None and math.isfinite(v)]
+        if len(kept) < len(years):  # a line over some years only: those points
+            s = {**s, "y": [v for _, v in kept], "years": [y for y, _ in kept]}
         if s.get("step"):
             pts = []
-            for i, (y, v) in enumerate(zip(years, s["y"], strict=True)):
+            for i, (y, v) in enumerate(zip(s.get("years", years), s["y"], strict=True)):
                 if i:
                     pts.append(f"{X(y):.1f},{Y(s['y'][i - 1]):.1f}")
                 pts.append(f"{X(y):.1f},{Y(v):.1f}")
         else:
-            pts = [f"{X(y):.1f},{Y(v):.1f}" for y, v in zip(years, s["y"], strict=True)]
+            pts = [f"{X(y):.1f},{Y(v):.1f}" for y, v in zip(s.get("years", years), s["y"],
+                                                           strict=True)]
         out.append(f'<polyline points="{" ".join(pts)}" fill="none" stroke="{s["colour"]}" '
                    f'stroke-width="2.5"/>')
-        for y, v in zip(years, s["y"], strict=True):
+        for y, v in zip(s.get("years", years), s["y"], strict=True):
             out.append(f'<circle cx="{X(y):.1f}" cy="{Y(v):.1f}" r="3" fill="{s["colour"]}">'
                        f'<title>{html.escape(s["label"])} {y}: {html.escape(fmt(v))} '
                        f'{html.escape(unit)}</title></circle>')

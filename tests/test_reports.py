@@ -1041,6 +1041,14 @@ window.addEventListener("load", function(){ setTimeout(function(){
                  return [Math.round(r.top), Math.round(r.width)]; });
   out.maps = maps.filter(function(m){ return m[1] > 0; });
   out.column = document.querySelector("#regions").clientWidth;
+  var pr = document.getElementById("progress");  // issue 31: "Voortgang"
+  out.progress = pr ? {
+    charts: Array.prototype.map.call(pr.querySelectorAll("figure"), function(f){
+      var s = f.querySelector("svg.chart");
+      return [f.id, s ? Math.round(s.getBoundingClientRect().width) : 0]; }),
+    lines: pr.querySelectorAll("svg.chart polyline").length,
+    cap_rows: pr.querySelectorAll("table.cap tbody tr").length,
+    height: Math.round(pr.getBoundingClientRect().height)} : null;
   var pre = document.createElement("pre"); pre.id = "layout";
   pre.textContent = JSON.stringify(out); document.body.appendChild(pre);
 }, 200); });
@@ -1089,6 +1097,12 @@ def test_every_table_fits_its_column_at_1400_px(real_report, tmp_path):
         rows.setdefault(top, []).append(width)
     assert all(len(w) > 1 or w[0] > seen["column"] / 2 for w in rows.values()), rows
     assert seen["labels"] >= 31 * 5 + 342  # numbers on the region maps and gemeente maps
+    # issue 31: without a plans file the section "Voortgang" draws the national monitor
+    # (three ZN monitors and the CBS net change: 4 lines) and the cap table of 31 regions
+    progress = seen["progress"]
+    assert [c[0] for c in progress["charts"]] == ["progress-NL"]
+    assert progress["charts"][0][1] > 300 and progress["lines"] == 4
+    assert progress["cap_rows"] == 31
 
 
 def test_regions_are_listed_by_name(real_report):
@@ -1149,3 +1163,107 @@ def test_the_pdf_starts_each_region_on_a_page_and_prints_the_map_numbers(real_re
     ro = " ".join(lines[dict((n, i) for i, n in starts)["Rotterdam"]])
     assert "Plaatsen per gemeente" in ro or "Plaatsen per gemeente" in " ".join(
         lines[dict((n, i) for i, n in starts)["Rotterdam"] + 1])
+
+
+# --- issue 31: the section "Voortgang" and the intramural cap -----------------------------
+
+ZK08_HISTORY = """\
+vintage,project_id,zk_code,year_ready,places,delivery_form,status,kind
+2021-10-01,H1,ZK08,2022,100,with_stay,planned,expansion
+2021-10-01,H2,ZK08,2023,50,with_stay,planned,expansion
+2022-10-01,H1,ZK08,2022,100,with_stay,realised,expansion
+2022-10-01,H2,ZK08,2023,50,with_stay,cancelled,expansion
+2022-10-01,H3,ZK08,2025,120,with_stay,planned,expansion
+"""
+
+
+@pytest.fixture(scope="module")
+def with_history(result, tmp_path_factory):
+    """The hand-made run with a plans file of two inventories of Friesland (ZK08) as its
+    plans: the report draws the result as it is (the gap is not run again)."""
+    path = tmp_path_factory.mktemp("hist") / "plannen.csv"
+    path.write_text(ZK08_HISTORY, encoding="utf-8")
+    return replace(result, config=replace(result.config, plans=str(path)))
+
+
+def _section(page: str, start: str, end: str = "</section>") -> str:
+    i = page.index(start)
+    return page[i:page.index(end, i)]
+
+
+def test_progress_section_with_vintages(with_history):
+    """Presentation check, numbers by hand from ZK08_HISTORY: inventory 2021-10-01 plans 100
+    (2022) and 50 (2023); inventory 2022-10-01 lists H1 realised (100, 2022), H2 cancelled
+    (0 planned) and H3 (120, 2025). Realised: 100 in 2022 (the newest inventory, up to its
+    own year). Learned for planned (tests/test_realisation.py): 7/12 = 0,58, delay 6/7 =
+    0,9 y, 2 projects."""
+    from zorgcap.reports.html import render_html
+
+    page = render_html(with_history)
+    sec = _section(page, '<section id="progress">')
+    text = _visible(sec)
+    assert "2 inventarisaties (2021-10-01, 2022-10-01) van één regio" in text
+    assert '<a href="#progress">Voortgang</a>' in page  # in the contents
+    fig = _section(sec, 'id="progress-ZK08"', "</figure>")
+    titles = [htmlmod.unescape(x) for x in re.findall(r"<title>([^<]+)</title>", fig)]
+    assert titles == [
+        "gepland, inventarisatie 2021-10-01 2022: 100 plaatsen",
+        "gepland, inventarisatie 2021-10-01 2023: 50 plaatsen",
+        "gepland, inventarisatie 2022-10-01 2022: 100 plaatsen",
+        "gepland, inventarisatie 2022-10-01 2023: 0 plaatsen",
+        "gepland, inventarisatie 2022-10-01 2024: 0 plaatsen",
+        "gepland, inventarisatie 2022-10-01 2025: 120 plaatsen",
+        "gerealiseerd 2022: 100 plaatsen"]
+    assert '<a href="#ZK08">Friesland</a>' in fig
+    assert 'id="progress-NL"' in sec  # nationally the shipped ZN monitors
+    assert "ZN-monitors 2021, 2022 en 2023" in text
+    status = _visible(_section(sec, "<table", "</table>"))
+    assert re.search(r"gepland\s+0,58\s+0,9\s+2\s+geleerd", status), status
+    assert re.search(r"idee\s+0,30\s+2,0\s+0\s+standaard", status), status
+
+
+def test_progress_section_without_vintages_and_the_cap(page):
+    """The hand-made run has no plans file: the national monitor only, and the cap. By
+    hand, Rotterdam (ZK20) 2030: need 3,000 + 7 x 300 = 5,100 against its 3,000 places held:
+    2,100 above the cap; its own clustered need 510 (10%) less 300 in 2023: 2,310 clustered
+    extra. The three regions: 700 + 1,400 + 2,100 = 4,200 above, 770 + 1,540 + 2,310 =
+    4,620 extra."""
+    sec = _section(page, '<section id="progress">')
+    text = _visible(sec)
+    assert "geen eerdere inventarisaties" in text
+    assert 'id="progress-NL"' in sec and 'id="progress-ZK' not in sec
+    assert ("In de 3 regio’s van deze berekening: met plaatsen met verblijf vast op 6.000 "
+            "(het niveau van 2023; het kabinet noemde 130.000 het maximum) moet de behoefte "
+            "daarboven geclusterd worden geleverd: in 2030 4.200 plaatsen boven het plafond, "
+            "met de eigen behoefte aan geclusterde plaatsen samen 4.620 geclusterde plaatsen "
+            "meer dan in het basisjaar.") in " ".join(text.split())
+    rotterdam = _visible(_section(page, "<article class=\"region\" id='ZK20'>", "</article>"))
+    assert ("Intramuraal plafond (referentie): plaatsen met verblijf vast op 3.000; "
+            "geclusterde plaatsen extra nodig vanaf 2023: 2.310 tot 2030 (2.100 boven het "
+            "plafond).") in rotterdam
+
+
+def test_intramural_cap_sheet(report):
+    book = pd.read_excel(report["excel"], sheet_name="Intramuraal plafond")
+    last = book.iloc[-1]
+    assert last["zorgkantoorregio"] == "Totaal 2030"
+    assert last["boven het plafond [plaatsen]"] == 4200
+    assert last["geclusterd extra vanaf het basisjaar [plaatsen]"] == 4620
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed "
+                    "(.ci/run installs it where it can)")
+def test_progress_section_in_headless_chromium(with_history, tmp_path):
+    """Issue 31: the section "Voortgang" of a run with two inventories of Friesland, drawn
+    by Chromium at 1400 px: the national chart (3 ZN monitors + the CBS net change) and
+    Friesland's (2 inventories + realised), each wide enough to read, the cap table with
+    the three regions, and no table wider than its column."""
+    from zorgcap.reports.html import render_html
+
+    seen = _dump(render_html(with_history), tmp_path, 1400)
+    progress = seen["progress"]
+    assert [c[0] for c in progress["charts"]] == ["progress-NL", "progress-ZK08"]
+    assert all(w > 300 for _, w in progress["charts"]), progress
+    assert progress["lines"] == 4 + 3
+    assert progress["cap_rows"] == 3
+    assert seen["wide"] == [], seen["wide"]
