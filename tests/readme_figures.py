@@ -315,6 +315,7 @@ def _forms_and_staff(trend) -> dict:
     staff = trend.staff.set_index("workforce")
     repl = staff.loc["replacement"]
     letters = staff.loc["letters"]
+    cap = trend.intramural_cap
     return {
         "gap_all_forms_2025_trend": _n(_at(trend.national, 2025)["gap_all_forms"]),
         "need_clustered_2025_trend": _n(_at(trend.national, 2025)["need_clustered"]),
@@ -326,6 +327,11 @@ def _forms_and_staff(trend) -> dict:
         "staff_regions_replacement": str(int(repl["first_staff"].notna().sum())),
         "staff_first_replacement": str(int(repl["first_staff"].min())),
         "staff_regions_letters": str(int(letters["first_staff"].notna().sum())),
+        # issue 31: the intramural cap (a reference; docs/user_guide/gap.md)
+        "cap_level_trend": _n(cap[cap["year"] == 2030]["intramural_cap"].sum()),
+        "cap_above_2030_trend": _n(cap[cap["year"] == 2030]["above_cap"].sum()),
+        "cap_above_2040_trend": _n(cap[cap["year"] == 2040]["above_cap"].sum()),
+        "cap_extra_2030_trend": _n(cap[cap["year"] == 2030]["clustered_extra"].sum()),
     }
 
 
