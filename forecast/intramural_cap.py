@@ -111,6 +111,8 @@ def intramural_cap(gap: pd.DataFrame, targets: pd.DataFrame | None = None,
         t = targets[targets["target"] == CLUSTERED_TARGET].set_index("zk_code")
         share = t["target_share"].reindex(b.index).astype(float)
     shown = [int(y) for y in years if int(y) in set(gap["year"])]
+    if not shown:  # a run that ends before 2030
+        return pd.DataFrame(columns=list(INTRAMURAL_CAP_COLUMNS))
     g = gap[gap["year"].isin(shown)].copy()
     g["intramural_cap"] = g["zk_code"].map(own)
     g["above_cap"] = (g["need"] - g["intramural_cap"]).clip(lower=0.0)

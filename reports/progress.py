@@ -146,6 +146,12 @@ def progress_context(t: Text, result) -> dict:
     with_history = len(vintages) > 1
     shipped = m.sources[m.sources["zk_code"] == NATIONAL]["realised_source"].astype(str) \
         .str.startswith("observed").any()
+    if not with_history and not shipped:  # one inventory of all 31 regions: no progress in
+        from zorgcap.forecast.monitor import national_history  # it; the published monitors
+
+        nat, _ = national_history(result.config.occupancy, result.config.data)
+        table_, shipped = pd.concat([table_[table_["zk_code"] != NATIONAL], nat],
+                                    ignore_index=True), True
     national = monitor_svg(t, table_, NATIONAL, t["progress_realised_national"] if shipped
                            else t["progress_realised"],
                            "progress_planned_national" if shipped else "progress_planned",

@@ -66,6 +66,8 @@ def test_a_set_cap_is_shared_by_base_year_capacity():
 def test_years_outside_the_run_are_left_out_and_bad_caps_refused():
     out = IC.intramural_cap(_gap(last=2035))
     assert set(out["year"]) == {2030}
+    short = IC.intramural_cap(_gap(last=2023))  # a run that ends before 2030
+    assert short.empty and list(short.columns) == list(INTRAMURAL_CAP_COLUMNS)
     for bad in (-1, 0, True, float("nan"), "130000"):
         with pytest.raises(ValueError, match="`cap` was .* positive number of places"):
             IC.intramural_cap(_gap(), cap=bad)

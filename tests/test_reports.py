@@ -1020,6 +1020,14 @@ def test_the_learned_realisation_in_dutch(tmp_path):
     text = assumption_text(t, "realisation_from_history", value)
     assert "gepland 0,65 gerealiseerd, gemiddelde vertraging 0,9 jaar (6 projecten)" in text
     assert "met het gewicht van 10 projecten" in text and not _english_numbers(text)
+    # per region (as the gap uses it, issue 31): the regions it applies to, in Dutch
+    value = realisation_assumption(plan_status(history=plan_history_file(tmp_path),
+                                               regions=list(regions.ZORGKANTOORREGIOS)))[
+        "realisation_from_history"]
+    text = assumption_text(t, "realisation_from_history", value)
+    assert text.endswith("toegepast op de plannen van de regio’s waaruit ze geleerd zijn: "
+                         "ZK01, ZK02; de andere 29 regio’s houden de standaardwaarden")
+    assert "gepland 0,65 gerealiseerd" in text
 
 
 # --- issue 32: layout at 1400 px, printed maps and the PDF of a real run ------------------
@@ -1267,3 +1275,19 @@ def test_progress_section_in_headless_chromium(with_history, tmp_path):
     assert progress["lines"] == 4 + 3
     assert progress["cap_rows"] == 3
     assert seen["wide"] == [], seen["wide"]
+
+
+def test_progress_of_one_inventory_of_every_region_is_the_published_monitors(result,
+                                                                              tmp_path):
+    """A plans file without vintages that lists all 31 regions has national rows of its own,
+    but one inventory shows no progress: the national chart stays the shipped ZN monitors."""
+    from zorgcap.reports.html import render_html
+
+    path = tmp_path / "plannen.csv"
+    path.write_text("project_id,zk_code,year_ready,places,delivery_form,status\n" + "".join(
+        f"{c}-1,{c},2026,10,with_stay,planned\n" for c in regions.ZORGKANTOORREGIOS),
+        encoding="utf-8")
+    page = render_html(replace(result, config=replace(result.config, plans=str(path))))
+    sec = _section(page, '<section id="progress">')
+    assert "gepland, ZN-monitor 2022-09-30 2023: 1.400 plaatsen" in htmlmod.unescape(sec)
+    assert "inventarisatie" not in _section(sec, 'id="progress-NL"', "</figure>")
