@@ -763,7 +763,7 @@ def _progress(t: Text, result) -> dict:
 
     if not hasattr(result, "plan_monitor"):
         return {"progress": None, "cap_lines": {}}
-    return progress_context(t, result)
+    return progress_context(t, result, table)
 
 
 def words(frame: pd.DataFrame, t: Text) -> pd.DataFrame:

@@ -66,9 +66,7 @@ def monitor_svg(t: Text, monitor: pd.DataFrame, code: str, realised_label: str,
     return svg.line_chart(years, lines, [], t.num, t["place"])
 
 
-def _status_table(t: Text, status: pd.DataFrame) -> dict:
-    from .html import table
-
+def _status_table(t: Text, status: pd.DataFrame, table) -> dict:
     shown = status.assign(status=status["status"].map(
         lambda s: t.m["assumption_words"].get(s, s)),
         source=status["source"].map(lambda s: t.m["progress_source_names"].get(s, s)))
@@ -79,11 +77,9 @@ def _status_table(t: Text, status: pd.DataFrame) -> dict:
                  labels={k: t.m["progress_columns"][k] for k in t.m["progress_columns"]})
 
 
-def _cap(t: Text, result) -> tuple[dict | None, dict]:
+def _cap(t: Text, result, table) -> tuple[dict | None, dict]:
     """The national sentence and table of the intramural cap, and a line per region."""
     from zorgcap import regions
-
-    from .html import table
 
     frame = getattr(result, "intramural_cap", None)
     if frame is None or not len(frame):
@@ -135,8 +131,10 @@ def _cap(t: Text, result) -> tuple[dict | None, dict]:
     return {"sentence": sentence, "table": tbl}, lines
 
 
-def progress_context(t: Text, result) -> dict:
-    """``progress`` (the section) and ``cap_lines`` (zk_code -> line) for the template."""
+def progress_context(t: Text, result, table) -> dict:
+    """``progress`` (the section) and ``cap_lines`` (zk_code -> line) for the template;
+    ``table`` is the page's table builder (:func:`zorgcap.reports.html.table`, passed in:
+    the page imports this module, not the other way round)."""
     m = result.plan_monitor
     table_ = m.monitor
     names = result.gap.drop_duplicates("zk_code").set_index("zk_code")["zk_name"]
@@ -160,7 +158,7 @@ def progress_context(t: Text, result) -> dict:
                "svg": monitor_svg(t, table_, c, t["progress_realised"])}
               for c in sorted(regional, key=lambda c: by_name(names.get(c, c)))]
     learned = m.status[m.status["source"] == "history"]
-    cap, cap_lines = _cap(t, result)
+    cap, cap_lines = _cap(t, result, table)
     return {"progress": {
         "intro": t.t("progress_intro_history" + ("_one" if len(regional) == 1 else ""),
                      n=len(vintages), vintages=", ".join(vintages),
@@ -170,6 +168,6 @@ def progress_context(t: Text, result) -> dict:
         "national_note": t["progress_national_shipped"] if shipped
         else t["progress_national_file"],
         "regions": [c for c in charts if c["svg"]] if with_history else [],
-        "status": _status_table(t, m.status) if len(learned) else None,
+        "status": _status_table(t, m.status, table) if len(learned) else None,
         "status_note": t["progress_status_note"] if len(learned) else None,
         "cap": cap}, "cap_lines": cap_lines}
