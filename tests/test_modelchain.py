@@ -564,3 +564,22 @@ def test_the_base_year_need_is_one_number_everywhere(full, tmp_path):
                   if c in need.index}
         assert len(values) == 31, sheet
         np.testing.assert_allclose([values[c] for c in need.index], need, rtol=1e-9)
+
+
+@needs_data
+def test_the_intramural_cap_of_a_subset_equals_the_full_run(full, subset):
+    """Issue 31, a re-check of construction: with the default cap (the base-year capacity)
+    each region is held at its own capacity, so a run of two regions gives the full run's
+    rows; the named assumption states the national level."""
+    cap = full.intramural_cap
+    assert set(cap["year"]) == {2030} and cap["zk_code"].nunique() == 31
+    base = full.gap[full.gap["year"] == full.gap["year"].min()].set_index("zk_code")
+    mine = cap.set_index("zk_code")
+    pd.testing.assert_series_equal(mine["intramural_cap"], base["capacity"].loc[mine.index],
+                                   check_names=False)
+    assert (mine["above_cap"] == (mine["need"] - mine["intramural_cap"]).clip(lower=0)).all()
+    part = subset.intramural_cap.set_index("zk_code")
+    pd.testing.assert_frame_equal(part, mine.loc[part.index])
+    level = f"held at {base['capacity'].sum():,.0f}, the places with stay of"
+    assert level in full.assumptions["intramural_cap"]
+    assert full.provenance["assumptions"]["intramural_cap"] == full.assumptions["intramural_cap"]
