@@ -1,4 +1,4 @@
-"""The gap between need and supply per zorgkantoorregio per year, and the national targets.
+"""The gap between need and supply per zorgkantoorregio per year.
 
 Arithmetic (per region r and year t; all in places)::
 
@@ -67,15 +67,14 @@ from .delivery import (
     in_forms,
     vpt_share_of_home,
 )
-from .errors import InputError, display_path, expected
-from .io.datadir import data_raw_dir
+from .errors import InputError, display_path
 from .realisation import status_assumptions
 from .references import describe, reference_need
 from .references import forms as ref_forms
-from .schema import CLUSTERED_SHARE, DEMAND_BASE_YEAR, FTE_PER_PLACE, OCCUPANCY, SEED, STEP_YEARS
+from .schema import CLUSTERED_SHARE, DEMAND_BASE_YEAR, FTE_PER_PLACE, SEED, STEP_YEARS
 from .staff import (
     WorkforceScenario,
-    read_workforce_file,
+    regional_fte,
     staff_assumptions,
     staff_limit,
     workforce_scenario,
@@ -91,24 +90,21 @@ from .supply import (
     read_capacity,
     read_plans,
     read_regional_waiting,
+    signed_places,
 )
+
+# ``zorgcap.forecast.gap.targets`` was in the API reference before targets moved to their
+# own module (issue 29): kept as a re-export of :func:`zorgcap.forecast.targets.targets`
+from .targets import targets  # noqa: F401
 from .validation import check_closures
 
 #: Plans of regions without rows in a plans file (default first): ``estimate`` their share of
 #: the national estimate ``plans_from_national``, ``none`` no plans.
 PLANS_ELSEWHERE = ("estimate", "none")
 
-__all__ = ["compare_capacity", "supply_gap", "GapRun", "check_demand_frame", "ambition_2025",
-           "target_progress", "targets", "TARGETS", "staff_binding",
-           "national_references", "explain_2025", "explanation_figures", "explanation_text",
-           "STEP_YEARS",
+__all__ = ["compare_capacity", "supply_gap", "GapRun", "check_demand_frame", "STEP_YEARS",
            "FTE_PER_PLACE"]
 
-
-
-def _signed_places(plans: pd.DataFrame) -> pd.Series:
-    """Places of each plan, negative for closures."""
-    return plans["places"] * np.where(plans["kind"] == "closure", -1.0, 1.0)
 
 
 WITH_STAY = ("with_stay",)
@@ -123,7 +119,7 @@ def _with_stay(plans: pd.DataFrame, status: pd.DataFrame, forms=WITH_STAY) -> pd
     p = plans.merge(status, on=[c for c in ("zk_code", "status") if c in status], how="left")
     p = p[p["delivery_form"].isin(forms)]
     return pd.DataFrame({"zk_code": p["zk_code"], "project_id": p["project_id"].astype(str),
-                         "year_ready": p["year_ready"], "signed": _signed_places(p),
+                         "year_ready": p["year_ready"], "signed": signed_places(p),
                          "p": p["realisation_probability"], "delay": p["delay_mean_years"]})
 
 
@@ -367,7 +363,7 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
     clustered_share = check_clustered_share(clustered_share)
     if not isinstance(workforce, WorkforceScenario):
         workforce_scenario(workforce)  # an unknown name fails before any work
-    regional_fte = _regional_fte(workforce_file)
+    given_fte = regional_fte(workforce_file)
     # places_draws follow the region order of the demand frame's rows (as returned)
     run_codes = list(pd.unique(demand["zk_code"]))
     demand = demand.sort_values(["year", "zk_code"]).reset_index(drop=True)
@@ -466,7 +462,7 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
         if col in demand:
             out[col] = demand.set_index(["year", "zk_code"])[col].reindex(
                 pd.MultiIndex.from_frame(out[["year", "zk_code"]])).to_numpy()
-    staff = staff_limit(out, scenario, fte_per_place, base_year, regional_fte,
+    staff = staff_limit(out, scenario, fte_per_place, base_year, given_fte,
                         need="need", supply="supply_with_stay")
     out["fte_needed"] = staff["fte_needed"]
     out["fte_gap"] = out["gap"] * fte_per_place
@@ -565,12 +561,12 @@ def _in_base_text(plans: pd.DataFrame, in_base, base_year: int) -> dict:
     done = plans[np.asarray(in_base, bool) & (plans["status"] != "cancelled").to_numpy()]
     if done.empty:  # only cancelled plans (issue 31): nothing is in the capacity
         return {}
-    places = float(_signed_places(done).sum())
+    places = float(signed_places(done).sum())
     open_ = done[done["status"] != "realised"]
     text = (f"{len(done)} plans ({places:,.0f} places) are ready in {base_year} or before: "
             f"they are part of the capacity of 1 January {base_year} and not added again")
     if len(open_):
-        text += (f"; {len(open_)} of them ({float(_signed_places(open_).sum()):,.0f} places) "
+        text += (f"; {len(open_)} of them ({float(signed_places(open_).sum()):,.0f} places) "
                  "are not realised: give them a later year_ready if they are not open yet")
     return {"plans_in_base_capacity": text}
 
@@ -588,297 +584,8 @@ def _base_year_assumptions() -> dict:
     return out
 
 
-def _regional_fte(workforce_file) -> pd.DataFrame | None:
-    """A planner's fte per region: a file (:func:`zorgcap.forecast.staff.read_workforce_file`), a
-    frame of the same columns, or None."""
-    if workforce_file is None or isinstance(workforce_file, pd.DataFrame):
-        return workforce_file
-    return read_workforce_file(workforce_file)
-
-
-def staff_binding(gap: pd.DataFrame, fte_per_place: float = FTE_PER_PLACE,
-                  workforce_file=None, scenarios=None,
-                  occupancy: float = OCCUPANCY) -> pd.DataFrame:
-    """Which limit binds, where and when, under each named workforce scenario.
-
-    ``gap``: a :func:`compare_capacity` frame (``need``, ``supply_with_stay``,
-    ``capacity``); ``scenarios``: names of :data:`zorgcap.forecast.staff.WORKFORCE_SCENARIOS`
-    (default all: ``letters``, the upper bound, and ``replacement``, no net growth);
-    ``fte_per_place`` [fte per place] and ``occupancy`` [fraction] as the run's.
-
-    Returns ``workforce, zk_code, zk_name, first_short, first_building, first_staff``
-    [year; <NA> if never], ``years_building, years_staff`` [years], ``last_limit``
-    (:func:`zorgcap.forecast.staff.binding_years` per scenario).
-    """
-    from .staff import WORKFORCE_SCENARIOS, binding_years
-
-    regional_fte = _regional_fte(workforce_file)
-    names = gap.drop_duplicates("zk_code").set_index("zk_code")["zk_name"]
-    base = int(gap["year"].min())
-    parts = []
-    for name in scenarios or WORKFORCE_SCENARIOS:
-        limit = staff_limit(gap, workforce_scenario(name, fte_per_place=fte_per_place,
-                                                    occupancy=occupancy), fte_per_place,
-                            base, regional_fte, need="need", supply="supply_with_stay")
-        b = binding_years(limit)
-        b.insert(0, "workforce", name)
-        b.insert(2, "zk_name", b["zk_code"].map(names))
-        parts.append(b)
-    return pd.concat(parts, ignore_index=True)
-
-
 compare_capacity.__signature__ = inspect.signature(supply_gap).replace(
     return_annotation=pd.DataFrame)
-
-
-def _references() -> pd.Series:
-    ref = pd.read_csv(data_raw_dir() / "reference_figures.csv").set_index("key")
-    return ref["value"]
-
-
-def _require_all_regions(gap: pd.DataFrame, why: str) -> None:
-    n = gap["zk_code"].nunique()
-    if set(gap["zk_code"]) != set(ZORGKANTOORREGIOS):
-        raise ValueError(f"the gap table covers {n} of the 31 zorgkantoorregio's, but {why}: "
-                         "pass the full table and select regions from the result")
-
-
-#: Published national targets that regions are tracked against (``reference_figures.csv``
-#: keys; base year and forms in ``reference_bases.csv``).
-TARGETS = ("ambition_2025", "wozo_target_2030", "wozo_opgave_2030", "ambition_2031")
-
-
-def target_progress(gap: pd.DataFrame, key: str = "ambition_2025", target: float | None = None,
-                    occupancy: float = OCCUPANCY, clustered_share: float = CLUSTERED_SHARE,
-                    data=None) -> pd.DataFrame:
-    """A national target of extra places per region, counted from the target's own base year
-    in its own delivery forms (``data_raw/reference_bases.csv``).
-
-    ``gap`` must hold all 31 regions, the target's year and the all-forms columns of
-    :func:`compare_capacity`; ``target`` overrides the published number [places];
-    ``occupancy`` [fraction] and ``clustered_share`` [fraction] turn observed clients into
-    places in use (:func:`zorgcap.forecast.delivery.places_in_use`).
-
-    Per region r (T = the target's year, b its base year, B the gap table's base year,
-    P(y) = national places in use in the target's forms in y, k = P(b) / P(B); ``need``,
-    ``capacity`` and ``supply`` in the target's forms):
-
-        target_share(r)     = target x growth(r) / sum growth,
-                              growth(r) = max(need(r, T) - k need(r, B), 0)
-        realised_to_base(r) = (P(B) - P(b)) x capacity(r) / capacity
-        expected_to_year(r) = supply(r, T) - capacity(r)
-        counted(r)          = realised_to_base + expected_to_year
-
-    (``assumption targets_from_own_base``: a region's need in b is its base-year need scaled
-    by the national growth of places in use b-B, and the places realised b-B are shared by
-    base-year capacity; no regional counts of those years exist.)
-
-    Returns ``target, year, base_year, forms, zk_code, zk_name, target_share,
-    realised_to_base, expected_to_year, counted, counted_minus_share`` [places]
-    (:data:`zorgcap.forecast.schema.TARGETS_COLUMNS`).
-    """
-    from .delivery import places_in_use
-    from .references import bases
-
-    if key not in TARGETS:
-        raise expected("key", key, f"one of {list(TARGETS)}")
-    _require_all_regions(gap, "a national target is shared over all 31")
-    year = ref_year(key)
-    own = bases().loc[key]
-    b_year, f = int(own["base_year"]), str(own["forms"])
-    value = float(_references()[key]) if target is None else float(target)
-    base = int(gap["year"].min())
-    g = gap[gap["year"] == year].set_index("zk_code")
-    if g.empty:
-        raise ValueError(f"the gap table has no year {year}; forecast from the base year to "
-                         f"at least {year}")
-    b = gap[gap["year"] == base].set_index("zk_code").loc[g.index]
-
-    in_use = {y: places_in_use(y, occupancy, clustered_share, data)[f]
-              for y in sorted({b_year, base})}
-    k = in_use[b_year] / in_use[base]
-    growth = (in_forms(g, "need", f) - k * in_forms(b, "need", f)).clip(lower=0)
-    share = value * growth / growth.sum() if growth.sum() > 0 else growth * 0
-    cap = in_forms(b, "capacity", f)
-    realised = max(in_use[base] - in_use[b_year], 0.0) * cap / cap.sum() \
-        if b_year < base else cap * 0
-    reached = in_forms(g, "supply", f) - cap
-    out = pd.DataFrame({"target": key, "year": year, "base_year": b_year, "forms": f,
-                        "zk_name": g["zk_name"], "target_share": share,
-                        "realised_to_base": realised, "expected_to_year": reached,
-                        "counted": realised + reached,
-                        "counted_minus_share": realised + reached - share})
-    return out.rename_axis("zk_code").reset_index()[
-        ["target", "year", "base_year", "forms", "zk_code", "zk_name", "target_share",
-         "realised_to_base", "expected_to_year", "counted", "counted_minus_share"]]
-
-
-def targets(gap: pd.DataFrame, occupancy: float = OCCUPANCY,
-            clustered_share: float = CLUSTERED_SHARE, data=None) -> pd.DataFrame:
-    """:func:`target_progress` of every target in :data:`TARGETS` whose year the gap table
-    holds, stacked (one row per target and region)."""
-    last = int(gap["year"].max())
-    parts = [target_progress(gap, k, occupancy=occupancy, clustered_share=clustered_share,
-                             data=data) for k in TARGETS if ref_year(k) <= last]
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        columns=["target", "year", "base_year", "forms", "zk_code", "zk_name", "target_share",
-                 "realised_to_base", "expected_to_year", "counted", "counted_minus_share"])
-
-
-def ambition_2025(gap: pd.DataFrame, plans: pd.DataFrame | None = None,
-                  ambition: float | None = None, occupancy: float = OCCUPANCY,
-                  clustered_share: float = CLUSTERED_SHARE, data=None) -> pd.DataFrame:
-    """The 25,000 extra places 2021-2025 (all delivery forms) per region, counted from 2021.
-
-    :func:`target_progress` of ``ambition_2025`` (``ambition`` overrides the 25,000) with
-    the region's 2025 gaps and the plans it lists: ``plans`` are the plans counted
-    (:attr:`GapRun.plans`; None: none listed).
-
-    Returns ``zk_code, zk_name, gap_2025, gap_all_forms_2025, ambition_share,
-    realised_2021_base, expected_base_2025, counted_2021_2025, counted_minus_share,
-    plans_to_2025, plans_minus_share`` [places] (:data:`zorgcap.forecast.schema.AMBITION_COLUMNS`).
-    """
-    _require_all_regions(gap, "the ambition is shared over all 31")
-    p = target_progress(gap, "ambition_2025", ambition, occupancy, clustered_share, data) \
-        .set_index("zk_code")
-    g = gap[gap["year"] == 2025].set_index("zk_code").loc[p.index]
-    planned = pd.Series(0.0, index=p.index)
-    if plans is not None and len(plans):
-        listed = plans[(plans["year_ready"] <= 2025) & (plans["status"] != "cancelled")]
-        planned = (listed.assign(net=_signed_places(listed)).groupby("zk_code")["net"].sum()
-                   .reindex(p.index, fill_value=0.0))
-    out = pd.DataFrame({"zk_name": p["zk_name"], "gap_2025": g["gap"],
-                        "gap_all_forms_2025": g["gap_all_forms"],
-                        "ambition_share": p["target_share"],
-                        "realised_2021_base": p["realised_to_base"],
-                        "expected_base_2025": p["expected_to_year"],
-                        "counted_2021_2025": p["counted"],
-                        "counted_minus_share": p["counted_minus_share"],
-                        "plans_to_2025": planned,
-                        "plans_minus_share": planned - p["target_share"]})
-    return out.reset_index()
-
-
-def national_references(gap: pd.DataFrame, occupancy: float = OCCUPANCY,
-                        clustered_share: float = CLUSTERED_SHARE, data=None) -> pd.DataFrame:
-    """National rollup next to the public reference figures, each counted from its own base
-    year and in its own delivery forms (``data_raw/reference_bases.csv``), with definitions.
-
-    ``zorgcap`` is the model's need in the figure's year minus the places in use in the
-    figure's base year (observed clients / occupancy,
-    :func:`zorgcap.forecast.delivery.places_in_use`), in places with stay or in all forms; for the
-    plans of 2021-2025 it is the places realised from 2021 to the base year plus the expected places
-    from plans to 2025.
-    """
-    from .delivery import places_in_use
-    from .references import bases
-
-    _require_all_regions(gap, "the reference figures are national")
-    ref = pd.read_csv(data_raw_dir() / "reference_figures.csv").set_index("key")
-    own = bases()
-    base = int(gap["year"].min())
-    nat = gap.groupby("year")[["need", "supply", "capacity", "need_clustered",
-                               "supply_clustered", "capacity_clustered"]].sum()
-    labels = {
-        "tno_2019_shortage_2025": "TNO capacity prognosis: places short in 2025",
-        "ambition_2025": "Ambition: 25,000 extra places 2021-2025 (all forms)",
-        "zn_plans_2021_2025": "ZN monitor 2021: plans 2021-2025",
-        "wozo_target_2030": "WOZO: 40,000 extra places by 2030",
-        "wozo_opgave_2030": "WOZO opgave: 50,000 places to 2030",
-        "ambition_2031": "Ambition: 50,000 places by 2031",
-        "tno_2019_extra_2040": "TNO capacity prognosis: about 110,000 extra places by 2040",
-    }
-    rows = []
-    for key, label in labels.items():
-        year, b, f = int(ref["year"][key]), int(own.loc[key, "base_year"]), own.loc[key, "forms"]
-        in_use = places_in_use(b, occupancy, clustered_share, data)[f]
-        form_text = "places with stay" if f == "with_stay" else \
-            "places with stay + clustered VPT places"
-        if year not in nat.index:
-            value, definition = np.nan, f"outside the run ({base}-{nat.index.max()})"
-        elif key == "zn_plans_2021_2025":
-            value = (places_in_use(base, occupancy, clustered_share, data)[f] - in_use
-                     + in_forms(nat, "supply", f)[year] - in_forms(nat, "capacity", f)[base])
-            definition = (f"{form_text}: in use {base} minus in use {b} (observed) plus "
-                          f"expected places from plans {base}-{year}")
-        else:
-            value = float(in_forms(nat, "need", f)[year]) - in_use
-            definition = (f"{form_text}: need {year} (incl. waiting list) minus places in "
-                          f"use in {b} ({in_use:,.0f}, observed clients / occupancy)")
-        rows.append({"key": key, "reference": label, "year": year, "base_year": b,
-                     "forms": f, "base_in_use": in_use, "published": float(ref["value"][key]),
-                     "zorgcap": value, "zorgcap_definition": definition})
-    return pd.DataFrame(rows)
-
-
-def ref_year(key: str) -> int:
-    """The year a published reference figure is for (``reference_figures.csv``)."""
-    return int(pd.read_csv(data_raw_dir() / "reference_figures.csv").set_index("key").loc[
-        key, "year"])
-
-
-def explanation_figures(gap: pd.DataFrame, gap_total_waiting: pd.DataFrame | None = None,
-                        occupancy: float = OCCUPANCY, clustered_share: float = CLUSTERED_SHARE,
-                        data=None) -> dict:
-    """The numbers :func:`explain_2025` speaks of (JSON-serialisable; the report words them in
-    its own language): ``gap_2025, tno_published, tno_zorgcap, ambition_published,
-    ambition_zorgcap, waiting_urgent, waiting_preference, waiting_total`` [places or
-    persons], ``gap_2025_total_waiting`` [places; None without ``gap_total_waiting``],
-    ``base, tno_base, ambition_base`` [year]."""
-    _require_all_regions(gap, "the comparison is national")
-    refs = national_references(gap, occupancy, clustered_share, data).set_index("key")
-    tno, amb = refs.loc["tno_2019_shortage_2025"], refs.loc["ambition_2025"]
-    base = int(gap["year"].min())
-    g_total = None
-    if gap_total_waiting is not None:
-        g_total = float(gap_total_waiting[gap_total_waiting["year"] == 2025]["gap"].sum())
-    return {"gap_2025": float(gap[gap["year"] == 2025]["gap"].sum()), "base": base,
-            "tno_published": float(tno["published"]), "tno_base": int(tno["base_year"]),
-            "tno_zorgcap": float(tno["zorgcap"]),
-            "ambition_published": float(amb["published"]), "ambition_base": int(amb["base_year"]),
-            "ambition_zorgcap": float(amb["zorgcap"]),
-            "waiting_urgent": base_waiting(base, "urgent_plus_actief"),
-            "waiting_preference": base_waiting(base, "wacht_op_voorkeur"),
-            "waiting_total": base_waiting(base, "total"),
-            "gap_2025_total_waiting": g_total}
-
-
-def explain_2025(gap: pd.DataFrame, gap_total_waiting: pd.DataFrame | None = None,
-                 occupancy: float = OCCUPANCY, clustered_share: float = CLUSTERED_SHARE,
-                 data=None) -> str:
-    """Why the national 2025 gap differs from TNO's 22,206 and the 25,000 ambition
-    (:func:`explanation_figures` in words)."""
-    return explanation_text(explanation_figures(gap, gap_total_waiting, occupancy,
-                                                clustered_share, data))
-
-
-def explanation_text(f: dict) -> str:
-    """The figures of :func:`explanation_figures` in English sentences."""
-    base = f["base"]
-    text = [
-        f"National rollup of the regional gaps in 2025: {f['gap_2025']:,.0f} places short, "
-        f"against TNO's expected shortage of {f['tno_published']:,.0f} (TNO capacity "
-        f"prognosis, July 2020) and the ambition of {f['ambition_published']:,.0f} extra "
-        "places in 2021-2025.",
-        f"1. Base year. The gap starts from the places in use in {base} (the observed Wlz "
-        "clients with stay, CBS 84529NED, divided by the occupancy rate): only the growth "
-        f"after {base} is a gap here. TNO counted from {f['tno_base']} and the ambition "
-        f"from {f['ambition_base']}; counted from those base years, zorgcap's need in 2025 is "
-        f"{f['tno_zorgcap']:,.0f} places with stay above the places in use in "
-        f"{f['tno_base']} (TNO: {f['tno_published']:,.0f}) and {f['ambition_zorgcap']:,.0f} "
-        f"places in all delivery forms above those in use in {f['ambition_base']} (ambition: "
-        f"{f['ambition_published']:,.0f}).",
-        "2. Waiting list. The gap counts as unmet demand only people waiting for urgent or "
-        f"active placement ({f['waiting_urgent']:,.0f} on average in {base}), not the "
-        f"{f['waiting_preference']:,.0f} waiting for a preferred location (ActiZ: about 94% "
-        "of those waiting receive bridging care).",
-    ]
-    if f["gap_2025_total_waiting"] is not None:
-        text.append(f"   Counting the whole waiting list ({f['waiting_total']:,.0f}) the 2025 "
-                    f"gap would be {f['gap_2025_total_waiting']:,.0f} places.")
-    text.append("3. Plans. Expected realised plans are counted as supply; TNO's figure is a "
-                "shortage before any plans, and the ambition is a target for plans.")
-    return "\n".join(text)
 
 
 def _plans_text(base_year: int) -> str:

@@ -25,7 +25,7 @@ capacity, about 130,000 in 2023: 126,105 clients with stay, CBS 84529NED, / occu
 settable (``cap=``), e.g. the published 130,000 (:data:`PUBLISHED_CAP`). A cap other than
 the base-year capacity is shared over regions by their base-year capacity (``assumption
 intramural_cap``). ``clustered_extra`` is comparable with ``target_share``: the region's
-share of the 40,000 extra places by 2030 (:func:`zorgcap.forecast.gap.target_progress`,
+share of the 40,000 extra places by 2030 (:func:`zorgcap.forecast.targets.target_progress`,
 counted from 2022 in all delivery forms; its share follows the region's growth of need in
 all forms). The comparison is indicative: the target counts from 2022, ``clustered_extra``
 from the run's base year.

@@ -486,18 +486,14 @@ class ForecastChain:
     def _gap_stage(self, stage: _DemandStage) -> ChainResult:
         """Gap, decomposition, ambition, references and provenance of a demand stage."""
         from .decompose import decompose
-        from .gap import (
-            ambition_2025,
-            explanation_figures,
-            explanation_text,
-            national_references,
-            staff_binding,
-            supply_gap,
-            targets,
-        )
+        from .explain import explanation_figures, explanation_text
+        from .gap import supply_gap
         from .intramural_cap import cap_assumption
         from .plausibility import check_plausible, read_planner_inputs
         from .provenance import provenance
+        from .references import national_references
+        from .staff import staff_binding
+        from .targets import ambition_2025, targets
 
         c = self.config
         demand = stage.demand

@@ -16,7 +16,7 @@ inventories (``vintage``; :func:`zorgcap.forecast.supply.read_plan_history`) the
                 (``realisation.csv``, :mod:`zorgcap.forecast.realisation`);
 ``targets``     with a forecast run: per region and nationally, the places counted toward
                 each national target since its base year against the region's share
-                (:func:`zorgcap.forecast.gap.target_progress`) and the probability that the
+                (:func:`zorgcap.forecast.targets.target_progress`) and the probability that the
                 pipeline reaches the share by the target year (``p_reach``,
                 :func:`target_reach`).
 
@@ -242,7 +242,7 @@ def target_reach(targets: pd.DataFrame, plans: pd.DataFrame, status: pd.DataFram
                  base_year: int | None = None) -> pd.DataFrame:
     """The probability that each region's pipeline reaches its share of each target.
 
-    Per region r and target (year T, forms f; :func:`zorgcap.forecast.gap.target_progress`), in
+    Per region r and target (year T, forms f; :func:`zorgcap.forecast.targets.target_progress`), in
     each of ``draws`` draws every plan of ``plans`` in the forms f is realised with its
     status's probability and after its Poisson delay (the gap's plan draws,
     :func:`zorgcap.forecast.gap._plan_draws`: the same random stream per plan, so a plan cancelled

@@ -29,6 +29,9 @@ is shared by the region's share of the model's growth in need and added to its c
 
 and ``reference_gap = reference_need - supply_f`` (``f``: with stay, or all forms).
 Values: ``data_raw/reference_figures.csv``.
+
+:func:`national_references` sets the national rollup of a gap table next to each published
+figure, counted from the figure's own base year in its own forms.
 """
 
 from __future__ import annotations
@@ -36,10 +39,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from zorgcap.regions.codes import ZORGKANTOORREGIOS
+
 from .io.datadir import data_raw_dir
 from .schema import CLUSTERED_SHARE, OCCUPANCY
 
-__all__ = ["reference_need", "REFERENCES", "describe", "bases", "forms", "extra_path"]
+__all__ = ["reference_need", "REFERENCES", "describe", "bases", "forms", "extra_path",
+           "national_references", "ref_year", "published", "require_all_regions"]
 
 REFERENCES = {
     "model": (),
@@ -150,3 +156,73 @@ def reference_need(gap: pd.DataFrame, reference: str = "model", occupancy: float
     share = share.fillna(base_share)  # before any growth: by need
     extra = gap["year"].map(dict(zip(years, national - cap_national, strict=True)))
     return capacity + extra * share
+
+
+def national_references(gap: pd.DataFrame, occupancy: float = OCCUPANCY,
+                        clustered_share: float = CLUSTERED_SHARE, data=None) -> pd.DataFrame:
+    """National rollup next to the public reference figures, each counted from its own base
+    year and in its own delivery forms (``data_raw/reference_bases.csv``), with definitions.
+
+    ``zorgcap`` is the model's need in the figure's year minus the places in use in the
+    figure's base year (observed clients / occupancy,
+    :func:`zorgcap.forecast.delivery.places_in_use`), in places with stay or in all forms; for
+    the plans of 2021-2025 it is the places realised from 2021 to the base year plus the
+    expected places from plans to 2025.
+    """
+    from .delivery import in_forms, places_in_use
+
+    require_all_regions(gap, "the reference figures are national")
+    ref = _figures()
+    own = bases()
+    base = int(gap["year"].min())
+    nat = gap.groupby("year")[["need", "supply", "capacity", "need_clustered",
+                               "supply_clustered", "capacity_clustered"]].sum()
+    labels = {
+        "tno_2019_shortage_2025": "TNO capacity prognosis: places short in 2025",
+        "ambition_2025": "Ambition: 25,000 extra places 2021-2025 (all forms)",
+        "zn_plans_2021_2025": "ZN monitor 2021: plans 2021-2025",
+        "wozo_target_2030": "WOZO: 40,000 extra places by 2030",
+        "wozo_opgave_2030": "WOZO opgave: 50,000 places to 2030",
+        "ambition_2031": "Ambition: 50,000 places by 2031",
+        "tno_2019_extra_2040": "TNO capacity prognosis: about 110,000 extra places by 2040",
+    }
+    rows = []
+    for key, label in labels.items():
+        year, b, f = int(ref["year"][key]), int(own.loc[key, "base_year"]), own.loc[key, "forms"]
+        in_use = places_in_use(b, occupancy, clustered_share, data)[f]
+        form_text = "places with stay" if f == "with_stay" else \
+            "places with stay + clustered VPT places"
+        if year not in nat.index:
+            value, definition = np.nan, f"outside the run ({base}-{nat.index.max()})"
+        elif key == "zn_plans_2021_2025":
+            value = (places_in_use(base, occupancy, clustered_share, data)[f] - in_use
+                     + in_forms(nat, "supply", f)[year] - in_forms(nat, "capacity", f)[base])
+            definition = (f"{form_text}: in use {base} minus in use {b} (observed) plus "
+                          f"expected places from plans {base}-{year}")
+        else:
+            value = float(in_forms(nat, "need", f)[year]) - in_use
+            definition = (f"{form_text}: need {year} (incl. waiting list) minus places in "
+                          f"use in {b} ({in_use:,.0f}, observed clients / occupancy)")
+        rows.append({"key": key, "reference": label, "year": year, "base_year": b,
+                     "forms": f, "base_in_use": in_use, "published": float(ref["value"][key]),
+                     "zorgcap": value, "zorgcap_definition": definition})
+    return pd.DataFrame(rows)
+
+
+def ref_year(key: str) -> int:
+    """The year a published reference figure is for (``reference_figures.csv``) [year]."""
+    return int(_figures().loc[key, "year"])
+
+
+def published(key: str) -> float:
+    """The value of a published reference figure (``reference_figures.csv``) [places]."""
+    return float(_figures().loc[key, "value"])
+
+
+def require_all_regions(gap: pd.DataFrame, why: str) -> None:
+    """Refuse a gap table without all 31 zorgkantoorregio's: national figures (targets,
+    references) are shared over all of them; ``why`` says so in the message."""
+    n = gap["zk_code"].nunique()
+    if set(gap["zk_code"]) != set(ZORGKANTOORREGIOS):
+        raise ValueError(f"the gap table covers {n} of the 31 zorgkantoorregio's, but {why}: "
+                         "pass the full table and select regions from the result")

@@ -400,7 +400,7 @@ REGIONAL_INTENSITY_COLUMNS = {
 }
 
 #: The national rollup next to public reference figures:
-#: ``zorgcap.forecast.gap.national_references``.
+#: ``zorgcap.forecast.references.national_references``.
 REFERENCES_COLUMNS = {
     "key": "key of the figure in data_raw/reference_figures.csv [name]",
     "reference": "the published figure, with its source",
@@ -415,7 +415,7 @@ REFERENCES_COLUMNS = {
 }
 
 #: The 25,000 extra places 2021-2025 in all delivery forms per region, counted from 2021:
-#: ``zorgcap.forecast.gap.ambition_2025``.
+#: ``zorgcap.forecast.targets.ambition_2025``.
 AMBITION_COLUMNS = {
     "zk_code": _ZK_CODE,
     "zk_name": _ZK_NAME,
@@ -436,7 +436,7 @@ AMBITION_COLUMNS = {
 }
 
 #: National targets of extra places per region, each from its own base year:
-#: ``zorgcap.forecast.gap.target_progress`` / ``targets``.
+#: ``zorgcap.forecast.targets.target_progress`` / ``targets``.
 TARGETS_COLUMNS = {
     "target": "key of the published target in data_raw/reference_figures.csv [name]",
     "year": "year of the target [year]",
@@ -477,7 +477,7 @@ INTRAMURAL_CAP_COLUMNS = {
 }
 
 #: Which limit binds, where and when, per workforce scenario:
-#: ``zorgcap.forecast.gap.staff_binding``.
+#: ``zorgcap.forecast.staff.staff_binding``.
 STAFF_COLUMNS = {
     "workforce": "workforce scenario: letters (upper bound) or replacement (no net growth) "
                  "[name]",

@@ -100,7 +100,7 @@ from .schema import DEMAND_BASE_YEAR, FTE_PER_PLACE, LAST_YEAR, OCCUPANCY
 __all__ = ["ZZP_CODES", "STAFF_COLUMNS", "WORKFORCE_SCENARIOS", "WorkforceScenario",
            "staff_ratios", "national_zzp_mix", "fte_per_place", "letters_scenario",
            "workforce_scenario", "read_workforce_file", "staff_limit", "staff_assumptions",
-           "binding_years"]
+           "binding_years", "staff_binding"]
 
 #: The zzp packages with stay of the V&V sector, in order of the CBS table.
 ZZP_CODES = ("VV4", "VV5", "VV6", "VV7", "VV8", "VV9b", "VV10")
@@ -625,3 +625,40 @@ def binding_years(limit: pd.DataFrame) -> pd.DataFrame:
         "years_staff": by["binding_limit"].apply(lambda s: int((s == "staff").sum())),
         "last_limit": by["binding_limit"].last()})
     return out.rename_axis("zk_code").reset_index()
+
+
+def regional_fte(workforce_file) -> pd.DataFrame | None:
+    """A planner's fte per region: a file (:func:`read_workforce_file`), a frame of the same
+    columns, or None."""
+    if workforce_file is None or isinstance(workforce_file, pd.DataFrame):
+        return workforce_file
+    return read_workforce_file(workforce_file)
+
+
+def staff_binding(gap: pd.DataFrame, fte_per_place: float = FTE_PER_PLACE,
+                  workforce_file=None, scenarios=None,
+                  occupancy: float = OCCUPANCY) -> pd.DataFrame:
+    """Which limit binds, where and when, under each named workforce scenario.
+
+    ``gap``: a :func:`zorgcap.forecast.gap.compare_capacity` frame (``need``,
+    ``supply_with_stay``, ``capacity``); ``scenarios``: names of :data:`WORKFORCE_SCENARIOS`
+    (default all: ``letters``, the upper bound, and ``replacement``, no net growth);
+    ``fte_per_place`` [fte per place] and ``occupancy`` [fraction] as the run's.
+
+    Returns ``workforce, zk_code, zk_name, first_short, first_building, first_staff``
+    [year; <NA> if never], ``years_building, years_staff`` [years], ``last_limit``
+    (:func:`binding_years` per scenario).
+    """
+    given_fte = regional_fte(workforce_file)
+    names = gap.drop_duplicates("zk_code").set_index("zk_code")["zk_name"]
+    base = int(gap["year"].min())
+    parts = []
+    for name in scenarios or WORKFORCE_SCENARIOS:
+        limit = staff_limit(gap, workforce_scenario(name, fte_per_place=fte_per_place,
+                                                    occupancy=occupancy), fte_per_place,
+                            base, given_fte, need="need", supply="supply_with_stay")
+        b = binding_years(limit)
+        b.insert(0, "workforce", name)
+        b.insert(2, "zk_name", b["zk_code"].map(names))
+        parts.append(b)
+    return pd.concat(parts, ignore_index=True)

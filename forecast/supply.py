@@ -58,7 +58,8 @@ from .validation import (
 
 __all__ = ["read_capacity", "read_plans", "read_plan_history", "newest_inventory",
            "plan_status", "waiting_list", "estimate_capacity",
-           "estimate_plans", "plan_shares", "check_closures", "FORMS", "STATUSES", "KINDS"]
+           "estimate_plans", "plan_shares", "signed_places", "check_closures", "FORMS",
+           "STATUSES", "KINDS"]
 
 
 def _read(path, what, columns, numbers, allow_empty=False, optional=None) -> pd.DataFrame:
@@ -324,6 +325,11 @@ def plan_shares(places_needed: pd.DataFrame, base_year: int) -> pd.Series:
         return growth / growth.sum()
     base = places_needed.loc[base_year].clip(lower=0)
     return base / base.sum() if base.sum() > 0 else base * 0.0
+
+
+def signed_places(plans: pd.DataFrame) -> pd.Series:
+    """Places of each plan [places], negative for closures (``kind`` ``closure``)."""
+    return plans["places"] * np.where(plans["kind"] == "closure", -1.0, 1.0)
 
 
 def national_plans(base_year: int) -> dict:

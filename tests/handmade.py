@@ -18,6 +18,7 @@ import pandas as pd
 
 from zorgcap.forecast import ChainConfig, ChainResult
 from zorgcap.forecast.decompose import PARTS
+from zorgcap.regions.codes import ZORGKANTOORREGIOS
 
 CODES = ("ZK07", "ZK08", "ZK20")
 YEARS = list(range(2023, 2031))
@@ -266,3 +267,44 @@ def plan_history_file(tmp_path, text: str = PLAN_HISTORY, name: str = "plannen.c
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+# --- hand-made gap inputs (tests of zorgcap.forecast.gap, targets, references) -------------
+
+# ZK01 and ZK02 carry the hand-made numbers; the other 29 regions (the gap needs all 31:
+# national quantities are shared over them) need 50 places a year and have 50.
+OTHERS = [c for c in ZORGKANTOORREGIOS if c not in ("ZK01", "ZK02")]
+
+
+def gap_demand() -> pd.DataFrame:
+    """Places needed and clients of ZK01, ZK02 and 29 flat regions, 2023-2025 (the gap
+    needs all 31 regions: national quantities are shared over them)."""
+    # Base year 2023. places_needed = clients / 0.97 is not needed here: the gap uses the
+    # places column as given.
+    # Clients at home (VPT + MPT) are 0.4 x clients with stay; occupancy 0.9 throughout.
+    rows = []
+    for year, a, b in ((2023, 100.0, 200.0), (2024, 110.0, 210.0), (2025, 130.0, 220.0)):
+        rows.append((year, "ZK01", "Amstelland en De Meerlanden", "test", a, a * 0.9,
+                     a * 0.36))
+        rows.append((year, "ZK02", "Amsterdam", "test", b, b * 0.9, b * 0.36))
+        rows += [(year, c, ZORGKANTOORREGIOS[c], "test", 50.0, 45.0, 18.0) for c in OTHERS]
+    return pd.DataFrame(rows, columns=["year", "zk_code", "zk_name", "scenario",
+                                       "places_needed", "clients_with_stay", "clients_at_home"])
+
+
+GAP_CAPACITY = pd.DataFrame({"zk_code": ["ZK01", "ZK02", *OTHERS],
+                             "places_with_stay": [95.0, 205.0] + [50.0] * len(OTHERS),
+                             "vpt_capacity": np.nan, "capacity_source": "file test"})
+GAP_PLANS = pd.DataFrame({
+    "project_id": ["a", "b", "c", "d"], "zk_code": ["ZK01", "ZK01", "ZK02", "ZK02"],
+    "year_ready": [2024, 2025, 2025, 2024], "places": [10.0, 20.0, 30.0, 8.0],
+    "delivery_form": ["with_stay", "with_stay", "with_stay", "vpt"],
+    "status": ["planned", "under_construction", "realised", "realised"],
+    "kind": ["expansion", "expansion", "closure", "expansion"], "plans_source": "file test"})
+
+
+# Realisation probabilities of data_raw/plan_status.csv, without delays.
+NO_DELAY = pd.DataFrame({"status": ["idea", "planned", "under_construction", "realised"],
+                         "realisation_probability": [0.3, 0.6, 0.9, 1.0],
+                         "delay_mean_years": 0.0})
+CERTAIN = NO_DELAY.assign(realisation_probability=1.0)

@@ -6,49 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import needs_data
+from handmade import CERTAIN, GAP_CAPACITY, GAP_PLANS, NO_DELAY, OTHERS, gap_demand
 
 from zorgcap.forecast import gap as G
-from zorgcap.regions.codes import ZORGKANTOORREGIOS
-
-# ZK01 and ZK02 carry the hand-made numbers; the other 29 regions (the gap needs all 31:
-# national quantities are shared over them) need 50 places a year and have 50.
-OTHERS = [c for c in ZORGKANTOORREGIOS if c not in ("ZK01", "ZK02")]
-
-
-def _demand():
-    # Base year 2023. places_needed = clients / 0.97 is not needed here: the gap uses the
-    # places column as given.
-    # Clients at home (VPT + MPT) are 0.4 x clients with stay; occupancy 0.9 throughout.
-    rows = []
-    for year, a, b in ((2023, 100.0, 200.0), (2024, 110.0, 210.0), (2025, 130.0, 220.0)):
-        rows.append((year, "ZK01", "Amstelland en De Meerlanden", "test", a, a * 0.9,
-                     a * 0.36))
-        rows.append((year, "ZK02", "Amsterdam", "test", b, b * 0.9, b * 0.36))
-        rows += [(year, c, ZORGKANTOORREGIOS[c], "test", 50.0, 45.0, 18.0) for c in OTHERS]
-    return pd.DataFrame(rows, columns=["year", "zk_code", "zk_name", "scenario",
-                                       "places_needed", "clients_with_stay", "clients_at_home"])
-
-
-CAPACITY = pd.DataFrame({"zk_code": ["ZK01", "ZK02", *OTHERS],
-                         "places_with_stay": [95.0, 205.0] + [50.0] * len(OTHERS),
-                         "vpt_capacity": np.nan, "capacity_source": "file test"})
-PLANS = pd.DataFrame({
-    "project_id": ["a", "b", "c", "d"], "zk_code": ["ZK01", "ZK01", "ZK02", "ZK02"],
-    "year_ready": [2024, 2025, 2025, 2024], "places": [10.0, 20.0, 30.0, 8.0],
-    "delivery_form": ["with_stay", "with_stay", "with_stay", "vpt"],
-    "status": ["planned", "under_construction", "realised", "realised"],
-    "kind": ["expansion", "expansion", "closure", "expansion"], "plans_source": "file test"})
-
-
-# Realisation probabilities of data_raw/plan_status.csv, without delays.
-NO_DELAY = pd.DataFrame({"status": ["idea", "planned", "under_construction", "realised"],
-                         "realisation_probability": [0.3, 0.6, 0.9, 1.0],
-                         "delay_mean_years": 0.0})
-CERTAIN = NO_DELAY.assign(realisation_probability=1.0)
 
 
 def test_gap_arithmetic_by_hand():
-    g = G.compare_capacity(_demand(), capacity=CAPACITY, plans=PLANS, waiting=None,
+    g = G.compare_capacity(gap_demand(), capacity=GAP_CAPACITY, plans=GAP_PLANS, waiting=None,
                            fte_per_place=1.5, status_file=NO_DELAY).set_index(
         ["year", "zk_code"])
     # ZK01 2024: supply 95 + 10 x 0.6 (planned) = 101; gap 110 - 101 = 9.
@@ -70,12 +34,12 @@ def test_gap_arithmetic_by_hand():
 @needs_data
 def test_waiting_list_adds_unmet_demand_in_proportion():
     # allocated by clients in care: the same share of demand in every region
-    g = G.compare_capacity(_demand(), capacity=CAPACITY, plans=PLANS).set_index(
+    g = G.compare_capacity(gap_demand(), capacity=GAP_CAPACITY, plans=GAP_PLANS).set_index(
         ["year", "zk_code"])
     # Urgent + active placement 2023: mean of 3,977, 4,104 and 4,080 (data_raw/waiting_lists)
     # over the national clients with stay of 2023: 0.9 x (100 + 200) + 29 x 45.
     w = (3977 + 4104 + 4080) / 3 / (0.9 * 300 + 29 * 45)
-    run = G.supply_gap(_demand(), capacity=CAPACITY, plans=PLANS)
+    run = G.supply_gap(gap_demand(), capacity=GAP_CAPACITY, plans=GAP_PLANS)
     assert run.unmet_share == pytest.approx(w)
     np.testing.assert_allclose(run.unmet_shares, w)
     assert g.loc[(2025, "ZK01"), "need"] == pytest.approx(130 * (1 + w))
@@ -87,7 +51,7 @@ def test_waiting_list_by_clients_and_from_a_regional_file(tmp_path):
     W = (3977 + 4104 + 4080) / 3  # national urgent + active 2023 [persons]
     # Default: in proportion to the clients in care in 2023 (nothing by a modelled
     # shortfall): ZK01 has 90 of 90 + 180 + 29 x 45 = 1,575 clients, so W x 90 / 1,575.
-    run = G.supply_gap(_demand(), capacity=CAPACITY, plans=PLANS, status_file=NO_DELAY)
+    run = G.supply_gap(gap_demand(), capacity=GAP_CAPACITY, plans=GAP_PLANS, status_file=NO_DELAY)
     g = run.frame.set_index(["year", "zk_code"])
     assert g.loc[(2023, "ZK01"), "waiting_base"] == pytest.approx(W * 90 / 1575)
     assert g.loc[(2023, "ZK02"), "waiting_base"] == pytest.approx(W * 180 / 1575)
@@ -101,7 +65,7 @@ def test_waiting_list_by_clients_and_from_a_regional_file(tmp_path):
     path.write_text("zk_code,date,urgent_plaatsen,actief_plaatsen,wacht_op_voorkeur,"
                     "wacht_uit_voorzorg\nZK02,2023-01-01,8,20,30,99\n"
                     "ZK02,2023-07-01,12,20,30,99\n", encoding="utf-8")
-    run = G.supply_gap(_demand(), capacity=CAPACITY, plans=PLANS, status_file=NO_DELAY,
+    run = G.supply_gap(gap_demand(), capacity=GAP_CAPACITY, plans=GAP_PLANS, status_file=NO_DELAY,
                        waiting_file=path)
     g = run.frame.set_index(["year", "zk_code"])
     assert g.loc[(2023, "ZK02"), "waiting_base"] == pytest.approx(30)
@@ -110,7 +74,7 @@ def test_waiting_list_by_clients_and_from_a_regional_file(tmp_path):
     assert g.loc[(2023, "ZK01"), "waiting_base"] == pytest.approx((W - 30) * 90 / 1395)
     assert g.loc[(2023, "ZK02"), "waiting_source"].startswith("file ")
     # 'total' counts wacht op voorkeur too: 30 + 30
-    run = G.supply_gap(_demand(), capacity=CAPACITY, plans=PLANS, status_file=NO_DELAY,
+    run = G.supply_gap(gap_demand(), capacity=GAP_CAPACITY, plans=GAP_PLANS, status_file=NO_DELAY,
                        waiting_file=path, waiting="total")
     assert run.frame.query("year == 2023 and zk_code == 'ZK02'").waiting_base.item() == 60
 
@@ -140,7 +104,7 @@ def test_shortage_probability_from_draws():
     draws = np.full((4, 3, 31), 50.0)  # regions in the frame's order: ZK01, ZK02, others
     draws[:, :, 0] = [[100, 110, 100], [100, 110, 118], [100, 110, 125], [100, 110, 140]]
     draws[:, :, 1] = 200
-    g = G.compare_capacity(_demand(), capacity=CAPACITY, plans=PLANS, waiting=None,
+    g = G.compare_capacity(gap_demand(), capacity=GAP_CAPACITY, plans=GAP_PLANS, waiting=None,
                            status_file=CERTAIN, places_draws=draws)
     p = g.set_index(["year", "zk_code"])["p_short"]
     # Every plan realised on time: ZK01 supply 105 in 2024 and 125 in 2025.
@@ -151,9 +115,9 @@ def test_shortage_probability_from_draws():
 
 
 def test_plan_delays_and_realisation_draws():
-    plan = PLANS.iloc[:1]  # 10 places, planned (p 0.6, mean delay 1 year), ready 2024
+    plan = GAP_PLANS.iloc[:1]  # 10 places, planned (p 0.6, mean delay 1 year), ready 2024
     status = NO_DELAY.assign(delay_mean_years=[2.0, 1.0, 0.5, 0.0])
-    g = G.compare_capacity(_demand(), capacity=CAPACITY, plans=plan, waiting=None,
+    g = G.compare_capacity(gap_demand(), capacity=GAP_CAPACITY, plans=plan, waiting=None,
                            status_file=status).set_index(["year", "zk_code"])
     # Poisson(1): P(delay 0) = e^-1, P(delay <= 1) = 2 e^-1.
     assert g.loc[(2024, "ZK01"), "plans_expected"] == pytest.approx(6 * np.exp(-1))
@@ -165,8 +129,8 @@ def test_plan_delays_and_realisation_draws():
 
 
 def test_missing_planner_rows_are_estimates_and_labelled():
-    cap = CAPACITY.iloc[:1]
-    g = G.compare_capacity(_demand(), capacity=cap, plans=PLANS, waiting=None,
+    cap = GAP_CAPACITY.iloc[:1]
+    g = G.compare_capacity(gap_demand(), capacity=cap, plans=GAP_PLANS, waiting=None,
                            status_file=NO_DELAY)
     src = g.groupby("zk_code")["capacity_source"].first()
     assert src["ZK01"] == "file test" and src["ZK02"] == "ESTIMATE capacity_from_clients"
@@ -186,14 +150,14 @@ def test_without_files_the_base_year_gap_is_the_waiting_list():
     # Issue 27: capacity and need come from one observation, so the base-year gap of every
     # region is its people waiting / occupancy (0.9 here), to the place, and never < 0.
     W = (3977 + 4104 + 4080) / 3
-    g = G.supply_gap(_demand(), plans=PLANS, status_file=NO_DELAY).frame
+    g = G.supply_gap(gap_demand(), plans=GAP_PLANS, status_file=NO_DELAY).frame
     b = g[g.year == 2023].set_index("zk_code")
     np.testing.assert_allclose(b["capacity"], b["places_needed"])
     np.testing.assert_allclose(b["gap"], b["waiting_base"] / 0.9, rtol=1e-12)
     assert b.loc["ZK01", "gap"] == pytest.approx(W * 90 / 1575 / 0.9)  # 28.3 places
     assert (b["gap"] > 0).all()
     # a planner's file wins for its regions; the others get the labelled estimate
-    g2 = G.supply_gap(_demand(), capacity=CAPACITY.iloc[:1], plans=PLANS, waiting=None,
+    g2 = G.supply_gap(gap_demand(), capacity=GAP_CAPACITY.iloc[:1], plans=GAP_PLANS, waiting=None,
                       status_file=NO_DELAY).frame
     src = g2.groupby("zk_code")["capacity_source"].first()
     assert src["ZK01"] == "file test" and src["ZK02"] == "ESTIMATE capacity_from_clients"
@@ -206,13 +170,13 @@ def test_plans_ready_by_the_base_year_are_in_its_capacity():
     # Issue 27 item 4: the capacity file is 1 January 2023; a realised plan with year_ready
     # 2023 (and history: one of 2021) is part of it: it adds nothing, in no year, and the
     # run says how many places that concerns. ZK01: 95 + 10 x 0.6 in 2024 only.
-    history = pd.concat([PLANS, pd.DataFrame({
+    history = pd.concat([GAP_PLANS, pd.DataFrame({
         "project_id": ["h1", "h2", "h3"], "zk_code": ["ZK01", "ZK01", "ZK02"],
         "year_ready": [2023, 2021, 2023], "places": [500.0, 40.0, 12.0],
         "delivery_form": ["with_stay", "with_stay", "with_stay"],
         "status": ["realised", "realised", "under_construction"], "kind": "expansion",
         "plans_source": "file test"})], ignore_index=True)
-    run = G.supply_gap(_demand(), capacity=CAPACITY, plans=history, waiting=None,
+    run = G.supply_gap(gap_demand(), capacity=GAP_CAPACITY, plans=history, waiting=None,
                        status_file=NO_DELAY)
     g = run.frame.set_index(["year", "zk_code"])
     assert g.loc[(2023, "ZK01"), "supply"] == 95.0  # not 95 + 500
@@ -224,59 +188,26 @@ def test_plans_ready_by_the_base_year_are_in_its_capacity():
         "them a later year_ready if they are not open yet")
     # the plans are still listed (the ambition table lists plans to 2025)
     assert set(run.plans["project_id"]) >= {"h1", "h2", "h3"}
-    none = G.supply_gap(_demand(), capacity=CAPACITY, plans=PLANS, waiting=None)
+    none = G.supply_gap(gap_demand(), capacity=GAP_CAPACITY, plans=GAP_PLANS, waiting=None)
     assert "plans_in_base_capacity" not in none.assumptions
 
 
 def test_a_subset_or_damaged_frame_is_refused_with_what_to_do():
-    d = _demand()
+    d = gap_demand()
     with pytest.raises(ValueError, match=r"covers 2 of the 31.*ChainConfig\(regions="):
-        G.compare_capacity(d[d["zk_code"].isin(["ZK01", "ZK02"])], capacity=CAPACITY)
+        G.compare_capacity(d[d["zk_code"].isin(["ZK01", "ZK02"])], capacity=GAP_CAPACITY)
     with pytest.raises(ValueError, match="one row per year and region"):
-        G.compare_capacity(pd.concat([d, d.iloc[:1]]), capacity=CAPACITY)
+        G.compare_capacity(pd.concat([d, d.iloc[:1]]), capacity=GAP_CAPACITY)
     with pytest.raises(ValueError, match=r"no column\(s\) \['places_needed'\]"):
         G.compare_capacity(d.drop(columns="places_needed"))
     with pytest.raises(ValueError, match=r"`places_draws` has shape \(4, 3, 2\)"):
-        G.compare_capacity(d, capacity=CAPACITY, places_draws=np.zeros((4, 3, 2)))
-    g = G.compare_capacity(d, capacity=CAPACITY, plans=PLANS, waiting=None,
-                           status_file=NO_DELAY)
-    with pytest.raises(ValueError, match="covers 1 of the 31"):
-        G.ambition_2025(g[g["zk_code"] == "ZK01"])
-
-
-def test_ambition_counted_from_2021_in_all_forms_by_hand():
-    # clustered_share 0: no clustered need or capacity, so "all forms" is places with stay
-    # plus the clustered plans (ZK02's realised 8-place VPT plan).
-    run = G.supply_gap(_demand(), capacity=CAPACITY, plans=PLANS, waiting=None,
-                       status_file=NO_DELAY, clustered_share=0.0)
-    a = G.ambition_2025(run.frame, run.plans, ambition=560, occupancy=0.9,
-                        clustered_share=0.0).set_index("zk_code")
-    # Places in use (CBS 84529NED clients with stay / 0.9): 2021 122,060, 2023 126,105, so
-    # k = 122,060 / 126,105 and each region's 2021 need is k x its 2023 need.
-    k = 122_060 / 126_105
-    growth = {"ZK01": 130 - k * 100, "ZK02": 220 - k * 200, "other": 50 - k * 50}
-    total = growth["ZK01"] + growth["ZK02"] + 29 * growth["other"]
-    assert a.loc["ZK01", "ambition_share"] == pytest.approx(560 * growth["ZK01"] / total)
-    assert a.loc["ZK02", "ambition_share"] == pytest.approx(560 * growth["ZK02"] / total)
-    assert a["ambition_share"].sum() == pytest.approx(560)
-    # Realised 2021-2023: (126,105 - 122,060) / 0.9 = 4,494.4 places, by capacity 95/1,750.
-    assert a.loc["ZK01", "realised_2021_base"] == pytest.approx(4045 / 0.9 * 95 / 1750)
-    # Expected 2023-2025: ZK01 10 x 0.6 + 20 x 0.9 = 24; ZK02 -30 (closure) + 8 (VPT, all
-    # forms) = -22.
-    assert a.loc["ZK01", "expected_base_2025"] == pytest.approx(24.0)
-    assert a.loc["ZK02", "expected_base_2025"] == pytest.approx(-22.0)
-    assert a.loc["ZK01", "counted_2021_2025"] == pytest.approx(
-        4045 / 0.9 * 95 / 1750 + 24.0)
-    assert a.loc["ZK01", "counted_minus_share"] == pytest.approx(
-        a.loc["ZK01", "counted_2021_2025"] - a.loc["ZK01", "ambition_share"])
-    # Plans listed to 2025 of every form, nominal: ZK01 10 + 20; ZK02 -30 + 8.
-    assert a.loc["ZK01", "plans_to_2025"] == 30 and a.loc["ZK02", "plans_to_2025"] == -22
+        G.compare_capacity(d, capacity=GAP_CAPACITY, places_draws=np.zeros((4, 3, 2)))
 
 
 def test_a_clustered_plan_lowers_the_all_forms_gap_only():
     # Done-when of issue 19: a realised 500-place geclusterd plan in ZK08 (2024) lowers
     # gap_all_forms of ZK08 in 2025 by 500 and leaves gap_with_stay unchanged.
-    # Since a plans file covers only its own regions, ZK08 (no rows in PLANS) gets its share
+    # Since a plans file covers only its own regions, ZK08 (no rows in GAP_PLANS) gets its share
     # of the estimate plans_from_national in `a` and only its file row in `b`. ZK08's
     # demand is flat in this frame, so that share is 0 and the comparison is the plan
     # alone; the other regions keep the same estimate in both runs.
@@ -284,9 +215,9 @@ def test_a_clustered_plan_lowers_the_all_forms_gap_only():
                           "places": [500.0], "delivery_form": ["geclusterd"],
                           "status": ["realised"], "kind": ["expansion"],
                           "plans_source": ["file test"]})
-    a = G.compare_capacity(_demand(), capacity=CAPACITY, plans=PLANS).set_index(
+    a = G.compare_capacity(gap_demand(), capacity=GAP_CAPACITY, plans=GAP_PLANS).set_index(
         ["year", "zk_code"])
-    b = G.compare_capacity(_demand(), capacity=CAPACITY, plans=pd.concat([PLANS, extra])
+    b = G.compare_capacity(gap_demand(), capacity=GAP_CAPACITY, plans=pd.concat([GAP_PLANS, extra])
                            ).set_index(["year", "zk_code"])
     assert b.loc[(2025, "ZK08"), "gap_all_forms"] == pytest.approx(
         a.loc[(2025, "ZK08"), "gap_all_forms"] - 500)
@@ -305,8 +236,8 @@ def test_a_clustered_plan_lowers_the_all_forms_gap_only():
 
 
 def test_clustered_need_and_capacity_by_hand():
-    cap = CAPACITY.assign(vpt_capacity=[30.0, np.nan] + [np.nan] * len(OTHERS))
-    run = G.supply_gap(_demand(), capacity=cap, plans=PLANS, waiting=None,
+    cap = GAP_CAPACITY.assign(vpt_capacity=[30.0, np.nan] + [np.nan] * len(OTHERS))
+    run = G.supply_gap(gap_demand(), capacity=cap, plans=GAP_PLANS, waiting=None,
                        status_file=NO_DELAY, clustered_share=0.5)
     g = run.frame.set_index(["year", "zk_code"])
     v = 18_405 / (18_405 + 35_100)  # VPT / (VPT + MPT), 2023, CBS 84529NED
@@ -327,43 +258,18 @@ def test_clustered_need_and_capacity_by_hand():
     assert "clustered_from_clients" in run.assumptions
 
 
-@needs_data
-def test_national_rollup_next_to_the_references():
-    from zorgcap.forecast.demand import project_demand
-
-    gap = G.compare_capacity(project_demand("beleidsarm", to=2031))
-    refs = G.national_references(gap).set_index("reference")
-    tno = refs.loc["TNO capacity prognosis: places short in 2025"]
-    amb = refs.loc["Ambition: 25,000 extra places 2021-2025 (all forms)"]
-    assert tno["published"] == 22206 and amb["published"] == 25000
-    # each figure from its own base year (data_raw/reference_bases.csv), by hand from
-    # CBS 84529NED: 118,910 clients with stay in 2018; 122,060 with stay + 12,190 VPT in 2021
-    assert (tno["base_year"], tno["forms"]) == (2018, "with_stay")
-    assert (amb["base_year"], amb["forms"]) == (2021, "all_forms")
-    g25 = gap.query("year == 2025")
-    assert tno["zorgcap"] == pytest.approx(g25["need"].sum() - 118_910 / 0.97)
-    assert amb["zorgcap"] == pytest.approx(g25["need"].sum() + g25["need_clustered"].sum()
-                                           - (122_060 + 0.5 * 12_190) / 0.97)
-    # Measured: about 9,300 places short in 2025 (beleidsarm, urgent + active waiting list;
-    # the README quotes this figure from tests/readme_figures.py).
-    assert 5_000 < g25["gap"].sum() < 12_000
-    text = G.explain_2025(gap)
-    assert "22,206" in text and "25,000" in text and "Base year" in text
-    assert "counted from those base years" in text
-
-
 def test_a_closure_larger_than_the_capacity_is_refused():
     from zorgcap.forecast.errors import InputError
 
-    closure = PLANS.iloc[2:3].assign(places=500.0)  # ZK02 has 205 places
+    closure = GAP_PLANS.iloc[2:3].assign(places=500.0)  # ZK02 has 205 places
     with pytest.raises(InputError, match=r"closures in ZK02 remove 500 places.*205"):
-        G.compare_capacity(_demand(), capacity=CAPACITY, plans=closure, waiting=None,
+        G.compare_capacity(gap_demand(), capacity=GAP_CAPACITY, plans=closure, waiting=None,
                            status_file=NO_DELAY)
 
 
 def test_the_staff_limit_per_region_in_the_gap_frame():
     # Issue 19, item 3, by hand: base-year fte = capacity x 1.2, grown by the scenario.
-    a = G.supply_gap(_demand(), capacity=CAPACITY, plans=PLANS, waiting=None,
+    a = G.supply_gap(gap_demand(), capacity=GAP_CAPACITY, plans=GAP_PLANS, waiting=None,
                      status_file=NO_DELAY, workforce="replacement").frame.set_index(
         ["year", "zk_code"])
     # no net growth: ZK01 can staff its 95 base places only; 2025 supply 119, need 130
@@ -378,7 +284,7 @@ def test_the_staff_limit_per_region_in_the_gap_frame():
     # letters: 25,000 fte over 2017-2020 on a 2016 stock of 114,005 clients / occupancy x
     # 1.2 fte per place, at the run's own occupancy (0.9 in this hand-made demand)
     g = (1 + 25_000 / (114_005 / 0.9 * 1.2)) ** 0.25 - 1
-    b = G.supply_gap(_demand(), capacity=CAPACITY, plans=PLANS, waiting=None,
+    b = G.supply_gap(gap_demand(), capacity=GAP_CAPACITY, plans=GAP_PLANS, waiting=None,
                      status_file=NO_DELAY).frame.set_index(["year", "zk_code"])
     assert b.loc[(2025, "ZK01"), "places_staffable"] == pytest.approx(95 * (1 + g) ** 2)
     assert b.loc[(2025, "ZK01"), "binding_limit"] == "staff"  # 103.1 < 119 built
@@ -386,30 +292,27 @@ def test_the_staff_limit_per_region_in_the_gap_frame():
     # a planner's fte count for ZK01 replaces the estimate
     own = pd.DataFrame({"zk_code": ["ZK01"], "year": [2023], "fte": [150.0],
                         "fte_source": ["file test"]})
-    c = G.supply_gap(_demand(), capacity=CAPACITY, plans=PLANS, waiting=None,
+    c = G.supply_gap(gap_demand(), capacity=GAP_CAPACITY, plans=GAP_PLANS, waiting=None,
                      status_file=NO_DELAY, workforce="replacement",
                      workforce_file=own).frame.set_index(["year", "zk_code"])
     assert c.loc[(2025, "ZK01"), "places_staffable"] == pytest.approx(125.0)
     assert c.loc[(2025, "ZK01"), "binding_limit"] == "building"
     assert c.loc[(2025, "ZK01"), "fte_source"] == "file test"
-    s = G.staff_binding(a.reset_index()).set_index(["workforce", "zk_code"])
-    assert s.loc[("replacement", "ZK01"), "first_staff"] == 2024
-    assert s.loc[("replacement", "ZK01"), "last_limit"] == "staff"
 
 
 def test_a_clustered_closure_larger_than_the_clustered_capacity_is_refused():
     from zorgcap.forecast.errors import InputError
 
-    cap = CAPACITY.assign(vpt_capacity=[30.0, np.nan] + [np.nan] * len(OTHERS))
+    cap = GAP_CAPACITY.assign(vpt_capacity=[30.0, np.nan] + [np.nan] * len(OTHERS))
     close = pd.DataFrame({"project_id": ["x"], "zk_code": ["ZK01"], "year_ready": [2025],
                           "places": [31.0], "delivery_form": ["geclusterd"],
                           "status": ["realised"], "kind": ["closure"],
                           "plans_source": ["file test"]})
     with pytest.raises(InputError, match=r"(?s)remove 31 clustered VPT places but the region "
                                          r"has 30.*column vpt_capacity"):
-        G.compare_capacity(_demand(), capacity=cap, plans=close)
+        G.compare_capacity(gap_demand(), capacity=cap, plans=close)
     # 30 places may close: clustered supply 0 from 2025, the gap in all forms up by 30
-    ok = G.compare_capacity(_demand(), capacity=cap, plans=close.assign(places=30.0))
+    ok = G.compare_capacity(gap_demand(), capacity=cap, plans=close.assign(places=30.0))
     assert ok.query("year == 2025 and zk_code == 'ZK01'")["supply_clustered"].item() == 0
 
 
@@ -417,10 +320,10 @@ def test_a_clustered_closure_larger_than_the_clustered_capacity_is_refused():
 
 
 def _growing_demand():
-    # _demand() with the 29 other regions growing 5 places a year (50, 55, 60), so that
+    # gap_demand() with the 29 other regions growing 5 places a year (50, 55, 60), so that
     # each gets a share of the national plans estimate: growth 2023-2025 (the last year
     # before 2027) ZK01 30, ZK02 20, each other 10; national 30 + 20 + 29 x 10 = 340.
-    d = _demand()
+    d = gap_demand()
     grow = d["zk_code"].isin(OTHERS)
     d.loc[grow, "places_needed"] = 50.0 + 5.0 * (d.loc[grow, "year"] - 2023)
     d.loc[grow, "clients_with_stay"] = 0.9 * d.loc[grow, "places_needed"]
@@ -435,8 +338,8 @@ ZK08_PLAN = pd.DataFrame({"project_id": ["z1"], "zk_code": ["ZK08"], "year_ready
 
 def test_a_one_region_plans_file_keeps_the_estimate_of_every_other_region():
     d = _growing_demand()
-    run0 = G.supply_gap(d, capacity=CAPACITY, waiting=None, status_file=NO_DELAY)
-    run1 = G.supply_gap(d, capacity=CAPACITY, plans=ZK08_PLAN, waiting=None,
+    run0 = G.supply_gap(d, capacity=GAP_CAPACITY, waiting=None, status_file=NO_DELAY)
+    run1 = G.supply_gap(d, capacity=GAP_CAPACITY, plans=ZK08_PLAN, waiting=None,
                         status_file=NO_DELAY)
     g0, g1 = (r.frame.set_index(["year", "zk_code"]) for r in (run0, run1))
     # By hand: ZN Regiomonitor 2022, 7,000 places 2023-2027 = 1,400 a year; the years after
@@ -472,7 +375,7 @@ def test_a_one_region_plans_file_keeps_the_estimate_of_every_other_region():
     assert "ZK08" not in est and est["ZK20"] == ["plans_from_national"]
     # the plans of a run given back as a table cover all 31 regions: nothing is estimated
     # again, and the gap is the same (a table's plans must be ready within the run, 2025)
-    again = G.supply_gap(d, capacity=CAPACITY, plans=run1.plans.query("year_ready <= 2025"),
+    again = G.supply_gap(d, capacity=GAP_CAPACITY, plans=run1.plans.query("year_ready <= 2025"),
                          waiting=None, status_file=NO_DELAY)
     pd.testing.assert_series_equal(again.frame["gap"], run1.frame["gap"])
     assert "regions without rows" not in again.assumptions.get("plans_from_national", "")
@@ -480,10 +383,10 @@ def test_a_one_region_plans_file_keeps_the_estimate_of_every_other_region():
 
 def test_plans_elsewhere_none_and_a_region_declared_without_plans():
     d = _growing_demand()
-    run0 = G.supply_gap(d, capacity=CAPACITY, waiting=None, status_file=NO_DELAY)
+    run0 = G.supply_gap(d, capacity=GAP_CAPACITY, waiting=None, status_file=NO_DELAY)
     g0 = run0.frame.set_index(["year", "zk_code"])
     # "none": the regions absent from the file have no plans; ZK08 keeps its row
-    run = G.supply_gap(d, capacity=CAPACITY, plans=ZK08_PLAN, waiting=None,
+    run = G.supply_gap(d, capacity=GAP_CAPACITY, plans=ZK08_PLAN, waiting=None,
                        status_file=NO_DELAY, plans_elsewhere="none")
     g = run.frame.set_index(["year", "zk_code"])
     assert g.loc[(2025, "ZK08"), "plans_expected"] == pytest.approx(72.0)
@@ -496,10 +399,10 @@ def test_plans_elsewhere_none_and_a_region_declared_without_plans():
     assert run.parameters["plans_elsewhere"] == "none"
     assert list(run.plans["zk_code"]) == ["ZK08"]
     # without a file, "none" is no plans anywhere
-    bare = G.compare_capacity(d, capacity=CAPACITY, waiting=None, plans_elsewhere="none")
+    bare = G.compare_capacity(d, capacity=GAP_CAPACITY, waiting=None, plans_elsewhere="none")
     assert (bare["plans_expected"] == 0).all() and (bare["plans_source"] == "none").all()
     # a row with places 0 declares ZK08 without plans; the others keep their estimate
-    zero = G.supply_gap(d, capacity=CAPACITY, plans=ZK08_PLAN.assign(places=0.0),
+    zero = G.supply_gap(d, capacity=GAP_CAPACITY, plans=ZK08_PLAN.assign(places=0.0),
                         waiting=None, status_file=NO_DELAY).frame.set_index(["year", "zk_code"])
     assert (zero.xs("ZK08", level="zk_code")["plans_expected"] == 0).all()
     assert zero.loc[(2025, "ZK08"), "plans_source"] == "file zk08"
@@ -514,7 +417,7 @@ def test_a_plans_file_with_a_header_only_means_no_plans_anywhere(tmp_path):
     path = tmp_path / "plannen.csv"
     path.write_text("project_id,zk_code,year_ready,places,delivery_form,status\n",
                     encoding="utf-8")
-    g = G.compare_capacity(_growing_demand(), capacity=CAPACITY, plans=path, waiting=None)
+    g = G.compare_capacity(_growing_demand(), capacity=GAP_CAPACITY, plans=path, waiting=None)
     assert (g["plans_expected"] == 0).all() and (g["plans_source"] == "none").all()
 
 
@@ -524,8 +427,8 @@ def test_a_plans_file_read_from_disk_covers_its_own_regions(tmp_path):
     path.write_text("project_id;zk_code;year_ready;places;delivery_form;status\n"
                     "Z1;ZK08;2024;120;with_stay;planned\n", encoding="utf-8")
     d = _growing_demand()
-    g0 = G.compare_capacity(d, capacity=CAPACITY, waiting=None, status_file=NO_DELAY)
-    g1 = G.compare_capacity(d, capacity=CAPACITY, plans=path, waiting=None,
+    g0 = G.compare_capacity(d, capacity=GAP_CAPACITY, waiting=None, status_file=NO_DELAY)
+    g1 = G.compare_capacity(d, capacity=GAP_CAPACITY, plans=path, waiting=None,
                             status_file=NO_DELAY)
     zk08 = g1["zk_code"] == "ZK08"
     assert g1.loc[zk08 & (g1.year == 2025), "plans_expected"].item() == pytest.approx(72.0)
@@ -542,12 +445,12 @@ def test_a_plans_draws_do_not_depend_on_the_other_plans():
     # ZK01's draws are the same whether or not ZK08's plan is counted beside it
     status = NO_DELAY.assign(delay_mean_years=[2.0, 1.0, 0.5, 0.0])
     codes, years = ["ZK01", "ZK08"], [2023, 2024, 2025]
-    alone = G._plan_draws(PLANS.iloc[:2], status, codes, years, draws=200, seed=3)
-    both = G._plan_draws(pd.concat([ZK08_PLAN, PLANS.iloc[:2]]), status, codes, years,
+    alone = G._plan_draws(GAP_PLANS.iloc[:2], status, codes, years, draws=200, seed=3)
+    both = G._plan_draws(pd.concat([ZK08_PLAN, GAP_PLANS.iloc[:2]]), status, codes, years,
                          draws=200, seed=3)
     np.testing.assert_array_equal(alone[:, :, 0], both[:, :, 0])
     assert both[:, :, 1].any() and not alone[:, :, 1].any()
-    other_seed = G._plan_draws(PLANS.iloc[:2], status, codes, years, draws=200, seed=4)
+    other_seed = G._plan_draws(GAP_PLANS.iloc[:2], status, codes, years, draws=200, seed=4)
     assert not np.array_equal(alone, other_seed)
 
 
@@ -561,7 +464,7 @@ def test_the_gap_uses_the_realisation_learned_from_vintages(tmp_path):
 
     text = "".join(line for line in PLAN_HISTORY.splitlines(keepends=True) if ",P8," not in line)
     path = plan_history_file(tmp_path, text)
-    run = G.supply_gap(_demand(), capacity=CAPACITY, plans=path, waiting=None)
+    run = G.supply_gap(gap_demand(), capacity=GAP_CAPACITY, plans=path, waiting=None)
     g = run.frame.set_index(["year", "zk_code"])
     assert g.loc[(2024, "ZK01"), "plans_expected"] == pytest.approx(0.0)
     assert g.loc[(2025, "ZK01"), "plans_expected"] == pytest.approx(
@@ -591,7 +494,7 @@ def test_the_gap_uses_the_realisation_learned_from_vintages(tmp_path):
         line.split(",", 1)[1] for line in text.splitlines(keepends=True)
         if line.startswith("2023-10-01"))
     plain = plan_history_file(tmp_path, newest, "plain.csv")
-    run0 = G.supply_gap(_demand(), capacity=CAPACITY, plans=plain, waiting=None)
+    run0 = G.supply_gap(gap_demand(), capacity=GAP_CAPACITY, plans=plain, waiting=None)
     g0 = run0.frame.set_index(["year", "zk_code"])
     assert g0.loc[(2025, "ZK01"), "plans_expected"] == pytest.approx(50 * 0.9 * np.exp(-0.5))
     assert g0.loc[(2025, "ZK02"), "plans_expected"] == pytest.approx(100 * 0.6 * np.exp(-1))
@@ -599,8 +502,8 @@ def test_the_gap_uses_the_realisation_learned_from_vintages(tmp_path):
 
 
 def test_a_cancelled_plan_adds_nothing_anywhere():
-    plans = PLANS.assign(status=["cancelled", "under_construction", "cancelled", "realised"])
-    g = G.compare_capacity(_demand(), capacity=CAPACITY, plans=plans, waiting=None,
+    plans = GAP_PLANS.assign(status=["cancelled", "under_construction", "cancelled", "realised"])
+    g = G.compare_capacity(gap_demand(), capacity=GAP_CAPACITY, plans=plans, waiting=None,
                            status_file=NO_DELAY).set_index(["year", "zk_code"])
     # ZK01: only b (20 under construction, 0.9) counts; ZK02: the cancelled closure closes
     # nothing, the VPT plan adds 8 clustered places

@@ -373,3 +373,19 @@ def test_template_reads():
 ])
 def test_workforce_file_refused(tmp_path, body, match):
     refuses(tmp_path, "w.csv", body, staff.read_workforce_file, match)
+
+
+def test_staff_binding_says_which_limit_binds_per_scenario():
+    # The hand-made gap of tests/handmade.py under no net growth (replacement): ZK01 can
+    # staff its 95 base places only; in 2024 it needs 110 and has 95 + 10 x 0.6 = 101 built
+    # places, so staff binds from 2024 (2025: 119 built, 95 staffable).
+    from handmade import GAP_CAPACITY, GAP_PLANS, NO_DELAY, gap_demand
+
+    from zorgcap.forecast.gap import supply_gap
+
+    a = supply_gap(gap_demand(), capacity=GAP_CAPACITY, plans=GAP_PLANS, waiting=None,
+                   status_file=NO_DELAY, workforce="replacement").frame
+    s = staff.staff_binding(a).set_index(["workforce", "zk_code"])
+    assert set(s.index.get_level_values("workforce")) == {"letters", "replacement"}
+    assert s.loc[("replacement", "ZK01"), "first_staff"] == 2024
+    assert s.loc[("replacement", "ZK01"), "last_limit"] == "staff"
