@@ -318,8 +318,8 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
     places in use of the base year, from the same observed level as the need
     (:func:`zorgcap.forecast.supply.estimate_capacity`). ``data``: the data directory.
     ``waiting_file``: a planner's regional waiting list
-    (:func:`zorgcap.forecast.supply.read_regional_waiting`); the rest of the national list goes to
-    the other regions by their clients in care (module docstring).
+    (:func:`zorgcap.forecast.supply.read_regional_waiting`); the rest of the national list
+    goes to the other regions by their clients in care (module docstring).
 
     Build plans: without a file, every region gets its share of the national estimate
     ``plans_from_national`` (:func:`zorgcap.forecast.supply.estimate_plans`, shares by
@@ -327,18 +327,93 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
     regions it has rows for, and only of those: with ``plans_elsewhere="estimate"``
     (default) every other region gets exactly the plans it gets without any file, labelled
     ``ESTIMATE plans_from_national``; with ``"none"`` the others have no plans. A file with
-    a header and no rows says "no plans" in every region.
+    a header and no rows says "no plans" in every region (:func:`_plans` says why).
 
-    Why the full share and not the rest of the national total: the ZN Regiomonitor 2022
-    total (7,000 places 2023-2027) includes the plans of the file's regions, so one could
-    give the other regions ``7,000 - the file's plans``. But the file's plans are not the
-    monitor's count of those regions (other dates, statuses and forms), and the rest would
-    make every region's number depend on which other regions a planner entered, and go
-    negative where a file lists more than the region's share. Keeping each absent region at
-    its own share keeps regions independent (adding ZK08's file changes ZK08 only), as the
-    capacity estimate does for regions absent from a capacity file; the national plans
-    total is then the file's plans plus the others' estimate (it may differ from 7,000 by
-    the file regions' difference from their share).
+    Every argument is checked before any work (:func:`check_gap_options`).
+    """
+    clustered_share = check_gap_options(demand, places_draws, seed, fte_per_place,
+                                        plans_elsewhere, waiting, reference, clustered_share,
+                                        workforce)
+    given_fte = regional_fte(workforce_file)
+    # places_draws follow the region order of the demand frame's rows (as returned)
+    run_codes = list(pd.unique(demand["zk_code"]))
+    demand = demand.sort_values(["year", "zk_code"]).reset_index(drop=True)
+    base_year = int(demand["year"].min())
+    years = sorted(demand["year"].unique())
+    codes = sorted(demand["zk_code"].unique())
+    wide = demand.pivot(index="year", columns="zk_code", values="places_needed")[codes]
+    clients = demand.pivot(index="year", columns="zk_code", values="clients_with_stay")[codes]
+    cap = _capacity(capacity, wide.loc[base_year], base_year)
+    persons, w_source = _waiting(waiting, waiting_file, clients.loc[base_year], base_year)
+    c_base = clients.loc[base_year].to_numpy(float)
+    # (region,); a region without clients has no demand for the list to be a share of
+    w_r = np.divide(persons.to_numpy(float), c_base, out=np.zeros(len(codes)),
+                    where=c_base > 0)
+    w = float(persons.sum() / c_base.sum()) if c_base.sum() > 0 else 0.0  # national share
+    plan_frame, estimated = _plans(plans, plans_elsewhere, wide, base_year, max(years))
+    # learned from vintages, in the regions they were learned from only (issue 31)
+    status = plan_status(status_file, history=plans, regions=codes)
+    # a plan ready in or before the base year is in the capacity of 1 January of the base
+    # year (the capacity's date): counted there, not added again
+    in_base = plan_frame["year_ready"].astype(int) <= base_year if len(plan_frame) else []
+    counted = plan_frame[~np.asarray(in_base, bool)] if len(plan_frame) else plan_frame
+    file = None if isinstance(plans, pd.DataFrame) or plans is None else display_path(plans)
+    check_closures(cap.reset_index(), counted, file=file)
+    expected = _expected_plans(counted, status, codes, years)
+    need = wide.to_numpy() * (1 + w_r[None])
+    supply = cap["places_with_stay"].to_numpy()[None] + expected
+    # clustered VPT places (zorgcap.forecast.delivery), at the demand frame's own occupancy
+    base_places = float(wide.loc[base_year].sum())
+    occupancy = float(clients.loc[base_year].sum()) / base_places if base_places > 0 else 1.0
+    clustered = _clustered(demand, cap, counted, status, years, occupancy, clustered_share,
+                           data, file)
+    scenario = workforce if isinstance(workforce, WorkforceScenario) else workforce_scenario(
+        workforce, fte_per_place=fte_per_place, occupancy=occupancy)
+    out = _table(demand, wide, need, cap["places_with_stay"].to_numpy(), expected, supply,
+                 clustered)
+    for col, values in _bands(demand, codes, w_r, supply).items():
+        out[col] = values
+    if places_draws is not None:  # demand draws against plan draws (realisation and delay)
+        draws = np.asarray(places_draws)[:, :, [run_codes.index(c) for c in codes]]
+        out["p_short"] = _shortage(draws, w_r, cap["places_with_stay"].to_numpy(), counted,
+                                   status, codes, years, seed).ravel()
+        out["p_closed"] = 1 - out["p_short"]
+    for col in ("persons_75plus", "persons_80plus", "persons_85plus", "oosr"):
+        if col in demand:
+            out[col] = demand.set_index(["year", "zk_code"])[col].reindex(
+                pd.MultiIndex.from_frame(out[["year", "zk_code"]])).to_numpy()
+    _add_staff(out, scenario, fte_per_place, base_year, given_fte)
+    out["reference"] = reference
+    out["reference_need"] = reference_need(out, reference, occupancy, clustered_share,
+                                           data).to_numpy()
+    out["reference_gap"] = out["reference_need"] - in_forms(out, "supply", ref_forms(reference))
+    _add_sources(out, cap, clustered["estimated"], persons, w_source, plan_frame)
+    v_share = vpt_share_of_home(data=data)
+    parameters = {"base_year": base_year, "waiting": waiting, "unmet_share": w,
+                  "clustered_share": clustered_share, "vpt_share_of_home": v_share,
+                  "fte_per_place": fte_per_place, "workforce": scenario.name,
+                  "workforce_net_growth": scenario.net_growth, "reference": reference,
+                  "reference_description": describe(reference),
+                  "scenario": str(demand["scenario"].iloc[0]), "plan_seed": seed,
+                  "plans_elsewhere": plans_elsewhere}
+    assumptions = _gap_assumptions(
+        base_year=base_year, waiting=waiting, unmet_share=w, waiting_source=w_source,
+        plans=plan_frame, in_base=in_base, plans_file=plans, estimated=estimated,
+        status=status, capacity=cap, workforce=scenario, fte_per_place=fte_per_place,
+        occupancy=occupancy, vpt_share=v_share, clustered_share=clustered_share,
+        clustered_estimated=clustered["estimated"])
+    return GapRun(frame=out, plans=plan_frame, unmet_share=w, parameters=parameters,
+                  assumptions=assumptions,
+                  unmet_shares=pd.Series(w_r, index=codes, name="unmet_share"))
+
+
+def check_gap_options(demand: pd.DataFrame, places_draws, seed, fte_per_place,
+                      plans_elsewhere, waiting, reference, clustered_share, workforce) -> float:
+    """Refuse arguments of :func:`supply_gap` it cannot use, before any work.
+
+    Raises :class:`ValueError` naming the argument and what is valid (the demand frame:
+    :func:`check_demand_frame`; an unknown reference or workforce scenario included).
+    Returns ``clustered_share`` as checked [fraction].
     """
     if isinstance(demand, pd.DataFrame) and demand.empty:
         raise ValueError("`demand` was an empty DataFrame but is expected to be the frame of "
@@ -363,105 +438,124 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
     clustered_share = check_clustered_share(clustered_share)
     if not isinstance(workforce, WorkforceScenario):
         workforce_scenario(workforce)  # an unknown name fails before any work
-    given_fte = regional_fte(workforce_file)
-    # places_draws follow the region order of the demand frame's rows (as returned)
-    run_codes = list(pd.unique(demand["zk_code"]))
-    demand = demand.sort_values(["year", "zk_code"]).reset_index(drop=True)
-    base_year = int(demand["year"].min())
-    years = sorted(demand["year"].unique())
-    codes = sorted(demand["zk_code"].unique())
-    wide = demand.pivot(index="year", columns="zk_code", values="places_needed")[codes]
-    clients = demand.pivot(index="year", columns="zk_code", values="clients_with_stay")[codes]
+    return clustered_share
+
+
+def _capacity(capacity, base_places: pd.Series, base_year: int) -> pd.DataFrame:
+    """Capacity per region, indexed by ``zk_code`` in the order of ``base_places`` (the
+    places needed in the base year [places]): a planner's file or frame, under the schema
+    of :mod:`zorgcap.forecast.validation`, and for the regions it leaves out (or without
+    one) the estimate ``capacity_from_clients``, labelled."""
     if capacity is None:
-        cap = estimate_capacity(wide.loc[base_year])
+        cap = estimate_capacity(base_places)
     else:  # a file or a DataFrame, under the same schema (zorgcap.forecast.validation)
         cap = read_capacity(capacity, base_year)
+    codes = list(base_places.index)
     missing = sorted(set(codes) - set(cap["zk_code"]))
     if missing:  # regions absent from the planner's file get the estimate, labelled
-        est = estimate_capacity(wide.loc[base_year, missing])
+        est = estimate_capacity(base_places[missing])
         cap = pd.concat([cap, est], ignore_index=True)
-    cap = cap.set_index("zk_code").loc[codes]
-    persons = pd.Series(0.0, index=codes)  # waiting in the base year [persons]
-    w_source = pd.Series("none", index=codes, dtype=object)
-    if waiting:
-        total_w = base_waiting(base_year, waiting)
-        given = (read_regional_waiting(waiting_file, base_year).set_index("zk_code")
-                 if waiting_file is not None else pd.DataFrame(columns=[waiting]))
-        rest = [c for c in codes if c not in given.index]
-        persons[given.index] = given[waiting].astype(float)
-        w_source[given.index] = given["waiting_source"] if len(given) else []
-        if rest:
-            left = max(total_w - float(persons[given.index].sum()), 0.0)
-            persons[rest] = allocate_waiting(left, clients.loc[base_year, rest])
-            w_source[rest] = "ESTIMATE waiting_by_clients"
-    c_base = clients.loc[base_year].to_numpy(float)
-    # (region,); a region without clients has no demand for the list to be a share of
-    w_r = np.divide(persons.to_numpy(float), c_base, out=np.zeros(len(codes)),
-                    where=c_base > 0)
-    if waiting and waiting_file is not None:
-        _check_waiting_below_clients(persons, pd.Series(c_base, index=codes), given.index,
-                                     waiting, base_year, waiting_file)
-    w = float(persons.sum() / c_base.sum()) if c_base.sum() > 0 else 0.0  # national share
-    plan_frame, estimated = _plans(plans, plans_elsewhere, wide, base_year, max(years))
-    # learned from vintages, in the regions they were learned from only (issue 31)
-    status = plan_status(status_file, history=plans, regions=codes)
-    # a plan ready in or before the base year is in the capacity of 1 January of the base
-    # year (the capacity's date): counted there, not added again
-    in_base = plan_frame["year_ready"].astype(int) <= base_year if len(plan_frame) else []
-    counted = plan_frame[~np.asarray(in_base, bool)] if len(plan_frame) else plan_frame
-    check_closures(cap.reset_index(), counted,
-                   file=None if isinstance(plans, pd.DataFrame) or plans is None
-                   else display_path(plans))
-    expected = _expected_plans(counted, status, codes, years)
-    need = wide.to_numpy() * (1 + w_r[None])
-    supply = cap["places_with_stay"].to_numpy()[None] + expected
-    gap = need - supply
-    # clustered VPT places (zorgcap.forecast.delivery), at the demand frame's own occupancy
-    base_places = float(wide.loc[base_year].sum())
-    occupancy = float(clients.loc[base_year].sum()) / base_places if base_places > 0 else 1.0
+    return cap.set_index("zk_code").loc[codes]
+
+
+def _waiting(waiting: str | None, waiting_file, clients: pd.Series,
+             base_year: int) -> tuple[pd.Series, pd.Series]:
+    """Persons waiting per region in the base year [persons] and where each count comes from.
+
+    ``clients``: clients with stay in the base year by ``zk_code`` [clients]. A planner's
+    regional file gives its regions' counts; the rest of the national list of ``waiting``
+    goes to the other regions by their clients (``ESTIMATE waiting_by_clients``).
+    """
+    codes = list(clients.index)
+    persons = pd.Series(0.0, index=codes)
+    source = pd.Series("none", index=codes, dtype=object)
+    if not waiting:
+        return persons, source
+    total_w = base_waiting(base_year, waiting)
+    given = (read_regional_waiting(waiting_file, base_year).set_index("zk_code")
+             if waiting_file is not None else pd.DataFrame(columns=[waiting]))
+    rest = [c for c in codes if c not in given.index]
+    persons[given.index] = given[waiting].astype(float)
+    source[given.index] = given["waiting_source"] if len(given) else []
+    if rest:
+        left = max(total_w - float(persons[given.index].sum()), 0.0)
+        persons[rest] = allocate_waiting(left, clients[rest])
+        source[rest] = "ESTIMATE waiting_by_clients"
+    if waiting_file is not None:
+        _check_waiting_below_clients(persons, clients, given.index, waiting, base_year,
+                                     waiting_file)
+    return persons, source
+
+
+def _clustered(demand: pd.DataFrame, cap: pd.DataFrame, counted: pd.DataFrame, status,
+               years, occupancy: float, clustered_share: float, data, file) -> dict:
+    """Clustered VPT places [places]: ``need`` (year, region), ``capacity`` (region; a
+    capacity file's ``vpt_capacity``, else the base-year need: ``clustered_from_clients``),
+    ``estimated`` (region: whether it is that estimate) and ``expected`` (year, region) from
+    plans in the clustered forms.
+
+    ``demand`` sorted by year and region; ``cap`` the capacity by region in its order.
+    """
+    codes = list(cap.index)
     home = demand.pivot(index="year", columns="zk_code", values="clients_at_home")[codes]
     need_cl = clustered_need(home.to_numpy(float), occupancy, clustered_share, data=data)
     cap_cl = cap["vpt_capacity"].to_numpy(float)
-    cl_estimated = ~np.isfinite(cap_cl)
-    cap_cl = np.where(cl_estimated, need_cl[0], cap_cl)
+    estimated = ~np.isfinite(cap_cl)
+    cap_cl = np.where(estimated, need_cl[0], cap_cl)
     check_closures(pd.DataFrame({"zk_code": codes, "capacity_clustered": cap_cl}), counted,
-                   file=None if isinstance(plans, pd.DataFrame) or plans is None
-                   else display_path(plans), forms=CLUSTERED_FORMS,
-                   column="capacity_clustered", what="clustered VPT places")
-    expected_cl = _expected_plans(counted, status, codes, years, CLUSTERED_FORMS)
+                   file=file, forms=CLUSTERED_FORMS, column="capacity_clustered",
+                   what="clustered VPT places")
+    return {"need": need_cl, "capacity": cap_cl, "estimated": estimated,
+            "expected": _expected_plans(counted, status, codes, years, CLUSTERED_FORMS)}
+
+
+def _table(demand: pd.DataFrame, wide: pd.DataFrame, need, capacity, expected, supply,
+           clustered: dict) -> pd.DataFrame:
+    """The gap per year and region from the (year, region) arrays [places] ``need``,
+    ``expected`` (plans) and ``supply``, the ``capacity`` by region and the ``clustered``
+    places of :func:`_clustered`: the gap is need minus supply, with stay and in all delivery
+    forms (module docstring)."""
+    need_cl, cap_cl, expected_cl = (clustered[k] for k in ("need", "capacity", "expected"))
+    gap = need - supply
     supply_cl = cap_cl[None] + expected_cl
-    scenario = workforce if isinstance(workforce, WorkforceScenario) else workforce_scenario(
-        workforce, fte_per_place=fte_per_place, occupancy=occupancy)
-    idx = pd.MultiIndex.from_product([years, codes], names=["year", "zk_code"])
-    out = pd.DataFrame({"places_needed": wide.to_numpy().ravel(), "need": need.ravel(),
-                        "capacity": np.broadcast_to(cap["places_with_stay"].to_numpy(),
-                                                    need.shape).ravel(),
-                        "plans_expected": expected.ravel(), "supply": supply.ravel(),
-                        "gap": gap.ravel(), "need_clustered": need_cl.ravel(),
-                        "capacity_clustered": np.broadcast_to(cap_cl, need.shape).ravel(),
-                        "plans_clustered_expected": expected_cl.ravel(),
-                        "supply_with_stay": supply.ravel(), "supply_clustered": supply_cl.ravel(),
-                        "gap_with_stay": gap.ravel(),
-                        "gap_all_forms": (need + need_cl - supply - supply_cl).ravel()},
-                       index=idx).reset_index()
-    meta = demand[["year", "zk_code", "zk_name", "scenario"]]
-    out = meta.merge(out, on=["year", "zk_code"])
+    columns = {"places_needed": wide.to_numpy(), "need": need,
+               "capacity": np.broadcast_to(capacity, need.shape), "plans_expected": expected,
+               "supply": supply, "gap": gap, "need_clustered": need_cl,
+               "capacity_clustered": np.broadcast_to(cap_cl, need.shape),
+               "plans_clustered_expected": expected_cl, "supply_with_stay": supply,
+               "supply_clustered": supply_cl, "gap_with_stay": gap,
+               "gap_all_forms": need + need_cl - supply - supply_cl}
+    idx = pd.MultiIndex.from_product([wide.index, wide.columns], names=["year", "zk_code"])
+    out = pd.DataFrame({k: v.ravel() for k, v in columns.items()}, index=idx).reset_index()
+    return demand[["year", "zk_code", "zk_name", "scenario"]].merge(out, on=["year", "zk_code"])
+
+
+def _bands(demand: pd.DataFrame, codes, w_r, supply) -> dict:
+    """``gap_lo_<level>, gap_hi_<level>`` [places]: each band of the places needed, with the
+    waiting share ``w_r`` by region added, minus ``supply`` (year, region)."""
+    out = {}
     for col in demand.columns:
         band = col.removeprefix("places_needed_")
         if col.startswith("places_needed_") and band[:3] in ("lo_", "hi_"):
             b = demand.pivot(index="year", columns="zk_code", values=col)[codes].to_numpy()
             out[f"gap_{band}"] = (b * (1 + w_r[None]) - supply).ravel()
-    if places_draws is not None:  # demand draws against plan draws (realisation and delay)
-        draws = np.asarray(places_draws)[:, :, [run_codes.index(c) for c in codes]]
-        supply_d = (cap["places_with_stay"].to_numpy()[None, None]
-                    + _plan_draws(counted, status, codes, years, draws.shape[0], seed))
-        short = (draws * (1 + w_r[None, None]) > supply_d).mean(axis=0)
-        out["p_short"] = short.ravel()
-        out["p_closed"] = 1 - out["p_short"]
-    for col in ("persons_75plus", "persons_80plus", "persons_85plus", "oosr"):
-        if col in demand:
-            out[col] = demand.set_index(["year", "zk_code"])[col].reindex(
-                pd.MultiIndex.from_frame(out[["year", "zk_code"]])).to_numpy()
+    return out
+
+
+def _shortage(draws, w_r, capacity, counted, status, codes, years, seed) -> np.ndarray:
+    """``p_short`` (year, region) [probability]: the share of draws whose need (the demand
+    ``draws`` (draw, year, region) [places] with the waiting shares ``w_r``) exceeds the
+    capacity plus the plans realised in the same draw (:func:`_plan_draws`)."""
+    supply_d = (capacity[None, None]
+                + _plan_draws(counted, status, codes, years, draws.shape[0], seed))
+    return (draws * (1 + w_r[None, None]) > supply_d).mean(axis=0)
+
+
+def _add_staff(out: pd.DataFrame, scenario, fte_per_place: float, base_year: int,
+               given_fte) -> None:
+    """The staff limit's columns of the gap frame (:func:`zorgcap.forecast.staff.staff_limit`),
+    in place: ``fte_needed, fte_gap, fte_available`` [fte], ``fte_source``,
+    ``places_staffable, places_usable, gap_usable`` [places], ``binding_limit``."""
     staff = staff_limit(out, scenario, fte_per_place, base_year, given_fte,
                         need="need", supply="supply_with_stay")
     out["fte_needed"] = staff["fte_needed"]
@@ -469,45 +563,58 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
     for col in ("fte_available", "fte_source", "places_staffable", "places_usable",
                 "gap_usable", "binding_limit"):
         out[col] = staff[col]
-    out["reference"] = reference
-    out["reference_need"] = reference_need(out, reference, occupancy, clustered_share,
-                                           data).to_numpy()
-    out["reference_gap"] = out["reference_need"] - in_forms(out, "supply", ref_forms(reference))
+
+
+def _add_sources(out: pd.DataFrame, cap: pd.DataFrame, cl_estimated, persons: pd.Series,
+                 w_source: pd.Series, plan_frame: pd.DataFrame) -> None:
+    """Where each region's numbers come from, in place: ``capacity_source,
+    clustered_source``, ``waiting_base`` [persons], ``waiting_source, plans_source``
+    (``ESTIMATE <assumption>`` where no planner file gave them)."""
     out["capacity_source"] = out["zk_code"].map(cap["capacity_source"])
     cl_source = pd.Series(np.where(cl_estimated, "ESTIMATE clustered_from_clients",
-                                   cap["capacity_source"].astype(str)), index=codes)
+                                   cap["capacity_source"].astype(str)), index=cap.index)
     out["clustered_source"] = out["zk_code"].map(cl_source)
     out["waiting_base"] = out["zk_code"].map(persons).astype(float)
     out["waiting_source"] = out["zk_code"].map(w_source)
     sources = plan_frame.groupby("zk_code")["plans_source"].first() if len(plan_frame) else {}
     out["plans_source"] = out["zk_code"].map(sources).astype(object).fillna("none")
-    v_share = vpt_share_of_home(data=data)
-    parameters = {"base_year": base_year, "waiting": waiting, "unmet_share": w,
-                  "clustered_share": clustered_share, "vpt_share_of_home": v_share,
-                  "fte_per_place": fte_per_place, "workforce": scenario.name,
-                  "workforce_net_growth": scenario.net_growth, "reference": reference,
-                  "reference_description": describe(reference),
-                  "scenario": str(demand["scenario"].iloc[0]), "plan_seed": seed,
-                  "plans_elsewhere": plans_elsewhere}
-    assumptions = {
+
+
+def _gap_assumptions(*, base_year: int, waiting, unmet_share: float, waiting_source, plans,
+                     in_base, plans_file, estimated: list, status: pd.DataFrame,
+                     capacity: pd.DataFrame, workforce, fte_per_place: float,
+                     occupancy: float, vpt_share: float, clustered_share: float,
+                     clustered_estimated) -> dict:
+    """The named assumptions of a :func:`supply_gap` run (name -> text): every assumption
+    of the gap in one place, those of estimates only where the estimate is in use.
+
+    ``unmet_share`` the national waiting share [fraction], ``waiting_source`` each region's
+    source of its waiting count, ``plans`` the plans counted with ``in_base`` (ready by the
+    base year), ``plans_file`` the planner's plans argument, ``estimated`` the regions with
+    the plans estimate, ``capacity`` by region, ``workforce`` the
+    :class:`~zorgcap.forecast.staff.WorkforceScenario`, ``vpt_share`` [fraction],
+    ``clustered_estimated`` by region.
+    """
+    w = unmet_share
+    return {
         "waiting_list_share": f"unmet demand: the {waiting or 'no'} waiting list of "
                               f"{base_year} ({100 * w:.1f}% of national demand), per region "
                               "a constant share of its demand",
         **({"waiting_by_clients": "the national waiting list (less a planner's regional "
             f"counts) allocated to regions in proportion to their clients in care in {base_year}"}
-           if waiting and (w_source.str.startswith("ESTIMATE")).any() else {}),
-        **_in_base_text(plan_frame, in_base, base_year),
-        **staff_assumptions(scenario, fte_per_place, occupancy),
+           if waiting and waiting_source.str.startswith("ESTIMATE").any() else {}),
+        **_in_base_text(plans, in_base, base_year),
+        **staff_assumptions(workforce, fte_per_place, occupancy),
         **status_assumptions(status),  # realisation_probability, plan_delay, *_from_history
         **({"capacity_from_clients": f"capacity = the places in use on 1 January {base_year}: "
             "the region's clients with stay in that year / occupancy, from the same observed "
             "level as its need (no base-year difference but the waiting list)"}
-           if (cap["capacity_source"] == "ESTIMATE capacity_from_clients").any() else {}),
+           if (capacity["capacity_source"] == "ESTIMATE capacity_from_clients").any() else {}),
         **({"plans_from_national": _plans_text(base_year) + (
-            "" if plans is None else f"; in the {len(estimated)} regions without rows in the "
-                                     f"plans file: {', '.join(estimated)}")}
+            "" if plans_file is None else f"; in the {len(estimated)} regions without rows "
+                                          f"in the plans file: {', '.join(estimated)}")}
            if estimated else {}),
-        "vpt_share_of_home": f"VPT clients are {100 * v_share:.1f}% of the clients at home "
+        "vpt_share_of_home": f"VPT clients are {100 * vpt_share:.1f}% of the clients at home "
                              f"(VPT + MPT) in every region and year, as nationally in "
                              f"{DEMAND_BASE_YEAR} (CBS 84529NED)",
         "clustered_share_of_vpt": f"{100 * clustered_share:.0f}% of VPT clients live "
@@ -515,7 +622,8 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
                                   "not split VPT; no retrievable public figure; settable "
                                   "with --clustered-share)",
         **({"clustered_from_clients": "clustered VPT places in the base year = the need "
-            "for them (no vpt_capacity in a capacity file)"} if cl_estimated.any() else {}),
+            "for them (no vpt_capacity in a capacity file)"}
+           if clustered_estimated.any() else {}),
         **_base_year_assumptions(),
         "targets_from_own_base": "per region, a target's base-year need is the region's "
                                  f"{base_year} need scaled by the national growth of places "
@@ -523,9 +631,6 @@ def supply_gap(demand: pd.DataFrame, capacity=None, plans=None, status_file=None
                                  f"{base_year} are shared by capacity (no regional counts of "
                                  "those years)",
     }
-    return GapRun(frame=out, plans=plan_frame, unmet_share=w, parameters=parameters,
-                  assumptions=assumptions,
-                  unmet_shares=pd.Series(w_r, index=codes, name="unmet_share"))
 
 
 _PLAN_COLUMNS = ["project_id", "zk_code", "year_ready", "places", "delivery_form", "status",
@@ -539,7 +644,18 @@ def _plans(plans, plans_elsewhere: str, wide: pd.DataFrame, base_year: int,
     A planner's rows for the regions of the file, and for the other regions the estimate
     ``plans_from_national`` (``plans_elsewhere="estimate"``) or none. ``wide``: places
     needed by year x ``zk_code`` (all 31 regions) [places]. The estimate of a region is the
-    same with or without a file (:func:`supply_gap`, on the share).
+    same with or without a file.
+
+    Why the full share and not the rest of the national total: the ZN Regiomonitor 2022
+    total (7,000 places 2023-2027) includes the plans of the file's regions, so one could
+    give the other regions ``7,000 - the file's plans``. But the file's plans are not the
+    monitor's count of those regions (other dates, statuses and forms), and the rest would
+    make every region's number depend on which other regions a planner entered, and go
+    negative where a file lists more than the region's share. Keeping each absent region at
+    its own share keeps regions independent (adding ZK08's file changes ZK08 only), as the
+    capacity estimate does for regions absent from a capacity file; the national plans
+    total is then the file's plans plus the others' estimate (it may differ from 7,000 by
+    the file regions' difference from their share).
     """
     given = None if plans is None else read_plans(plans, base_year, last_year)
     if given is not None and given.empty:  # a header and no rows: "no plans" anywhere
