@@ -406,39 +406,9 @@ def run_demand(scenario: str = "trend", to: int = 2040, regions=None, draws: int
     (population draws x rate paths). The rate paths are two-piece normal around the central
     path (:func:`zorgcap.forecast.timeseries.fan_paths`), so their median is the central path.
     """
-    extra = load_scenarios(scenario_file) if scenario_file else None
-    scn = get_scenario(scenario, extra)
-    to = check_whole("to", to, DEMAND_BASE_YEAR + 1, 2050)
-    seed = check_whole("seed", seed, 0)
-    if isinstance(occupancy, bool) or not isinstance(
-            occupancy, (int, float, np.integer, np.floating)) or not 0.5 <= occupancy <= 1:
-        raise ValueError(f"`occupancy` was {occupancy!r} but is expected to be in 0.5-1")
-    draws = check_whole("draws", draws, 0)
-    levels = validate_level(level)
-    regional_factors = regional_factors or "intensity2014"
-    if regional_factors not in REGIONAL_FACTORS:
-        raise ValueError(f"`regional_factors` was {regional_factors!r} but is expected to be "
-                         f"in {list(REGIONAL_FACTORS)}")
-    if regional_convergence is not None and (
-            isinstance(regional_convergence, bool)
-            or not isinstance(regional_convergence, (int, np.integer))
-            or not DEMAND_BASE_YEAR < regional_convergence <= 2100):
-        raise ValueError(f"`regional_convergence` was {regional_convergence!r} but is expected "
-                         f"to be None (factors persist) or a year in {DEMAND_BASE_YEAR + 1}-2100")
-    if not isinstance(engine, str) or engine not in ENGINES:
-        raise ValueError(f"`engine` was {engine!r} but is expected to be in {list(ENGINES)}")
-    if not isinstance(population_variant, str) or population_variant not in VARIANTS:
-        raise ValueError(f"`population_variant` was {population_variant!r} but is expected "
-                         f"to be in {list(VARIANTS)}")
-    if regions is not None:
-        if isinstance(regions, str) or not hasattr(regions, "__iter__"):
-            raise ValueError(f"`regions` was {regions!r} but is expected to be a list of "
-                             "zorgkantoorregio codes, e.g. ['ZK20']")
-        regions = regions_mod.normalise_region_codes(regions)
-        if not regions:
-            raise ValueError("`regions` was [] but is expected to hold at least one "
-                             "zorgkantoorregio code, e.g. ['ZK20'] (None: all 31)")
-        regions_mod.check_region_codes(regions, column="regions")
+    scn, to, seed, draws, levels, regional_factors, regions = _check_demand_options(
+        scenario, scenario_file, to, seed, occupancy, draws, level, regional_factors,
+        regional_convergence, engine, population_variant, regions)
     point = build_projection(to=to, draws=0, variant=population_variant, level="zk",
                              indeling=2025, data=data)
     years = [y for y in point.years if y >= DEMAND_BASE_YEAR]
@@ -448,34 +418,9 @@ def run_demand(scenario: str = "trend", to: int = 2040, regions=None, draws: int
     u = rates_array(u_frame)
     from .intensity import convergence_weights, level_paths
 
-    factor = np.ones(len(point.codes))  # modelled usage intensity (growth)
-    observed = np.ones(len(point.codes))  # observed base-year level
-    factor_sd = np.zeros(len(point.codes))  # SD of the log factor (intensity2014 only)
     point_base = np.einsum("rsa,sa->r", persons[0, 0], u)  # clients at national rates
-    if regional_factors == "71488ned":
-        from .regional import zk_factors
-
-        zkf = zk_factors(2025, data).set_index("zk_code")["factor"]
-        factor = np.array(zkf.reindex(point.codes), dtype=float)
-        observed = factor.copy()
-    elif regional_factors == "intensity2014":
-        from .intensity import intensity_factors
-
-        zkf = intensity_factors(extra_sd=regional_sd, data=data).set_index(
-            "zk_code").reindex(point.codes)
-        factor = np.array(zkf["factor"], dtype=float)
-        factor_sd = np.array(zkf["log_sd"], dtype=float)
-        observed = np.array(zkf["ratio"], dtype=float)  # unshrunk: the observation
-        # redistribute only: the national base-year total stays levelled (84529NED)
-        factor = factor * point_base.sum() / (point_base * factor).sum()
-        observed = observed * point_base.sum() / (point_base * observed).sum()
-    fixed = np.full(len(point.codes), np.nan)
-    if calibrate is not None:
-        cal = read_calibration(calibrate).set_index("zk_code")["clients_with_stay"]
-        for i, code in enumerate(point.codes):
-            if code in cal.index:
-                factor[i] = observed[i] = fixed[i] = cal[code] / point_base[i]
-                factor_sd[i] = 0.0
+    factor, observed, factor_sd, fixed = _regional_levels(
+        regional_factors, regional_sd, calibrate, point.codes, point_base, data)
     weights = convergence_weights(years, DEMAND_BASE_YEAR, regional_convergence)
     f_point, f_draws = level_paths(observed, factor, factor_sd, weights, point_base, years,
                                    DEMAND_BASE_YEAR, draws, seed + 2, fixed=fixed)
@@ -523,7 +468,104 @@ def run_demand(scenario: str = "trend", to: int = 2040, regions=None, draws: int
         "regional_convergence": regional_convergence, "regional_sd": regional_sd,
         "rates": str(rates) if rates else "CBS 37620 x 70791ned levelled to 84529NED",
         "base_year": DEMAND_BASE_YEAR, **info}
-    assumptions = {
+    assumptions = _demand_assumptions(scn, occupancy, regional_factors, regional_sd,
+                                      regional_convergence, calibrate, point.assumptions)
+    run = DemandRun(frame=frame, places_draws=places_draws, components=components,
+                    parameters=parameters, assumptions=assumptions,
+                    base_observed=float(wlz_vv(data).set_index("year").loc[
+                        DEMAND_BASE_YEAR, "with_stay"]))
+    return run.subset(regions) if regions is not None else run
+
+
+def _check_demand_options(scenario, scenario_file, to, seed, occupancy, draws, level,
+                          regional_factors, regional_convergence, engine, population_variant,
+                          regions):
+    """Refuse arguments of :func:`run_demand` it cannot use, before any work.
+
+    Raises :class:`ValueError` (or :class:`~zorgcap.forecast.errors.InputError` for an
+    unknown region code) naming the argument and what is valid. Returns the scenario and
+    the checked ``to, seed, draws, levels, regional_factors, regions``.
+    """
+    extra = load_scenarios(scenario_file) if scenario_file else None
+    scn = get_scenario(scenario, extra)
+    to = check_whole("to", to, DEMAND_BASE_YEAR + 1, 2050)
+    seed = check_whole("seed", seed, 0)
+    if isinstance(occupancy, bool) or not isinstance(
+            occupancy, (int, float, np.integer, np.floating)) or not 0.5 <= occupancy <= 1:
+        raise ValueError(f"`occupancy` was {occupancy!r} but is expected to be in 0.5-1")
+    draws = check_whole("draws", draws, 0)
+    levels = validate_level(level)
+    regional_factors = regional_factors or "intensity2014"
+    if regional_factors not in REGIONAL_FACTORS:
+        raise ValueError(f"`regional_factors` was {regional_factors!r} but is expected to be "
+                         f"in {list(REGIONAL_FACTORS)}")
+    if regional_convergence is not None and (
+            isinstance(regional_convergence, bool)
+            or not isinstance(regional_convergence, (int, np.integer))
+            or not DEMAND_BASE_YEAR < regional_convergence <= 2100):
+        raise ValueError(f"`regional_convergence` was {regional_convergence!r} but is expected "
+                         f"to be None (factors persist) or a year in {DEMAND_BASE_YEAR + 1}-2100")
+    if not isinstance(engine, str) or engine not in ENGINES:
+        raise ValueError(f"`engine` was {engine!r} but is expected to be in {list(ENGINES)}")
+    if not isinstance(population_variant, str) or population_variant not in VARIANTS:
+        raise ValueError(f"`population_variant` was {population_variant!r} but is expected "
+                         f"to be in {list(VARIANTS)}")
+    if regions is not None:
+        if isinstance(regions, str) or not hasattr(regions, "__iter__"):
+            raise ValueError(f"`regions` was {regions!r} but is expected to be a list of "
+                             "zorgkantoorregio codes, e.g. ['ZK20']")
+        regions = regions_mod.normalise_region_codes(regions)
+        if not regions:
+            raise ValueError("`regions` was [] but is expected to hold at least one "
+                             "zorgkantoorregio code, e.g. ['ZK20'] (None: all 31)")
+        regions_mod.check_region_codes(regions, column="regions")
+    return scn, to, seed, draws, levels, regional_factors, regions
+
+
+def _regional_levels(regional_factors: str, regional_sd: float, calibrate, codes,
+                     point_base: np.ndarray, data):
+    """Each region's usage level relative to national rates [ratio], by ``codes``:
+    ``factor`` (the modelled intensity), ``observed`` (the base-year level),
+    ``factor_sd`` (SD of the log factor; ``intensity2014`` only) and ``fixed`` (a planner's
+    calibration, NaN elsewhere). ``point_base``: clients at national rates in the base year
+    by region [clients]; the intensity levels keep their national total.
+    """
+    factor = np.ones(len(codes))  # modelled usage intensity (growth)
+    observed = np.ones(len(codes))  # observed base-year level
+    factor_sd = np.zeros(len(codes))  # SD of the log factor (intensity2014 only)
+    if regional_factors == "71488ned":
+        from .regional import zk_factors
+
+        zkf = zk_factors(2025, data).set_index("zk_code")["factor"]
+        factor = np.array(zkf.reindex(codes), dtype=float)
+        observed = factor.copy()
+    elif regional_factors == "intensity2014":
+        from .intensity import intensity_factors
+
+        zkf = intensity_factors(extra_sd=regional_sd, data=data).set_index(
+            "zk_code").reindex(codes)
+        factor = np.array(zkf["factor"], dtype=float)
+        factor_sd = np.array(zkf["log_sd"], dtype=float)
+        observed = np.array(zkf["ratio"], dtype=float)  # unshrunk: the observation
+        # redistribute only: the national base-year total stays levelled (84529NED)
+        factor = factor * point_base.sum() / (point_base * factor).sum()
+        observed = observed * point_base.sum() / (point_base * observed).sum()
+    fixed = np.full(len(codes), np.nan)
+    if calibrate is not None:
+        cal = read_calibration(calibrate).set_index("zk_code")["clients_with_stay"]
+        for i, code in enumerate(codes):
+            if code in cal.index:
+                factor[i] = observed[i] = fixed[i] = cal[code] / point_base[i]
+                factor_sd[i] = 0.0
+    return factor, observed, factor_sd, fixed
+
+
+def _demand_assumptions(scn, occupancy: float, regional_factors: str, regional_sd: float,
+                        regional_convergence, calibrate, population_assumptions: dict) -> dict:
+    """The named assumptions of a :func:`run_demand` run (name -> text): every assumption of
+    the demand in one place, with those of the population projection
+    (``population_assumptions``)."""
+    return {
         "occupancy_rate": f"{occupancy:.2f} of places occupied"
                           + (" (NZa, August 2020: about 3,900 of some 124,000 places empty; "
                              "a COVID-time vacancy the ministry's letters call temporary; "
@@ -562,12 +604,7 @@ def run_demand(scenario: str = "trend", to: int = 2040, regions=None, draws: int
             f"-{scn.oosr_elasticity} (no published elasticity; settable)"}
            if scn.oosr_elasticity else {}),
         "home_trend_damping": f"home/stay ratio trend damped with phi {HOME_TREND_DAMPING}",
-        **point.assumptions}
-    run = DemandRun(frame=frame, places_draws=places_draws, components=components,
-                    parameters=parameters, assumptions=assumptions,
-                    base_observed=float(wlz_vv(data).set_index("year").loc[
-                        DEMAND_BASE_YEAR, "with_stay"]))
-    return run.subset(regions) if regions is not None else run
+        **population_assumptions}
 
 
 def _to_frame(years, proj, demand, home, occupancy, scenario) -> pd.DataFrame:

@@ -632,33 +632,21 @@ def _gemeente_table(t: Text, gm_need: pd.DataFrame, code: str, numbers: dict, ba
     return tb
 
 
-def page_context(result, lang: str = "nl") -> dict:
-    """Everything the template shows, as formatted text (see the module docstring)."""
-    from zorgcap import regions
-
-    t = Text(lang)
-    c = result.config
-    gap, demand = result.gap, result.demand
-    last = int(demand["year"].max())
-    base = int(demand["year"].min())
-    years = [y for y in STEP_YEARS if y <= last]
-    focus = 2030 if 2030 <= last else last
-    geo = regions.region_geometry(2025, crs=regions.RD_NEW, data=c.data)
-    gm_geo = regions.gemeente_geometry(2025, crs=regions.RD_NEW, data=c.data)
-    gm_geo = gm_geo[gm_geo["zk_code"].isin(set(gap["zk_code"]))]
-    gm_names = regions.gemeenten(2025, c.data).set_index("gm_code")["gm_name"].to_dict()
-    prov = result.provenance
-    p = prov.get("parameters", {})
-
-    # national table: base, step years and the last year
-    nat = result.national[result.national["year"].isin([base, *years, last])] \
-        .drop_duplicates("year")
+def _national_table(t: Text, national: pd.DataFrame, base: int, years, last: int) -> dict:
+    """The national table: the base year, the step years and the last year, with the gap's
+    bands (:func:`table`)."""
+    nat = national[national["year"].isin([base, *years, last])].drop_duplicates("year")
     nat_cols = ["year", "clients_with_stay", "need", "capacity", "supply", "gap"]
     for lv in _bands(nat, "gap"):
         nat_cols += [f"gap_lo_{lv}", f"gap_hi_{lv}"]
     nat_cols += ["gap_all_forms", "growth_factor"]
+    return table(t, nat, nat_cols)
 
-    # regions table (by name): the columns the key findings rank on first
+
+def _regions_table(t: Text, gap: pd.DataFrame, demand: pd.DataFrame, years, focus: int,
+                   base: int, last: int) -> dict:
+    """The regions table, by name, the columns the key findings rank on first; a mark where
+    the gap and the shortage probability point different ways (:func:`_sign_differs`)."""
     wide = gap.pivot(index="zk_code", columns="year", values="gap")
     need = gap.pivot(index="zk_code", columns="year", values="need")
     g_focus = gap[gap["year"] == focus].set_index("zk_code")
@@ -698,15 +686,40 @@ def page_context(result, lang: str = "nl") -> dict:
                         kinds=kinds, links="zk_name", sortable=True, labels=labels,
                         caption=t["regions_caption"], marks=marks)
     regions_tbl["marks_note"] = t.t("sign_marks", n=len(marks)) if marks else None
+    return regions_tbl
 
-    parts = result.decomposition[result.decomposition["year_to"] == last]
-    parts = sort_by_name(parts)
+
+def _drivers_table(t: Text, parts: pd.DataFrame) -> dict:
+    """What drives the change to the last year, per region (the decomposition's rows of
+    that step, by name)."""
     extra = [c for c in ("regional_level",) if c in parts]  # informative, not a seventh part
     drv_cols = ["zk_name", "base", *PARTS, "need", *extra]
     drv_tot = {k: parts[k].sum() for k in ["base", *PARTS, "need", *extra]}
-    drivers_tbl = table(t, parts, drv_cols, total=drv_tot, links="zk_name", sortable=True,
-                        caption=t["drivers_caption"])
+    return table(t, parts, drv_cols, total=drv_tot, links="zk_name", sortable=True,
+                 caption=t["drivers_caption"])
 
+
+def page_context(result, lang: str = "nl") -> dict:
+    """Everything the template shows, as formatted text (see the module docstring)."""
+    from zorgcap import regions
+
+    t = Text(lang)
+    c = result.config
+    gap, demand = result.gap, result.demand
+    last = int(demand["year"].max())
+    base = int(demand["year"].min())
+    years = [y for y in STEP_YEARS if y <= last]
+    focus = 2030 if 2030 <= last else last
+    geo = regions.region_geometry(2025, crs=regions.RD_NEW, data=c.data)
+    gm_geo = regions.gemeente_geometry(2025, crs=regions.RD_NEW, data=c.data)
+    gm_geo = gm_geo[gm_geo["zk_code"].isin(set(gap["zk_code"]))]
+    gm_names = regions.gemeenten(2025, c.data).set_index("gm_code")["gm_name"].to_dict()
+    prov = result.provenance
+    p = prov.get("parameters", {})
+
+    regions_tbl = _regions_table(t, gap, demand, years, focus, base, last)
+    parts = sort_by_name(result.decomposition[result.decomposition["year_to"] == last])
+    drivers_tbl = _drivers_table(t, parts)
     checks = result.checks.drop(columns=["method", "note"], errors="ignore")
     params = result.parameters or {}
     band_label = params.get("band_label") if isinstance(params, dict) else None
@@ -724,7 +737,7 @@ def page_context(result, lang: str = "nl") -> dict:
         "shapes": svg.shapes(geo, "zk_code", "zk-", 500) + svg.shapes(gm_geo, "gm_code",
                                                                         "gm-", 120),
         "maps": _maps(t, result, geo, years, focus),
-        "national": table(t, nat, nat_cols),
+        "national": _national_table(t, result.national, base, years, last),
         "regions": regions_tbl, "drivers": drivers_tbl,
         "drivers_note": t.t("drivers_note", base=int(parts["year_from"].min())
                             if len(parts) else base, year=last),
