@@ -189,6 +189,42 @@ def test_no_import_of_the_old_top_level_names():
     assert not bad, "import zorgcap.<name> instead:\n" + "\n".join(bad)
 
 
+#: No function in forecast/, regions/, reports/ is longer than this (issue 29: a long function
+#: mixes validation, arithmetic and prose; split it into helpers named after what they do).
+MAX_FUNCTION_LINES = 120
+
+
+def _long_functions(source: str, limit: int = MAX_FUNCTION_LINES) -> list[tuple[str, int, int]]:
+    """Functions and methods of ``source`` longer than ``limit`` lines: ``(name, first line,
+    lines)``, counted from the first decorator to the last line of the body (docstring
+    included)."""
+    out = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            lines = node.end_lineno - first + 1
+            if lines > limit:
+                out.append((node.name, first, lines))
+    return out
+
+
+def test_the_length_check_counts_lines_of_functions_and_methods():
+    body = "    x = 1\n" * 130
+    source = ("def short():\n    pass\n\n\n@decorated\ndef long():\n" + body
+              + "\n\nclass C:\n    def method(self):\n" + "    " + body.replace("\n", "\n    "))
+    assert _long_functions(source) == [("long", 5, 132), ("method", 140, 131)]
+    assert _long_functions("def f():\n" + "    x = 1\n" * 119) == []  # 120 lines: allowed
+
+
+def test_no_function_is_longer_than_120_lines():
+    files = [p for pkg in PACKAGES for p in sorted((ROOT / pkg).rglob("*.py"))]
+    long = [f"{path.relative_to(ROOT)}:{first}: {name} ({lines} lines)"
+            for path in files for name, first, lines in _long_functions(
+                path.read_text(encoding="utf-8"))]
+    assert not long, (f"functions longer than {MAX_FUNCTION_LINES} lines (split them into "
+                      "helpers named after what they do):\n" + "\n".join(long))
+
+
 HEAVY = ("geopandas", "statsmodels", "matplotlib", "zorgcap.forecast.demand",
          "zorgcap.forecast.population", "zorgcap.reports")
 
