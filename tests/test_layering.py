@@ -159,6 +159,22 @@ def test_data_layer_and_regions_import_nothing_of_the_model(layer):
     assert not bad, f"{layer} modules import from higher layers: {bad}"
 
 
+def test_the_command_line_is_the_top_layer():
+    # issue 29: zorgcap.forecast.cli may import the reports and the model; no module imports
+    # the command line (reports draw a ChainResult and never reach back into it), and no
+    # model module imports the reports (the chain returns frames; drawing is reports' job).
+    graph = import_graph()
+    cli = "zorgcap.forecast.cli"
+    assert "zorgcap.reports.build" in graph[cli]  # the check sees the cli's own imports
+    importers = sorted(m for m, targets in graph.items() if cli in targets)
+    assert not importers, f"modules import {cli}: {importers}"
+    reports = [m for m in graph if m == "zorgcap.reports" or m.startswith("zorgcap.reports.")]
+    model = {m: sorted(t for t in graph[m] if t in reports) for m in graph
+             if m.startswith("zorgcap.forecast") and m != cli}
+    model = {m: t for m, t in model.items() if t}
+    assert not model, f"model modules import the reports: {model}"
+
+
 def test_package_init_imports_nothing_eagerly():
     # zorgcap/__init__, forecast/__init__ and regions/__init__ give their names lazily (PEP
     # 562): importing zorgcap.forecast.errors runs zorgcap/__init__ and forecast/__init__,
