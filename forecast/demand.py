@@ -50,7 +50,7 @@ from .errors import check_whole, display_path
 from .intensity import EXTRA_SD
 from .population import VARIANTS, build_projection, draw_totals
 from .scenarios import get_scenario, load_scenarios
-from .schema import DEMAND_BASE_YEAR, OCCUPANCY, SEED, TREND_WINDOW
+from .schema import AGE_GROUPS_OLD, DEMAND_BASE_YEAR, OCCUPANCY, SEED, TREND_WINDOW
 from .stochastic import ENGINES
 from .timeseries import (
     SHIPPED_TREND,
@@ -62,7 +62,7 @@ from .timeseries import (
 from .usage import rates_array, read_rates_file, usage_rates, wlz_vv
 
 __all__ = ["project_demand", "run_demand", "DemandRun", "DemandComponents", "validate_level",
-           "read_calibration", "national_summary", "oosr", "informal_care_factor",
+           "read_calibration", "national_summary", "oosr",
            "run_batch", "OCCUPANCY", "DEMAND_BASE_YEAR", "TREND_WINDOW"]
 
 HOME_TREND_DAMPING = 0.85
@@ -117,17 +117,6 @@ def oosr(persons: np.ndarray) -> np.ndarray:
     as an indicator of the availability of informal care (mantelzorg).
     """
     return persons[..., 50:75].sum(axis=(-2, -1)) / persons[..., 85:].sum(axis=(-2, -1))
-
-
-def informal_care_factor(persons: np.ndarray, elasticity: float) -> np.ndarray:
-    """``(OOSR_t / OOSR_base) ** -elasticity`` for persons (draw, year, region, sex, age).
-
-    1 everywhere when ``elasticity`` is 0. The base is the first year of ``persons``.
-    """
-    if not elasticity:
-        return np.ones(persons.shape[:3])
-    ratio = oosr(persons)
-    return (ratio / ratio[:, :1]) ** (-elasticity)
 
 
 def _rate_multiplier(years, scenario, draws, seed, data=None):
@@ -383,8 +372,9 @@ def _total_weights(u):
 
 
 def _demand_arrays(totals, mult, scn):
-    """Clients with stay (draw, year, region) and the informal-care factor from the
-    :func:`_totals` (d, y, r, 3); as :func:`informal_care_factor` from the same sums."""
+    """Clients with stay (draw, year, region) and the informal-care factor
+    ``(OOSR_t / OOSR_base) ** -elasticity`` (1 without an elasticity; :func:`oosr`), both
+    from the :func:`_totals` (d, y, r, 3)."""
     care = np.ones(totals.shape[:3])
     if scn.oosr_elasticity:
         ratio = totals[..., 1] / totals[..., 2]
@@ -439,7 +429,7 @@ def run_demand(scenario: str = "trend", to: int = 2040, regions=None, draws: int
     mult, d_mult, info = _rate_multiplier(years, scn, draws, seed, data)
     demand, home, care = paths(_totals(persons, u), mult, f_point)
     frame = _to_frame(years, point, demand[0], home[0], occupancy, scn.name)
-    for age in (75, 80, 85):
+    for age in AGE_GROUPS_OLD:
         frame[f"persons_{age}plus"] = persons[0][..., age:].sum(axis=(-2, -1)).ravel()
     frame["oosr"] = oosr(persons[0]).ravel()
     places_draws = None

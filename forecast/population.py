@@ -92,10 +92,6 @@ _UNDER_65 = AGES < 65
 LEVELS = ("gemeente", "zk", "pv", "corop")
 
 
-def _sex_axis(frame: pd.DataFrame, values: str) -> np.ndarray:
-    return np.stack([frame[frame["sex"] == s][values].to_numpy() for s in SEXES])
-
-
 @content_cache(maxsize=4)
 def national_single_ages(data=None) -> pd.DataFrame:
     """Observed national population 1 January by single age x sex (CBS 37620), 1995-2024.

@@ -155,7 +155,6 @@ def band_columns(column: str, median: bool = True) -> list[str]:
 
 # --- columns of the tidy frames --------------------------------------------------------
 
-_YEAR = "1 January of the year (population) or the year (care, places) [year]"
 _ZK_CODE = "zorgkantoorregio code, ZK01 ... ZK33"
 _ZK_NAME = "zorgkantoorregio name (CBS Gebieden in Nederland)"
 _SCENARIO = "scenario name (beleidsarm, trend, langer-thuis or a scenario file's)"

@@ -55,7 +55,7 @@ from .errors import check_level, check_whole
 from .schema import DEMAND_BASE_YEAR
 from .usage import institutional_rates
 
-__all__ = ["standardised_rate", "TrendModel", "choose_method", "METHODS", "aggregate_rate",
+__all__ = ["standardised_rate", "TrendModel", "choose_method", "METHODS",
            "trend_forecast", "fan_paths", "top_down", "waiting_forecast", "waiting_yearly",
            "origin_errors", "TrendConfig", "SHIPPED_TREND", "shipped_forecast",
            "cached_shipped_forecast",
@@ -75,13 +75,6 @@ def standardised_rate(min_age: int = 65, standard_year: int = DEMAND_BASE_YEAR,
     weights = std.reindex(wide.columns).to_numpy()
     return pd.Series(wide.to_numpy() @ weights / weights.sum(), index=wide.index,
                      name="standardised_rate")
-
-
-def aggregate_rate(min_age: int = 65, data=None) -> pd.Series:
-    """Crude institutional rate min_age+ (residents / population), by year (CBS 37620)."""
-    inst = institutional_rates(data)
-    g = inst[inst["age"] >= min_age].groupby("year")[["institutional", "persons"]].sum()
-    return (g["institutional"] / g["persons"]).rename("aggregate_rate")
 
 
 def check_series(series, name: str = "series") -> pd.Series:
@@ -197,15 +190,6 @@ class TrendModel:
         lo, hi = np.minimum(lo, mean - width), np.maximum(hi, mean + width)
         return pd.DataFrame({"year": years, "mean": np.exp(mean), "lo": np.exp(lo),
                              "hi": np.exp(hi)})
-
-    def simulate(self, h: int, n: int, seed: int) -> np.ndarray:
-        """``n`` simulated future paths (n, h) on the original scale."""
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            sims = self.result_.simulate(nsimulations=h, repetitions=n, anchor="end",
-                                         rng=np.random.default_rng(seed))
-        arr = np.asarray(sims).reshape(h, n).T
-        return np.exp(arr)
 
 
 def rolling_errors(series: pd.Series, method: str, origins,

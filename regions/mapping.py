@@ -17,7 +17,7 @@ from zorgcap.forecast.io.cache import content_cache, note_input
 from zorgcap.forecast.io.datadir import data_raw_dir
 from zorgcap.forecast.io.tables import load_gebieden
 
-from .codes import YEARS, ZORGKANTOORREGIOS, check_year
+from .codes import YEARS, check_year
 
 __all__ = [
     "check_gemeente_codes",
@@ -215,7 +215,3 @@ def to_indeling(frame: pd.DataFrame, year: int, value_cols, code_col: str = "gm_
         out[names[0]] = out[code_col].map(gm)
     return out[[c for c in frame.columns if c in out.columns]]
 
-
-def region_names() -> dict[str, str]:
-    """Code -> name of the 31 zorgkantoorregio's."""
-    return dict(ZORGKANTOORREGIOS)

@@ -7,6 +7,6 @@ and renders it. CLI: ``zorgcap report [--lang en] [--static]``. ``static=True`` 
 PNG/SVG maps and PNG charts for print (:mod:`zorgcap.reports.maps`, :mod:`zorgcap.reports.charts`).
 """
 
-from .build import regions_table, render, run_report
+from .build import render, run_report
 
-__all__ = ["render", "run_report", "regions_table"]
+__all__ = ["render", "run_report"]

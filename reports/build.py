@@ -12,11 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from zorgcap.forecast.schema import STEP_YEARS
-
 from .html import render_html
 
-__all__ = ["render", "run_report", "regions_table", "render_steps", "file_names"]
+__all__ = ["render", "run_report", "render_steps", "file_names"]
 
 
 def render_steps(static: bool = False, pdf: bool = False) -> int:
@@ -30,33 +28,6 @@ def file_names(scenario: str) -> dict:
     travel alone, by mail)."""
     return {"html": "report.html", "excel": f"zorgcap_report_{scenario}.xlsx",
             "pdf": f"zorgcap_report_{scenario}.pdf", "provenance": "provenance.json"}
-
-
-def regions_table(demand: pd.DataFrame, gap: pd.DataFrame, ambition: pd.DataFrame
-                  ) -> pd.DataFrame:
-    """One row per region with the numbers a board asks for first."""
-    base, last = int(demand["year"].min()), int(demand["year"].max())
-    d = demand.pivot(index="zk_code", columns="year", values="clients_with_stay")
-    g = gap.pivot(index="zk_code", columns="year", values="reference_gap")
-    need = gap.pivot(index="zk_code", columns="year", values="need")
-    out = pd.DataFrame({
-        "zk_code": d.index,
-        "zk_name": demand.drop_duplicates("zk_code").set_index("zk_code")["zk_name"]
-        .reindex(d.index).to_numpy(),
-        f"clients_{base}": d[base].to_numpy(), f"clients_{last}": d[last].to_numpy(),
-        "growth_pct": (100 * (d[last] / d[base] - 1)).to_numpy(),
-        f"need_{last}": need[last].to_numpy(),
-    })
-    for year in STEP_YEARS:
-        if year in g.columns:
-            out[f"gap_{year}"] = g[year].to_numpy()
-    if "p_short" in gap:
-        year = 2030 if 2030 in g.columns else last
-        out["p_short_2030"] = gap[gap["year"] == year].set_index("zk_code")["p_short"] \
-            .reindex(d.index).to_numpy()
-    out["ambition_share_2025"] = ambition.set_index("zk_code")["ambition_share"] \
-        .reindex(d.index).to_numpy()
-    return out
 
 
 def _region_figures(code, gap, parts, base_year, to, scenario, work):

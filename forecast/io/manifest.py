@@ -51,10 +51,6 @@ class Table:
     expected_columns: tuple[str, ...]
     notes: str
 
-    @property
-    def folder(self) -> str:
-        return str(Path(self.path).parent)
-
 
 @dataclass(frozen=True)
 class Located:

@@ -23,7 +23,7 @@ from .snapshot import read_snapshot
 
 __all__ = ["AGE_BANDS", "load_gebieden", "load_households_age_sex", "load_population_gemeente",
            "load_zzp_2014",
-           "read_table", "read_user_csv"]
+           "read_table"]
 
 # 5-year bands of CBS 83502NED: "0-4" ... "90-94", "95+" (OPEN_AGE: zorgcap.forecast.schema).
 AGE_BANDS = [f"{a}-{a + 4}" for a in range(0, OPEN_AGE, 5)] + [f"{OPEN_AGE}+"]
@@ -39,25 +39,6 @@ def _read_csv(path: Path) -> pd.DataFrame:
         ) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame
-
-
-def read_user_csv(path, what: str, columns, template: str | None = None) -> pd.DataFrame:
-    """A planner's own ``,``-separated file as stripped strings, with its columns checked.
-
-    Any file that cannot be parsed (empty, binary, wrong separator, bad quoting) is an
-    :class:`InputError` naming the file and the expected columns.
-    """
-    hint = (f"use the template data_raw/templates/{template}" if template
-            else f"give a ','-separated UTF-8 CSV with columns {', '.join(columns)}")
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError,
-            pd.errors.EmptyDataError) as exc:
-        raise InputError(f"cannot be read as a {what} CSV ({type(exc).__name__}: {exc})",
-                         file=display_path(path), fix=hint + ".") from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    require_columns(frame, columns, file=path, what=f"{what} file")
-    return frame.apply(lambda col: col.str.strip())
 
 
 def _read_hmd(path: Path) -> pd.DataFrame:
