@@ -105,6 +105,24 @@ def check_series(series, name: str = "series") -> pd.Series:
     return series
 
 
+class _Series:
+    """A series as a hashable argument of :func:`functools.lru_cache`: two are equal when
+    their years and values are; the cached function computes from ``y`` itself."""
+
+    __slots__ = ("y", "_key")
+
+    def __init__(self, y: pd.Series):
+        self.y = y
+        self._key = (np.asarray(y.index, "int64").tobytes(),
+                     np.asarray(y.to_numpy(), "float64").tobytes())
+
+    def __hash__(self) -> int:
+        return hash(self._key)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _Series) and self._key == other._key
+
+
 def _periods(y: pd.Series) -> pd.Series:
     return pd.Series(np.asarray(y, float),
                      index=pd.period_range(str(int(y.index[0])), periods=len(y), freq="Y"))
@@ -229,7 +247,9 @@ def _errors_key(series: pd.Series, method: str, min_train: int) -> str:
     return h.hexdigest()
 
 
-_ERRORS: dict[str, pd.DataFrame] = {}
+#: Rolling-origin error tables kept in memory (one per series, method and ``min_train``);
+#: the files in ``<cache>/models/`` keep them across processes.
+_ERRORS_KEPT = 512
 
 
 def origin_errors(series: pd.Series, method: str, min_train: int = 8) -> pd.DataFrame:
@@ -241,13 +261,21 @@ def origin_errors(series: pd.Series, method: str, min_train: int = 8) -> pd.Data
     gives the same numbers every time (about 0.25 s per method and series). Both
     :func:`choose_method` and the empirical intervals of :class:`TrendModel` use it.
     """
+    return _origin_errors(_Series(series), method, min_train).copy()
+
+
+@functools.lru_cache(maxsize=_ERRORS_KEPT)
+def _origin_errors(series: _Series, method: str, min_train: int) -> pd.DataFrame:
+    """:func:`origin_errors` kept in memory (bounded): read from ``<cache>/models/`` or
+    computed and written there."""
     from .io.cache import atomic_write
     from .io.datadir import cache_dir
 
+    series = series.y
     key = _errors_key(series, method, min_train)
-    table = _ERRORS.get(key)
+    table = None
     path = cache_dir() / "models" / f"errors-{key[:24]}.csv"
-    if table is None and path.exists():
+    if path.exists():
         try:
             table = pd.read_csv(path)
             if list(table.columns) != ["origin", "horizon", "abs_log_error"]:
@@ -260,8 +288,7 @@ def origin_errors(series: pd.Series, method: str, min_train: int = 8) -> pd.Data
         if table.empty:
             table = pd.DataFrame(columns=["origin", "horizon", "abs_log_error"])
         atomic_write(path, lambda tmp: table.to_csv(tmp, index=False, float_format="%.17g"))
-    _ERRORS[key] = table
-    return table.copy()
+    return table
 
 
 def choose_method(series: pd.Series, min_train: int = 8) -> tuple[str, pd.DataFrame]:
@@ -443,28 +470,27 @@ def clean_series(series: pd.Series, config: TrendConfig) -> pd.Series:
     return y
 
 
-_CENTRES: dict = {}
-_LEVELS: dict = {}  # ETS smoothed level at the origin, by (h, years, values) [log rate]
-
-
-def _unanchored(y: pd.Series, h: int, anchored: np.ndarray) -> np.ndarray:
-    """The ETS path from its smoothed level: the anchored path minus (last - level)."""
-    key = (h, np.asarray(y.index, "int64").tobytes(),
-           np.asarray(y.to_numpy(), "float64").tobytes())
-    return anchored - float(np.log(_periods(y)).iloc[-1]) + _LEVELS[key]
+#: Fits kept in memory (:func:`_fit`; each holds two paths of ``h`` values): the backtest and
+#: the calibration errors ask for the same fit many times.
+_FITS_KEPT = 16_384
 
 
 def _centre(y: pd.Series, method: str, anchor: bool, h: int) -> tuple[np.ndarray, np.ndarray]:
     """Log forecast path and the model's standard deviation, each (h,) [log rate].
 
-    Kept in memory by the series' years and values: the backtest and the calibration errors
-    ask for the same fit many times.
+    Kept in memory by the series' years and values (:func:`_fit`).
     """
-    key = (method, anchor, h, np.asarray(y.index, "int64").tobytes(),
-           np.asarray(y.to_numpy(), "float64").tobytes())
-    if key in _CENTRES:
-        mean, sd = _CENTRES[key]
-        return mean.copy(), sd.copy()
+    mean, sd, _ = _fit(_Series(y), method, anchor, h)
+    return mean.copy(), sd.copy()
+
+
+@functools.lru_cache(maxsize=_FITS_KEPT)
+def _fit(series: _Series, method: str, anchor: bool, h: int):
+    """:func:`_centre`'s path and standard deviation (h,) [log rate], with the smoothed level
+    at the origin of the anchored ETS [log rate] (None for the other methods): the
+    unanchored ETS path is the anchored one shifted by (level - last), from one fit."""
+    y = series.y
+    level = None
     yl = np.log(_periods(y))
     last = float(yl.iloc[-1])
     steps = np.arange(1, h + 1)
@@ -478,8 +504,8 @@ def _centre(y: pd.Series, method: str, anchor: bool, h: int) -> tuple[np.ndarray
             mean, sd = last + d.mean() * steps, d.std(ddof=1) * np.sqrt(steps)
         elif method == "ets":
             if not anchor:  # one fit serves both: the anchored path is this one shifted
-                mean, sd = _centre(y, "ets", True, h)
-                return _unanchored(y, h, mean), sd
+                mean, sd, level = _fit(series, "ets", True, h)
+                return mean - last + level, sd, None
             from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
             res = ETSModel(yl, error="add", trend="add", damped_trend=True).fit(disp=False)
@@ -487,8 +513,8 @@ def _centre(y: pd.Series, method: str, anchor: bool, h: int) -> tuple[np.ndarray
                 alpha=0.05)
             mean = sf["mean"].to_numpy()
             sd = (sf["pi_upper"].to_numpy() - mean) / z95
-            _LEVELS[key[2:]] = float(np.asarray(res.level)[-1])  # the smoothed level at T
-            mean = mean - _LEVELS[key[2:]] + last
+            level = float(np.asarray(res.level)[-1])  # the smoothed level at T
+            mean = mean - level + last
         elif method == "arima":
             from statsmodels.tsa.arima.model import ARIMA
 
@@ -505,8 +531,7 @@ def _centre(y: pd.Series, method: str, anchor: bool, h: int) -> tuple[np.ndarray
                      else [_centre(y, "ets", a, h) for a in (True, False)])
             mean = np.mean([p[0] for p in parts], axis=0)
             sd = np.max([p[1] for p in parts], axis=0)
-    _CENTRES[key] = (mean, sd)
-    return mean.copy(), sd.copy()
+    return mean, sd, level
 
 
 def forecast_errors(series: pd.Series, config: TrendConfig) -> pd.DataFrame:

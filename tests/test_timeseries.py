@@ -26,13 +26,13 @@ def test_rolling_origin_errors_are_cached_by_content(tmp_path, monkeypatch):
     # The scores read back from the cache equal a fresh computation; a changed value in
     # the series is a different key, so a stale table is never returned.
     monkeypatch.setenv("ZORGCAP_CACHE", str(tmp_path))
-    monkeypatch.setattr(T, "_ERRORS", {})
+    T._origin_errors.cache_clear()  # the files only
     years = list(range(2000, 2014))
     series = pd.Series([0.08 * 0.97 ** (y - 2000) + 0.001 * (y % 3) for y in years],
                        index=years)
     method, fresh = T.choose_method(series, min_train=5)
     assert len(list((tmp_path / "models").glob("errors-*.csv"))) == len(T.METHODS)
-    monkeypatch.setattr(T, "_ERRORS", {})
+    T._origin_errors.cache_clear()  # the files only
 
     def refit(*args, **kwargs):
         raise LookupError("refit")
