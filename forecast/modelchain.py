@@ -144,19 +144,20 @@ class ChainResult:
         The 25,000 extra places 2021-2025 in all delivery forms, counted from 2021:
         ``zk_code, zk_name, gap_2025, gap_all_forms_2025, ambition_share,
         realised_2021_base, expected_base_2025, counted_2021_2025, counted_minus_share,
-        plans_to_2025, plans_minus_share`` [places] (:func:`zorgcap.forecast.gap.ambition_2025`).
+        plans_to_2025, plans_minus_share`` [places]
+        (:func:`zorgcap.forecast.targets.ambition_2025`).
     targets : pandas.DataFrame
         Every national target of extra places within the run (25,000 by 2025, WOZO 2030,
         50,000 by 2031) per region, counted from its own base year in its own delivery
         forms: ``target, year, base_year, forms, zk_code, zk_name, target_share,
         realised_to_base, expected_to_year, counted, counted_minus_share`` [places]
-        (:func:`zorgcap.forecast.gap.target_progress`).
+        (:func:`zorgcap.forecast.targets.target_progress`).
     staff : pandas.DataFrame
         Which limit binds, building or staff, where and when, under each workforce
         scenario (``letters``: upper bound; ``replacement``: no net growth): ``workforce,
         zk_code, zk_name, first_short, first_building, first_staff`` [year; <NA> if
         never], ``years_building, years_staff`` [years], ``last_limit``
-        (:func:`zorgcap.forecast.gap.staff_binding`); the gap frame carries the limit of
+        (:func:`zorgcap.forecast.staff.staff_binding`); the gap frame carries the limit of
         ``config.workforce`` per year.
     decomposition : pandas.DataFrame
         ``zk_code, zk_name, year_from, year_to, base, population, ageing, usage_rates,
