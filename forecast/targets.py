@@ -44,7 +44,7 @@ def target_progress(gap: pd.DataFrame, key: str = "ambition_2025", target: float
 
     Per region r (T = the target's year, b its base year, B the gap table's base year,
     P(y) = national places in use in the target's forms in y, k = P(b) / P(B); ``need``,
-    ``capacity`` and ``supply`` in the target's forms):
+    ``capacity`` and ``supply`` in the target's forms)::
 
         target_share(r)     = target x growth(r) / sum growth,
                               growth(r) = max(need(r, T) - k need(r, B), 0)
