@@ -27,7 +27,8 @@ __all__ = ["assumption_items", "assumption_text", "run_text", "translated"]
 _NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 _FIELD = re.compile(r"\{(\w+)\}")
 # fields that hold code words, and the catalogue table that names them
-_CODES = {"reference": "reference_names", "scenario": "workforce_names"}
+_CODES = {"reference": "reference_names", "scenario": "workforce_names",
+          "model": "model_names", "method": "method_names"}
 
 
 @lru_cache(maxsize=None)

@@ -21,7 +21,7 @@ from zorgcap.forecast.decompose import PARTS
 from zorgcap.forecast.schema import STEP_YEARS
 
 from .assumptions import assumption_items, run_text
-from .html import references_frame, words
+from .html import inputs_frame, references_frame, words
 from .text import Text, sort_by_name
 
 __all__ = ["write_workbook"]
@@ -105,12 +105,12 @@ def _sheets(result, t: Text) -> dict[str, pd.DataFrame]:
         **({s["gemeenten"]: gm} if gm is not None else {}),
         s["references"]: references_frame(t, result),
         s["checks"]: _run_texts(result.checks, t, "note"),
-        s["waiting"]: result.waiting_forecast,
+        s["waiting"]: _run_texts(result.waiting_forecast, t, "method"),
         s["backtest"]: result.backtest,
         s["assumptions"]: pd.DataFrame(assumption_items(t, result.assumptions),
                                        columns=["key", "name", "text"]).set_axis(
             ["key", "assumption", "value"], axis=1),
-        s["inputs"]: pd.DataFrame(result.provenance.get("inputs", [])),
+        s["inputs"]: inputs_frame(t, result),
     }
     intensity = getattr(result, "regional_intensity", None)
     if intensity is None:
@@ -180,9 +180,10 @@ def _regions(result) -> pd.DataFrame:
     return out
 
 
-def _label(t: Text, col: str) -> str:
-    """The column's label; a shortage column says the sign convention (tekort (+) /
-    overschot (−)) in its name, as the page says it in each table's caption."""
+def _label(t: Text, col: str, sheet: str | None = None) -> str:
+    """The column's label on ``sheet`` (a key of ``[<lang>.sheets]``); a shortage column says
+    the sign convention (tekort (+) / overschot (−)) in its name, as the page says it in
+    each table's caption."""
     label = None
     for prefix in ("need_", "gap_all_forms_", "binding_limit_", "gap_", "p_short_",
                    "persons_85plus_", "share_"):
@@ -192,7 +193,7 @@ def _label(t: Text, col: str) -> str:
             name, _, unit = base.partition(" [")
             label = f"{name} {rest}" + (f" [{unit}" if unit else "")
             break
-    label = label or t.label(col)
+    label = label or t.label(col, sheet)
     word = t["shortage"]
     if col.startswith(("gap", "reference_gap", "fte_gap")) and label.startswith(word):
         label = t["shortage_signed"] + label[len(word):]
@@ -242,7 +243,7 @@ def write_workbook(result, path, lang: str = "nl") -> dict[str, pd.DataFrame]:
         ws = book.add_worksheet(name[:31])
         frame = frame.reset_index(drop=True)
         for j, col in enumerate(frame.columns):
-            label = _label(t, col)
+            label = _label(t, col, sheet_keys.get(name))
             dictionary.append((name, col, label, _description(col, t, sheet_keys.get(name))))
             kind = _format_of(col, frame[col])
             ws.write(0, j, label, f["head"])
@@ -267,8 +268,7 @@ def write_workbook(result, path, lang: str = "nl") -> dict[str, pd.DataFrame]:
         if len(frame.columns):
             ws.autofilter(0, 0, max(len(frame), 1), len(frame.columns) - 1)
     ws = book.add_worksheet(cols_name)
-    head = [t.label("column"), "", t.label("label"), t.label("description")]
-    head[1] = "sheet" if lang == "en" else "blad"
+    head = [t.label("column"), t["excel_sheet"], t.label("label"), t.label("description")]
     for j, h in enumerate(head):
         ws.write(0, j, h, f["head"])
     for i, (sheet, col, label, desc) in enumerate(dictionary, start=1):
@@ -341,11 +341,10 @@ def _about_sheet(book, name, result, t: Text, f) -> None:
     ws.write(i, 0, t["provenance_inputs"], f["bold"])
     i += 1
     ws.write_row(i, 0, t.m["about"]["inputs_head"], f["head"])
-    for rec in result.provenance.get("inputs", []):
+    for rec in inputs_frame(t, result).to_dict("records"):
         i += 1
-        ws.write_row(i, 0, [str(rec.get("key", "")), str(rec.get("title", "")),
-                            str(rec.get("cbs_id", "")), str(rec.get("origin", "")),
-                            str(rec.get("path", "")), str(rec.get("sha256", ""))])
+        ws.write_row(i, 0, ["" if pd.isna(rec.get(k)) else str(rec[k])
+                            for k in ("key", "title", "cbs_id", "origin", "path", "sha256")])
     i += 2
     ws.write(i, 0, t["assumptions"], f["bold"])
     for item in assumption_items(t, result.assumptions):

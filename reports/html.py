@@ -564,8 +564,8 @@ def _region_sections(t: Text, result, gm_geo, gm_names, years, focus) -> list[di
         if code in plans_by:
             by_year, source = plans_by[code]
             plans = {"rows": [(int(y), t.num(n), t.num(p), t.num(q)) for y, n, p, q in by_year],
-                     "source": source.replace("ESTIMATE plans_from_national",
-                                              t.m["estimates"]["plans_from_national"])}
+                     "source": t.m["estimates"]["plans_from_national"]
+                     if source == "ESTIMATE plans_from_national" else source_text(t, source)}
         gm = gm_geo[gm_geo["zk_code"] == code]
         numbers = {c: i for i, c in enumerate(sorted(
             gm["gm_code"], key=lambda c: by_name(gm_names.get(c, c))), start=1)}
@@ -725,7 +725,7 @@ def page_context(result, lang: str = "nl") -> dict:
     band_label = params.get("band_label") if isinstance(params, dict) else None
     intensity = getattr(result, "regional_intensity", None)
     assumptions = assumption_items(t, result.assumptions)  # name and text in t's language
-    inputs = pd.DataFrame(prov.get("inputs", []))
+    inputs = inputs_frame(t, result)
     about = _about(t, result)
     ctx = {
         "t": t, "m": t.m, "lang": lang, "title": t["title"], "about": about,
@@ -760,7 +760,7 @@ def page_context(result, lang: str = "nl") -> dict:
                                       for x in intensity["source"].dropna().unique())
         if intensity is not None and "source" in intensity else "",
         "assumptions": assumptions,
-        "inputs": table(t, inputs, labels={"origin": t.label("origin_dir")})
+        "inputs": table(t, inputs, labels={"origin": t.label("origin", "inputs")})
         if len(inputs) else None,
         "scenario_description": _sentence(run_text(t, p.get("description", ""))),
         "reference_description": run_text(t, p.get("reference_description", "")),
@@ -779,18 +779,109 @@ def _progress(t: Text, result) -> dict:
     return progress_context(t, result, table)
 
 
+#: Columns whose code values are words of a catalogue table (``[<lang>.<table>]``).
+_WORDS = {"binding_limit": "limits", "last_limit": "limits", "workforce": "workforce_names",
+          "forms": "forms_names", "target": "target_names", "model": "model_names",
+          "method": "method_names", "state": "input_states"}
+#: Columns that name where a figure comes from (a planner file, an estimate or none).
+SOURCE_COLUMNS = ("capacity_source", "plans_source", "waiting_source", "fte_source",
+                  "clustered_source")
+
+
 def words(frame: pd.DataFrame, t: Text) -> pd.DataFrame:
     """Code values shown as words of the report's language (binding limit, workforce
-    scenario, delivery forms, target): the page and the workbook say the same."""
-    maps = {"binding_limit": "limits", "last_limit": "limits", "workforce": "workforce_names",
-            "forms": "forms_names", "target": "target_names"}
+    scenario, delivery forms, target, trend model, the sources and the reference): the page
+    and the workbook say the same."""
     out = frame
     for col in frame.columns:
-        key = maps.get(col) or ("limits" if col.startswith("binding_limit_") else None)
-        if key and not pd.api.types.is_numeric_dtype(frame[col]):
-            names = t.m[key]
-            out = out.assign(**{col: frame[col].map(lambda v, n=names: n.get(v, v))})
+        if pd.api.types.is_numeric_dtype(frame[col]):
+            continue
+        key = _WORDS.get(col) or ("limits" if col.startswith("binding_limit_") else None)
+        if key:
+            out = out.assign(**{col: frame[col].map(lambda v, k=key: t.word(k, v))})
+        elif col in SOURCE_COLUMNS:
+            out = out.assign(**{col: frame[col].map(lambda v: source_text(t, v))})
+        elif col == "reference":
+            out = out.assign(**{col: frame[col].map(lambda v: reference_word(t, v))})
     return out
+
+
+def source_text(t: Text, value):
+    """A ``*_source`` value of the frames in ``t``'s language: ``ESTIMATE <assumption>``
+    (named by the assumption's short name), ``none``, ``file <path>`` or ``planner file
+    <path>`` (with ``, inventory <vintage>`` for a plans file with vintages), ``DataFrame``
+    (:mod:`zorgcap.forecast.supply`, :mod:`zorgcap.forecast.staff`). A planner's own text
+    passes unchanged, and so does everything in English."""
+    texts = t.m.get("sources")
+    if not texts or not isinstance(value, str):
+        return value
+    if value.startswith("ESTIMATE "):
+        key = value.removeprefix("ESTIMATE ").strip()
+        return texts["estimate"].format(name=t.word("assumption_names", key))
+    if value in ("none", "DataFrame"):
+        return texts["none" if value == "none" else "dataframe"]
+    head, sep, vintage = value.partition(", inventory ")
+    for prefix, key in (("planner file ", "planner_file"), ("file ", "file")):
+        if head.startswith(prefix):
+            head = texts[key].format(path=head.removeprefix(prefix))
+            break
+    return head + (texts["inventory"].format(vintage=vintage) if sep else "")
+
+
+def reference_word(t: Text, reference):
+    """The ``reference`` option (``model``, ``tno2019``, ``ratio80:110``, ...) as a word of
+    ``t``'s language (``[<lang>.reference_kinds]``); unknown values pass."""
+    kinds = t.m.get("reference_kinds", {})
+    if not isinstance(reference, str):
+        return reference
+    kind, sep, ratio = reference.partition(":")
+    if sep and kind.startswith("ratio") and "ratio" in kinds:
+        try:
+            value = t.num(float(ratio), 0 if float(ratio).is_integer() else 1)
+        except ValueError:
+            return reference
+        return kinds["ratio"].format(ratio=value, age=kind.removeprefix("ratio"))
+    return kinds.get(reference, reference)
+
+
+def reference_text(t: Text, reference: str, english: str) -> str:
+    """What the run's ``reference`` compares against, in ``t``'s language: the model's need,
+    a planning ratio, or the national figures of a target with their own base year and
+    forms (:mod:`zorgcap.forecast.references`); ``english`` is the run's own description
+    (``parameters["reference_description"]``), kept for English and unknown references."""
+    from zorgcap.forecast import references
+
+    if t.lang == "en":
+        return english
+    kind = reference.partition(":")[0]
+    if kind == "model":
+        return run_text(t, english)
+    if kind.startswith("ratio"):
+        return reference_word(t, reference)
+    keys = references.REFERENCES.get(kind)
+    if not keys:
+        return run_text(t, english)
+    own = references.bases().loc[keys[0]]
+    names = "; ".join(t.word("reference_names", k) for k in keys)
+    return t.m["reference_kinds"]["counted"].format(
+        names=names, base_year=int(own["base_year"]),
+        forms=t.word("forms_names", str(own["forms"])))
+
+
+def inputs_frame(t: Text, result) -> pd.DataFrame:
+    """The input tables of the run's provenance (one row per manifest table) with their
+    state, where each was found and a title in ``t``'s language (``[<lang>.input_states]``,
+    ``input_origins``, ``input_titles``; the manifest's own title elsewhere): the page, the
+    sheet of the input files and the sheet about the run show the same."""
+    inputs = pd.DataFrame(result.provenance.get("inputs", []))
+    if not len(inputs):
+        return inputs
+    out = inputs.assign(**{"origin": inputs["origin"].map(lambda v: t.word("input_origins", v))}
+                        if "origin" in inputs else {})
+    if "title" in out:
+        titles = t.m.get("input_titles", {})
+        out["title"] = [titles.get(k, v) for k, v in zip(out["key"], out["title"], strict=True)]
+    return words(out, t)
 
 
 def _references_table(t: Text, result) -> dict:
@@ -896,7 +987,8 @@ def _about(t: Text, result) -> list[tuple[str, str]]:
             (a["description"], str(run_text(t, p.get("description", "")))),
             (a["to"], str(c.to)), (a["draws"], t.num(c.draws)), (a["seed"], str(c.seed)),
             (a["levels"], ", ".join(str(x) for x in c.level)),
-            (a["reference"], run_text(t, str(p.get("reference_description", c.reference))))]
+            (a["reference"], reference_text(t, str(c.reference),
+                                            str(p.get("reference_description", c.reference))))]
     for key in ("capacity", "plans", "status_file", "waiting_file", "workforce_file",
                 "staff_ratios", "calibrate"):
         value = getattr(c, key, None)

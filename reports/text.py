@@ -97,9 +97,18 @@ class Text:
         return self.m[key].format(**{k: self.num(v) if isinstance(v, float) else v
                                      for k, v in kw.items()})
 
-    def label(self, column: str) -> str:
-        """A human label with its unit for a result column; band columns
-        (``gap_lo_80``) become 'tekort, ondergrens 80% [plaatsen]'."""
+    def word(self, table: str, code):
+        """The word of ``[<lang>.<table>]`` for a code value (a plan status, a model name);
+        a code the table does not name is returned as it is."""
+        return self.m.get(table, {}).get(code, code) if isinstance(code, str) else code
+
+    def label(self, column: str, sheet: str | None = None) -> str:
+        """A human label with its unit for a result column (on ``sheet``, a key of
+        ``[<lang>.sheets]``, where ``[<lang>.sheet_columns.<sheet>]`` names it otherwise);
+        band columns (``gap_lo_80``) become 'tekort, ondergrens 80% [plaatsen]'."""
+        own = self.m.get("sheet_columns", {}).get(sheet, {}).get(column)
+        if own:
+            return own
         cols = self.m["columns"]
         if column in cols:
             return cols[column]

@@ -330,7 +330,7 @@ def test_excel_is_formatted_and_describes_the_run(report, result):
     rows = list(wb["Over deze berekening"].iter_rows(values_only=True))
     head = rows.index(("sleutel", "titel", "CBS-tabel", "herkomst", "pad", "SHA-256"))
     assert rows[head + 1][0] == "handmade"
-    assert about["Seed"] == str(result.config.seed)
+    assert about["Startgetal van het toeval"] == str(result.config.seed)
     ws = wb["Tekort per jaar"]
     head = [c.value for c in ws[1]]
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:")
@@ -798,7 +798,7 @@ def test_other_english_texts_of_a_run_in_the_dutch_workbook(real_runs):
 
     nl = Text("nl")
     sheets = _sheets(real_runs[0], nl)
-    note = sheets["Controle top-down"]["note"].iloc[0]
+    note = sheets["Controle van bovenaf"]["note"].iloc[0]
     assert note.startswith("In 2026 geeft de controle van bovenaf ") and \
         not _english_numbers(note), note
     source = sheets["Regionale intensiteit"]["source"].iloc[0]
@@ -885,11 +885,11 @@ def test_dutch_page_says_the_band_waiting_method_and_comparator_in_dutch(scenari
     for english in ("forecast interval", "population uncertainty", "random walk on log",
                     "zorgcap need ("):
         assert english not in text, english
-    assert "random walk op de logaritme (ARIMA(0,1,0))" in text
+    assert "toevalswandeling op de logaritme (ARIMA(0,1,0))" in text
     assert "behoefte volgens zorgcap (prognose van het scenario" in text
     if scenario == "trend":
         c80, c95 = (round(100 * run.parameters[f"backtest_coverage_{lv}"]) for lv in (80, 95))
-        assert re.search(rf"in de backtest lag van \d+ getoetste jaren {c80}% binnen het "
+        assert re.search(rf"in de toets achteraf lag van \d+ getoetste jaren {c80}% binnen het "
                          rf"80%-interval en {c95}% binnen het 95%-interval", text)
     else:
         assert "onzekerheid van de bevolking bij gelijkblijvende zorggebruikskansen" in text
