@@ -164,6 +164,21 @@ def test_columns_page_lists_every_column_of_every_frame_with_its_unit():
     assert row.rstrip().endswith("- persons"), row
 
 
+# --- the report's glossary ---------------------------------------------------------------------
+
+def test_report_words_page_pairs_each_dutch_term_with_its_english_one():
+    """A re-check of construction: the page walks the catalogue's two glossaries in step."""
+    from zorgcap.reports.text import Text
+
+    page = zorgcap_docs.report_words_rst()
+    nl, en = Text("nl").m["glossary"], Text("en").m["glossary"]
+    for (nl_term, nl_text), (en_term, en_text) in zip(nl.items(), en.items(), strict=True):
+        row = page.split(f"* - **{zorgcap_docs.escape(nl_term)}**", 1)[1].split("* - **", 1)[0]
+        assert row.lstrip().startswith(f"- {zorgcap_docs.escape(en_term)}\n"), nl_term
+        assert zorgcap_docs.escape(en_text) in row and zorgcap_docs.escape(nl_text) in row
+    assert "**Das Gupta / Shapley**" in page and "**raking**" in page
+
+
 def test_escape_keeps_text_literal():
     assert zorgcap_docs.escape("a_b *c* `d` |e|") == r"a\_b \*c\* \`d\` \|e\|"
 

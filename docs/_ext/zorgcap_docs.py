@@ -12,7 +12,9 @@ from the objects the program itself uses, so they cannot go stale.
   every other key of the report's catalogue (``reports/templates/messages.toml``); without
   data the catalogue alone;
 - ``reference/generated/columns.rst``: the columns of every tidy frame with their units
-  (:data:`zorgcap.forecast.schema.FRAMES`).
+  (:data:`zorgcap.forecast.schema.FRAMES`);
+- ``reference/generated/report_words.rst``: the glossary at the end of the report, in Dutch
+  and English (``[nl.glossary]`` and ``[en.glossary]`` of the report's catalogue).
 
 The functions return the reST text, so that ``tests/test_docs.py`` checks them without a
 Sphinx build.
@@ -257,6 +259,33 @@ def columns_rst() -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+# --- the report's glossary ------------------------------------------------------------------
+
+def report_words_rst() -> str:
+    """The reST page of the report's glossary: each Dutch term with its English term and both
+    explanations, from ``[nl.glossary]`` and ``[en.glossary]`` (the same terms in the same
+    order; the page the report prints at its end)."""
+    cat = _catalogue()
+    nl, en = cat["nl"]["glossary"], cat["en"]["glossary"]
+    if len(nl) != len(en):
+        raise ValueError(f"the report's glossary has {len(nl)} Dutch and {len(en)} English "
+                         "terms: give [nl.glossary] and [en.glossary] the same terms in the "
+                         "same order (reports/templates/messages.toml)")
+    lines = [".. This page is generated from the report's message catalogue at build time",
+             "   (docs/_ext/zorgcap_docs.py); edit reports/templates/messages.toml, not this "
+             "page.", "", ".. _report-words:", "",
+             _heading("Words of the report", "=", overline=True), "",
+             "The glossary that ends every report (section *Verklarende woordenlijst* of the "
+             "Dutch page, *Glossary* of the English one): the words a planner may not know, "
+             "with the Dutch term the report uses and its English counterpart.", "",
+             ".. list-table::", "   :header-rows: 1", "   :widths: 20 20 60", "",
+             "   * - in the report (nl)", "     - English", "     - meaning"]
+    for (nl_term, nl_text), (en_term, en_text) in zip(nl.items(), en.items(), strict=True):
+        lines += [f"   * - **{_cell(nl_term)}**", f"     - {_cell(en_term)}",
+                  f"     - {_cell(en_text)}", "", f"       *{_cell(nl_text)}*"]
+    return "\n".join(lines).rstrip() + "\n"
+
+
 # --- Sphinx -----------------------------------------------------------------------------------
 
 def _write(path: Path, text: str) -> None:
@@ -271,6 +300,7 @@ def generate(app) -> None:
     _write(out / "cli.rst", cli_rst())
     _write(out / "columns.rst", columns_rst())
     _write(out / "assumptions.rst", assumptions_rst())
+    _write(out / "report_words.rst", report_words_rst())
 
 
 def setup(app):
