@@ -46,6 +46,7 @@ import pandas as pd
 
 from zorgcap import regions as regions_mod
 
+from .assumption import Assumption
 from .errors import check_whole, display_path
 from .intensity import EXTRA_SD
 from .population import VARIANTS, build_projection, draw_totals
@@ -552,49 +553,45 @@ def _regional_levels(regional_factors: str, regional_sd: float, calibrate, codes
 
 def _demand_assumptions(scn, occupancy: float, regional_factors: str, regional_sd: float,
                         regional_convergence, calibrate, population_assumptions: dict) -> dict:
-    """The named assumptions of a :func:`run_demand` run (name -> text): every assumption of
-    the demand in one place, with those of the population projection
-    (``population_assumptions``)."""
-    return {
-        "occupancy_rate": f"{occupancy:.2f} of places occupied"
-                          + (" (NZa, August 2020: about 3,900 of some 124,000 places empty; "
-                             "a COVID-time vacancy the ministry's letters call temporary; "
-                             "set --occupancy)" if occupancy == OCCUPANCY else " (set by the "
-                             "planner)"),
-        "home_ratio_national": "national ratio of VPT+MPT to stay clients in every region",
-        "regional_rates": {
-            "national": "national usage rates in every region",
-            "71488ned": "national usage rates x factors from institutional residents per "
-                        "COROP 2021 (CBS 71488ned; all ages and kinds of institution, incl. "
-                        "GHZ/GGZ)",
-            "intensity2014": "national usage rates x each region's level: in the base year "
-                             "its 2014 zzp 5-10 count (CIZ, by provider location) indirectly "
-                             "age-sex standardised (observed, not shrunk), rescaled to keep "
-                             f"the national {DEMAND_BASE_YEAR} total; after it the same level, "
-                             "its usage part (empirical-Bayes shrunk toward 1) moving as "
-                             "regional_persistence says"}[regional_factors]
-        + ("" if calibrate is None else "; regions in the calibration file: its counts"),
-        **({"location_vs_residence": "the 2014 provider-location pattern stands for today's "
-            "client residence, with an extra SD of the log factor of "
-            f"{regional_sd:g} (judgement; no public figure; settable)",
-            "intensity_drift": "a region's level is known in the base year and drifts after "
-            "it: its draws spread by the SD of the log factor x sqrt(years since the base "
-            f"year / years 2014-{DEMAND_BASE_YEAR}), redistributing the national total",
-            "age_structure_2014": "2014 population by age per region = the 2021 regional "
-            "age structure raked to the 2014 regional totals and the 2014 national age "
-            "structure (CBS 37620)"} if regional_factors == "intensity2014" else {}),
-        **({"regional_persistence": (
-            "regional factors persist at their base-year level" if regional_convergence
-            is None else f"regional factors converge (log-linear) to the national level by "
-            f"{regional_convergence}")} if regional_factors != "national" or calibrate
-           else {}),
-        "trend_window": f"trend model fitted on {TREND_WINDOW[0]}-{TREND_WINDOW[1]}: "
-                        + SHIPPED_TREND.describe(),
-        **({"oosr_elasticity": f"usage x (OOSR_t/OOSR_{DEMAND_BASE_YEAR}) ** "
-            f"-{scn.oosr_elasticity} (no published elasticity; settable)"}
-           if scn.oosr_elasticity else {}),
-        "home_trend_damping": f"home/stay ratio trend damped with phi {HOME_TREND_DAMPING}",
-        **population_assumptions}
+    """The named assumptions of a :func:`run_demand` run (name ->
+    :class:`~zorgcap.forecast.assumption.Assumption` record: key, variant and the run's
+    values): every assumption of the demand in one place, with those of the population
+    projection (``population_assumptions``)."""
+    base = DEMAND_BASE_YEAR
+    trend = SHIPPED_TREND
+    out = {
+        "occupancy_rate": Assumption(
+            "occupancy_rate", "default" if occupancy == OCCUPANCY else "planner",
+            unit="[fraction]", source="NZa 2020" if occupancy == OCCUPANCY else "option",
+            occupancy=occupancy),
+        "home_ratio_national": Assumption("home_ratio_national"),
+        "regional_rates": Assumption(
+            "regional_rates", regional_factors + ("" if calibrate is None else "_calibrated"),
+            scope="regional", base_year=base),
+    }
+    if regional_factors == "intensity2014":
+        out["location_vs_residence"] = Assumption(
+            "location_vs_residence", unit="[SD of the log factor]", source="judgement",
+            scope="regional", sd=regional_sd)
+        out["intensity_drift"] = Assumption("intensity_drift", scope="regional",
+                                            base_year=base)
+        out["age_structure_2014"] = Assumption("age_structure_2014", source="CBS 37620",
+                                               scope="regional")
+    if regional_factors != "national" or calibrate:
+        out["regional_persistence"] = Assumption(
+            "regional_persistence", "persist" if regional_convergence is None else "converge",
+            scope="regional", year=regional_convergence)
+    out["trend_window"] = Assumption(
+        "trend_window", source="CBS 37620", first_year=TREND_WINDOW[0],
+        last_year=TREND_WINDOW[1], model=trend.name, method=trend.method,
+        min_years=trend.min_train, truth=trend.calibration_truth,
+        outlier_years=list(trend.outliers))
+    if scn.oosr_elasticity:
+        out["oosr_elasticity"] = Assumption("oosr_elasticity", unit="[-]", source="judgement",
+                                            base_year=base, elasticity=scn.oosr_elasticity)
+    out["home_trend_damping"] = Assumption("home_trend_damping", unit="[-]",
+                                           phi=HOME_TREND_DAMPING)
+    return {**out, **population_assumptions}
 
 
 def _to_frame(years, proj, demand, home, occupancy, scenario) -> pd.DataFrame:

@@ -60,6 +60,7 @@ import pandas as pd
 
 from zorgcap.regions.codes import ZORGKANTOORREGIOS
 
+from .assumption import Assumption
 from .delivery import (
     CLUSTERED_FORMS,
     check_clustered_share,
@@ -585,8 +586,9 @@ def _gap_assumptions(*, base_year: int, waiting, unmet_share: float, waiting_sou
                      capacity: pd.DataFrame, workforce, fte_per_place: float,
                      occupancy: float, vpt_share: float, clustered_share: float,
                      clustered_estimated) -> dict:
-    """The named assumptions of a :func:`supply_gap` run (name -> text): every assumption
-    of the gap in one place, those of estimates only where the estimate is in use.
+    """The named assumptions of a :func:`supply_gap` run (name ->
+    :class:`~zorgcap.forecast.assumption.Assumption` record): every assumption of the gap in
+    one place, those of estimates only where the estimate is in use.
 
     ``unmet_share`` the national waiting share [fraction], ``waiting_source`` each region's
     source of its waiting count, ``plans`` the plans counted with ``in_base`` (ready by the
@@ -597,39 +599,28 @@ def _gap_assumptions(*, base_year: int, waiting, unmet_share: float, waiting_sou
     """
     w = unmet_share
     return {
-        "waiting_list_share": f"unmet demand: the {waiting or 'no'} waiting list of "
-                              f"{base_year} ({100 * w:.1f}% of national demand), per region "
-                              "a constant share of its demand",
-        **({"waiting_by_clients": "the national waiting list (less a planner's regional "
-            f"counts) allocated to regions in proportion to their clients in care in {base_year}"}
+        "waiting_list_share": Assumption("waiting_list_share", waiting or "none", unit="[%]",
+                                         base_year=base_year, share=100 * w),
+        **({"waiting_by_clients": Assumption("waiting_by_clients", scope="regional",
+                                             base_year=base_year)}
            if waiting and waiting_source.str.startswith("ESTIMATE").any() else {}),
         **_in_base_text(plans, in_base, base_year),
         **staff_assumptions(workforce, fte_per_place, occupancy),
         **status_assumptions(status),  # realisation_probability, plan_delay, *_from_history
-        **({"capacity_from_clients": f"capacity = the places in use on 1 January {base_year}: "
-            "the region's clients with stay in that year / occupancy, from the same observed "
-            "level as its need (no base-year difference but the waiting list)"}
+        **({"capacity_from_clients": Assumption("capacity_from_clients", scope="regional",
+                                                base_year=base_year)}
            if (capacity["capacity_source"] == "ESTIMATE capacity_from_clients").any() else {}),
-        **({"plans_from_national": _plans_text(base_year) + (
-            "" if plans_file is None else f"; in the {len(estimated)} regions without rows "
-                                          f"in the plans file: {', '.join(estimated)}")}
-           if estimated else {}),
-        "vpt_share_of_home": f"VPT clients are {100 * vpt_share:.1f}% of the clients at home "
-                             f"(VPT + MPT) in every region and year, as nationally in "
-                             f"{DEMAND_BASE_YEAR} (CBS 84529NED)",
-        "clustered_share_of_vpt": f"{100 * clustered_share:.0f}% of VPT clients live "
-                                  "clustered and need a clustered place (CBS 84529NED does "
-                                  "not split VPT; no retrievable public figure; settable "
-                                  "with --clustered-share)",
-        **({"clustered_from_clients": "clustered VPT places in the base year = the need "
-            "for them (no vpt_capacity in a capacity file)"}
+        **({"plans_from_national": _plans_text(base_year, None if plans_file is None
+                                               else estimated)} if estimated else {}),
+        "vpt_share_of_home": Assumption("vpt_share_of_home", unit="[%]", source="CBS 84529NED",
+                                        share=100 * vpt_share, base_year=DEMAND_BASE_YEAR),
+        "clustered_share_of_vpt": Assumption("clustered_share_of_vpt", unit="[%]",
+                                             source="option", share=100 * clustered_share),
+        **({"clustered_from_clients": Assumption("clustered_from_clients", scope="regional")}
            if clustered_estimated.any() else {}),
         **_base_year_assumptions(),
-        "targets_from_own_base": "per region, a target's base-year need is the region's "
-                                 f"{base_year} need scaled by the national growth of places "
-                                 "in use since then, and the places realised before "
-                                 f"{base_year} are shared by capacity (no regional counts of "
-                                 "those years)",
+        "targets_from_own_base": Assumption("targets_from_own_base", scope="regional",
+                                            base_year=base_year),
     }
 
 
@@ -679,12 +670,11 @@ def _in_base_text(plans: pd.DataFrame, in_base, base_year: int) -> dict:
         return {}
     places = float(signed_places(done).sum())
     open_ = done[done["status"] != "realised"]
-    text = (f"{len(done)} plans ({places:,.0f} places) are ready in {base_year} or before: "
-            f"they are part of the capacity of 1 January {base_year} and not added again")
-    if len(open_):
-        text += (f"; {len(open_)} of them ({float(signed_places(open_).sum()):,.0f} places) "
-                 "are not realised: give them a later year_ready if they are not open yet")
-    return {"plans_in_base_capacity": text}
+    return {"plans_in_base_capacity": Assumption(
+        "plans_in_base_capacity", "open" if len(open_) else "all", unit="[places]",
+        source="plans file", scope="regional", n=len(done), places=places,
+        base_year=base_year, n_open=len(open_),
+        places_open=float(signed_places(open_).sum()) if len(open_) else 0.0)}
 
 
 def _base_year_assumptions() -> dict:
@@ -696,7 +686,9 @@ def _base_year_assumptions() -> dict:
     out = {}
     for key, row in b[b["why"].str.startswith("ASSUMPTION")].iterrows():
         name = row["why"].split(":", 1)[0].removeprefix("ASSUMPTION").strip()
-        out[name] = f"{key} counted from {row['base_year']}: " + row["why"].split(":", 1)[1].strip()
+        out[name] = Assumption(name, unit="[year]", source="data_raw/reference_bases.csv",
+                               reference=key, base_year=int(row["base_year"]),
+                               assumed_year=int(row["base_year"]))
     return out
 
 
@@ -704,16 +696,19 @@ compare_capacity.__signature__ = inspect.signature(supply_gap).replace(
     return_annotation=pd.DataFrame)
 
 
-def _plans_text(base_year: int) -> str:
-    """The assumption ``plans_from_national`` in words, from :func:`national_plans`: the
-    published total and what of it is added after the base year."""
+def _plans_text(base_year: int, elsewhere: list | None = None) -> Assumption:
+    """The assumption ``plans_from_national`` from :func:`national_plans`: the published
+    total and what of it is added after the base year; ``elsewhere``: the regions without
+    rows in a planner's plans file (None without a file)."""
     n = national_plans(base_year)
-    text = (f"ZN Regiomonitor 2022: {n['places']:,.0f} places {n['first_year']}-"
-            f"{n['last_year']} spread by demand growth")
-    if n["added"] < n["places"]:
-        text += (f"; those ready by {base_year} are in the base capacity, so "
-                 f"{n['added']:,.0f} places {n['added_first_year']}-{n['last_year']} are added")
-    return text
+    added = n["added"] < n["places"]
+    variant = "_".join(["added"] * added + ["elsewhere"] * (elsewhere is not None)) or "all"
+    return Assumption("plans_from_national", variant, unit="[places]",
+                      source="ZN Regiomonitor 2022", scope="regional", places=n["places"],
+                      first_year=n["first_year"], last_year=n["last_year"],
+                      base_year=base_year, added=n["added"],
+                      added_first_year=n["added_first_year"],
+                      n=len(elsewhere or []), codes=list(elsewhere or []))
 
 
 def _check_waiting_below_clients(persons: pd.Series, clients: pd.Series, given, waiting: str,

@@ -46,6 +46,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .assumption import Assumption
 from .schema import INTRAMURAL_CAP_COLUMNS
 
 __all__ = ["PUBLISHED_CAP", "CAP_YEARS", "CLUSTERED_TARGET", "intramural_cap",
@@ -130,9 +131,7 @@ def cap_assumption(gap: pd.DataFrame, cap: float | None = None) -> dict:
     base = int(gap["year"].min())
     national = float(gap.loc[gap["year"] == base, "capacity"].sum())
     level = national if cap is None else cap
-    origin = (f"the places with stay of {base} (the run's base-year capacity; " if cap is None
-              else f"a set cap shared over regions by their {base} capacity (")
-    return {"intramural_cap": (
-        f"reference intramural cap: places with stay held at {level:,.0f}, {origin}the "
-        f"cabinet named {PUBLISHED_CAP:,} the maximum); the need above it is met in "
-        "clustered places")}
+    return {"intramural_cap": Assumption(
+        "intramural_cap", "base" if cap is None else "set", unit="[places]",
+        source="option" if cap is not None else "base-year capacity", level=level,
+        base_year=base, published=PUBLISHED_CAP)}

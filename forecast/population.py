@@ -44,6 +44,7 @@ from zorgcap import regions
 from zorgcap.regions.codes import check_year
 
 from . import mortality as mort
+from .assumption import Assumption
 from .cohort import MIGRATION_RHO, MIGRATION_SD, SEX_RATIO_AT_BIRTH, birth_shares, step
 from .errors import check_whole
 from .io.cache import content_cache
@@ -505,12 +506,9 @@ def build_projection(to: int = LAST_YEAR, draws: int = 0, seed: int = SEED,
     return PopulationProjection(
         years=years, codes=list(out_codes), persons=persons, level=level, variant=variant,
         national=national, seed=seed if draws else None, draws=draws, names=names,
-        assumptions={
-            "births_by_women_15_49": "births allotted to gemeenten by women aged 15-49",
-            "regional_migration_under_65": "regional calibration changes ages 0-64 only",
-            "mortality_national": "the same death rates in every region",
-            "split_haaren": "Haaren split by PC4 population (data_raw/gemeente_changes.csv)",
-        },
+        assumptions={key: Assumption(key) for key in (
+            "births_by_women_15_49", "regional_migration_under_65", "mortality_national",
+            "split_haaren")},
     )
 
 

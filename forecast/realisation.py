@@ -78,6 +78,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .assumption import Assumption
 from .schema import PLAN_ENTRIES_COLUMNS as ENTRY_COLUMNS
 from .schema import REALISATION_COLUMNS
 from .validation import MAX_DELAY_YEARS, OPEN_STATUSES, STATUSES
@@ -329,9 +330,10 @@ def status_assumptions(status: pd.DataFrame, prior_projects: float = PRIOR_PROJE
     return {
         "realisation_probability": dict(zip(shown["status"], shown["realisation_probability"],
                                             strict=True)),
-        "plan_delay": "Poisson delay beyond year_ready, mean by status: "
-                      + ", ".join(f"{s} {d:g} y" for s, d in zip(
-                          shown["status"], shown["delay_mean_years"], strict=True)),
+        "plan_delay": Assumption("plan_delay", unit="[years]", source="plan status file",
+                                 delays=[{"status": s, "years": d} for s, d in zip(
+                                     shown["status"], shown["delay_mean_years"],
+                                     strict=True)]),
         **realisation_assumption(status, prior_projects)}
 
 
@@ -346,20 +348,16 @@ def realisation_assumption(status: pd.DataFrame, prior_projects: float = PRIOR_P
     learned = status[status["source"] == "history"]
     if learned.empty:
         return {}
-    where = ""
+    variant, regions, others = "plain", [], 0
     if "zk_code" in learned:
         regions = sorted(set(learned["zk_code"]))
         others = status["zk_code"].nunique() - len(regions)
-        where = ("; applied to the plans of the regions they were learned from: "
-                 + ", ".join(regions)
-                 + (f"; the other {others} regions keep the defaults" if others else ""))
+        variant = "others" if others else "regions"
         learned = learned.drop_duplicates("status")
-    parts = "; ".join(f"{r.status} {r.realisation_probability:.2f} realised, mean delay "
-                      f"{r.delay_mean_years:.1f} y ({r.n_projects} project"
-                      f"{'s' if r.n_projects != 1 else ''})" for r in learned.itertuples())
-    return {"realisation_from_history": (
-        "realisation probability and mean delay per status learned from the plans file's "
-        "inventories (vintages): Aalen-Johansen share realised after the planned year, "
-        "cancelled and vanished projects a competing event, open projects censored; shrunk "
-        f"toward the defaults with the weight of {prior_projects:g} projects: {parts}"
-        + where)}
+    parts = [{"status": r.status, "p": r.realisation_probability,
+              "delay": r.delay_mean_years, "n": int(r.n_projects),
+              "noun": "project" if r.n_projects == 1 else "projects"}
+             for r in learned.itertuples()]
+    return {"realisation_from_history": Assumption(
+        "realisation_from_history", variant, source="plans file", scope="regional",
+        projects=prior_projects, learned=parts, regions=regions, others=others)}

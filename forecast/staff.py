@@ -85,6 +85,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .assumption import Assumption
 from .errors import (
     InputError,
     check_number,
@@ -414,34 +415,32 @@ def staff_assumptions(scenario: WorkforceScenario, fte_per_place: float,
     made with (:func:`letters_scenario`)."""
     s = scenario
     out = {
-        "staff_in_balance_base_year": (
-            "fte available in the base year = capacity x fte per place (the base-year "
-            "places are exactly staffed; a planner's workforce file replaces it per region)"),
-        "workforce_same_rate_all_regions": (
-            f"the fte of every region change at the same rate, {s.net_growth:+.2%} a year "
-            f"(inflow {s.inflow_rate:.2%} - outflow {s.outflow_rate:.2%}; scenario "
-            f"'{s.name}')"),
-        "fte_per_place": f"{fte_per_place:.3g} fte per place (settable; staff_ratios.csv "
-                         "weighs zzp VV4-VV10)",
-        "absenteeism": (
-            f"absenteeism {s.absenteeism:.1%} in the forecast years against "
-            f"{s.absenteeism_base:.1%} carried by the fte per place (letters: 7.7%, a COVID "
-            "year)"),
+        "staff_in_balance_base_year": Assumption("staff_in_balance_base_year",
+                                                 scope="regional"),
+        "workforce_same_rate_all_regions": Assumption(
+            "workforce_same_rate_all_regions", unit="[fraction a year]", source="letters",
+            net_growth=s.net_growth, inflow=s.inflow_rate, outflow=s.outflow_rate,
+            scenario=s.name),
+        "fte_per_place": Assumption("fte_per_place", unit="[fte per place]", source="option",
+                                    fte=fte_per_place),
+        "absenteeism": Assumption("absenteeism", unit="[fraction]", source="letters",
+                                  absenteeism=s.absenteeism,
+                                  absenteeism_base=s.absenteeism_base),
     }
     if s.name in ("letters", "replacement"):
-        out["workforce_outflow_from_quarterly"] = (
-            "'almost 5% of employees leaving per quarter' (letters) read as 1 - 0.95^4 = "
-            "18.5% a year, all leaving the sector (upper bound; the Dec 2019 letter: 16%)")
+        out["workforce_outflow_from_quarterly"] = Assumption(
+            "workforce_outflow_from_quarterly", source="letters")
     if s.name == "letters":
-        out["workforce_growth_period"] = (
-            "the letters' 'about 25,000 extra fte since 2017' read as 2017-2020 (4 years)")
+        out["workforce_growth_period"] = Assumption("workforce_growth_period",
+                                                    source="letters")
         stock = CLIENTS_WITH_STAY_2016 / occupancy * fte_per_place
-        out["workforce_stock_2016"] = (
-            f"2016 fte stock = {CLIENTS_WITH_STAY_2016:,.0f} clients with stay (CBS 84529NED) "
-            f"/ {occupancy:.2f} x {fte_per_place:.3g} fte per place = {stock:,.0f} fte")
-        out["workforce_growth_continues"] = (
-            f"the 2017-2020 net growth ({s.net_growth:.2%} a year, years of the "
-            "Kwaliteitskader budget) continues to the last year: an upper bound")
+        out["workforce_stock_2016"] = Assumption(
+            "workforce_stock_2016", unit="[fte]", source="CBS 84529NED",
+            clients=CLIENTS_WITH_STAY_2016, occupancy=occupancy, fte=fte_per_place,
+            stock=stock)
+        out["workforce_growth_continues"] = Assumption(
+            "workforce_growth_continues", unit="[fraction a year]", source="letters",
+            net_growth=s.net_growth)
     return out
 
 

@@ -1,17 +1,16 @@
 """The named assumptions of a run in the report's language.
 
-``result.assumptions`` maps a key to an English text that :mod:`forecast` writes with the
-run's numbers in it (``"0.97 of places occupied (NZa, ...)"``). The Dutch report shows the
-Dutch text of ``templates/messages.toml`` ``[nl.assumption_texts]`` instead, filled with the
-same numbers: the English value is read against the English texts of
-``[en.assumption_texts]`` (a full match, so a changed English text is noticed, not
-half-translated) and each ``{field}`` it holds fills the Dutch text of the same key and
-variant - numbers in Dutch notation by Babel (``0,97``, ``130.179``, ``+4,16``), years as
-they are, codes (statuses, scenario names, reference keys) in words. The numbers are the
-run's own: nothing is recomputed here.
+``result.assumptions`` maps a key to an :class:`zorgcap.forecast.assumption.Assumption`: a
+record (key, variant, fields) that is its English sentence. The Dutch report renders the
+Dutch text of ``templates/messages.toml`` ``[nl.assumption_texts]`` (same key and variant)
+straight from the record's fields - numbers in Dutch notation by Babel with the precision
+the text's ``{field:format}`` asks for (``0,97``, ``130.179``, ``+4,16%``), years and counts
+as they are, codes (statuses, scenario names, reference keys, trend models) in words. The
+numbers are the run's own: nothing is recomputed, and no English is read back.
 
-A value that matches none of the English texts is shown as it is (English);
-``tests/test_reports.py`` walks the assumptions of real runs and fails on such a key.
+A value that is not a record (a plain text, e.g. of a result made by hand) is shown as it
+is; ``tests/test_reports.py`` walks the assumptions of real runs and fails on a key without
+a Dutch text.
 """
 
 from __future__ import annotations
@@ -19,16 +18,54 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from zorgcap.forecast.assumption import Assumption, render, template
+
 from .text import Text
 
 __all__ = ["assumption_items", "assumption_text", "run_text", "translated"]
 
-# an English number as forecast/ writes it: 0.97, +4.16, 130,179, 7,000, 2
-_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 _FIELD = re.compile(r"\{(\w+)\}")
 # fields that hold code words, and the catalogue table that names them
 _CODES = {"reference": "reference_names", "scenario": "workforce_names",
           "model": "model_names", "method": "method_names"}
+
+
+def _value(t: Text):
+    """How one field of a record is written in ``t``'s language: a number with the decimals
+    (and sign, and percent) its English format gives, by Babel; an integer without a format
+    (a year, a count) as it is; a code in words."""
+    words = t.m.get("assumption_words", {})
+
+    def value(name: str, v, spec: str) -> str:
+        if isinstance(v, str):
+            return t.m.get(_CODES.get(name, ""), {}).get(v) or words.get(v, v)
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            return str(v)
+        if isinstance(v, int) and not spec:
+            return str(v)
+        english = format(v, spec)
+        pct = english.endswith("%")
+        decimals = len(english.rstrip("%").partition(".")[2])
+        x = 100 * v if pct else v
+        text = t.signed(x, decimals) if "+" in spec else t.num(x, decimals)
+        return text + ("%" if pct else "")
+
+    return value
+
+
+def _record_text(t: Text, value: Assumption) -> str | None:
+    """The text of a record in ``t``'s language, or None where the catalogue has none."""
+    text = template(t.m.get("assumption_texts", {}), value.key, value.variant)
+    if text is None:
+        return None
+    return render(text, value.fields, t.m.get("assumption_items", {}), _value(t))
+
+
+# --- the other texts of a run (run_text): still read back from their English, the next
+# step is records as for the assumptions (zorgcap.forecast.assumption) -------------------
+
+# an English number as forecast/ writes it: 0.97, +4.16, 130,179, 7,000, 2
+_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 
 
 @lru_cache(maxsize=None)
@@ -60,10 +97,6 @@ def _word(t: Text, name: str, value: str) -> str:
         return value
     if name in _CODES:
         return t.m.get(_CODES[name], {}).get(value, value)
-    if name == "delays":  # 'idea 2 y, planned 1 y, under_construction 0.5 y'
-        return ", ".join(_delay(t, item) for item in value.split(", "))
-    if name == "learned":  # 'planned 0.65 realised, mean delay 0.9 y (6 projects); ...'
-        return "; ".join(_learned(t, item) for item in value.split("; "))
     if _NUMBER.fullmatch(value):
         decimals = len(value.partition(".")[2])
         number = float(value.replace(",", ""))
@@ -71,31 +104,7 @@ def _word(t: Text, name: str, value: str) -> str:
     return t.m.get("assumption_words", {}).get(value, value)
 
 
-def _delay(t: Text, item: str) -> str:
-    status, _, rest = item.partition(" ")
-    years = rest.removesuffix(" y")
-    if not _NUMBER.fullmatch(years):
-        return item
-    return (f"{_word(t, 'status', status)} "
-            f"{t.num(float(years), len(years.partition('.')[2]))} {t['years_word']}")
-
-
-_LEARNED = re.compile(r"(\w+) (\d+\.\d+) realised, mean delay (\d+\.\d+) y \((\d+) projects?\)")
-
-
-def _learned(t: Text, item: str) -> str:
-    """One status of ``realisation_from_history`` (zorgcap.forecast.realisation) in words."""
-    m = _LEARNED.fullmatch(item)
-    words = t.m.get("assumption_words", {})
-    if not m or "learned_item" not in words:
-        return item
-    status, p, delay, n = m.groups()
-    return words["learned_item"].format(
-        status=_word(t, "status", status), p=t.num(float(p), 2), delay=t.num(float(delay), 1),
-        n=n, projects=words["learned_project_one" if n == "1" else "learned_project_many"])
-
-
-def _translate(t: Text, key: str, value: str, table: str = "assumption_texts") -> str | None:
+def _translate(t: Text, key: str, value: str, table: str = "run_texts") -> str | None:
     """The text ``key`` of ``[<lang>.<table>]`` in ``t``'s language, filled from ``value``,
     or None where ``value`` matches none of the key's English texts."""
     english = _variants(Text("en").m.get(table, {}), key)
@@ -123,20 +132,21 @@ def run_text(t: Text, value) -> str:
 
 
 def assumption_text(t: Text, key: str, value) -> str:
-    """The text of the assumption ``key`` with the run's ``value`` (a text, or a dict such
-    as the realisation probability per plan status) in ``t``'s language."""
+    """The text of the assumption ``key`` with the run's ``value`` (an
+    :class:`~zorgcap.forecast.assumption.Assumption`, or a dict such as the realisation
+    probability per plan status) in ``t``'s language."""
     if isinstance(value, dict):  # {plan status: probability}
-        template = t.m.get("assumption_texts", {}).get(key) if t.lang != "en" else None
-        if not isinstance(template, str) or "{items}" not in template:
+        template_ = t.m.get("assumption_texts", {}).get(key) if t.lang != "en" else None
+        if not isinstance(template_, str) or "{items}" not in template_:
             return "; ".join(f"{a} {t.num(b, 2) if isinstance(b, float) else b}"
                              for a, b in value.items())
-        return template.format(items=", ".join(
-            f"{_word(t, 'status', str(a))} {t.pct(b) if isinstance(b, (int, float)) else b}"
+        words = t.m.get("assumption_words", {})
+        return template_.format(items=", ".join(
+            f"{words.get(str(a), a)} {t.pct(b) if isinstance(b, (int, float)) else b}"
             for a, b in value.items()))
-    value = str(value)
-    if t.lang == "en":
-        return value
-    return _translate(t, key, value) or value
+    if t.lang == "en" or not isinstance(value, Assumption):
+        return str(value)
+    return _record_text(t, value) or str(value)
 
 
 def translated(t: Text, key: str, value) -> bool:
@@ -146,7 +156,7 @@ def translated(t: Text, key: str, value) -> bool:
         return True
     if isinstance(value, dict):
         return "{items}" in str(t.m.get("assumption_texts", {}).get(key, ""))
-    return _translate(t, key, str(value)) is not None
+    return isinstance(value, Assumption) and _record_text(t, value) is not None
 
 
 def assumption_items(t: Text, assumptions: dict) -> list[dict]:

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from zorgcap.forecast import ChainConfig, ChainResult
+from zorgcap.forecast.assumption import Assumption
 from zorgcap.forecast.decompose import PARTS
 from zorgcap.regions.codes import ZORGKANTOORREGIOS
 
@@ -152,7 +153,8 @@ def small_result(codes=CODES, to: int = 2030, draws: int = 20) -> ChainResult:
                                                 "draws": draws, "seed": 1, "base_year": 2023,
                                                 "description": "hand-made",
                                                 "reference_description": "zorgcap need"},
-                  "assumptions": {"occupancy_rate": "0.97 of places occupied"},
+                  "assumptions": {"occupancy_rate": Assumption("occupancy_rate", "bare",
+                                                                occupancy=0.97)},
                   "inputs": [{"key": "handmade", "cbs_id": "-", "state": "found",
                               "origin": "test", "path": "-", "title": "hand-made"}]}
     return ChainResult(

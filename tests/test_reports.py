@@ -681,6 +681,7 @@ def _english_numbers(text: str) -> list[str]:
 
 
 def test_every_named_assumption_has_a_dutch_name_and_text(real_runs):
+    from zorgcap.forecast.assumption import Assumption
     from zorgcap.reports.assumptions import assumption_items, translated
     from zorgcap.reports.text import Text
 
@@ -689,6 +690,7 @@ def test_every_named_assumption_has_a_dutch_name_and_text(real_runs):
     for run in real_runs:
         for item in assumption_items(t, run.assumptions):
             key, value = item["key"], run.assumptions[item["key"]]
+            assert isinstance(value, (Assumption, dict)), (key, value)  # a record
             assert item["name"] != key.replace("_", " "), f"{key}: no Dutch name"
             assert translated(t, key, value), f"{key}: no Dutch text for {value!r}"
             assert item["text"] != value and not _english_numbers(item["text"]), \
@@ -791,6 +793,7 @@ def test_every_workbook_column_is_described_in_dutch_with_its_unit(report, real_
 def test_other_english_texts_of_a_run_in_the_dutch_workbook(real_runs):
     """The top-down note, the intensity's source and the built-in scenarios' descriptions
     in Dutch (numbers as the run wrote them: 2026 stays a year, 0.1 -> 0,1)."""
+    from zorgcap.forecast.assumption import Assumption
     from zorgcap.forecast.scenarios import SCENARIOS
     from zorgcap.reports.assumptions import assumption_text, run_text
     from zorgcap.reports.excel import _sheets
@@ -807,9 +810,12 @@ def test_other_english_texts_of_a_run_in_the_dutch_workbook(real_runs):
         assert run_text(nl, scenario.description) != scenario.description, scenario.name
     assert run_text(nl, "my own scenario") == "my own scenario"
     assert run_text(Text("en"), note) == note
-    # plans of the regions a planner's file leaves out (forecast/gap.py, plans_elsewhere)
-    value = ("ZN Regiomonitor 2022: 7,000 places 2023-2027 spread by demand growth; in the 2 "
-             "regions without rows in the plans file: ZK07, ZK20")
+    # plans of the regions a planner's file leaves out (forecast/gap.py, plans_elsewhere):
+    # the record's English and Dutch texts, both from its fields
+    value = Assumption("plans_from_national", "elsewhere", places=7000.0, first_year=2023,
+                       last_year=2027, n=2, codes=["ZK07", "ZK20"])
+    assert value == ("ZN Regiomonitor 2022: 7,000 places 2023-2027 spread by demand growth; "
+                     "in the 2 regions without rows in the plans file: ZK07, ZK20")
     assert assumption_text(nl, "plans_from_national", value) == (
         "ZN Regiomonitor 2022: 7.000 plaatsen 2023–2027, verdeeld naar de groei van de vraag; "
         "in de 2 regio’s zonder rijen in het bouwplannenbestand: ZK07, ZK20")
