@@ -11,6 +11,10 @@ rendered from the report's message catalogue (``reports/templates/messages.toml`
 :func:`zorgcap.reports.assumptions.assumption_text` renders the Dutch one from the same
 fields, with numbers in Dutch notation, without reading the English back.
 
+The other sentences a run writes for a reader - the note of the top-down check, the label of
+the bands, the source of the regional intensity, the built-in scenarios' descriptions, the
+waiting list's method - are records of the same kind, :class:`RunText` (``[<lang>.run_texts]``).
+
 A list field is rendered item by item: items that are dicts with the item text of
 ``[<lang>.assumption_items].<field>``, joined by ``<field>_sep`` (default ``", "``).
 """
@@ -23,7 +27,7 @@ from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
 
-__all__ = ["Assumption", "catalogue", "render"]
+__all__ = ["Assumption", "RunText", "catalogue", "render"]
 
 
 @lru_cache(maxsize=None)
@@ -92,7 +96,8 @@ class Assumption(str):
     **fields
         The numbers and codes the text holds [units as the catalogue's text says].
 
-    The English sentence is ``[en.assumption_texts]`` of ``key`` and ``variant`` rendered with
+    The English sentence is ``[en.<table>]`` (:attr:`table`: ``assumption_texts``) of ``key``
+    and ``variant`` rendered with
     ``fields``; a key or variant the catalogue lacks raises ``KeyError`` when the record is
     made (a stage cannot state an assumption the report cannot show).
 
@@ -105,6 +110,8 @@ class Assumption(str):
     (0.95, 'planner')
     """
 
+    #: The catalogue table of the texts.
+    table = "assumption_texts"
     key: str
     variant: str
     fields: dict
@@ -115,10 +122,10 @@ class Assumption(str):
     def __new__(cls, key: str, variant: str = "", *, unit: str = "", source: str = "",
                 scope: str = "national", **fields):
         en = catalogue()["en"]
-        text = template(en.get("assumption_texts", {}), key, variant)
+        text = template(en.get(cls.table, {}), key, variant)
         if text is None:
-            raise KeyError(f"the assumption {key!r} (variant {variant!r}) has no English text "
-                           "in [en.assumption_texts] of reports/templates/messages.toml")
+            raise KeyError(f"the text {key!r} (variant {variant!r}) has no English text in "
+                           f"[en.{cls.table}] of reports/templates/messages.toml")
         self = super().__new__(cls, render(text, fields, en.get("assumption_items", {})))
         for name, value in (("key", key), ("variant", variant), ("fields", dict(fields)),
                             ("unit", unit), ("source", source), ("scope", scope)):
@@ -129,12 +136,23 @@ class Assumption(str):
         raise AttributeError("an Assumption is read-only")
 
     def __reduce__(self):  # pickles as its record (the stage cache, worker processes)
-        return (_rebuild, (self.key, self.variant, self.unit, self.source, self.scope,
-                           self.fields))
+        return (_rebuild, (type(self), self.key, self.variant, self.unit, self.source,
+                           self.scope, self.fields))
 
     def __repr__(self) -> str:
-        return f"Assumption({self.key!r}, {self.variant!r}, {self.fields!r})"
+        return f"{type(self).__name__}({self.key!r}, {self.variant!r}, {self.fields!r})"
 
 
-def _rebuild(key, variant, unit, source, scope, fields):
-    return Assumption(key, variant, unit=unit, source=source, scope=scope, **fields)
+class RunText(Assumption):
+    """Another sentence of a run for a reader (``[<lang>.run_texts]``), a record as
+    :class:`Assumption` is.
+
+    >>> str(RunText("band_trend", c80=0.66, c95=0.89, n=175))[-62:]
+    'the 80% interval covered 66% and the 95% interval 89% of 175 held-out years'
+    """
+
+    table = "run_texts"
+
+
+def _rebuild(cls, key, variant, unit, source, scope, fields):
+    return cls(key, variant, unit=unit, source=source, scope=scope, **fields)

@@ -99,6 +99,7 @@ import pandas as pd
 
 from zorgcap import regions as regions_mod
 
+from .assumption import RunText
 from .errors import InputError
 from .io.cache import content_cache
 from .io.datadir import data_raw_dir
@@ -116,8 +117,7 @@ EXTRA_SD = REGIONAL_EXTRA_SD
 #: Counts an index can be made from.
 COUNTS = ("zzp5_10", "zzp1_4")
 #: Source label shown with the factors.
-SOURCE = ("CIZ 2014 intramural zzp 5-10 per zorgkantoor (Deloitte State of the State "
-          "Zorg 2015), indirectly age-sex standardised, empirical-Bayes shrunk")
+SOURCE = RunText("intensity_source", "bare")
 _Z95 = 1.959963984540054
 
 
@@ -283,7 +283,7 @@ def intensity_factors(count: str = "zzp5_10", extra_sd: float = EXTRA_SD,
         "factor_lo_95": np.exp(eb["m"] - _Z95 * eb["s"]) / level,
         "factor_hi_95": np.exp(eb["m"] + _Z95 * eb["s"]) / level,
         "log_sd": eb["s"], "shrinkage": eb["b"],
-        "source": SOURCE + f" (location_vs_residence SD {extra_sd:g})"})
+        "source": RunText("intensity_source", "sd", sd=extra_sd)})
     return out
 
 

@@ -722,26 +722,22 @@ def _top_down_note(checks: pd.DataFrame, comp) -> str:
     by_year = np.einsum("yrsa,sa,r->y", comp.persons, comp.rates, comp.regional_factor)
     ageing = by_year[-1] / by_year[0] - 1
     rate = comp.multiplier[-1] - 1
-    year = int(last["year"])
-    return (f"In {year} the top-down check gives {last['top_down']:,.0f} clients with stay "
-            f"against {last['clients_with_stay']:,.0f} from the cohort model. The top-down "
-            f"only carries the trend of the crude national total of 2015-2023 forward and "
-            f"ignores ageing: at constant {base} rates the projected population alone raises "
-            f"clients by {ageing:+.0%} from {base} to {year}, and the trend of the "
-            f"age-standardised rate changes that by {rate:+.0%}. The cohort model is the "
-            f"forecast; the top-down shows what the recent crude trend alone would give.")
+    from .assumption import RunText
+
+    return RunText("top_down_note", year=int(last["year"]), top_down=float(last["top_down"]),
+                   cohort=float(last["clients_with_stay"]), base_year=int(base),
+                   ageing=float(ageing), rate=float(rate))
 
 
 def _band_label(backtest: pd.DataFrame, trend: bool) -> dict:
     """What the bands of the demand are, with the backtest's measured coverage (issue 17)."""
+    from .assumption import RunText
     from .backtest import SHIPPED, summarise
 
     cal = summarise(backtest)["calibration"]["all"].loc[SHIPPED]
     coverage = {"backtest_coverage_80": round(float(cal["coverage_80"]), 3),
                 "backtest_coverage_95": round(float(cal["coverage_95"]), 3)}
     if not trend:
-        return {"band_label": "population uncertainty at constant rates", **coverage}
-    return {"band_label": (f"forecast interval (population and usage-rate trend); in the "
-                           f"backtest the 80% interval covered {cal['coverage_80']:.0%} and "
-                           f"the 95% interval {cal['coverage_95']:.0%} of "
-                           f"{int(cal['n'])} held-out years"), **coverage}
+        return {"band_label": RunText("band_constant"), **coverage}
+    return {"band_label": RunText("band_trend", c80=float(cal["coverage_80"]),
+                                  c95=float(cal["coverage_95"]), n=int(cal["n"])), **coverage}

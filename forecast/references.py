@@ -41,6 +41,7 @@ import pandas as pd
 
 from zorgcap.regions.codes import ZORGKANTOORREGIOS
 
+from .assumption import RunText
 from .io.datadir import data_raw_dir
 from .schema import CLUSTERED_SHARE, OCCUPANCY
 
@@ -101,7 +102,7 @@ def describe(reference: str) -> str:
     if ratio is not None:
         return f"planning ratio: {ratio:g} places per 1,000 inhabitants aged {kind[5:]}+"
     if kind == "model":
-        return "zorgcap need (scenario forecast incl. urgent waiting list)"
+        return RunText("reference_model")
     fig = _figures()
     own = _own(kind)
     counted = "places with stay" if own["forms"] == "with_stay" else "all delivery forms"

@@ -38,6 +38,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .assumption import RunText
 from .errors import InputError, display_path
 
 __all__ = ["Scenario", "ScenarioSpec", "SCENARIOS", "load_scenarios", "get_scenario"]
@@ -67,14 +68,12 @@ class Scenario:
 
 SCENARIOS = {
     "beleidsarm": Scenario("beleidsarm", "constant", 0.0, 0.0,
-                           "constant base-year usage rates by age and sex (TNO 2019 convention)"),
-    "trend": Scenario("trend", "trend", 0.0, 0.0,
-                      "usage rates and the share at home follow their fitted national trends"),
+                           RunText("scenario_beleidsarm")),
+    "trend": Scenario("trend", "trend", 0.0, 0.0, RunText("scenario_trend")),
     "langer-thuis": Scenario("langer-thuis", "constant", 0.25, 0.0,
-                             "constant rates; 25% of demand growth met by VPT at home"),
+                             RunText("scenario_langer_thuis")),
     "mantelzorg": Scenario("mantelzorg", "constant", 0.0, 0.0,
-                           "constant rates; usage rises as the Oldest Old Support Ratio falls "
-                           "(elasticity 0.3)", oosr_elasticity=0.3),
+                           RunText("scenario_mantelzorg"), oosr_elasticity=0.3),
 }
 
 

@@ -51,6 +51,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .assumption import RunText
 from .errors import check_level, check_whole
 from .schema import DEMAND_BASE_YEAR
 from .usage import institutional_rates
@@ -787,7 +788,7 @@ def _random_walk(yearly: pd.Series, last: int, to: int, level: float) -> pd.Data
                         "lo": np.exp(sf["mean_ci_lower"].to_numpy()),
                         "hi": np.exp(sf["mean_ci_upper"].to_numpy())})
     out["level"] = float(level)
-    out["method"] = "random walk on log (ARIMA(0,1,0))"
+    out["method"] = RunText("waiting_random_walk")
     out["sigma"] = float(np.sqrt(res.params["sigma2"]))
     return out
 
