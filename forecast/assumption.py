@@ -147,8 +147,8 @@ class RunText(Assumption):
     """Another sentence of a run for a reader (``[<lang>.run_texts]``), a record as
     :class:`Assumption` is.
 
-    >>> str(RunText("band_trend", c80=0.66, c95=0.89, n=175))[-62:]
-    'the 80% interval covered 66% and the 95% interval 89% of 175 held-out years'
+    >>> str(RunText("band_trend", c80=0.66, c95=0.89, n=175)).split("; ")[1]
+    'in the backtest the 80% interval covered 66% and the 95% interval 89% of 175 held-out years'
     """
 
     table = "run_texts"
