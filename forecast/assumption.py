@@ -27,7 +27,7 @@ from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
 
-__all__ = ["Assumption", "RunText", "catalogue", "render"]
+__all__ = ["Assumption", "RunText", "catalogue", "render", "with_texts"]
 
 
 @lru_cache(maxsize=None)
@@ -152,6 +152,14 @@ class RunText(Assumption):
     """
 
     table = "run_texts"
+
+
+def with_texts(frame, *texts: RunText):
+    """``frame`` with the records of the texts in its columns in ``frame.attrs["texts"]``
+    (text -> record): a pandas column keeps the text as a plain ``str``, the report finds its
+    record there (:func:`zorgcap.reports.assumptions.run_text`)."""
+    frame.attrs["texts"] = {**frame.attrs.get("texts", {}), **{str(x): x for x in texts}}
+    return frame
 
 
 def _rebuild(cls, key, variant, unit, source, scope, fields):

@@ -99,7 +99,7 @@ import pandas as pd
 
 from zorgcap import regions as regions_mod
 
-from .assumption import RunText
+from .assumption import RunText, with_texts
 from .errors import InputError
 from .io.cache import content_cache
 from .io.datadir import data_raw_dir
@@ -284,7 +284,7 @@ def intensity_factors(count: str = "zzp5_10", extra_sd: float = EXTRA_SD,
         "factor_hi_95": np.exp(eb["m"] + _Z95 * eb["s"]) / level,
         "log_sd": eb["s"], "shrinkage": eb["b"],
         "source": RunText("intensity_source", "sd", sd=extra_sd)})
-    return out
+    return with_texts(out, RunText("intensity_source", "sd", sd=extra_sd))
 
 
 def convergence_weights(years, base_year: int, converge_by: int | None) -> np.ndarray:

@@ -467,7 +467,9 @@ class ForecastChain:
         checks = summary[["year", "clients_with_stay"]].merge(
             td.rename(columns={"mean": "top_down", "lo": "top_down_lo", "hi": "top_down_hi"}),
             on="year")
-        checks["note"] = _top_down_note(checks, demand.components)
+        note = _top_down_note(checks, demand.components)
+        checks["note"] = note
+        checks.attrs["texts"] = {str(note): note}  # the note's record, for the report
         # the waiting-list series is short: five years ahead at most
         waiting = waiting_forecast(min(max(c.to, 2026), 2030))[
             ["year", "mean", "lo", "hi", "level", "method"]]
@@ -598,6 +600,7 @@ class ForecastChain:
 
     def _intensity(self, demand) -> pd.DataFrame:
         """The regional intensity index with the factor this run used (ChainResult)."""
+        from .assumption import RunText, with_texts
         from .intensity import intensity_factors
         from .supply import supply_shares_2014
 
@@ -609,7 +612,9 @@ class ForecastChain:
                      frame["zk_code"].map(used).astype(float))
         frame.insert(frame.columns.get_loc("source"), "capacity_share_2014",
                      frame["zk_code"].map(supply_shares_2014(self.config.data)).astype(float))
-        return frame
+        # the source's record, for the report (a cached frame comes back without it)
+        return with_texts(frame, RunText("intensity_source", "sd",
+                                         sd=self.config.regional_sd))
 
     def _national(self, summary, gap, draws, w) -> pd.DataFrame:
         """National totals per year, with bands of the national total over the draws."""
@@ -708,7 +713,7 @@ def _select(result: ChainResult, codes) -> ChainResult:
         else pick(result.regional_intensity))
 
 
-def _top_down_note(checks: pd.DataFrame, comp) -> str:
+def _top_down_note(checks: pd.DataFrame, comp):
     """One sentence that reconciles the top-down check with the cohort model (last year).
 
     The top-down forecast extrapolates the national count of clients with stay 2015-2023

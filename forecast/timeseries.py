@@ -51,7 +51,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .assumption import RunText
+from .assumption import RunText, with_texts
 from .errors import check_level, check_whole
 from .schema import DEMAND_BASE_YEAR
 from .usage import institutional_rates
@@ -770,9 +770,11 @@ def waiting_forecast(to: int, status: str = "total", level: float = 95) -> pd.Da
     last = int(yearly.index.max())
     if to <= last:
         raise ValueError(f"`to` was {to} but is expected to be after {last}")
-    # the fit (and the statsmodels import) once per series, stored by inputs and code
-    return cached_result("waiting_forecast", (*_code_key(), yearly, int(to), float(level)),
-                         lambda: _random_walk(yearly, last, to, level))
+    # the fit (and the statsmodels import) once per series, stored by inputs and code; the
+    # stored frame keeps its method as a plain text, the record is attached again
+    out = cached_result("waiting_forecast", (*_code_key(), yearly, int(to), float(level)),
+                        lambda: _random_walk(yearly, last, to, level))
+    return with_texts(out, RunText("waiting_random_walk"))
 
 
 def _random_walk(yearly: pd.Series, last: int, to: int, level: float) -> pd.DataFrame:

@@ -59,12 +59,18 @@ def _record_text(t: Text, value: Assumption) -> str | None:
     return render(text, value.fields, t.m.get("assumption_items", {}), _value(t))
 
 
-def run_text(t: Text, value):
+def run_text(t: Text, value, texts: dict | None = None):
     """Another text of a run (a :class:`~zorgcap.forecast.assumption.RunText`: the note of
     the top-down check, the label of the bands, the source of the regional intensity, a
     built-in scenario's description, the waiting list's method) in ``t``'s language, from
-    its record; any other value (a scenario file's own description) is returned as it is."""
-    if t.lang == "en" or not isinstance(value, Assumption):
+    its record; ``texts``: the records of a frame's text column (``frame.attrs["texts"]``,
+    :func:`zorgcap.forecast.assumption.with_texts`), where a plain text finds its record. Any
+    other value (a scenario file's own description) is returned as it is."""
+    if t.lang == "en":
+        return value
+    if not isinstance(value, Assumption) and isinstance(value, str) and texts:
+        value = texts.get(value, value)
+    if not isinstance(value, Assumption):
         return value
     return _record_text(t, value) or str(value)
 

@@ -156,7 +156,8 @@ def _run_texts(frame: pd.DataFrame, t: Text, column: str) -> pd.DataFrame:
     """``frame`` with the English texts of ``column`` in ``t``'s language (run_text)."""
     if column not in frame or t.lang == "en":
         return frame
-    return frame.assign(**{column: frame[column].map(lambda v: run_text(t, v))})
+    texts = frame.attrs.get("texts", {})
+    return frame.assign(**{column: frame[column].map(lambda v: run_text(t, v, texts))})
 
 
 def _regions(result) -> pd.DataFrame:

@@ -746,17 +746,19 @@ def page_context(result, lang: str = "nl") -> dict:
         **_ambition_and_staff(t, result),
         "explanation": _explanation(t, result),
         "checks": table(t, checks),
-        "checks_notes": [run_text(t, n) for n in result.checks["note"].dropna().unique()]
+        "checks_notes": [run_text(t, n, result.checks.attrs.get("texts"))
+                         for n in result.checks["note"].dropna().unique()]
         if "note" in result.checks else [],
         "band_label": run_text(t, band_label),
         "waiting": table(t, result.waiting_forecast.drop(columns=["method"], errors="ignore")),
-        "waiting_method": run_text(t, str(result.waiting_forecast["method"].iloc[0]))
+        "waiting_method": run_text(t, str(result.waiting_forecast["method"].iloc[0]),
+                                   result.waiting_forecast.attrs.get("texts"))
         if len(result.waiting_forecast) else "",
         "backtest": table(t, result.backtest.drop(columns=["method"], errors="ignore"),
                           sheet=t.m["sheets"]["backtest"]),
         "intensity": table(t, intensity.drop(columns=["source"], errors="ignore"),
                            sortable=True, links="zk_name") if intensity is not None else None,
-        "intensity_source": "; ".join(str(run_text(t, x))
+        "intensity_source": "; ".join(str(run_text(t, x, intensity.attrs.get("texts")))
                                       for x in intensity["source"].dropna().unique())
         if intensity is not None and "source" in intensity else "",
         "assumptions": assumptions,
@@ -988,7 +990,7 @@ def _about(t: Text, result) -> list[tuple[str, str]]:
             (a["to"], str(c.to)), (a["draws"], t.num(c.draws)), (a["seed"], str(c.seed)),
             (a["levels"], ", ".join(str(x) for x in c.level)),
             (a["reference"], reference_text(t, str(c.reference),
-                                            str(p.get("reference_description", c.reference))))]
+                                            p.get("reference_description", c.reference)))]
     for key in ("capacity", "plans", "status_file", "waiting_file", "workforce_file",
                 "staff_ratios", "calibrate"):
         value = getattr(c, key, None)
