@@ -34,7 +34,7 @@ def test_list_fields_are_rendered_item_by_item():
                                              {"status": "under_construction", "years": 0.5}])
     assert delay == "Poisson delay beyond year_ready, mean by status: idea 2 y, " \
                     "under_construction 0.5 y"
-    learned = Assumption("realisation_from_history", projects=10.0, learned=[
+    learned = Assumption("realisation_from_history", "plain", projects=10.0, learned=[
         {"status": "idea", "p": 0.333, "delay": 1.84, "n": 2, "noun": "projects"},
         {"status": "planned", "p": 0.65, "delay": 0.9, "n": 1, "noun": "project"}])
     assert learned.endswith("with the weight of 10 projects: idea 0.33 realised, mean delay "
