@@ -68,7 +68,7 @@ def monitor_svg(t: Text, monitor: pd.DataFrame, code: str, realised_label: str,
 
 def _status_table(t: Text, status: pd.DataFrame, table) -> dict:
     shown = status.assign(status=status["status"].map(
-        lambda s: t.m["assumption_words"].get(s, s)),
+        lambda s: t.word("assumption_words", s)),  # English has no table: the codes
         source=status["source"].map(lambda s: t.m["progress_source_names"].get(s, s)))
     return table(t, shown, ["status", "realisation_probability", "delay_mean_years",
                             "n_projects", "source"],
