@@ -260,7 +260,8 @@ class DemandRun:
     parameters : dict
         The run's settings (JSON-serialisable).
     assumptions : dict
-        Named assumptions (name -> text) that replace missing figures.
+        Named assumptions that replace missing figures (name ->
+        :class:`~zorgcap.forecast.assumption.Assumption` record).
     base_observed : float
         Observed national clients with stay in the base year [clients] (CBS 84529NED).
     """

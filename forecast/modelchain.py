@@ -216,7 +216,8 @@ class ChainResult:
     parameters : dict
         The run's settings and derived parameters (JSON-serialisable).
     assumptions : dict
-        Named assumptions that replace missing figures (name -> text).
+        Named assumptions that replace missing figures (name ->
+        :class:`~zorgcap.forecast.assumption.Assumption`: a record that is its English text).
     provenance : dict
         Version, date, parameters, assumptions, and every input file with its SHA-256.
     _stage : object
