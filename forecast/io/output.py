@@ -391,9 +391,28 @@ class OutputFolder:
             self._release()
         return False
 
+    def _ours(self, path) -> bool:
+        """Whether ``path`` is the target, inside it, a folder above it, or one of this run's
+        files beside it (the temporary folder, the lock)."""
+        p = os.path.abspath(path)
+        out = os.path.abspath(self.out)
+        return p == out or p.startswith(out + os.sep) or out.startswith(p + os.sep) or (
+            os.path.dirname(p) == os.path.dirname(out)
+            and os.path.basename(p).startswith(f".{self.out.name}.zorgcap-")) or (
+            self.work is not None and p.startswith(os.path.abspath(self.work) + os.sep))
+
     def _disk_input_error(self, err: OSError) -> InputError:
         what = os.strerror(err.errno) if err.errno else str(err)
         name = errno.errorcode.get(err.errno, "")
+        if err.filename is not None and not self._ours(err.filename):
+            # the run failed on a file elsewhere (issue 30: a full cache drive was blamed on
+            # --out): name that file; the output folder is left as it was all the same
+            return InputError(
+                f"{what}{f' ({name})' if name else ''}; nothing was changed in "
+                f"{self._where()}", file=str(err.filename),
+                fix=("free space on that drive" if err.errno in (errno.ENOSPC, errno.EDQUOT,
+                                                                 errno.EFBIG)
+                     else "check that you may read and write it") + ", then run again.")
         return InputError(
             f"could not write {self._where()}: {what}{f' ({name})' if name else ''}; nothing "
             "was changed there", file=str(self.out),
