@@ -230,6 +230,39 @@ def test_a_disk_error_elsewhere_names_that_file_not_the_folder(tmp_path):
     assert _tree(out) == before
 
 
+def test_an_unreadable_input_is_named_not_the_out_folder(tmp_path, capsys, monkeypatch):
+    """Issue 30 audit: a capacity file the user may not read (mode 000, run as an ordinary
+    user) ended in "could not write --out DIR: Permission denied (EACCES)": the planner-file
+    reader's own message was replaced because the PermissionError was its context. EACCES is
+    injected where the reader opens the file: the tests may run as root, who reads any
+    file."""
+    from zorgcap.forecast.cli import main
+    from zorgcap.forecast.io import planner
+
+    cap = tmp_path / "cap.csv"
+    cap.write_text("zk_code,year,places_with_stay\nZK01,2023,2300\n", encoding="utf-8")
+    real = planner._header
+
+    def denied(path):
+        if Path(path).name == "cap.csv":
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+        return real(path)
+
+    monkeypatch.setattr(planner, "_header", denied)
+    out = tmp_path / "out"
+    assert main(["gap", "--draws", "0", "--to", "2026", "--capacity", str(cap), "--out",
+                 str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("zorgcap: input error: file ") and err[-1].endswith(
+        "cap.csv: the capacity file cannot be opened: Permission denied - Fix: check the path "
+        "and that you may read the file."), err
+    assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["cap.csv"]
+    # the same through the routine: an InputError is never re-read as a disk error
+    with pytest.raises(InputError, match="the capacity file cannot be opened"):
+        with OutputFolder(out, command="gap", files=["gap.csv"]):
+            planner.read_planner_csv(cap, "capacity", ["zk_code"])
+
+
 def _tmpfs(path: Path, size: str):
     """Mount a tmpfs of ``size`` at ``path`` (root on Linux only), else skip the test."""
     if sys.platform != "linux" or os.geteuid() != 0:

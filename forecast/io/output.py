@@ -123,17 +123,22 @@ def _gone(owner: dict) -> bool:
 def disk_error(exc: BaseException) -> OSError | None:
     """The :class:`OSError` of the environment behind ``exc`` (a full or read-only drive,
     no permission), following ``__cause__``/``__context__`` and wrapped arguments (as
-    xlsxwriter's ``FileCreateError(OSError)``); None if there is none."""
+    xlsxwriter's ``FileCreateError(OSError)``); None if there is none.
+
+    An :class:`InputError` already says what is wrong in the user's words: it is never
+    looked behind (issue 30 audit: an unreadable capacity file, named by the planner-file
+    reader, was reported as "could not write --out DIR: Permission denied"), and neither is
+    a context its raiser suppressed (``raise ... from None``)."""
     seen = set()
     todo = [exc]
     while todo:
         e = todo.pop()
-        if e is None or id(e) in seen:
+        if e is None or id(e) in seen or isinstance(e, InputError):
             continue
         seen.add(id(e))
         if isinstance(e, OSError) and e.errno in DISK_ERRNOS:
             return e
-        todo += [e.__cause__, e.__context__,
+        todo += [e.__cause__, None if e.__suppress_context__ else e.__context__,
                  *[a for a in getattr(e, "args", ()) if isinstance(a, BaseException)]]
     return None
 
