@@ -17,7 +17,9 @@ anything else, which is left alone.
 **All or nothing.** Files are written into a private temporary folder beside the target
 (``.<name>.zorgcap-tmp-<pid>-<random>``), then moved into place (renames on the same
 drive). A failure while writing - a full disk, no permission - leaves the target exactly
-as it was and ends in one line naming the folder (:class:`~zorgcap.forecast.errors.InputError`).
+as it was and ends in one line naming the folder (:class:`~zorgcap.forecast.errors.InputError`),
+or the file elsewhere that could not be written; an :class:`InputError` raised inside the
+block keeps its own message.
 
 **One run at a time.** A lock file beside the target (``.<name>.zorgcap-lock``, with the
 process id and host) is taken before any work; a second run into the same folder stops at
