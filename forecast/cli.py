@@ -29,7 +29,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from .errors import InputError
+from .errors import InputError, check_whole
 from .schema import LAST_YEAR, SEED, STEP_YEARS
 
 __all__ = ["build_parser", "main"]
@@ -288,6 +288,7 @@ def _cmd_monitor(args) -> int:
     names = ["monitor", "realisation", "monitor_changes", "monitor_sources", "monitor_status",
              "monitor_targets"]
     config = _chain_config(args)  # the same checks of every option, before any work
+    check_whole("reach_draws", args.reach_draws, lo=1)  # named as typed; with --no-targets too
     files = [*_tables(*names), *(["provenance.json"] if args.targets else [])]
     with _output(args, "monitor", files, config=config) as out:
         if args.targets:

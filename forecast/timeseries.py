@@ -269,7 +269,7 @@ def origin_errors(series: pd.Series, method: str, min_train: int = 8) -> pd.Data
 def _origin_errors(series: _Series, method: str, min_train: int) -> pd.DataFrame:
     """:func:`origin_errors` kept in memory (bounded): read from ``<cache>/models/`` or
     computed and written there."""
-    from .io.cache import atomic_write
+    from .io.cache import cache_store
     from .io.datadir import cache_dir
 
     series = series.y
@@ -288,7 +288,7 @@ def _origin_errors(series: _Series, method: str, min_train: int) -> pd.DataFrame
         table = rolling_errors(series, method, origins)
         if table.empty:
             table = pd.DataFrame(columns=["origin", "horizon", "abs_log_error"])
-        atomic_write(path, lambda tmp: table.to_csv(tmp, index=False, float_format="%.17g"))
+        cache_store(path, lambda tmp: table.to_csv(tmp, index=False, float_format="%.17g"))
     return table
 
 

@@ -245,6 +245,9 @@ CLI_CASES = [
     ("occupancy 1.5", ["gap", "--occupancy", "1.5"], r"`occupancy` was 1.5"),
     ("draws -3", ["gap", "--draws", "-3"], r"`draws` was -3"),
     ("capacity file missing", ["gap", "--capacity", "{tmp}/none.csv"], r"no such file"),
+    # issue 30 audit: named `draws` (an option the user had not given) after an 8 s chain
+    ("monitor reach-draws -5", ["monitor", "--reach-draws", "-5"],
+     r"`reach_draws` was -5 but is expected to be >= 1 \(option --reach-draws\)$"),
     ("toml home_share true", ["gap", "--scenario-file", "{tmp}/s.toml", "--scenario", "x"],
      r"home_share = True \(bool\)"),
 ]

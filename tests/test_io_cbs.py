@@ -183,6 +183,43 @@ def test_table_cut_mid_row_is_refused_and_status_says_damaged(shared_data, tmp_p
 
 
 @needs_data
+def test_a_comma_table_cut_mid_row_is_refused_and_status_says_damaged(shared_data, tmp_path):
+    """Issue 30 audit: the ','-separated tables (2014 zzp figures, the 2021 population from
+    postcodes) were checked for a cut last row with ';' - never found: `data status` called
+    them usable and the run said "ZZP1_4 np.float64(nan) is empty" or "unknown age band nan"
+    of the cut row. The file has a header and 32 rows (wc -l: 33 lines); its last is cut."""
+    from zorgcap.forecast.io.status import data_status, require_usable
+
+    path = _copy_table(shared_data, tmp_path, "zzp_zorgkantoor_2014",
+                       lambda lines: lines[:-1] + [lines[-1][: len(lines[-1]) // 3]])
+    status = data_status(tmp_path)
+    row = status.set_index("key").loc["zzp_zorgkantoor_2014"]
+    assert row["state"] == "damaged" and not row["usable"]
+    assert "cut off in row 33 (the last row has 3 of 8 fields)" in row["problem"]
+    with pytest.raises(InputError, match=r"(?s)input tables not usable: zzp_zorgkantoor_2014 "
+                                         r"\(.*sots2015_zzp_per_zorgkantoor_2014\.csv: the file "
+                                         r"is cut off in row 33"):
+        require_usable(status)
+    with pytest.raises(InputError, match=r"(?s)sots2015_zzp_per_zorgkantoor_2014\.csv: the "
+                                         r"table is damaged: the file is cut off in row 33.*"
+                                         r"Fix: the copy stopped part-way"):
+        read_table("zzp_zorgkantoor_2014", data=tmp_path, use_cache=False)
+    assert path.exists()  # never deleted
+
+
+def test_a_quoted_comma_is_not_a_cut_row(tmp_path):
+    """A ','-separated value in quotes counts as one field (csv rules), a short row is cut."""
+    from zorgcap.forecast.io.checks import cut_mid_row
+
+    path = tmp_path / "t.csv"
+    path.write_text('name,code,n\n"Noord- en Midden-Limburg, Venlo",ZK24,3\n', encoding="utf-8")
+    assert cut_mid_row(path, sep=",") is None
+    path.write_text('name,code,n\n"Noord- en Midden-Limburg, Venlo",ZK2', encoding="utf-8")
+    assert cut_mid_row(path, sep=",") == ("the file is cut off in row 2 (the last row has 2 of "
+                                          "3 fields)")
+
+
+@needs_data
 def test_negative_count_in_37620_is_refused_with_its_row(shared_data, tmp_path):
     def edit(lines):
         fields = lines[100].split(";")

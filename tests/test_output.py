@@ -204,6 +204,97 @@ def test_a_full_disk_changes_nothing_and_names_the_folder(tmp_path):
     assert _tree(out) == before and sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
+def test_a_disk_error_elsewhere_names_that_file_not_the_folder(tmp_path):
+    """Issue 30 audit: with the cache on a full drive, `gap` said "could not write --out DIR:
+    No space left on device" although DIR had room. A disk error on a file outside the output
+    names that file; one inside the temporary folder still names the output folder."""
+    out = tmp_path / "out"
+    _write(out, ["gap.csv"])
+    before = _tree(out)
+    elsewhere = tmp_path / "cache" / "parquet" / "x.parquet"
+    with pytest.raises(InputError) as err:
+        with OutputFolder(out, command="gap", files=["gap.csv"]) as folder:
+            folder.write_text("gap.csv", "new")
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(elsewhere))
+    assert str(err.value).splitlines()[0] == (
+        f"file {elsewhere}: No space left on device (ENOSPC); nothing was changed in --out "
+        f"{out}")
+    assert "Fix: free space on that drive, then run again." in str(err.value)
+    assert _tree(out) == before and sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    with pytest.raises(InputError) as err:
+        with OutputFolder(out, command="gap", files=["gap.csv"]) as folder:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(folder.path("gap.csv")))
+    assert str(err.value).splitlines()[0].endswith(
+        f"could not write --out {out}: No space left on device (ENOSPC); nothing was changed "
+        "there")
+    assert _tree(out) == before
+
+
+def test_an_unreadable_input_is_named_not_the_out_folder(tmp_path, capsys, monkeypatch):
+    """Issue 30 audit: a capacity file the user may not read (mode 000, run as an ordinary
+    user) ended in "could not write --out DIR: Permission denied (EACCES)": the planner-file
+    reader's own message was replaced because the PermissionError was its context. EACCES is
+    injected where the reader opens the file: the tests may run as root, who reads any
+    file."""
+    from zorgcap.forecast.cli import main
+    from zorgcap.forecast.io import planner
+
+    cap = tmp_path / "cap.csv"
+    cap.write_text("zk_code,year,places_with_stay\nZK01,2023,2300\n", encoding="utf-8")
+    real = planner._header
+
+    def denied(path):
+        if Path(path).name == "cap.csv":
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+        return real(path)
+
+    monkeypatch.setattr(planner, "_header", denied)
+    out = tmp_path / "out"
+    assert main(["gap", "--draws", "0", "--to", "2026", "--capacity", str(cap), "--out",
+                 str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("zorgcap: input error: file ") and err[-1].endswith(
+        "cap.csv: the capacity file cannot be opened: Permission denied - Fix: check the path "
+        "and that you may read the file."), err
+    assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["cap.csv"]
+    # the same through the routine: an InputError is never re-read as a disk error
+    with pytest.raises(InputError, match="the capacity file cannot be opened"):
+        with OutputFolder(out, command="gap", files=["gap.csv"]):
+            planner.read_planner_csv(cap, "capacity", ["zk_code"])
+
+
+def _tmpfs(path: Path, size: str):
+    """Mount a tmpfs of ``size`` at ``path`` (root on Linux only), else skip the test."""
+    if sys.platform != "linux" or os.geteuid() != 0:
+        pytest.skip("mounting a small filesystem needs root on Linux")
+    path.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
+                          capture_output=True)
+    if done.returncode:
+        pytest.skip(f"mount refused: {done.stderr.decode().strip()}")
+
+
+def test_a_really_full_drive_changes_nothing(tmp_path):
+    """Issue 30, item 7, on a small real filesystem (a 64 KiB tmpfs) where the platform
+    allows: the earlier output stays, byte for byte, nothing is left beside it, and the
+    message names the folder. The second write needs 200 KB, more than the drive holds."""
+    drive = tmp_path / "drive"
+    _tmpfs(drive, "64k")
+    try:
+        out = drive / "out"
+        _write(out, ["gap.csv"])
+        before = _tree(out)
+        with pytest.raises(InputError) as err:
+            with OutputFolder(out, command="gap", files=["gap.csv", "big.bin"]) as folder:
+                folder.write_text("gap.csv", "new")
+                folder.path("big.bin").write_bytes(b"x" * 200_000)
+        assert "No space left on device (ENOSPC); nothing was changed there" in str(err.value)
+        assert str(out) in str(err.value).splitlines()[0]
+        assert _tree(out) == before and sorted(os.listdir(drive)) == ["out"]
+    finally:
+        subprocess.run(["umount", str(drive)], capture_output=True)
+
+
 def test_a_full_disk_inside_xlsxwriter_is_recognised():
     from xlsxwriter.exceptions import FileCreateError
 

@@ -45,7 +45,8 @@ import pandas as pd
 from .datadir import cache_dir
 from .output import umask_mode
 
-__all__ = ["atomic_write", "cache_path", "cached", "cached_result", "clear_content_caches",
+__all__ = ["atomic_write", "cache_path", "cache_store", "cached", "cached_result",
+           "clear_content_caches",
            "content_cache", "file_hash", "file_stamp", "note_input"]
 
 
@@ -80,6 +81,35 @@ def atomic_write(target: Path, write: Callable[[Path], None]) -> Path:
     return target
 
 
+_CACHE_WARNED: set[str] = set()
+
+
+def cache_store(target: Path, write: Callable[[Path], None]) -> bool:
+    """:func:`atomic_write` into the cache; False where the cache cannot be written.
+
+    The cache only saves time, so a cache on a full or read-only drive, or one the user may
+    not write to, never stops a run (issue 30: a full cache drive ended a ``gap`` run with a
+    message naming its ``--out`` folder, which had room). The run goes on with the same
+    numbers, and says once per cache folder what it costs and how to fix it
+    (:class:`~zorgcap.forecast.errors.InputWarning`).
+    """
+    try:
+        atomic_write(target, write)
+        return True
+    except OSError as err:
+        folder = str(cache_dir())
+        if folder not in _CACHE_WARNED:
+            from ..errors import warn_input
+
+            _CACHE_WARNED.add(folder)
+            why = os.strerror(err.errno) if err.errno else str(err)
+            warn_input(f"the cache could not be written ({why}); tables are parsed anew on "
+                       "every run (slower, the same numbers)", file=folder,
+                       fix="free space on that drive, or set ZORGCAP_CACHE to a folder you "
+                           "may write to.")
+        return False
+
+
 def cached(source, name: str, parse: Callable[[Path], pd.DataFrame], version: int = 1,
            use_cache: bool = True) -> pd.DataFrame:
     """Parse ``source`` with ``parse``, or read the cached result of an earlier parse.
@@ -101,7 +131,7 @@ def cached(source, name: str, parse: Callable[[Path], pd.DataFrame], version: in
         frame = parse(source)
         status = "miss"
         if use_cache:
-            atomic_write(target, lambda tmp: frame.to_parquet(tmp))
+            cache_store(target, lambda tmp: frame.to_parquet(tmp))
     frame.attrs.update({"cache": status, "source": str(source), "sha256": digest})
     return frame
 
@@ -137,11 +167,8 @@ def cached_result(name: str, parts: tuple, compute: Callable[[], pd.DataFrame],
         except Exception:  # noqa: BLE001 - a corrupt cache file is rebuilt, never trusted
             pass
     frame = compute()
-    if use_cache:
-        try:
-            atomic_write(target, lambda tmp: frame.to_parquet(tmp))
-        except OSError:  # a read-only or full cache only costs the time of the next fit
-            pass
+    if use_cache:  # a read-only or full cache only costs the time of the next fit
+        cache_store(target, lambda tmp: frame.to_parquet(tmp))
     return frame
 
 

@@ -60,7 +60,8 @@ def cut_mid_row(path, sep: str | None = ";", skip: int = 0) -> str | None:
 
     Compares the number of fields of the last line with the header's (CBS OData dumps have
     no separator inside values). ``sep=None``: fields separated by white space (the HMD
-    text files); ``skip``: lines before the header.
+    text files); ``sep=","``: a ``,``-separated CSV whose values may be quoted (the tables
+    derived for zorgcap: fields counted by :mod:`csv`); ``skip``: lines before the header.
     """
     path = Path(path)
     if path.suffix.lower() not in (".csv", ".txt"):
@@ -75,6 +76,10 @@ def cut_mid_row(path, sep: str | None = ";", skip: int = 0) -> str | None:
                 else "the file is empty")
     if sep is None:
         want, got = len(header.split()), len(last.split())
+    elif sep == ",":
+        import csv
+
+        want, got = (len(next(csv.reader([line]), [])) for line in (header, last))
     else:
         want, got = header.count(sep) + 1, last.count(sep) + 1
     if got < want:

@@ -17,7 +17,9 @@ anything else, which is left alone.
 **All or nothing.** Files are written into a private temporary folder beside the target
 (``.<name>.zorgcap-tmp-<pid>-<random>``), then moved into place (renames on the same
 drive). A failure while writing - a full disk, no permission - leaves the target exactly
-as it was and ends in one line naming the folder (:class:`~zorgcap.forecast.errors.InputError`).
+as it was and ends in one line naming the folder (:class:`~zorgcap.forecast.errors.InputError`),
+or the file elsewhere that could not be written; an :class:`InputError` raised inside the
+block keeps its own message.
 
 **One run at a time.** A lock file beside the target (``.<name>.zorgcap-lock``, with the
 process id and host) is taken before any work; a second run into the same folder stops at
@@ -123,17 +125,22 @@ def _gone(owner: dict) -> bool:
 def disk_error(exc: BaseException) -> OSError | None:
     """The :class:`OSError` of the environment behind ``exc`` (a full or read-only drive,
     no permission), following ``__cause__``/``__context__`` and wrapped arguments (as
-    xlsxwriter's ``FileCreateError(OSError)``); None if there is none."""
+    xlsxwriter's ``FileCreateError(OSError)``); None if there is none.
+
+    An :class:`InputError` already says what is wrong in the user's words: it is never
+    looked behind (issue 30 audit: an unreadable capacity file, named by the planner-file
+    reader, was reported as "could not write --out DIR: Permission denied"), and neither is
+    a context its raiser suppressed (``raise ... from None``)."""
     seen = set()
     todo = [exc]
     while todo:
         e = todo.pop()
-        if e is None or id(e) in seen:
+        if e is None or id(e) in seen or isinstance(e, InputError):
             continue
         seen.add(id(e))
         if isinstance(e, OSError) and e.errno in DISK_ERRNOS:
             return e
-        todo += [e.__cause__, e.__context__,
+        todo += [e.__cause__, None if e.__suppress_context__ else e.__context__,
                  *[a for a in getattr(e, "args", ()) if isinstance(a, BaseException)]]
     return None
 
@@ -391,9 +398,28 @@ class OutputFolder:
             self._release()
         return False
 
+    def _ours(self, path) -> bool:
+        """Whether ``path`` is the target, inside it, a folder above it, or one of this run's
+        files beside it (the temporary folder, the lock)."""
+        p = os.path.abspath(path)
+        out = os.path.abspath(self.out)
+        return p == out or p.startswith(out + os.sep) or out.startswith(p + os.sep) or (
+            os.path.dirname(p) == os.path.dirname(out)
+            and os.path.basename(p).startswith(f".{self.out.name}.zorgcap-")) or (
+            self.work is not None and p.startswith(os.path.abspath(self.work) + os.sep))
+
     def _disk_input_error(self, err: OSError) -> InputError:
         what = os.strerror(err.errno) if err.errno else str(err)
         name = errno.errorcode.get(err.errno, "")
+        if err.filename is not None and not self._ours(err.filename):
+            # the run failed on a file elsewhere (issue 30: a full cache drive was blamed on
+            # --out): name that file; the output folder is left as it was all the same
+            return InputError(
+                f"{what}{f' ({name})' if name else ''}; nothing was changed in "
+                f"{self._where()}", file=str(err.filename),
+                fix=("free space on that drive" if err.errno in (errno.ENOSPC, errno.EDQUOT,
+                                                                 errno.EFBIG)
+                     else "check that you may read and write it") + ", then run again.")
         return InputError(
             f"could not write {self._where()}: {what}{f' ({name})' if name else ''}; nothing "
             "was changed there", file=str(self.out),

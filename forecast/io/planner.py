@@ -185,6 +185,9 @@ def read_planner_csv(path, what: str, columns, *, numbers: dict | None = None,
                 fix="in Excel, save it with 'Save as' > 'CSV UTF-8 (comma delimited)' (Dutch "
                     "Excel: 'CSV UTF-8 (door komma's gescheiden)'), or as UTF-8 text in another "
                     f"editor; {hint}.") from None
+        if isinstance(exc, OSError) and exc.errno is not None:  # no permission, a folder
+            raise InputError(f"the {what} file cannot be opened: {exc.strerror}", file=where,
+                             fix="check the path and that you may read the file.") from None
         raise InputError(f"cannot be read as a {what} CSV ({type(exc).__name__}: {exc})",
                          file=where, fix=hint + ".") from None
     frame.columns = [str(c).strip() for c in frame.columns]

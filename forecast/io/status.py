@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..errors import DataMissingError, InputError
+from ..errors import DataMissingError, InputError, display_path
 from .cache import cache_path, file_hash
 from .cbs import is_truncated
 from .checks import cut_mid_row
@@ -58,7 +58,8 @@ def data_status(data=None, deep: bool = False) -> pd.DataFrame:
         else:
             n = _data_rows(found.path)
             truncated = is_truncated(found.path, n)
-            cut = cut_mid_row(found.path) if entry.format in ("cbs_odata", "csv") else None
+            cut = cut_mid_row(found.path, sep={"cbs_odata": ";", "csv": ","}[entry.format]) \
+                if entry.format in ("cbs_odata", "csv") else None
             cached = cache_path(found.path, key, parser_version,
                                 file_hash(found.path)).exists()
         problem = ""
@@ -139,7 +140,8 @@ def require_usable(status: pd.DataFrame, data=None) -> None:
     from .datadir import data_roots
 
     missing = bad[bad["state"] == "missing"]
-    parts = [f"{r.key} ({r.problem})" for r in bad.itertuples() if r.state != "missing"]
+    parts = [f"{r.key} ({display_path(r.path)}: {r.problem})" for r in bad.itertuples()
+             if r.state != "missing"]
     if len(missing):
         looked = "; ".join(f"{r.path} ({r.origin})" for r in data_roots(data))
         parts.append(f"missing {', '.join(missing['key'])} - looked in: {looked}")

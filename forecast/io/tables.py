@@ -37,6 +37,11 @@ def _read_csv(path: Path) -> pd.DataFrame:
             f"cannot be read as a ','-separated CSV ({type(exc).__name__}: {exc})",
             file=display_path(path), fix="save the file as UTF-8 CSV with ',' as separator.",
         ) from None
+    cut = cut_mid_row(path, sep=",")  # a cut last row reads as empty cells, named wrongly
+    if cut:
+        raise InputError(f"the table is damaged: {cut}", file=display_path(path),
+                         fix="the copy stopped part-way: restore the file (see "
+                             "data_raw/manifest.csv and the PROVENANCE.md beside it).")
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame
 
@@ -70,7 +75,8 @@ def _read_geojson(path: Path) -> pd.DataFrame:
 
 _PARSERS = {"cbs_odata": read_cbs_csv, "csv": _read_csv, "hmd": _read_hmd,
             "geojson": _read_geojson}
-_PARSER_VERSION = 3  # 2: cut-off rows refused (issue 18); 3: HMD rows and empty maps (30)
+_PARSER_VERSION = 4  # 2: cut-off rows refused (issue 18); 3: HMD rows and empty maps (30);
+# 4: cut-off rows of the ','-separated tables refused (issue 30 audit)
 
 
 def read_table(key: str, data=None, use_cache: bool = True) -> pd.DataFrame:
