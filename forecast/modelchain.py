@@ -74,6 +74,8 @@ class _DemandStage:
     #: expected clients per gemeente at national rates: gm_code, zk_code, year,
     #: persons_85plus [persons], expected_clients [clients] (zorgcap.forecast.apportion)
     gemeente_weights: pd.DataFrame | None = None
+    #: the records of the texts in the frames' text columns, by their English text
+    texts: dict = field(default_factory=dict)
 
 
 _STAGES: dict = {}
@@ -220,6 +222,12 @@ class ChainResult:
         :class:`~zorgcap.forecast.assumption.Assumption`: a record that is its English text).
     provenance : dict
         Version, date, parameters, assumptions, and every input file with its SHA-256.
+    texts : dict
+        The records (:class:`zorgcap.forecast.assumption.RunText`) of the texts in the
+        frames' text columns - ``checks.note``, ``waiting_forecast.method``,
+        ``regional_intensity.source`` - by their English text: a column holds the plain
+        English text, the report renders the record in its language
+        (:func:`zorgcap.reports.assumptions.run_text`).
     _stage : object
         The population and demand of the run (private), reused by :meth:`with_plans`.
     """
@@ -248,6 +256,7 @@ class ChainResult:
     parameters: dict = field(default_factory=dict)
     assumptions: dict = field(default_factory=dict)
     provenance: dict = field(default_factory=dict)
+    texts: dict = field(default_factory=dict, repr=False)
     _stage: _DemandStage | None = field(default=None, repr=False, compare=False)
 
     def with_plans(self, plans=..., *, echo=None, **changes) -> ChainResult:
@@ -470,10 +479,12 @@ class ForecastChain:
             on="year")
         note = _top_down_note(checks, demand.components)
         checks["note"] = note
-        checks.attrs["texts"] = {str(note): note}  # the note's record, for the report
         # the waiting-list series is short: five years ahead at most
-        waiting = waiting_forecast(min(max(c.to, 2026), 2030))[
-            ["year", "mean", "lo", "hi", "level", "method"]]
+        waiting = waiting_forecast(min(max(c.to, 2026), 2030))
+        texts = {str(note): note, **waiting.attrs.get("texts", {})}
+        waiting = _plain(waiting[["year", "mean", "lo", "hi", "level", "method"]])
+        intensity = self._intensity(demand)
+        texts.update(intensity.attrs.get("texts", {}))
         backtest = _plain(cached_backtest(data=c.data))
         factors = None
         if c.regional_factors == "71488ned":
@@ -484,8 +495,8 @@ class ForecastChain:
                             summary=summary, checks=checks, waiting_forecast=waiting,
                             backtest=backtest,
                             bands=_band_label(backtest, "trend_method" in demand.parameters),
-                            regional_factors=factors, regional_intensity=self._intensity(demand),
-                            demography=demography, gemeente_weights=weights)
+                            regional_factors=factors, regional_intensity=_plain(intensity),
+                            demography=demography, gemeente_weights=weights, texts=texts)
 
     def _gap_stage(self, stage: _DemandStage) -> ChainResult:
         """Gap, decomposition, ambition, references and provenance of a demand stage."""
@@ -553,7 +564,7 @@ class ForecastChain:
             else stage.regional_factors.copy(),
             regional_intensity=stage.regional_intensity.copy(),
             national_demography=demography, gemeente_need=gemeente_need, parameters=parameters,
-            assumptions=assumptions, provenance=prov, _stage=stage)
+            assumptions=assumptions, provenance=prov, texts=dict(stage.texts), _stage=stage)
         return _select(result, c.regions) if c.regions else result
 
     def _gemeente_frames(self, rates) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -63,8 +63,8 @@ def run_text(t: Text, value, texts: dict | None = None):
     """Another text of a run (a :class:`~zorgcap.forecast.assumption.RunText`: the note of
     the top-down check, the label of the bands, the source of the regional intensity, a
     built-in scenario's description, the waiting list's method) in ``t``'s language, from
-    its record; ``texts``: the records of a frame's text column (``frame.attrs["texts"]``,
-    :func:`zorgcap.forecast.assumption.with_texts`), where a plain text finds its record. Any
+    its record; ``texts``: the records of the frames' text columns by their English text
+    (:attr:`ChainResult.texts`), where a plain text finds its record. Any
     other value (a scenario file's own description) is returned as it is."""
     if t.lang == "en":
         return value

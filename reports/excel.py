@@ -104,8 +104,8 @@ def _sheets(result, t: Text) -> dict[str, pd.DataFrame]:
            if getattr(result, "staff", None) is not None else {}),
         **({s["gemeenten"]: gm} if gm is not None else {}),
         s["references"]: references_frame(t, result),
-        s["checks"]: _run_texts(result.checks, t, "note"),
-        s["waiting"]: _run_texts(result.waiting_forecast, t, "method"),
+        s["checks"]: _run_texts(result.checks, t, "note", result.texts),
+        s["waiting"]: _run_texts(result.waiting_forecast, t, "method", result.texts),
         s["backtest"]: result.backtest,
         s["assumptions"]: pd.DataFrame(assumption_items(t, result.assumptions),
                                        columns=["key", "name", "text"]).set_axis(
@@ -116,7 +116,7 @@ def _sheets(result, t: Text) -> dict[str, pd.DataFrame]:
     if intensity is None:
         intensity = result.regional_factors
     if intensity is not None:
-        sheets[s["intensity"]] = sort_by_name(_run_texts(intensity, t, "source"))
+        sheets[s["intensity"]] = sort_by_name(_run_texts(intensity, t, "source", result.texts))
     return sheets
 
 
@@ -152,11 +152,11 @@ def _name_key(name):
     return by_name(name)
 
 
-def _run_texts(frame: pd.DataFrame, t: Text, column: str) -> pd.DataFrame:
-    """``frame`` with the English texts of ``column`` in ``t``'s language (run_text)."""
+def _run_texts(frame: pd.DataFrame, t: Text, column: str, texts: dict) -> pd.DataFrame:
+    """``frame`` with the English texts of ``column`` in ``t``'s language (run_text;
+    ``texts``: :attr:`ChainResult.texts`, the records by their English text)."""
     if column not in frame or t.lang == "en":
         return frame
-    texts = frame.attrs.get("texts", {})
     return frame.assign(**{column: frame[column].map(lambda v: run_text(t, v, texts))})
 
 

@@ -746,19 +746,19 @@ def page_context(result, lang: str = "nl") -> dict:
         **_ambition_and_staff(t, result),
         "explanation": _explanation(t, result),
         "checks": table(t, checks),
-        "checks_notes": [run_text(t, n, result.checks.attrs.get("texts"))
+        "checks_notes": [run_text(t, n, result.texts)
                          for n in result.checks["note"].dropna().unique()]
         if "note" in result.checks else [],
         "band_label": run_text(t, band_label),
         "waiting": table(t, result.waiting_forecast.drop(columns=["method"], errors="ignore")),
         "waiting_method": run_text(t, str(result.waiting_forecast["method"].iloc[0]),
-                                   result.waiting_forecast.attrs.get("texts"))
+                                   result.texts)
         if len(result.waiting_forecast) else "",
         "backtest": table(t, result.backtest.drop(columns=["method"], errors="ignore"),
                           sheet=t.m["sheets"]["backtest"]),
         "intensity": table(t, intensity.drop(columns=["source"], errors="ignore"),
                            sortable=True, links="zk_name") if intensity is not None else None,
-        "intensity_source": "; ".join(str(run_text(t, x, intensity.attrs.get("texts")))
+        "intensity_source": "; ".join(str(run_text(t, x, result.texts))
                                       for x in intensity["source"].dropna().unique())
         if intensity is not None and "source" in intensity else "",
         "assumptions": assumptions,

@@ -837,7 +837,7 @@ def test_dutch_page_shows_the_run_texts_in_dutch(real_runs, tmp_path):
     page = htmlmod.unescape(html)
     assert dutch in page and english not in page
     note = run.checks["note"].dropna().iloc[0]
-    dutch_note = run_text(Text("nl"), note, run.checks.attrs["texts"])  # the note's record
+    dutch_note = run_text(Text("nl"), note, run.texts)  # the note's record
     assert dutch_note != note and dutch_note in page and note not in page
 
 
