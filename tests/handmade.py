@@ -310,3 +310,16 @@ NO_DELAY = pd.DataFrame({"status": ["idea", "planned", "under_construction", "re
                          "realisation_probability": [0.3, 0.6, 0.9, 1.0],
                          "delay_mean_years": 0.0})
 CERTAIN = NO_DELAY.assign(realisation_probability=1.0)
+
+
+#: A plans history of ZK08 alone (two inventories): H1 planned 2022 and realised, H2
+#: cancelled, H3 new and open - the learned rates must change only ZK08's numbers
+#: (tests/test_realisation.py, tests/test_reports.py).
+ZK08_HISTORY = """\
+vintage,project_id,zk_code,year_ready,places,delivery_form,status,kind
+2021-10-01,H1,ZK08,2022,100,with_stay,planned,expansion
+2021-10-01,H2,ZK08,2023,50,with_stay,planned,expansion
+2022-10-01,H1,ZK08,2022,100,with_stay,realised,expansion
+2022-10-01,H2,ZK08,2023,50,with_stay,cancelled,expansion
+2022-10-01,H3,ZK08,2025,120,with_stay,planned,expansion
+"""

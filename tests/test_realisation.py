@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from handmade import PLAN_HISTORY, plan_history_file
+from handmade import PLAN_HISTORY, ZK08_HISTORY, plan_history_file
 
 from zorgcap.forecast import realisation as R
 from zorgcap.forecast.supply import plan_status, read_plan_history
@@ -184,14 +184,6 @@ def test_nothing_realised_gives_an_empty_incidence():
 # --- which regions the learned rates apply to (DEVELOPERS: a planner's file for one region
 # changes only that region's numbers) ----------------------------------------------------
 
-ZK08_HISTORY = """\
-vintage,project_id,zk_code,year_ready,places,delivery_form,status,kind
-2021-10-01,H1,ZK08,2022,100,with_stay,planned,expansion
-2021-10-01,H2,ZK08,2023,50,with_stay,planned,expansion
-2022-10-01,H1,ZK08,2022,100,with_stay,realised,expansion
-2022-10-01,H2,ZK08,2023,50,with_stay,cancelled,expansion
-2022-10-01,H3,ZK08,2025,120,with_stay,planned,expansion
-"""
 
 
 def _even_demand():

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import needs_data
-from handmade import CODES, small_result
+from handmade import CODES, ZK08_HISTORY, small_result
 
 from zorgcap import regions
 
@@ -1182,14 +1182,6 @@ def test_the_pdf_starts_each_region_on_a_page_and_prints_the_map_numbers(real_re
 
 # --- issue 31: the section "Voortgang" and the intramural cap -----------------------------
 
-ZK08_HISTORY = """\
-vintage,project_id,zk_code,year_ready,places,delivery_form,status,kind
-2021-10-01,H1,ZK08,2022,100,with_stay,planned,expansion
-2021-10-01,H2,ZK08,2023,50,with_stay,planned,expansion
-2022-10-01,H1,ZK08,2022,100,with_stay,realised,expansion
-2022-10-01,H2,ZK08,2023,50,with_stay,cancelled,expansion
-2022-10-01,H3,ZK08,2025,120,with_stay,planned,expansion
-"""
 
 
 @pytest.fixture(scope="module")
