@@ -119,6 +119,12 @@ class ChainConfig:
         CLUSTERED_SHARE, "clustered_share_of_vpt: share of VPT clients living clustered, "
         "whose places count toward the ambition in all delivery forms", kind="float",
         unit="fraction", lo=0.0, hi=1.0, stage="planner")
+    intramural_cap: float | None = option(
+        None, "reference intramural cap: places with stay held at this national number, "
+        "shared over the regions by base-year capacity; the need above it must be met in "
+        "clustered places (none: the run's base-year capacity; the cabinet's frame is about "
+        "130,000; zorgcap.forecast.intramural_cap)", kind="float", unit="places", lo=1.0,
+        hi=1_000_000.0, stage="planner", metavar="PLACES")
     reference: str = option(
         "model", "what supply is compared against: model, tno2019, ambition2025, wozo2030, "
         "ambition2031, ratio75:N or ratio80:N (N places per 1,000 aged 75+/80+; "

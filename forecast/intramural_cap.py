@@ -74,7 +74,8 @@ def _check_cap(cap) -> float | None:
 
 
 def intramural_cap(gap: pd.DataFrame, targets: pd.DataFrame | None = None,
-                   cap: float | None = None, years=CAP_YEARS) -> pd.DataFrame:
+                   cap: float | None = None, years=CAP_YEARS,
+                   national_capacity: float | None = None) -> pd.DataFrame:
     """Clustered places needed per region when places with stay are held at a cap
     (module notes).
 
@@ -92,6 +93,10 @@ def intramural_cap(gap: pd.DataFrame, targets: pd.DataFrame | None = None,
         ``capacity`` of ``gap``.
     years : iterable of int
         The years shown [year]; those outside the gap table are left out.
+    national_capacity : float, optional
+        The national base-year capacity a set ``cap`` is shared by [places]; default the
+        sum over the regions of ``gap`` (give the national total for a subset of regions,
+        as :attr:`ChainResult.intramural_cap` does, so a subset gets the full run's rows).
 
     Returns
     -------
@@ -104,7 +109,7 @@ def intramural_cap(gap: pd.DataFrame, targets: pd.DataFrame | None = None,
     base = int(gap["year"].min())
     b = gap[gap["year"] == base].set_index("zk_code")
     capacity = b["capacity"].astype(float)
-    national = float(capacity.sum())
+    national = float(capacity.sum()) if national_capacity is None else float(national_capacity)
     total = national if cap is None else cap
     own = total * capacity / national if national > 0 else capacity * 0.0
     share = pd.Series(np.nan, index=b.index)

@@ -350,12 +350,15 @@ class ChainResult:
         at the base-year capacity, next to the region's share of the 40,000
         (:func:`zorgcap.forecast.intramural_cap.intramural_cap`, ``assumption
         intramural_cap``; columns :data:`zorgcap.forecast.schema.INTRAMURAL_CAP_COLUMNS`
-        [places]). With the default cap each region is held at its own base-year
-        capacity, so a run of some regions gives the full run's rows. Another cap:
-        ``intramural_cap(result.gap, result.targets, cap=130_000)`` on a run of all 31."""
+        [places]). The cap is ``config.intramural_cap`` (``--intramural-cap``; default the
+        national base-year capacity), shared over the regions by their base-year capacity
+        out of the national capacity, so a run of some regions gives the full run's rows."""
         from .intramural_cap import intramural_cap
 
-        return intramural_cap(self.gap, self.targets)
+        base = self.national["year"].min()
+        national = float(self.national.loc[self.national["year"] == base, "capacity"].iloc[0])
+        return intramural_cap(self.gap, self.targets, cap=self.config.intramural_cap,
+                              national_capacity=national)
 
     @property
     def plan_monitor(self):
@@ -550,7 +553,7 @@ class ForecastChain:
                                  "and p_short from the draws",
                       "unusual_inputs": unusual}
         assumptions = {**demand.assumptions, **gap.assumptions,
-                       **cap_assumption(gap.frame)}  # issue 31: the intramural cap
+                       **cap_assumption(gap.frame, c.intramural_cap)}  # issue 31
         prov = provenance(parameters, assumptions, c.data, config=c, gap=gap.frame)
         result = ChainResult(
             config=c, population=stage.population.copy(),

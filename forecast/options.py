@@ -211,7 +211,7 @@ def validate_declared(config) -> dict:
                 raise expected(f.name, value, f"one of {list(o.choices)}")
         elif o.kind == "int" and not (value is None and f.default is None):
             out[f.name] = check_whole(f.name, value, o.lo, o.hi)
-        elif o.kind == "float":
+        elif o.kind == "float" and not (value is None and f.default is None):
             out[f.name] = check_number(f.name, value, o.lo, o.hi, lo_open=o.lo_open)
         elif o.kind == "str" and not isinstance(value, str):
             raise expected(f.name, value, "a name (str)")
@@ -240,8 +240,8 @@ def attributes_doc(cls) -> str:
     for f, o in _declared(cls):
         kind = (("{" + ", ".join(repr(c) for c in o.choices) + "}") if o.choices
                 else types[o.kind])
-        if o.kind == "int" and f.default is None:
-            kind = "int, optional"
+        if o.kind in ("int", "float") and f.default is None:
+            kind = f"{o.kind}, optional"
         unit = f" [{o.unit}]" if o.unit else ""
         span = (f" Range {_number(o.lo)} to {_number(o.hi)}." if o.lo is not None
                 and o.hi is not None and o.kind in ("int", "float") else "")

@@ -63,6 +63,16 @@ def test_a_set_cap_is_shared_by_base_year_capacity():
     assert out["target_share"].isna().all()  # no targets given
 
 
+def test_a_set_cap_of_a_subset_is_shared_out_of_the_national_capacity():
+    """A run of one region shares the cap by its capacity out of the national one (given),
+    not out of its own: ZK01 gets 5,000 x 1,000 / 4,000 = 1,250, as in the two-region run."""
+    one = _gap()[lambda f: f["zk_code"] == "ZK01"]
+    out = IC.intramural_cap(one, cap=5000, national_capacity=4000).set_index("year")
+    assert out.loc[2030, "intramural_cap"] == 1250.0
+    alone = IC.intramural_cap(one, cap=5000).set_index("year")  # without: its own 1,000
+    assert alone.loc[2030, "intramural_cap"] == 5000.0
+
+
 def test_years_outside_the_run_are_left_out_and_bad_caps_refused():
     out = IC.intramural_cap(_gap(last=2035))
     assert set(out["year"]) == {2030}

@@ -583,3 +583,25 @@ def test_the_intramural_cap_of_a_subset_equals_the_full_run(full, subset):
     level = f"held at {base['capacity'].sum():,.0f}, the places with stay of"
     assert level in full.assumptions["intramural_cap"]
     assert full.provenance["assumptions"]["intramural_cap"] == full.assumptions["intramural_cap"]
+
+
+@needs_data
+def test_a_set_intramural_cap_reaches_the_table_and_the_assumption(full):
+    """``--intramural-cap 130000`` (the cabinet's frame): the regions' caps add up to
+    130,000 and each is 130,000 x its base-year capacity / the national one (by hand from
+    the full run's capacities); a subset run gets the same rows; the assumption names the
+    level. Re-checks of construction."""
+    chain = ForecastChain(ChainConfig(to=2030, draws=0, seed=7, intramural_cap=130_000))
+    capped = chain.run()
+    base = full.gap[full.gap["year"] == full.gap["year"].min()].set_index("zk_code")
+    got = capped.intramural_cap.set_index("zk_code")["intramural_cap"]
+    assert got.sum() == pytest.approx(130_000, rel=1e-12)
+    np.testing.assert_allclose(got.loc[base.index],
+                               130_000 * base["capacity"] / base["capacity"].sum(), rtol=1e-12)
+    assert "held at 130,000" in capped.assumptions["intramural_cap"]
+    two = capped.with_plans(intramural_cap=130_000)  # a planner option: the gap stage only
+    pd.testing.assert_frame_equal(two.intramural_cap, capped.intramural_cap)
+    part = ForecastChain(ChainConfig(to=2030, draws=0, seed=7, intramural_cap=130_000,
+                                     regions=("ZK20",))).run()
+    pd.testing.assert_frame_equal(part.intramural_cap.set_index("zk_code"),
+                                  capped.intramural_cap.set_index("zk_code").loc[["ZK20"]])

@@ -89,7 +89,7 @@ def test_planner_options_are_the_gap_stage_options():
     assert set(planner_options(ChainConfig)) == {
         "capacity", "plans", "plans_elsewhere", "status_file", "waiting", "waiting_file",
         "fte_per_place", "staff_ratios", "workforce", "workforce_file", "clustered_share",
-        "reference", "accept_unusual"}
+        "intramural_cap", "reference", "accept_unusual"}
 
 
 def test_to_dict_has_every_field():
