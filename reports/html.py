@@ -500,6 +500,7 @@ def _region_sections(t: Text, result, gm_geo, gm_names, years, focus) -> list[di
     gm_scale = svg.scale_for("gemeente_85plus_growth", gm_growth.to_numpy())
     zk_of = result.gemeente_85plus.drop_duplicates("gm_code").set_index("gm_code")["zk_code"]
     gm_need = getattr(result, "gemeente_need", None)
+    gm_wide = _gemeente_wide(gm_need) if gm_need is not None and len(gm_need) else {}
     gm_points = svg.label_points(gm_geo, "gm_code") if len(gm_geo) else {}
     pop = result.population
     pop_tot = pop.groupby(["zk_code", "year"])["persons"].sum() if len(pop) else None
@@ -577,8 +578,8 @@ def _region_sections(t: Text, result, gm_geo, gm_names, years, focus) -> list[di
             gm_map = svg.choropleth(gm, "gm_code", "gm-", values, gm_scale, titles,
                                     caption=t.t("map_85", first=first, last=last),
                                     labels=numbers, points=gm_points)
-        gm_table = _gemeente_table(t, gm_need, code, numbers, base, last) \
-            if gm_need is not None else None
+        gm_table = _gemeente_table(t, gm_wide[code], numbers, base, last) \
+            if code in gm_wide else None
         b = g.loc[base]
         cap_est = str(b.get("capacity_source", "")).startswith("ESTIMATE")
         wait_est = str(b.get("waiting_source", "")).startswith("ESTIMATE")
@@ -597,17 +598,23 @@ def _region_sections(t: Text, result, gm_geo, gm_names, years, focus) -> list[di
     return sections
 
 
-def _gemeente_table(t: Text, gm_need: pd.DataFrame, code: str, numbers: dict, base: int,
+def _gemeente_wide(gm_need: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """``zk_code -> `` the region's gemeenten wide (index ``gm_code, gm_name``; columns
+    ``(need | persons_85plus | share, year)``) from ``ChainResult.gemeente_need``, pivoted
+    once for all regions."""
+    w = gm_need.pivot_table(index=["zk_code", "gm_code", "gm_name"], columns="year",
+                            values=["need", "persons_85plus", "share"], aggfunc="sum")
+    return {code: part.droplevel("zk_code") for code, part in w.groupby(level="zk_code")}
+
+
+def _gemeente_table(t: Text, w: pd.DataFrame, numbers: dict, base: int,
                     last: int) -> dict | None:
-    """Per gemeente of region ``code`` (numbered as on its map, in name order): inhabitants
-    85+ and their growth, the places needed in the base year, 2030 and the last year, and
-    the gemeente's share of the region's need (``ChainResult.gemeente_need``)."""
-    f = gm_need[gm_need["zk_code"] == code]
-    if not len(f):
-        return None
-    years = [y for y in dict.fromkeys([base, 2030, last]) if y in set(f["year"])]
-    w = f.pivot_table(index=["gm_code", "gm_name"], columns="year",
-                      values=["need", "persons_85plus", "share"], aggfunc="sum")
+    """Per gemeente of one region (``w``: its part of :func:`_gemeente_wide`; numbered as on
+    its map, in name order): inhabitants 85+ and their growth, the places needed in the base
+    year, 2030 and the last year, and the gemeente's share of the region's need
+    (``ChainResult.gemeente_need``)."""
+    present = set(w["need"].columns)
+    years = [y for y in dict.fromkeys([base, 2030, last]) if y in present]
     rows = pd.DataFrame({"nr": [numbers.get(c, np.nan) for c, _ in w.index],
                          "gm_code": [c for c, _ in w.index], "gm_name": [n for _, n in w.index],
                          "p85_base": w[("persons_85plus", base)].to_numpy(),
@@ -800,12 +807,19 @@ def words(frame: pd.DataFrame, t: Text) -> pd.DataFrame:
             continue
         key = _WORDS.get(col) or ("limits" if col.startswith("binding_limit_") else None)
         if key:
-            out = out.assign(**{col: frame[col].map(lambda v, k=key: t.word(k, v))})
+            out = out.assign(**{col: _each_once(frame[col], lambda v, k=key: t.word(k, v))})
         elif col in SOURCE_COLUMNS:
-            out = out.assign(**{col: frame[col].map(lambda v: source_text(t, v))})
+            out = out.assign(**{col: _each_once(frame[col], lambda v: source_text(t, v))})
         elif col == "reference":
-            out = out.assign(**{col: frame[col].map(lambda v: reference_word(t, v))})
+            out = out.assign(**{col: _each_once(frame[col], lambda v: reference_word(t, v))})
     return out
+
+
+def _each_once(column: pd.Series, word) -> pd.Series:
+    """``column`` with ``word`` applied once per distinct value (a column of 31 x 18 rows
+    holds a few distinct codes)."""
+    distinct = column.drop_duplicates()
+    return column.map(dict(zip(distinct, distinct.map(word), strict=True)))
 
 
 def source_text(t: Text, value):
