@@ -15,8 +15,6 @@ no model code. Layers, from the bottom: :mod:`zorgcap.forecast.errors`,
 :mod:`zorgcap.regions`, then the model (population, usage, demand, gap, ...).
 """
 
-import sys
-import types
 from importlib import import_module
 
 __version__ = "0.1.0"
@@ -30,7 +28,7 @@ _LAZY = {
     "InputError": "errors",
     "build_projection": "population",
     "compare_capacity": "gap",
-    "decompose": "decompose",
+    "decompose": "decomposition",
     "project_demand": "demand",
     "project_population": "population",
 }
@@ -63,22 +61,3 @@ def __getattr__(name: str):
 
 def __dir__():
     return sorted(set(globals()) | set(__all__))
-
-
-class _Package(types.ModuleType):
-    """This package's module type: ``zorgcap.forecast.decompose`` stays the function.
-
-    Importing a submodule binds it as an attribute of its package, which would hide a lazy
-    public name that is also a submodule's name (the function ``decompose`` of the module
-    ``zorgcap.forecast.decompose``). Such bindings are skipped, so the name keeps resolving through
-    ``__getattr__`` to the function, as when this package imported it eagerly; the module is
-    ``sys.modules["zorgcap.forecast.decompose"]``.
-    """
-
-    def __setattr__(self, name, value):
-        if name in _LAZY and isinstance(value, types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package

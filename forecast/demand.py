@@ -196,7 +196,7 @@ def _quantiles(levels) -> tuple[list[float], list[str]]:
 @dataclass(frozen=True)
 class DemandComponents:
     """The multiplicative parts of the point path of a demand run (for
-    :mod:`zorgcap.forecast.decompose`).
+    :mod:`zorgcap.forecast.decomposition`).
 
     Attributes
     ----------

@@ -229,7 +229,7 @@ class GapRun:
         Named assumptions (name -> text).
     unmet_shares : pandas.Series
         ``w_r`` by ``zk_code``: each region's waiting list as a share of its demand
-        [fraction] (what :func:`zorgcap.forecast.decompose.decompose` takes).
+        [fraction] (what :func:`zorgcap.forecast.decomposition.decompose` takes).
     """
 
     frame: pd.DataFrame

@@ -503,7 +503,7 @@ class ForecastChain:
 
     def _gap_stage(self, stage: _DemandStage) -> ChainResult:
         """Gap, decomposition, ambition, references and provenance of a demand stage."""
-        from .decompose import decompose
+        from .decomposition import decompose
         from .explain import explanation_figures, explanation_text
         from .gap import supply_gap
         from .intramural_cap import cap_assumption

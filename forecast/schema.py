@@ -350,8 +350,8 @@ GAP_COLUMNS = {
     "clustered_source": "planner file, or 'ESTIMATE clustered_from_clients'",
 }
 
-#: What drives each region's change in need: ``zorgcap.forecast.decompose``; the five parts sum to
-#: ``total`` and ``base + total = need``.
+#: What drives each region's change in need: ``zorgcap.forecast.decomposition``; the five
+#: parts sum to ``total`` and ``base + total = need``.
 DECOMPOSITION_COLUMNS = {
     "zk_code": _ZK_CODE,
     "zk_name": _ZK_NAME,

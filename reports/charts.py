@@ -120,9 +120,10 @@ def waterfall_chart(parts: pd.Series, zk_code: str, name: str, year_from: int, y
                     out_dir) -> list[Path]:
     """Waterfall from the places in use in ``year_from`` to the need in ``year_to``.
 
-    ``parts`` holds ``base``, the parts of :data:`zorgcap.forecast.decompose.PARTS` and ``need``.
+    ``parts`` holds ``base``, the parts of :data:`zorgcap.forecast.decomposition.PARTS` and
+    ``need``.
     """
-    from zorgcap.forecast.decompose import PARTS
+    from zorgcap.forecast.decomposition import PARTS
 
     fig, ax = plt.subplots(figsize=CHART_SIZE)
     labels = [f"places {year_from}", *[p.replace("_", " ") for p in PARTS], f"need {year_to}"]

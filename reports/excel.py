@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from zorgcap.forecast import schema
-from zorgcap.forecast.decompose import PARTS
+from zorgcap.forecast.decomposition import PARTS
 from zorgcap.forecast.schema import STEP_YEARS
 
 from .assumptions import assumption_items, run_text

@@ -17,7 +17,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from zorgcap.forecast.decompose import PARTS
+from zorgcap.forecast.decomposition import PARTS
 from zorgcap.forecast.provenance import portable_path
 from zorgcap.forecast.schema import STEP_YEARS
 

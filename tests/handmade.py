@@ -18,7 +18,7 @@ import pandas as pd
 
 from zorgcap.forecast import ChainConfig, ChainResult
 from zorgcap.forecast.assumption import Assumption
-from zorgcap.forecast.decompose import PARTS
+from zorgcap.forecast.decomposition import PARTS
 from zorgcap.regions.codes import ZORGKANTOORREGIOS
 
 CODES = ("ZK07", "ZK08", "ZK20")

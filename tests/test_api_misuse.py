@@ -23,7 +23,7 @@ from zorgcap import forecast, regions
 from zorgcap.forecast import gap, population
 from zorgcap.forecast import reconcile as rec
 from zorgcap.forecast import timeseries as ts
-from zorgcap.forecast.decompose import decompose
+from zorgcap.forecast.decomposition import decompose
 from zorgcap.forecast.demand import run_demand
 from zorgcap.forecast.errors import InputError
 
@@ -120,7 +120,7 @@ CASES = [
      ValueError, "`fte_per_place` was '1'", "TypeError ufunc 'isfinite'"),
     ("gap waiting unknown", lambda: gap.supply_gap(_frame(), waiting="all"),
      ValueError, "`waiting` was 'all'", "ok"),
-    # zorgcap.forecast.decompose
+    # zorgcap.forecast.decomposition.decompose
     ("decompose a frame", lambda: decompose(_frame()),
      ValueError, "`demand` was a DataFrame but is expected to be a DemandRun", "ok"),
     ("decompose years a number", lambda: decompose(_run(), years=2026),

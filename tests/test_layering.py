@@ -257,9 +257,9 @@ def test_light_imports_load_no_model_and_no_heavy_library(module):
 
 
 def test_lazy_public_names_still_resolve():
-    # zorgcap.forecast.decompose is a function and a module: after the module is imported
+    # the function decompose lives in the module decomposition: after the module is imported
     # (which binds it on the package) the public name is still the function.
-    code = ("import zorgcap.forecast.decompose; from zorgcap import forecast, regions; "
+    code = ("import zorgcap.forecast.decomposition; from zorgcap import forecast, regions; "
             "from zorgcap.forecast import decompose; import zorgcap; "
             "print(forecast.project_demand.__module__, forecast.InputError.__module__, "
             "regions.gemeenten.__module__, regions.RD_NEW, forecast.demand.__name__, "

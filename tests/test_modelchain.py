@@ -13,7 +13,7 @@ from conftest import needs_data
 
 from zorgcap.forecast import ChainConfig, ChainResult, ForecastChain
 from zorgcap.forecast.cli import _chain_config, build_parser
-from zorgcap.forecast.decompose import PARTS
+from zorgcap.forecast.decomposition import PARTS
 from zorgcap.forecast.errors import InputError
 
 # --- validation up front (no data needed: nothing expensive runs) -------------------------

@@ -31,7 +31,7 @@ _LAZY = {
     "InputError": ".forecast.errors",
     "build_projection": ".forecast.population",
     "compare_capacity": ".forecast.gap",
-    "decompose": ".forecast.decompose",
+    "decompose": ".forecast.decomposition",
     "project_demand": ".forecast.demand",
     "project_population": ".forecast.population",
     "render": ".reports.build",

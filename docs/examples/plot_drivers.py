@@ -10,7 +10,7 @@ to a target year into population growth, ageing, usage rates, informal care and 
 import matplotlib.pyplot as plt
 
 from zorgcap import ChainConfig, ForecastChain
-from zorgcap.forecast.decompose import PARTS
+from zorgcap.forecast.decomposition import PARTS
 
 result = ForecastChain(ChainConfig(to=2026, draws=0)).run()
 drivers = result.decomposition.query("year_to == 2026")

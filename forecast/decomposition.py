@@ -1,6 +1,6 @@
 """What drives each region's change in need: an exact additive decomposition.
 
-Need for places in region r and year t is
+Need for places in region r and year t is::
 
     need = D (1 + w),    D = f(N, S, U, C) - H,    f = N * sum_{s,a} S_sa U_sa * C / occupancy
 
@@ -14,14 +14,14 @@ year, ``base = D(base) (1 + w)`` (``base_in_use`` places in use + ``base_waiting
 the waiting list needs: the gap table's base-year need), and splits the change after it,
 ``need(t) - base = (D(t) - D(base)) (1 + w)``, into the drivers below; the waiting list is a
 base-year quantity, not a driver (it grows with the region's demand, so each driver's part
-includes its share of that growth: the parts are those of ``D`` times ``1 + w``):
+includes its share of that growth: the parts are those of ``D`` times ``1 + w``)::
 
-``population``      growth of the number of inhabitants (N)
-``ageing``          change of the age-sex structure (S)
-``usage_rates``     change of usage rates (U): trend, own rate changes, regional factors
-                    converging to the national level (``regional_convergence``)
-``informal_care``   change of the informal-care factor (C)
-``care_at_home``    growth met at home instead of with stay (-H)
+    population      growth of the number of inhabitants (N)
+    ageing          change of the age-sex structure (S)
+    usage_rates     change of usage rates (U): trend, own rate changes, regional factors
+                    converging to the national level (regional_convergence)
+    informal_care   change of the informal-care factor (C)
+    care_at_home    growth met at home instead of with stay (-H)
 
 Apart from the change, ``regional_level`` is the part of ``need(t)`` that comes from the
 region's own intensity rather than its demography: ``need(t)`` minus the need of the same run

@@ -1,4 +1,4 @@
-"""What drives the change in need (zorgcap.forecast.decompose) and informal care (OOSR)."""
+"""What drives the change in need (zorgcap.forecast.decomposition) and informal care (OOSR)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from conftest import needs_data
 
 from zorgcap.forecast import demand as D
-from zorgcap.forecast.decompose import PARTS, decompose, shapley
+from zorgcap.forecast.decomposition import PARTS, decompose, shapley
 
 
 def test_shapley_of_a_product_by_hand():
