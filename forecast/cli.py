@@ -481,11 +481,10 @@ def _data_arg(parser, default) -> None:
     before the subcommand and every command after it (``default=SUPPRESS`` there, so an
     option given before the subcommand is not overwritten)."""
     from .config import ChainConfig
-    from .options import spec
+    from .options import help_text, spec
 
-    declared = spec(ChainConfig.__dataclass_fields__["data"])
-    parser.add_argument("--data", metavar=declared.metavar, default=default,
-                        help=f"{declared.help} (default: none)")
+    parser.add_argument("--data", metavar=spec(ChainConfig.__dataclass_fields__["data"]).metavar,
+                        default=default, help=help_text(ChainConfig, "data"))
 
 
 def _leaves(parser):

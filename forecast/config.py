@@ -43,7 +43,8 @@ class ChainConfig:
         "--scenario-file "
         "(zorgcap.forecast.scenarios)")
     scenario_file: str | Path | None = option(
-        None, "TOML file with own scenarios", kind="path", file="scenarios (TOML)")
+        None, "TOML file with own scenarios", kind="path", file="scenarios (TOML)",
+        without="built-in scenarios")
     to: int = option(2040, "last year of the forecast", kind="int", unit="year", lo=2025,
                      hi=LAST_YEAR)
     draws: int = option(DRAWS, "Monte Carlo draws (0 = the point path only, no bands or "
@@ -57,10 +58,11 @@ class ChainConfig:
                               unit="fraction", lo=0.5, hi=1.0)
     rates: str | Path | None = option(
         None, "CSV sex,age,rate replacing the CBS usage rates", kind="path",
-        file="usage rates")
+        file="usage rates", without="model (CBS tables)")
     calibrate: str | Path | None = option(
         None, "CSV zk_code,clients_with_stay: a planner's count of current clients per "
-        "region (base year)", kind="path", file="calibration (clients)")
+        "region (base year)", kind="path", file="calibration (clients)",
+        without="model (CBS tables)")
     regional_factors: str = option(
         "intensity2014", "regional usage levels: each region's 2014 zzp 5-10 intensity, "
         "age-sex standardised (intensity2014, zorgcap.forecast.intensity); national rates "
@@ -80,11 +82,13 @@ class ChainConfig:
         None, "capacity CSV: places in use on 1 January of the base year per region "
         "(template in data_raw/templates); covers the regions it has rows for; a plan ready "
         "in or before the base year is part of it; none: the base-year places in use "
-        "(ESTIMATE capacity_from_clients)", kind="path", stage="planner", file="capacity")
+        "(ESTIMATE capacity_from_clients)", kind="path", stage="planner", file="capacity",
+        without="estimate (see assumptions)")
     plans: str | Path | None = option(
         None, "build plans CSV (template in data_raw/templates), optionally with inventories "
         "by vintage; covers the regions it has rows for (a row with places 0: a region "
-        "without plans)", kind="path", stage="planner", file="build plans")
+        "without plans)", kind="path", stage="planner", file="build plans",
+        without="estimate (see assumptions)")
     plans_elsewhere: str = option(
         "estimate", "plans of regions without rows in --plans: their share of the national "
         "estimate plans_from_national, exactly as without a file (estimate), or none "
@@ -92,7 +96,8 @@ class ChainConfig:
         stage="planner")
     status_file: str | Path | None = option(
         None, "realisation probability per plan status (none: data_raw/plan_status.csv, or "
-        "what the plans' vintages teach)", kind="path", stage="planner", file="plan status")
+        "what the plans' vintages teach)", kind="path", stage="planner", file="plan status",
+        without="data_raw/plan_status.csv")
     waiting: str | None = option(
         "urgent_plus_actief", "which waiting list counts as unmet demand",
         choices=("urgent_plus_actief", "total", None), stage="planner")
@@ -100,21 +105,24 @@ class ChainConfig:
         None, "a planner's regional waiting list by status (template "
         "data_raw/templates/waiting_list.csv); other regions get their share of the "
         "national list by clients in care (waiting_by_clients)", kind="path",
-        stage="planner", file="regional waiting list")
+        stage="planner", file="regional waiting list",
+        without="estimate (see assumptions)")
     fte_per_place: float = option(FTE_PER_PLACE, "care staff per place", kind="float",
                                   unit="fte per place", lo=0.0, hi=10.0, lo_open=True,
                                   stage="planner")
     staff_ratios: str | Path | None = option(
         None, "CSV zzp,fte_per_place: fte per place by zzp VV4-VV10; replaces "
         "--fte-per-place by their mean over the national zzp mix with stay", kind="path",
-        stage="planner", file="fte per place by zzp")
+        stage="planner", file="fte per place by zzp",
+        without="data_raw/staff_ratios.csv")
     workforce: str = option(
         "letters", "workforce scenario of the staff limit: the 2017-2020 growth of the "
         "ministry's letters goes on (letters, an upper bound) or inflow only replaces "
         "outflow (replacement)", choices=("letters", "replacement"), stage="planner")
     workforce_file: str | Path | None = option(
         None, "fte per region (template data_raw/templates/workforce.csv)", kind="path",
-        stage="planner", file="fte per region")
+        stage="planner", file="fte per region",
+        without="estimate (see assumptions)")
     clustered_share: float = option(
         CLUSTERED_SHARE, "clustered_share_of_vpt: share of VPT clients living clustered, "
         "whose places count toward the ambition in all delivery forms", kind="float",

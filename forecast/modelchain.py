@@ -449,6 +449,7 @@ class ForecastChain:
 
     def _demand_stage(self) -> _DemandStage:
         """Data check, population, demand (point path and draws), checks and backtest."""
+        from .assumption import RunText
         from .backtest import cached_backtest
         from .demand import national_summary, run_demand
         from .io.status import data_status, require_usable
@@ -486,8 +487,8 @@ class ForecastChain:
         waiting = waiting_forecast(min(max(c.to, 2026), 2030))
         texts = {str(note): note, **waiting.attrs.get("texts", {})}
         waiting = _plain(waiting[["year", "mean", "lo", "hi", "level", "method"]])
-        intensity = self._intensity(demand)
-        texts.update(intensity.attrs.get("texts", {}))
+        source = RunText("intensity_source", "sd", sd=c.regional_sd)
+        texts[str(source)] = source
         backtest = _plain(cached_backtest(data=c.data))
         factors = None
         if c.regional_factors == "71488ned":
@@ -498,7 +499,7 @@ class ForecastChain:
                             summary=summary, checks=checks, waiting_forecast=waiting,
                             backtest=backtest,
                             bands=_band_label(backtest, "trend_method" in demand.parameters),
-                            regional_factors=factors, regional_intensity=_plain(intensity),
+                            regional_factors=factors, regional_intensity=self._intensity(demand),
                             demography=demography, gemeente_weights=weights, texts=texts)
 
     def _gap_stage(self, stage: _DemandStage) -> ChainResult:
@@ -615,7 +616,6 @@ class ForecastChain:
 
     def _intensity(self, demand) -> pd.DataFrame:
         """The regional intensity index with the factor this run used (ChainResult)."""
-        from .assumption import RunText, with_texts
         from .intensity import intensity_factors
         from .supply import supply_shares_2014
 
@@ -627,9 +627,7 @@ class ForecastChain:
                      frame["zk_code"].map(used).astype(float))
         frame.insert(frame.columns.get_loc("source"), "capacity_share_2014",
                      frame["zk_code"].map(supply_shares_2014(self.config.data)).astype(float))
-        # the source's record, for the report (a cached frame comes back without it)
-        return with_texts(frame, RunText("intensity_source", "sd",
-                                         sd=self.config.regional_sd))
+        return frame  # its source's record: _DemandStage.texts
 
     def _national(self, summary, gap, draws, w) -> pd.DataFrame:
         """National totals per year, with bands of the national total over the draws."""

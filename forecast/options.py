@@ -27,6 +27,7 @@ from pathlib import Path
 from .errors import check_number, check_whole, expected
 
 __all__ = ["Option", "option", "spec", "add_arguments", "config_kwargs", "attributes_doc",
+           "help_text",
            "validate_declared", "planner_options", "planner_files", "flag_name"]
 
 _KINDS = ("str", "int", "float", "path", "dir", "flag", "codes", "levels")
@@ -57,6 +58,9 @@ class Option:
         population and demand depend on it; ``run``: neither (where and how it runs).
     file : str, optional
         For a planner file: what the file holds (the provenance lists it).
+    without : str, optional
+        For a planner file: what stands in when none is given (the provenance's
+        ``default``).
     metavar : str, optional
         Placeholder in ``--help`` (``YEAR``, ``FILE``).
     none_word : str
@@ -74,6 +78,7 @@ class Option:
     lo_open: bool = False
     stage: str = "demand"
     file: str | None = None
+    without: str | None = None
     metavar: str | None = None
     none_word: str = "none"
     cli: bool = True
@@ -107,9 +112,10 @@ def planner_options(cls) -> tuple[str, ...]:
     return tuple(f.name for f, o in _declared(cls) if o.stage == "planner")
 
 
-def planner_files(cls) -> dict[str, str]:
-    """``field -> what the file holds`` of every option that names a planner's file."""
-    return {f.name: o.file for f, o in _declared(cls) if o.file}
+def planner_files(cls) -> dict[str, Option]:
+    """``field -> Option`` of every option that names a planner's file (``file=``: what it
+    holds; ``without=``: what stands in when none is given)."""
+    return {f.name: o for f, o in _declared(cls) if o.file}
 
 
 def _shown(value, o: Option) -> str:
@@ -121,6 +127,13 @@ def _shown(value, o: Option) -> str:
     if isinstance(value, tuple):
         return ",".join(str(v) for v in value)
     return str(value)
+
+
+def help_text(cls, name: str) -> str:
+    """The ``--help`` text of field ``name`` of ``cls`` (with unit and default), as
+    :func:`add_arguments` writes it."""
+    f = cls.__dataclass_fields__[name]
+    return _help(f, spec(f))
 
 
 def _help(f: dataclasses.Field, o: Option) -> str:

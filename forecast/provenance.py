@@ -100,17 +100,11 @@ def planner_files(config) -> list[dict]:
     from .config import ChainConfig
     from .options import planner_files as declared
 
-    for option, what in declared(ChainConfig).items():
+    for option, o in declared(ChainConfig).items():
         path = getattr(config, option, None)
-        entry = {"option": option, "what": what, "path": portable_path(path)}
+        entry = {"option": option, "what": o.file, "path": portable_path(path)}
         if path is None:
-            entry["default"] = ("data_raw/plan_status.csv" if option == "status_file" else
-                                "data_raw/staff_ratios.csv" if option == "staff_ratios" else
-                                "estimate (see assumptions)"
-                                if option in ("capacity", "plans", "waiting_file",
-                                              "workforce_file")
-                                else "built-in scenarios" if option == "scenario_file"
-                                else "model (CBS tables)")
+            entry["default"] = o.without
         else:
             entry["sha256"] = file_hash(path)
             entry["rows"] = _rows(path, option)

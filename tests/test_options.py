@@ -92,6 +92,14 @@ def test_planner_options_are_the_gap_stage_options():
         "intramural_cap", "reference", "accept_unusual"}
 
 
+def test_every_planner_file_says_what_stands_in_without_it():
+    from zorgcap.forecast.options import planner_files
+
+    files = planner_files(ChainConfig)
+    assert len(files) == 9 and all(o.file and o.without for o in files.values())
+    assert files["status_file"].without == "data_raw/plan_status.csv"
+
+
 def test_to_dict_has_every_field():
     assert list(ChainConfig().to_dict()) == [f.name for f in FIELDS]
 
